@@ -1,0 +1,90 @@
+package io.chaintrack.connectors.kafka;
+
+import io.chaintrack.connectors.flink.ProtobufTypeInfo;
+import io.chaintrack.proto.v1.ChainEvent;
+import java.util.Properties;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/**
+ * Kafka plumbing for the ChainEvent topic: sources read committed data only and resume from the
+ * checkpointed offsets; decoding happens in one named operator that diverts bad payloads to the dead letters.
+ */
+public final class ChainEventKafka {
+    public static final String DECODE_UID = "decode-chain-events";
+    public static final String DEAD_LETTER_SINK_UID = "dead-letter-sink";
+
+    private ChainEventKafka() {}
+
+    /**
+     * @param bounded stop at the offsets that are latest when the job starts (backfill and tests);
+     *                otherwise follow the topic forever
+     */
+    public static KafkaSource<KafkaPayload> source(String bootstrapServers, String groupId, boolean bounded) {
+        var builder = KafkaSource.<KafkaPayload>builder()
+                .setBootstrapServers(bootstrapServers)
+                .setTopics(TopicCatalog.CHAIN_EVENTS.name())
+                .setGroupId(groupId)
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setDeserializer(new KafkaPayloadDeserializationSchema())
+                .setProperty("isolation.level", "read_committed")
+                .setProperty("commit.offsets.on.checkpoint", "true");
+        if (bounded) {
+            builder.setBounded(OffsetsInitializer.latest());
+        }
+        return builder.build();
+    }
+
+    /** A sink for ChainEvents; EXACTLY_ONCE needs checkpointing and a transactional id prefix unique per job. */
+    public static KafkaSink<ChainEvent> sink(String bootstrapServers, DeliveryGuarantee guarantee, String transactionalIdPrefix) {
+        Properties producer = new Properties();
+        producer.setProperty("transaction.timeout.ms", "600000");
+        producer.setProperty("compression.type", "lz4");
+        producer.setProperty("linger.ms", "20");
+        return KafkaSink.<ChainEvent>builder()
+                .setBootstrapServers(bootstrapServers)
+                .setKafkaProducerConfig(producer)
+                .setRecordSerializer(new ChainEventSerializationSchema())
+                .setDeliveryGuarantee(guarantee)
+                .setTransactionalIdPrefix(transactionalIdPrefix)
+                .build();
+    }
+
+    public static KafkaSink<DeadLetter> deadLetterSink(String bootstrapServers) {
+        return KafkaSink.<DeadLetter>builder()
+                .setBootstrapServers(bootstrapServers)
+                .setRecordSerializer(new DeadLetterSerializationSchema())
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build();
+    }
+
+    /** Reads the topic and decodes it; watermarks are the consuming job's concern. */
+    public static DataStream<ChainEvent> read(StreamExecutionEnvironment env, KafkaSource<KafkaPayload> source,
+                                              Sink<DeadLetter> deadLetters) {
+        DataStream<KafkaPayload> payloads = env
+                .fromSource(source, WatermarkStrategy.noWatermarks(), "chain-events-kafka")
+                .uid("chain-events-kafka-source");
+        return decode(payloads, deadLetters);
+    }
+
+    /** Decodes payloads; those that do not parse go to {@code deadLetters}, counted, and never stop the job. */
+    public static DataStream<ChainEvent> decode(DataStream<KafkaPayload> payloads, Sink<DeadLetter> deadLetters) {
+        SingleOutputStreamOperator<ChainEvent> events = payloads
+                .process(new ChainEventDecoder(), ProtobufTypeInfo.CHAIN_EVENT)
+                .name("decode-chain-events")
+                .uid(DECODE_UID);
+        events.getSideOutput(ChainEventDecoder.DEAD_LETTERS)
+                .sinkTo(deadLetters)
+                .name("dead-letter-sink")
+                .uid(DEAD_LETTER_SINK_UID);
+        return events;
+    }
+}
