@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The one test command (README, .ci/run): proto lint, every Maven test (unit, harness, MiniCluster,
+# Hardhat, end-to-end), and the operations checks. Sets up what it needs on a fresh Debian-like machine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "== npm ci (buf, hardhat, solc-js)"
+npm ci --no-audit --no-fund --loglevel=error
+
+echo "== buf lint"
+(cd proto && ../node_modules/.bin/buf lint)
+
+echo "== maven verify"
+mvn -B -ntp verify "$@"
+
+if [ -x scripts/check-ops.sh ]; then
+  echo "== operations checks (kustomize, yamllint, promtool)"
+  scripts/check-ops.sh
+fi
+echo "== all tests passed"
