@@ -62,17 +62,24 @@ public final class WindowedBalanceFunction extends KeyedProcessFunction<BalanceA
         }
     }
 
+    /** Open windows of one resolution: window start (ms) to accumulator. */
+    static MapStateDescriptor<Long, WindowAccumulator> windowsDescriptor(long sizeMs) {
+        return new MapStateDescriptor<>("windows-" + (sizeMs / 1000) + "s", Types.LONG, BalanceTypes.WINDOW_ACCUMULATOR);
+    }
+
+    /** End (exclusive, ms) of the latest finalised window of one resolution. */
+    static ValueStateDescriptor<Long> finalisedThroughDescriptor(long sizeMs) {
+        return new ValueStateDescriptor<>("finalised-through-" + (sizeMs / 1000) + "s", Types.LONG);
+    }
+
     @Override
     public void open(OpenContext openContext) {
         balance = getRuntimeContext().getState(new ValueStateDescriptor<>("balance", Types.BIG_INT));
         windows = new ArrayList<>();
         finalisedThrough = new ArrayList<>();
         for (long size : resolutionsMs) {
-            String suffix = (size / 1000) + "s";
-            windows.add(getRuntimeContext().getMapState(
-                    new MapStateDescriptor<>("windows-" + suffix, Types.LONG, BalanceTypes.WINDOW_ACCUMULATOR)));
-            finalisedThrough.add(getRuntimeContext().getState(
-                    new ValueStateDescriptor<>("finalised-through-" + suffix, Types.LONG)));
+            windows.add(getRuntimeContext().getMapState(windowsDescriptor(size)));
+            finalisedThrough.add(getRuntimeContext().getState(finalisedThroughDescriptor(size)));
         }
         lateBeyondHorizon = getRuntimeContext().getMetricGroup().counter(LATE_BEYOND_HORIZON);
         reemitted = getRuntimeContext().getMetricGroup().counter(REEMITTED_WINDOWS);
