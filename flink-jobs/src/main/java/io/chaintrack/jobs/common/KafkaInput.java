@@ -1,7 +1,5 @@
 package io.chaintrack.jobs.common;
 
-import java.util.Objects;
-
 /**
  * Where a job reads the ChainEvent topic. {@code bounded} stops at the offsets that are latest when the
  * job starts (backfill and tests); otherwise the job follows the topic forever.
@@ -14,6 +12,5 @@ public record KafkaInput(String bootstrapServers, String groupId, boolean bounde
         if (groupId == null || groupId.isBlank()) {
             throw new IllegalArgumentException("Kafka consumer group id is required");
         }
-        Objects.requireNonNull(bootstrapServers);
     }
 }
