@@ -27,6 +27,7 @@ class HealthWhenDatabaseDownTest {
             assertThat(clients.get("/v1/health").status()).isEqualTo(200);
             String address = SeedData.A;
             assertThat(clients.get("/v1/chains/1/addresses/" + address + "/balances").status()).isEqualTo(200);
+            assertThat(MetricsText.parse(clients.get("/metrics").body()).value("chaintrack_api_db_up", Map.of())).isEqualTo(1);
 
             postgres.close();
 
@@ -47,6 +48,11 @@ class HealthWhenDatabaseDownTest {
             StatusRuntimeException error = catchThrowableOfType(StatusRuntimeException.class, () ->
                     clients.balances.getBalances(GetBalancesRequest.newBuilder().setChainId(1).setAddress(address).build()));
             assertThat(error.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+
+            MetricsText metrics = MetricsText.parse(clients.get("/metrics").body());
+            assertThat(metrics.value("chaintrack_api_db_up", Map.of())).isZero();
+            assertThat(metrics.value("chaintrack_api_request_duration_seconds_count",
+                    Map.of("route", "/v1/health", "status", "503"))).isEqualTo(1);
         }
     }
 }
