@@ -15,6 +15,7 @@ import java.util.List;
  * @param maxLimit largest page size (and largest number of history windows in one answer)
  * @param cursorSecret HMAC key for pagination cursors; must be the same on every replica
  * @param queryTimeout upper bound of one SQL statement
+ * @param requestTimeout upper bound of one request (a client deadline can only shorten it)
  * @param validateSchema check at start-up that the core tables exist (the API never migrates)
  */
 @ConfigurationProperties("chaintrack.api")
@@ -25,6 +26,7 @@ public record ApiConfig(
         @Bindable(defaultValue = "1000") int maxLimit,
         @Bindable(defaultValue = "") String cursorSecret,
         @Bindable(defaultValue = "10s") Duration queryTimeout,
+        @Bindable(defaultValue = "15s") Duration requestTimeout,
         @Bindable(defaultValue = "true") boolean validateSchema) {
 
     public ApiConfig {

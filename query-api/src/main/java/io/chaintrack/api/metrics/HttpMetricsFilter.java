@@ -36,7 +36,8 @@ public final class HttpMetricsFilter implements Ordered {
         metrics.observe(route(request), request.getMethodName(), Integer.toString(response.code()), System.nanoTime() - start);
     }
 
-    static String route(HttpRequest<?> request) {
+    /** The matched URI template, or "unmatched". */
+    public static String route(HttpRequest<?> request) {
         return RouteAttributes.getRouteInfo(request)
                 .filter(info -> info instanceof UriRouteInfo<?, ?>)
                 .map(info -> ((UriRouteInfo<?, ?>) info).getUriMatchTemplate().toString())

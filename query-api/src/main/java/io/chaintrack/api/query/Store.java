@@ -1,6 +1,7 @@
 package io.chaintrack.api.query;
 
 import io.chaintrack.api.config.ApiConfig;
+import io.chaintrack.api.context.Deadlines;
 import io.chaintrack.api.error.ApiException;
 import io.chaintrack.api.error.ErrorKind;
 import io.chaintrack.api.error.UnavailableException;
@@ -36,6 +37,7 @@ public final class Store {
     }
 
     public <T> T read(Work<T> work) {
+        Deadlines.remainingNanos();
         try (Connection connection = dataSource.getConnection()) {
             return work.run(connection);
         } catch (SQLException e) {
@@ -46,7 +48,10 @@ public final class Store {
     /** A statement carrying the configured timeout; callers close it with try-with-resources. */
     public PreparedStatement prepare(Connection connection, String sql) throws SQLException {
         PreparedStatement statement = connection.prepareStatement(sql);
-        statement.setQueryTimeout(queryTimeoutSeconds);
+        long left = Deadlines.remainingNanos();
+        int seconds = left < 0 ? queryTimeoutSeconds
+                : (int) Math.max(1, Math.min(queryTimeoutSeconds, (left + 999_999_999L) / 1_000_000_000L));
+        statement.setQueryTimeout(seconds);
         return statement;
     }
 
