@@ -49,7 +49,8 @@ public final class SyntheticChain implements Iterator<ChainEvent> {
     private final Mix64 rng;
     private long forkCounter;
     private long head;
-    private long revertDownTo;
+    /** Blocks still to revert in the reorg under way. */
+    private int pendingReverts;
     private long announcedHead;
     private long eventIndex;
     /** The newest canonical APPLIED events, oldest first: what a reorg reverts, and the head's hash. */
@@ -114,12 +115,12 @@ public final class SyntheticChain implements Iterator<ChainEvent> {
     /** False only for a bounded chain whose canonical head reached {@link SyntheticChainConfig#blockCount()}. */
     @Override
     public boolean hasNext() {
-        return head > revertDownTo || !config.bounded() || head < config.blockCount();
+        return pendingReverts > 0 || !config.bounded() || head < config.blockCount();
     }
 
     /** Whether the next event is a new block (APPLIED) rather than part of a reorg; does not advance. */
     public boolean nextIsApplied() {
-        return hasNext() && head <= revertDownTo && reorgDepth() == 0;
+        return hasNext() && pendingReverts == 0 && reorgDepth() == 0;
     }
 
     @Override
@@ -128,13 +129,13 @@ public final class SyntheticChain implements Iterator<ChainEvent> {
             throw new NoSuchElementException("synthetic chain " + config.chainId() + " ended at block " + config.blockCount());
         }
         ChainEvent event;
-        if (head > revertDownTo) {
+        if (pendingReverts > 0) {
             event = revertHead();
         } else {
             int depth = reorgDepth();
             if (depth > 0) {
                 forkCounter++;
-                revertDownTo = head - depth;
+                pendingReverts = depth;
                 // the follower saw a competing head one above ours: that is what made it reorganise
                 announcedHead = Math.max(announcedHead, head + 1);
                 event = revertHead();
@@ -157,7 +158,9 @@ public final class SyntheticChain implements Iterator<ChainEvent> {
 
     /** A pure function of (seed, height, fork), so {@link #nextIsApplied()} can look ahead without advancing. */
     private int reorgDepth() {
-        if (!config.reorgs()) {
+        // a reorg settles (the new fork reaches the competing head) before the next may start,
+        // so consecutive REVERTED events never exceed maxReorgDepth
+        if (!config.reorgs() || head < announcedHead) {
             return 0;
         }
         int available = head <= recent.size() ? (int) head : recent.size() - 1;
@@ -172,6 +175,7 @@ public final class SyntheticChain implements Iterator<ChainEvent> {
     }
 
     private ChainEvent revertHead() {
+        pendingReverts--;
         ChainEvent applied = recent.pollLast();
         List<Transfer> transfers = applied.getTransfersList();
         for (int i = transfers.size() - 1; i >= 0; i--) {
@@ -516,7 +520,7 @@ public final class SyntheticChain implements Iterator<ChainEvent> {
             out.writeLong(rng.state());
             out.writeLong(forkCounter);
             out.writeLong(head);
-            out.writeLong(revertDownTo);
+            out.writeInt(pendingReverts);
             out.writeLong(announcedHead);
             out.writeLong(eventIndex);
             out.writeInt(recent.size());
@@ -571,7 +575,7 @@ public final class SyntheticChain implements Iterator<ChainEvent> {
             chain.rng.state(in.readLong());
             chain.forkCounter = in.readLong();
             chain.head = in.readLong();
-            chain.revertDownTo = in.readLong();
+            chain.pendingReverts = in.readInt();
             chain.announcedHead = in.readLong();
             chain.eventIndex = in.readLong();
             int recentCount = in.readInt();
