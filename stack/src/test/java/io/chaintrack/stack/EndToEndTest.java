@@ -108,7 +108,8 @@ class EndToEndTest {
         }
         truth = chain.groundTruth();
 
-        api = QueryApi.start(postgres.jdbcUrl(), postgres.user(), postgres.password(), 0, 0);
+        api = QueryApi.start(postgres.jdbcUrl(), postgres.user(), postgres.password(), 0, 0,
+                Map.of("chaintrack.api.window-seconds", WINDOWS.stream().map(Duration::toSeconds).toList()));
         channel = ManagedChannelBuilder.forAddress("localhost", api.grpcPort()).usePlaintext().build();
     }
 
