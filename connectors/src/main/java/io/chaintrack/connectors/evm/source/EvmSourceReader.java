@@ -12,12 +12,28 @@ import org.apache.flink.connector.base.source.reader.SingleThreadMultiplexSource
 public final class EvmSourceReader
         extends SingleThreadMultiplexSourceReaderBase<ChainEvent, ChainEvent, EvmSplit, EvmSplitState> {
     private final EvmChainConfig config;
+    private final SharedChainReader chain;
 
     public EvmSourceReader(EvmChainConfig config, ChainReaderFactory readers, EvmMetrics metrics,
                            SourceReaderContext context) {
-        super(() -> new EvmSplitReader(config, readers.open(config, metrics), metrics),
+        this(config, new SharedChainReader(readers, config, metrics), metrics, context);
+    }
+
+    private EvmSourceReader(EvmChainConfig config, SharedChainReader chain, EvmMetrics metrics,
+                            SourceReaderContext context) {
+        super(() -> new EvmSplitReader(config, chain.lease(), metrics),
                 new EvmRecordEmitter(config.chainName(), metrics), context.getConfiguration(), context);
         this.config = config;
+        this.chain = chain;
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            super.close();
+        } finally {
+            chain.close();
+        }
     }
 
     @Override
