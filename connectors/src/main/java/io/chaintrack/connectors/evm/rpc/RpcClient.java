@@ -45,6 +45,7 @@ public final class RpcClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RpcClient.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, CircuitBreaker> BREAKERS = new ConcurrentHashMap<>();
+    private static final long BREAKER_POLL_MILLIS = 50;
 
     private final String chain;
     private final List<Endpoint> endpoints;
@@ -399,16 +400,22 @@ public final class RpcClient implements AutoCloseable {
         return ": " + s.replaceAll("\\s+", " ");
     }
 
-    /** Failover order, rotated by attempt so a retry goes to the next URL; open breakers are skipped. */
-    private Endpoint choose(int attemptNo) {
+    /**
+     * Failover order, rotated by attempt so a retry goes to the next URL; open breakers are skipped. When every
+     * breaker is open the call waits for the first to let a trial call through: a stream source has nothing
+     * better to do, and the retry budget still bounds how many trials fail before the call gives up.
+     */
+    private Endpoint choose(int attemptNo) throws InterruptedException {
         int n = endpoints.size();
-        for (int i = 0; i < n; i++) {
-            Endpoint ep = endpoints.get((attemptNo + i) % n);
-            if (ep.breaker().tryAcquirePermission()) {
-                return ep;
+        while (true) {
+            for (int i = 0; i < n; i++) {
+                Endpoint ep = endpoints.get((attemptNo + i) % n);
+                if (ep.breaker().tryAcquirePermission()) {
+                    return ep;
+                }
             }
+            Thread.sleep(BREAKER_POLL_MILLIS);
         }
-        throw new RetryableCallException(null, "chain " + chain + ": every endpoint's circuit breaker is open", 0, null);
     }
 
     /** Breaker state of an endpoint (tests and diagnostics). */

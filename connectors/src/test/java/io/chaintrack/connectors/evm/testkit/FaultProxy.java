@@ -52,7 +52,7 @@ public final class FaultProxy implements AutoCloseable {
     }
 
     /** One call as the proxy saw it. */
-    public record Arrival(long nanos, List<String> methods, Fault fault, int status) {}
+    public record Arrival(long nanos, List<String> methods, Fault fault, int status, String path) {}
 
     private final HttpServer server;
     private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
@@ -131,6 +131,7 @@ public final class FaultProxy implements AutoCloseable {
     private void handle(HttpExchange ex) throws IOException {
         long now = System.nanoTime();
         int index = calls.getAndIncrement();
+        String path = ex.getRequestURI().getPath();
         byte[] body = ex.getRequestBody().readAllBytes();
         JsonNode req;
         List<String> methods = new ArrayList<>();
@@ -147,24 +148,24 @@ public final class FaultProxy implements AutoCloseable {
             req = null;
         }
         if (requiredHeader != null && !requiredValue.equals(ex.getRequestHeaders().getFirst(requiredHeader))) {
-            arrivals.add(new Arrival(now, methods, Fault.NONE, 401));
+            arrivals.add(new Arrival(now, methods, Fault.NONE, 401, path));
             reply(ex, 401, "{\"error\":\"missing api key\"}".getBytes(), null);
             return;
         }
         Fault fault = plan.decide(index, methods);
         switch (fault) {
             case TOO_MANY_REQUESTS -> {
-                arrivals.add(new Arrival(now, methods, fault, 429));
+                arrivals.add(new Arrival(now, methods, fault, 429, path));
                 reply(ex, 429, "{\"error\":\"rate limited\"}".getBytes(), Integer.toString(plan.retryAfterSeconds()));
                 return;
             }
             case SERVER_ERROR -> {
-                arrivals.add(new Arrival(now, methods, fault, 500));
+                arrivals.add(new Arrival(now, methods, fault, 500, path));
                 reply(ex, 500, "upstream exploded".getBytes(), null);
                 return;
             }
             case HANG -> {
-                arrivals.add(new Arrival(now, methods, fault, 0));
+                arrivals.add(new Arrival(now, methods, fault, 0, path));
                 try {
                     Thread.sleep(5_000);
                 } catch (InterruptedException e) {
@@ -201,7 +202,7 @@ public final class FaultProxy implements AutoCloseable {
             System.arraycopy(out, 0, half, 0, half.length);
             out = half;
         }
-        arrivals.add(new Arrival(now, methods, fault, 200));
+        arrivals.add(new Arrival(now, methods, fault, 200, path));
         reply(ex, 200, out, null);
     }
 
