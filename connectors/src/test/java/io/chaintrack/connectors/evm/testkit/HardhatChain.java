@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.web3j.abi.FunctionEncoder;
-import org.web3j.abi.TypeReference;
 import org.web3j.abi.datatypes.Address;
 import org.web3j.abi.datatypes.DynamicArray;
 import org.web3j.abi.datatypes.DynamicBytes;
@@ -192,10 +191,5 @@ public final class HardhatChain implements AutoCloseable {
     @Override
     public void close() {
         web3j.shutdown();
-    }
-
-    @SuppressWarnings("unused")
-    private static List<TypeReference<?>> none() {
-        return List.of();
     }
 }
