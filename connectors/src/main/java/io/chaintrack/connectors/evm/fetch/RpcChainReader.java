@@ -107,8 +107,13 @@ public final class RpcChainReader implements ChainReader {
         long horizon;
         int i = 1;
         if (policy.blockTag() != null) {
-            JsonNode tagged = res.get(i++).result();
-            // before the first finalized block a node answers null or an error: nothing is final yet
+            RpcResult taggedResult = res.get(i++);
+            if (!taggedResult.ok() && !notFound(taggedResult)) {
+                throw new RpcException("chain " + config.chainName() + ": the node does not answer the '"
+                        + policy.blockTag() + "' block tag (" + taggedResult.error() + "); use a confirmations policy");
+            }
+            JsonNode tagged = taggedResult.result();
+            // before the first finalized block a node answers null or "not found": nothing is final yet
             horizon = tagged == null || tagged.isNull() ? -1 : quantity(tagged.get("number"), policy.blockTag());
         } else {
             horizon = latest - policy.confirmations();
@@ -196,6 +201,7 @@ public final class RpcChainReader implements ChainReader {
         List<RpcResult> res = client.batchGroups(groups);
         int k = 0;
         long head = quantity(res.get(k++).orThrow(), "eth_blockNumber");
+        metrics.head(config.chainName(), head);
         int count = (int) (to - from + 1);
 
         List<EthBlock.Block> blocks = new ArrayList<>();

@@ -178,4 +178,14 @@ class RecordedFixturesTest {
         assertThat(httpCallsForSecondFetch).isEqualTo(2);
         assertThat(server.calls("eth_getLogs")).isEqualTo(2);
     }
+
+    @Test
+    void anEndpointOfAnotherChainIsRefusedByName() {
+        var mainnet = io.chaintrack.connectors.evm.EvmChainConfig.builder(1, "mainnet").endpoint(server.url()).build();
+        try (RpcChainReader reader = new RpcChainReader(mainnet, EvmMetrics.on(new PrometheusRegistry()))) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> reader.poll(-1))
+                    .isInstanceOf(ChainIdMismatchException.class)
+                    .hasMessage("chain mainnet is configured as chain id 1 but its endpoint serves chain id 31337");
+        }
+    }
 }
