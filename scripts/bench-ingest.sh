@@ -29,7 +29,7 @@ MEM="$(awk '/MemTotal/ {printf "%.1f GiB", $2/1024/1024}' /proc/meminfo)"
   printf '\n## EVM ingestion from a local Hardhat node (%s, commit %s)\n\n' "$(date -u +%Y-%m-%d)" "$(git rev-parse --short HEAD)"
   printf 'Machine: %s cores (nproc), %s RAM, %s; Java %s; Hardhat %s.\n' "$(nproc)" "$MEM" "$CPU" \
     "$(java -version 2>&1 | head -1 | cut -d'"' -f2)" "$(node -p 'require("./node_modules/hardhat/package.json").version')"
-  printf 'Workload: %s blocks of %s ERC-20 transfers (each also emits a fee and a burn transfer), bounded run, `finalized` policy (all parallel backfill), 50-block splits, 10-block fetches, batches of up to 200 requests; Hardhat has no eth_getBlockReceipts, so receipts are read per transaction. Time is the whole Flink job (start-up included).\n\n' "$N" "$M"
+  printf 'Workload: %s blocks of %s ERC-20 transfers (each also emits a fee and a burn transfer), bounded run, `finalized` policy (all parallel backfill), 50-block splits, 10-block fetches, batches of up to 200 requests; Hardhat has no eth_getBlockReceipts, so receipts are read per transaction. Time is the whole Flink job (start-up included); the Hardhat node (single-threaded Node.js) runs on the same cores.\n\n' "$N" "$M"
   printf '| parallelism | blocks | transfers | seconds | blocks/s | transfers/s | HTTP calls | calls/block |\n'
   printf '|---|---|---|---|---|---|---|---|\n'
   awk -F'\t' '/^[0-9]+\t/ {printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8}' "$OUT"
