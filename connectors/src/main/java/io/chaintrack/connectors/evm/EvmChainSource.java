@@ -1,6 +1,6 @@
 package io.chaintrack.connectors.evm;
 
-import io.chaintrack.connectors.evm.source.ChainEventTypeInfo;
+import io.chaintrack.connectors.flink.ProtobufTypeInfo;
 import io.chaintrack.connectors.evm.source.ChainReaderFactory;
 import io.chaintrack.connectors.evm.source.EvmEnumeratorState;
 import io.chaintrack.connectors.evm.source.EvmEnumeratorStateSerializer;
@@ -84,6 +84,6 @@ public final class EvmChainSource
 
     @Override
     public TypeInformation<ChainEvent> getProducedType() {
-        return ChainEventTypeInfo.INSTANCE;
+        return ProtobufTypeInfo.CHAIN_EVENT;
     }
 }
