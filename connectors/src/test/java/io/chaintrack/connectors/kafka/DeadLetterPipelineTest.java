@@ -25,6 +25,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -37,12 +38,62 @@ class DeadLetterPipelineTest {
     @BeforeAll
     static void startKafka() {
         kafka = EmbeddedKafkaBroker.start();
-        kafka.createTopics(TopicCatalog.all());
     }
 
     @AfterAll
     static void stopKafka() {
         kafka.close();
+    }
+
+    @BeforeEach
+    void emptyTopics() throws InterruptedException {
+        KafkaTestSupport.recreateTopic(kafka.bootstrapServers(), TopicCatalog.CHAIN_EVENTS);
+        KafkaTestSupport.recreateTopic(kafka.bootstrapServers(), TopicCatalog.DEAD_LETTERS);
+    }
+
+    private static List<ChainEvent> readBounded(String groupId) throws Exception {
+        Configuration conf = new Configuration();
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(1);
+        List<ChainEvent> decoded = new ArrayList<>();
+        try (CloseableIterator<ChainEvent> it = ChainEventKafka.read(env,
+                        ChainEventKafka.source(kafka.bootstrapServers(), groupId, true),
+                        ChainEventKafka.deadLetterSink(kafka.bootstrapServers()))
+                .executeAndCollect(groupId)) {
+            it.forEachRemaining(decoded::add);
+        }
+        return decoded;
+    }
+
+    /**
+     * What the ingest job writes: transactions, each ending in an invisible commit marker, plus an aborted one.
+     * A bounded read must still finish, with the committed events only.
+     */
+    @Test
+    void boundedReadOfATransactionalTopicFinishesWithCommittedEventsOnly() throws Exception {
+        List<ChainEvent> events = SyntheticChain.untracked(SyntheticChainConfig.defaults().withTransfersPerBlock(5)).next(12);
+        byte[] key = TopicCatalog.CHAIN_EVENTS.keySerializer().serialize("", SyntheticChainConfig.DEFAULT_CHAIN_ID);
+        Properties p = kafka.clientProperties();
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "bounded-read-test");
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.initTransactions();
+            for (int batch = 0; batch < 3; batch++) {
+                producer.beginTransaction();
+                for (ChainEvent e : events.subList(batch * 4, batch * 4 + 4)) {
+                    producer.send(new ProducerRecord<>(TopicCatalog.CHAIN_EVENTS.name(), key, e.toByteArray()));
+                }
+                producer.commitTransaction();
+                if (batch == 1) {
+                    producer.beginTransaction();
+                    producer.send(new ProducerRecord<>(TopicCatalog.CHAIN_EVENTS.name(), key, events.get(0).toByteArray()));
+                    producer.flush();
+                    producer.abortTransaction();
+                }
+            }
+        }
+        assertThat(readBounded("bounded-transactional-read")).isEqualTo(events);
+        assertThat(KafkaTestSupport.readAll(kafka.bootstrapServers(), TopicCatalog.DEAD_LETTERS.name(), false)).isEmpty();
     }
 
     @Test
@@ -69,18 +120,7 @@ class DeadLetterPipelineTest {
             }
         }
 
-        Configuration conf = new Configuration();
-        conf.set(PipelineOptions.GENERIC_TYPES, false);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(1);
-        List<ChainEvent> decoded = new ArrayList<>();
-        try (CloseableIterator<ChainEvent> it = ChainEventKafka.read(env,
-                        ChainEventKafka.source(kafka.bootstrapServers(), "dead-letter-test", true),
-                        ChainEventKafka.deadLetterSink(kafka.bootstrapServers()))
-                .executeAndCollect("dead-letter-test")) {
-            it.forEachRemaining(decoded::add);
-        }
-        assertThat(decoded).isEqualTo(events);
+        assertThat(readBounded("dead-letter-test")).isEqualTo(events);
 
         List<ConsumerRecord<byte[], byte[]>> letters = KafkaTestSupport.readAll(kafka.bootstrapServers(), TopicCatalog.DEAD_LETTERS.name(), false);
         assertThat(letters).hasSize(3);

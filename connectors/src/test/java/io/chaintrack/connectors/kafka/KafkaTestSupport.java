@@ -5,6 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -46,5 +50,30 @@ public final class KafkaTestSupport {
             }
         }
         return out;
+    }
+
+    /** Deletes {@code topic} if it exists and creates it empty, so each test starts from offset 0. */
+    public static void recreateTopic(String bootstrapServers, Topic<?, ?> topic) throws InterruptedException {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (Admin admin = Admin.create(p)) {
+            if (admin.listTopics().names().get().contains(topic.name())) {
+                admin.deleteTopics(List.of(topic.name())).all().get();
+            }
+            // deletion completes asynchronously: retry until the name is free again
+            for (int attempt = 0; ; attempt++) {
+                try {
+                    admin.createTopics(List.of(new NewTopic(topic.name(), topic.partitions(), (short) 1))).all().get();
+                    return;
+                } catch (ExecutionException e) {
+                    if (attempt >= 100) {
+                        throw new IllegalStateException("could not recreate topic " + topic.name(), e.getCause());
+                    }
+                    Thread.sleep(100);
+                }
+            }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("could not list or delete topic " + topic.name(), e.getCause());
+        }
     }
 }

@@ -19,8 +19,6 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,28 +49,8 @@ class IngestJobTest {
 
     /** Each test starts from an empty chain-events topic. */
     @BeforeEach
-    void freshTopics() throws Exception {
-        try (Admin admin = Admin.create(kafka.clientProperties())) {
-            if (admin.listTopics().names().get().contains(TopicCatalog.CHAIN_EVENTS.name())) {
-                admin.deleteTopics(List.of(TopicCatalog.CHAIN_EVENTS.name())).all().get();
-                while (admin.listTopics().names().get().contains(TopicCatalog.CHAIN_EVENTS.name())) {
-                    Thread.sleep(50);
-                }
-            }
-            // topic deletion completes asynchronously; retry creation until the name is free again
-            for (int attempt = 0; ; attempt++) {
-                try {
-                    admin.createTopics(List.of(new NewTopic(TopicCatalog.CHAIN_EVENTS.name(), TopicCatalog.CHAIN_EVENTS.partitions(), (short) 1)))
-                            .all().get();
-                    break;
-                } catch (java.util.concurrent.ExecutionException e) {
-                    if (attempt > 100) {
-                        throw e;
-                    }
-                    Thread.sleep(100);
-                }
-            }
-        }
+    void freshTopic() throws InterruptedException {
+        KafkaTestSupport.recreateTopic(kafka.bootstrapServers(), TopicCatalog.CHAIN_EVENTS);
     }
 
     private static StreamExecutionEnvironment env(Configuration conf) {
