@@ -127,7 +127,7 @@ final class StackCommand implements Callable<Integer> {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
             env.enableCheckpointing(checkpointInterval.toMillis());
 
-            IngestJob.addSynthetic(env, syntheticConfig(), kafka.bootstrapServers());
+            IngestJob.buildSynthetic(env, syntheticConfig(), kafka.bootstrapServers());
             BalanceJob.addToEnvironment(env,
                     new KafkaInput(kafka.bootstrapServers(), "chaintrack-balances", false),
                     PostgresSinkOptions.of(postgres.jdbcUrl(), postgres.user(), postgres.password()),
