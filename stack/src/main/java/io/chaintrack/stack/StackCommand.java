@@ -2,6 +2,7 @@ package io.chaintrack.stack;
 
 import io.chaintrack.api.QueryApi;
 import io.chaintrack.connectors.embedded.EmbeddedKafkaBroker;
+import io.chaintrack.connectors.evm.EvmChainConfig;
 import io.chaintrack.connectors.embedded.EmbeddedPostgresServer;
 import io.chaintrack.connectors.kafka.TopicCatalog;
 import io.chaintrack.connectors.postgres.PostgresSinkOptions;
@@ -73,6 +74,12 @@ final class StackCommand implements Callable<Integer> {
     @Option(names = "--reorg-probability", defaultValue = "0.02", description = "Synthetic reorg probability per block (default: ${DEFAULT-VALUE}).")
     double reorgProbability;
 
+    @Option(names = "--rpc-url", description = "Follow this EVM JSON-RPC node instead of the synthetic chain (e.g. a Hardhat node).")
+    String rpcUrl;
+
+    @Option(names = "--chain-id", defaultValue = "31337", description = "With --rpc-url: the chain id the node reports (default: ${DEFAULT-VALUE}, Hardhat).")
+    long evmChainId;
+
     @Option(names = "--checkpoint-interval", defaultValue = "5s", converter = DurationConverter.class,
             description = "Flink checkpoint interval (default: ${DEFAULT-VALUE}).")
     Duration checkpointInterval;
@@ -92,6 +99,10 @@ final class StackCommand implements Callable<Integer> {
         stack.start(state);
         stopped.await();
         return 0;
+    }
+
+    long chainId() {
+        return rpcUrl != null ? evmChainId : syntheticConfig().chainId();
     }
 
     SyntheticChainConfig syntheticConfig() {
@@ -127,7 +138,12 @@ final class StackCommand implements Callable<Integer> {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
             env.enableCheckpointing(checkpointInterval.toMillis());
 
-            IngestJob.buildSynthetic(env, syntheticConfig(), kafka.bootstrapServers());
+            if (rpcUrl != null) {
+                IngestJob.buildEvm(env, EvmChainConfig.builder(evmChainId, "chain-" + evmChainId)
+                        .endpoint(rpcUrl).pollInterval(Duration.ofSeconds(1)).build(), kafka.bootstrapServers());
+            } else {
+                IngestJob.buildSynthetic(env, syntheticConfig(), kafka.bootstrapServers());
+            }
             BalanceJob.addToEnvironment(env,
                     new KafkaInput(kafka.bootstrapServers(), "chaintrack-balances", false),
                     PostgresSinkOptions.of(postgres.jdbcUrl(), postgres.user(), postgres.password()),
@@ -137,7 +153,7 @@ final class StackCommand implements Callable<Integer> {
             api = QueryApi.start(postgres.jdbcUrl(), postgres.user(), postgres.password(), httpPort, grpcPort,
                     java.util.Map.of("chaintrack.api.window-seconds", windows.stream().map(Duration::toSeconds).toList(),
                             "chaintrack.api.default-window-seconds", windows.get(0).toSeconds()));
-            new Examples(postgres.dataSource(), api.httpPort(), api.grpcPort(), syntheticConfig().chainId())
+            new Examples(postgres.dataSource(), api.httpPort(), api.grpcPort(), chainId())
                     .printWhenReady(Duration.ofSeconds(90), System.out);
         }
 

@@ -1,5 +1,7 @@
 package io.chaintrack.jobs.ingest;
 
+import io.chaintrack.connectors.evm.EvmChainConfig;
+import io.chaintrack.connectors.evm.EvmChainSource;
 import io.chaintrack.connectors.flink.ProtobufTypeInfo;
 import io.chaintrack.connectors.kafka.ChainEventKafka;
 import io.chaintrack.connectors.synthetic.SyntheticChainConfig;
@@ -37,7 +39,7 @@ public final class IngestJob implements Callable<Integer> {
     public static final String SINK_UID = "chain-events-kafka-sink";
 
     /** Where chain events come from. An EVM follower joins this list; {@link #createSource()} is the one place that chooses. */
-    public enum SourceKind { synthetic }
+    public enum SourceKind { synthetic, evm }
 
     @Spec
     CommandSpec spec;
@@ -63,6 +65,9 @@ public final class IngestJob implements Callable<Integer> {
     @Mixin
     SyntheticOptions synthetic = new SyntheticOptions();
 
+    @Mixin
+    EvmOptions evm = new EvmOptions();
+
     public static void main(String[] args) {
         int code = new CommandLine(new IngestJob()).execute(args);
         if (code != 0) {
@@ -86,6 +91,7 @@ public final class IngestJob implements Callable<Integer> {
         try {
             return switch (source) {
                 case synthetic -> new SyntheticChainSource(synthetic.toConfig());
+                case evm -> EvmChainSource.create(evm.toConfig(synthetic.chainId));
             };
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
@@ -93,9 +99,7 @@ public final class IngestJob implements Callable<Integer> {
     }
 
     private long chainId() {
-        return switch (source) {
-            case synthetic -> synthetic.chainId;
-        };
+        return synthetic.chainId;
     }
 
     /** The whole topology: source -> Kafka sink, both parallelism 1 with stable uids. */
@@ -119,6 +123,19 @@ public final class IngestJob implements Callable<Integer> {
             configureCheckpointing(env, Duration.ofSeconds(2));
         }
         defineWorkflow(env, new SyntheticChainSource(config),
+                ChainEventKafka.sink(bootstrapServers, DeliveryGuarantee.EXACTLY_ONCE, transactionalIdPrefix(config.chainId())));
+    }
+
+    /**
+     * Adds an EVM follower into Kafka to {@code env} (the one-command stack's --rpc-url). The source runs at
+     * parallelism 1 so the topic gets blocks in order: parallel backfill readers would interleave ranges,
+     * and the balance job treats an older APPLIED block as late.
+     */
+    public static void buildEvm(StreamExecutionEnvironment env, EvmChainConfig config, String bootstrapServers) {
+        if (!env.getCheckpointConfig().isCheckpointingEnabled()) {
+            configureCheckpointing(env, Duration.ofSeconds(2));
+        }
+        defineWorkflow(env, EvmChainSource.create(config),
                 ChainEventKafka.sink(bootstrapServers, DeliveryGuarantee.EXACTLY_ONCE, transactionalIdPrefix(config.chainId())));
     }
 

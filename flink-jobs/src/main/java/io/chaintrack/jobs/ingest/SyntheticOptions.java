@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 public final class SyntheticOptions {
     private static final SyntheticChainConfig DEFAULTS = SyntheticChainConfig.defaults();
 
-    @Option(names = "--chain-id", description = "Chain id of the synthetic chain (default ${DEFAULT-VALUE}).")
+    @Option(names = "--chain-id", description = "Chain id: the synthetic chain's, or for --source evm the id the node must report (default ${DEFAULT-VALUE}).")
     long chainId = DEFAULTS.chainId();
 
     @Option(names = "--seed", description = "Seed: same seed and options, same events (default ${DEFAULT-VALUE}).")
