@@ -4,6 +4,7 @@ import io.chaintrack.connectors.evm.EvmChainConfig;
 import io.chaintrack.connectors.evm.FinalityPolicy;
 import io.chaintrack.connectors.evm.RateLimit;
 import io.chaintrack.connectors.evm.RpcEndpoint;
+import io.chaintrack.jobs.common.DurationConverter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +33,7 @@ public final class EvmOptions {
     @Option(names = "--rate-limit", description = "At most this many upstream HTTP calls per second per URL; 0 = unlimited (default 0).")
     int rateLimit;
 
-    @Option(names = "--poll-interval", converter = IngestJob.DurationConverter.class, description = "Head polling interval (default 2s).")
+    @Option(names = "--poll-interval", converter = DurationConverter.class, description = "Head polling interval (default 2s).")
     Duration pollInterval = Duration.ofSeconds(2);
 
     @Option(names = "--reorg-depth", description = "Deepest reorg followed; deeper ones fail the job (default 128).")

@@ -3,6 +3,7 @@ package io.chaintrack.jobs.ingest;
 import io.chaintrack.connectors.evm.EvmChainConfig;
 import io.chaintrack.connectors.evm.EvmChainSource;
 import io.chaintrack.connectors.flink.ProtobufTypeInfo;
+import io.chaintrack.jobs.common.DurationConverter;
 import io.chaintrack.connectors.kafka.ChainEventKafka;
 import io.chaintrack.connectors.synthetic.SyntheticChainConfig;
 import io.chaintrack.connectors.synthetic.SyntheticChainSource;
@@ -17,7 +18,6 @@ import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.util.TimeUtils;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -147,17 +147,6 @@ public final class IngestJob implements Callable<Integer> {
     public static void configureCheckpointing(StreamExecutionEnvironment env, Duration interval) {
         env.enableCheckpointing(interval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
         env.getCheckpointConfig().setExternalizedCheckpointRetention(ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
-    }
-
-    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            try {
-                return TimeUtils.parseDuration(value);
-            } catch (IllegalArgumentException | NullPointerException e) {
-                throw new CommandLine.TypeConversionException("not a duration (e.g. 10s, 500ms): " + value);
-            }
-        }
     }
 
     static final class DeliveryConverter implements CommandLine.ITypeConverter<DeliveryGuarantee> {
