@@ -1,0 +1,232 @@
+package io.chaintrack.stack.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
+import io.strimzi.api.kafka.model.nodepool.ProcessRoles;
+import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.apache.flink.kubernetes.operator.api.FlinkDeployment;
+import org.apache.flink.kubernetes.operator.api.spec.UpgradeMode;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every overlay renders offline and every rendered object binds to its typed model without unknown fields. */
+class RenderedOverlaysTest {
+  /** Secrets the manifests reference but do not create: CNPG creates the first, operators the rest. */
+  static final Set<String> EXTERNAL_SECRETS =
+      Set.of("chaintrack-db-app", "chaintrack-api-secrets", "chaintrack-rpc", "chaintrack-flink-s3");
+
+  static StrictBinder binder;
+
+  @BeforeAll
+  static void loadModels() throws Exception {
+    binder = new StrictBinder(CnpgClusterSchema.load(Manifests.repoRoot()));
+  }
+
+  static Stream<Path> overlays() throws Exception {
+    return Manifests.overlays().stream();
+  }
+
+  @Test
+  void devAndProdOverlaysExist() throws Exception {
+    assertThat(Manifests.overlays()).extracting(p -> p.getFileName().toString()).containsExactly("dev", "prod");
+  }
+
+  @ParameterizedTest
+  @MethodSource("overlays")
+  void everyRenderedObjectBindsToItsTypedModel(Path overlay) throws Exception {
+    List<ObjectNode> objects = Manifests.render(overlay);
+    List<String> failures = new ArrayList<>();
+    Map<String, Integer> kinds = new TreeMap<>();
+    for (ObjectNode obj : objects) {
+      kinds.merge(obj.path("kind").asText(), 1, Integer::sum);
+      try {
+        assertThat(binder.bind(obj)).isNotNull();
+      } catch (IllegalArgumentException e) {
+        failures.add(e.getMessage());
+      }
+    }
+    assertThat(failures).as("objects that do not fit their model in " + overlay).isEmpty();
+    assertThat(kinds).containsEntry("FlinkDeployment", 3)
+        .containsEntry("Kafka", 1).containsEntry("KafkaNodePool", 1).containsEntry("KafkaTopic", 2)
+        .containsEntry("Cluster", 1).containsEntry("Job", 1).containsEntry("Deployment", 1)
+        .containsEntry("Service", 1).containsEntry("HorizontalPodAutoscaler", 1)
+        .containsEntry("PodDisruptionBudget", 1).containsEntry("PrometheusRule", 1)
+        .containsEntry("ServiceMonitor", 1).containsEntry("PodMonitor", 3);
+  }
+
+  @ParameterizedTest
+  @MethodSource("overlays")
+  void flinkJobsRunInApplicationModeWithHaSavepointsAndMetrics(Path overlay) throws Exception {
+    Map<String, String> entryClasses = new TreeMap<>();
+    for (ObjectNode obj : byKind(Manifests.render(overlay), "FlinkDeployment")) {
+      FlinkDeployment fd = (FlinkDeployment) binder.bind(obj);
+      var spec = fd.getSpec();
+      entryClasses.put(fd.getMetadata().getName(), spec.getJob().getEntryClass());
+      assertThat(obj.at("/spec/flinkVersion").asText()).isEqualTo("v2_2");
+      assertThat(spec.getJob().getJarURI()).isEqualTo("local:///opt/flink/usrlib/chaintrack-flink-jobs.jar");
+      assertThat(spec.getJob().getUpgradeMode()).isEqualTo(UpgradeMode.SAVEPOINT);
+      assertThat(spec.getJob().getParallelism()).isPositive();
+      Map<String, String> conf = spec.getFlinkConfiguration();
+      assertThat(conf).containsEntry("high-availability.type", "kubernetes")
+          .containsKeys("high-availability.storageDir", "execution.checkpointing.dir",
+              "execution.checkpointing.savepoint-dir", "execution.checkpointing.interval")
+          .containsEntry("metrics.reporter.prom.factory.class",
+              "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+      String scheme = conf.get("execution.checkpointing.dir").replaceFirst(":.*", "");
+      assertThat(conf.get("execution.checkpointing.savepoint-dir")).startsWith(scheme + ":");
+      assertThat(conf.get("high-availability.storageDir")).startsWith(scheme + ":");
+      assertThat(spec.getLogConfiguration().get("log4j-console.properties"))
+          .contains("layout.type = JsonTemplateLayout");
+      assertThat(spec.getImage()).startsWith("chaintrack/flink-jobs:").doesNotEndWith("SNAPSHOT");
+      assertThat(spec.getJobManager().getResource().getMemory()).isNotBlank();
+      assertThat(spec.getTaskManager().getResource().getMemory()).isNotBlank();
+      Container main = spec.getPodTemplate().getSpec().getContainers().get(0);
+      assertThat(main.getName()).isEqualTo("flink-main-container");
+      assertThat(main.getPorts()).anyMatch(p -> p.getName().equals("flink-metrics")
+          && p.getContainerPort().toString().equals(conf.get("metrics.reporter.prom.port")));
+    }
+    assertThat(entryClasses).containsExactlyInAnyOrderEntriesOf(Map.of(
+        "chaintrack-ingest", "io.chaintrack.jobs.ingest.IngestJob",
+        "chaintrack-balances", "io.chaintrack.jobs.balances.BalanceJob",
+        "chaintrack-analytics", "io.chaintrack.jobs.analytics.AnalyticsJob"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("overlays")
+  void kafkaRunsInKraftWithTheTopicCatalog(Path overlay) throws Exception {
+    List<ObjectNode> objects = Manifests.render(overlay);
+    KafkaNodePool pool = (KafkaNodePool) binder.bind(byKind(objects, "KafkaNodePool").get(0));
+    assertThat(pool.getSpec().getRoles()).containsExactlyInAnyOrder(ProcessRoles.CONTROLLER, ProcessRoles.BROKER);
+    assertThat(pool.getMetadata().getLabels()).containsEntry("strimzi.io/cluster", "chaintrack");
+    Map<String, Integer> partitions = new TreeMap<>();
+    for (ObjectNode t : byKind(objects, "KafkaTopic")) {
+      KafkaTopic topic = (KafkaTopic) binder.bind(t);
+      partitions.put(topic.getMetadata().getName(), topic.getSpec().getPartitions());
+      assertThat(topic.getSpec().getReplicas()).isLessThanOrEqualTo(pool.getSpec().getReplicas());
+    }
+    assertThat(partitions).containsOnlyKeys("chaintrack.chain-events.v1", "chaintrack.dead-letters.v1");
+    if (overlay.getFileName().toString().equals("prod")) {
+      assertThat(partitions).containsEntry("chaintrack.chain-events.v1", 4);
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("overlays")
+  void apiAndMigrationsUseTheDistributionWithProbesConfigAndSecrets(Path overlay) throws Exception {
+    List<ObjectNode> objects = Manifests.render(overlay);
+    Deployment api = (Deployment) binder.bind(byKind(objects, "Deployment").get(0));
+    Container c = api.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(c.getArgs()).containsExactly("api");
+    assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/v1/health");
+    assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/v1/health");
+    assertThat(c.getPorts()).extracting(p -> p.getContainerPort()).containsExactlyInAnyOrder(8080, 50051);
+    assertThat(c.getEnvFrom()).anyMatch(e -> e.getConfigMapRef() != null);
+    assertThat(c.getEnv()).anyMatch(e -> e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null);
+    Job migrate = (Job) binder.bind(byKind(objects, "Job").get(0));
+    assertThat(migrate.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()).containsExactly("migrate");
+  }
+
+  @ParameterizedTest
+  @MethodSource("overlays")
+  void everyReferencedConfigMapAndSecretExistsOrIsDocumentedAsExternal(Path overlay) throws Exception {
+    List<ObjectNode> objects = Manifests.render(overlay);
+    Set<String> configMaps = names(objects, "ConfigMap");
+    Set<String> secrets = names(objects, "Secret");
+    secrets.addAll(EXTERNAL_SECRETS);
+    List<String> dangling = new ArrayList<>();
+    for (ObjectNode obj : objects) {
+      collectRefs(obj, Manifests.id(obj), configMaps, secrets, dangling);
+    }
+    assertThat(dangling).isEmpty();
+  }
+
+  @ParameterizedTest
+  @MethodSource("overlays")
+  void everyNamespacedObjectLandsInTheOverlayNamespace(Path overlay) throws Exception {
+    List<ObjectNode> objects = Manifests.render(overlay);
+    String ns = byKind(objects, "Namespace").get(0).at("/metadata/name").asText();
+    assertThat(ns).startsWith("chaintrack");
+    for (ObjectNode obj : objects) {
+      if (!obj.path("kind").asText().equals("Namespace")) {
+        assertThat(obj.at("/metadata/namespace").asText()).as(Manifests.id(obj)).isEqualTo(ns);
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("overlays")
+  void dashboardsAreValidGrafanaJsonWithQueries(Path overlay) throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    Set<String> uids = new HashSet<>();
+    for (ObjectNode cm : byKind(Manifests.render(overlay), "ConfigMap")) {
+      if (!cm.at("/metadata/labels/grafana_dashboard").asText().equals("1")) {
+        continue;
+      }
+      for (JsonNode text : cm.path("data")) {
+        JsonNode dashboard = json.readTree(text.asText());
+        uids.add(dashboard.path("uid").asText());
+        Set<Integer> panelIds = new HashSet<>();
+        for (JsonNode panel : dashboard.path("panels")) {
+          assertThat(panelIds.add(panel.path("id").asInt())).as("unique panel ids").isTrue();
+          if (!panel.path("type").asText().equals("row")) {
+            assertThat(panel.path("targets")).isNotEmpty();
+            panel.path("targets").forEach(t -> assertThat(t.path("expr").asText()).isNotBlank());
+          }
+        }
+      }
+    }
+    assertThat(uids).containsExactlyInAnyOrder("chaintrack-pipeline", "chaintrack-api-sla", "chaintrack-rpc");
+  }
+
+  private static void collectRefs(JsonNode node, String owner, Set<String> configMaps, Set<String> secrets,
+      List<String> dangling) {
+    if (node.isObject()) {
+      check(node.path("configMapRef"), owner, configMaps, dangling, "ConfigMap");
+      check(node.path("configMapKeyRef"), owner, configMaps, dangling, "ConfigMap");
+      check(node.path("secretRef"), owner, secrets, dangling, "Secret");
+      check(node.path("secretKeyRef"), owner, secrets, dangling, "Secret");
+      if (node.path("configMap").has("name")) {
+        check(node.path("configMap"), owner, configMaps, dangling, "ConfigMap");
+      }
+      node.forEach(child -> collectRefs(child, owner, configMaps, secrets, dangling));
+    } else if (node.isArray()) {
+      node.forEach(child -> collectRefs(child, owner, configMaps, secrets, dangling));
+    }
+  }
+
+  private static void check(JsonNode ref, String owner, Set<String> known, List<String> dangling, String kind) {
+    if (ref.has("name") && !known.contains(ref.path("name").asText())) {
+      dangling.add(owner + " -> " + kind + "/" + ref.path("name").asText());
+    }
+  }
+
+  static List<ObjectNode> byKind(List<ObjectNode> objects, String kind) {
+    List<ObjectNode> out = objects.stream().filter(o -> o.path("kind").asText().equals(kind)).toList();
+    assertThat(out).as("objects of kind " + kind).isNotEmpty();
+    return out;
+  }
+
+  private static Set<String> names(List<ObjectNode> objects, String kind) {
+    Set<String> names = new HashSet<>();
+    objects.stream().filter(o -> o.path("kind").asText().equals(kind))
+        .forEach(o -> names.add(o.at("/metadata/name").asText()));
+    return names;
+  }
+}
