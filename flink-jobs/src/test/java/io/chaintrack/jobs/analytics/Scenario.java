@@ -64,7 +64,9 @@ public final class Scenario {
             String from = r.nextInt(15) == 0 ? Chains.ZERO : Chains.address(r.nextInt(addresses));
             String to = Chains.address(r.nextInt(addresses));
             if (kind < 6) {
-                transfers.add(Chains.erc20(Chains.token(r.nextInt(3)), from, to, 1 + r.nextInt(1_000_000)));
+                // now and then a whale: the p99 detector has something to find
+                long amount = (1 + r.nextInt(1_000_000)) * (r.nextInt(300) == 0 ? 1000L : 1L);
+                transfers.add(Chains.erc20(Chains.token(r.nextInt(3)), from, to, amount));
             } else if (kind < 8) {
                 transfers.add(Chains.transfer("native", TokenStandard.TOKEN_STANDARD_NATIVE, from, to,
                         BigInteger.valueOf(1 + r.nextInt(1000)).multiply(BigInteger.TEN.pow(18)), BigInteger.ZERO));
