@@ -64,6 +64,9 @@ public final class AnalyticsJob implements Callable<Integer> {
     public static final String UID_GLOBAL_BLOCKS = "analytics-global-blocks";
     public static final String UID_GLOBAL = "analytics-global-rollup";
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers.")
     String bootstrapServers;
     @Option(names = "--group-id", defaultValue = "chaintrack-analytics", description = "Kafka consumer group (default ${DEFAULT-VALUE}).")
@@ -130,7 +133,8 @@ public final class AnalyticsJob implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (batch && !bounded) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--batch needs --bounded: BATCH mode only runs over a bounded input");
+            spec.commandLine().getErr().println("--batch needs --bounded: BATCH mode only runs over a bounded input");
+            return 2;
         }
         AnalyticsConfig config = config();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();

@@ -51,6 +51,11 @@ public final class UpsertSink implements Sink<SqlRow> {
         return new Writer(target, maxBufferedRows, retentionDays, context.getTaskInfo().getIndexOfThisSubtask() == 0, written);
     }
 
+    /** A writer outside a Flink job (maintenance tools, tests); dropsPartitions as the first subtask does. */
+    public static SinkWriter<SqlRow> standaloneWriter(JdbcTarget target, int maxBufferedRows, int retentionDays) {
+        return new Writer(target, maxBufferedRows, retentionDays, true, new org.apache.flink.metrics.SimpleCounter());
+    }
+
     static final class Writer implements SinkWriter<SqlRow> {
         private static final Logger LOG = LoggerFactory.getLogger(UpsertSink.class);
 
