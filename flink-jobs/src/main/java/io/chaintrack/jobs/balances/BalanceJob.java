@@ -1,0 +1,233 @@
+package io.chaintrack.jobs.balances;
+
+import io.chaintrack.connectors.flink.ProtobufTypeInfo;
+import io.chaintrack.connectors.kafka.ChainEventKafka;
+import io.chaintrack.connectors.kafka.DeadLetter;
+import io.chaintrack.connectors.postgres.PostgresSinkOptions;
+import io.chaintrack.connectors.postgres.rows.BalanceWindowRow;
+import io.chaintrack.connectors.postgres.rows.BlockRow;
+import io.chaintrack.connectors.postgres.rows.ChainRow;
+import io.chaintrack.connectors.postgres.rows.ChainTotalsRow;
+import io.chaintrack.connectors.postgres.rows.CurrentBalanceRow;
+import io.chaintrack.connectors.postgres.rows.TokenTotalsRow;
+import io.chaintrack.connectors.postgres.rows.TransferRow;
+import io.chaintrack.jobs.common.DurationConverter;
+import io.chaintrack.jobs.common.JobEnvironment;
+import io.chaintrack.jobs.common.KafkaInput;
+import io.chaintrack.proto.v1.ChainEvent;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * ChainEvents into exact tables: blocks and transfers (canonical flag), balance windows at every resolution,
+ * current balances and chain/token totals. main only parses options; the topology is {@link #defineWorkflow}.
+ */
+@Command(name = "balance-job", mixinStandardHelpOptions = true,
+        description = "Reads ChainEvents from Kafka and writes transfers, blocks, balance windows, current balances "
+                + "and totals to PostgreSQL with idempotent upserts.")
+public final class BalanceJob implements Callable<Integer> {
+    public static final String JOB_NAME = "chaintrack-balances";
+
+    public static final String UID_VALIDATE = "balances-validate-events";
+    public static final String UID_REJECTED_SINK = "balances-rejected-events-sink";
+    public static final String UID_WATERMARKS = "balances-block-time-watermarks";
+    public static final String UID_ROWS = "balances-block-transfer-rows";
+    public static final String UID_DELTAS = "balances-deltas";
+    public static final String UID_WINDOWED_BALANCES = "windowed-balances";
+    public static final String UID_CHAIN_TOTALS = "chain-totals";
+    public static final String UID_CHAINS_SINK = "chains-sink";
+    public static final String UID_BLOCKS_SINK = "blocks-sink";
+    public static final String UID_TRANSFERS_SINK = "transfers-sink";
+    public static final String UID_BALANCE_WINDOWS_SINK = "balance-windows-sink";
+    public static final String UID_CURRENT_BALANCES_SINK = "current-balances-sink";
+    public static final String UID_CHAIN_TOTALS_SINK = "chain-totals-sink";
+    public static final String UID_TOKEN_TOTALS_SINK = "token-totals-sink";
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers.")
+    String bootstrapServers;
+
+    @Option(names = "--group-id", defaultValue = "chaintrack-balances", description = "Kafka consumer group (default: ${DEFAULT-VALUE}).")
+    String groupId;
+
+    @Option(names = "--jdbc-url", required = true, description = "PostgreSQL JDBC URL, e.g. jdbc:postgresql://localhost:5432/chaintrack.")
+    String jdbcUrl;
+
+    @Option(names = "--jdbc-user", defaultValue = "postgres", description = "PostgreSQL user (default: ${DEFAULT-VALUE}).")
+    String jdbcUser;
+
+    @Option(names = "--jdbc-password", defaultValue = "", description = "PostgreSQL password.")
+    String jdbcPassword;
+
+    @Option(names = "--jdbc-batch-size", defaultValue = "500", description = "Rows per JDBC batch (default: ${DEFAULT-VALUE}).")
+    int jdbcBatchSize;
+
+    @Option(names = "--jdbc-batch-interval", defaultValue = "200ms", converter = DurationConverter.class,
+            description = "Longest a row waits before its batch is written (default: ${DEFAULT-VALUE}).")
+    Duration jdbcBatchInterval;
+
+    @Option(names = "--windows", defaultValue = "1h", split = ",", converter = DurationConverter.class,
+            description = "Balance window sizes, comma separated, each dividing a day (default: ${DEFAULT-VALUE}).")
+    List<Duration> windows;
+
+    @Option(names = "--reorg-horizon", defaultValue = "1d", converter = DurationConverter.class,
+            description = "How long after its end a window can still change (default: ${DEFAULT-VALUE}).")
+    Duration reorgHorizon;
+
+    @Option(names = "--source-idle-timeout", defaultValue = "1m", converter = DurationConverter.class,
+            description = "A partition without events this long stops holding event time back; 0 disables (default: ${DEFAULT-VALUE}).")
+    Duration sourceIdleTimeout;
+
+    @Option(names = "--checkpoint-interval", defaultValue = "10s", converter = DurationConverter.class,
+            description = "Checkpoint interval (default: ${DEFAULT-VALUE}).")
+    Duration checkpointInterval;
+
+    @Option(names = "--parallelism", description = "Job parallelism (default: the cluster's).")
+    Integer parallelism;
+
+    @Option(names = "--bounded", description = "Stop at the topic's current end (backfill, tests).")
+    boolean bounded;
+
+    public static void main(String[] args) {
+        int code = new CommandLine(new BalanceJob()).execute(args);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        BalanceJobConfig config = config();
+        KafkaInput input = kafkaInput();
+        PostgresSinkOptions postgres = postgres();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        JobEnvironment.configure(env, checkpointInterval, parallelism);
+        addToEnvironment(env, input, postgres, config);
+        env.execute(JOB_NAME);
+        return 0;
+    }
+
+    /** Parses a command line without running anything; bad values raise a ParameterException naming them. */
+    public static BalanceJob parse(String... args) {
+        BalanceJob job = new BalanceJob();
+        new CommandLine(job).parseArgs(args);
+        job.config();
+        job.kafkaInput();
+        job.postgres();
+        return job;
+    }
+
+    public BalanceJobConfig config() {
+        return validated(() -> new BalanceJobConfig(windows, reorgHorizon, sourceIdleTimeout));
+    }
+
+    public KafkaInput kafkaInput() {
+        return validated(() -> new KafkaInput(bootstrapServers, groupId, bounded));
+    }
+
+    public PostgresSinkOptions postgres() {
+        return validated(() -> new PostgresSinkOptions(jdbcUrl, jdbcUser, jdbcPassword, jdbcBatchSize,
+                jdbcBatchInterval, PostgresSinkOptions.DEFAULT_MAX_RETRIES));
+    }
+
+    private <T> T validated(java.util.function.Supplier<T> build) {
+        try {
+            return build.get();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The whole job (Kafka source, decoding with dead letters, topology, JDBC sinks) added to {@code env}, for the
+     * one-command stack that runs it in-process. Turns checkpointing on (10 s) unless the caller already did.
+     */
+    public static void addToEnvironment(StreamExecutionEnvironment env, KafkaInput input, PostgresSinkOptions postgres,
+                                        BalanceJobConfig config) {
+        JobEnvironment.ensureCheckpointing(env);
+        Sink<DeadLetter> deadLetters = ChainEventKafka.deadLetterSink(input.bootstrapServers());
+        DataStream<ChainEvent> events = ChainEventKafka.read(env,
+                ChainEventKafka.source(input.bootstrapServers(), input.groupId(), input.bounded()), deadLetters);
+        defineWorkflow(env, events, BalanceSinks.postgres(postgres, deadLetters), config);
+    }
+
+    /**
+     * The topology. Everything per event (validation, watermarks, rows, deltas) keeps the input's parallelism
+     * and partitioning, so one chain's events stay in order up to the keyed operators; every sink input is
+     * keyed by its table's key so rows of one key are written in order by one sink subtask.
+     */
+    public static void defineWorkflow(StreamExecutionEnvironment env, DataStream<ChainEvent> events, BalanceSinks sinks,
+                                      BalanceJobConfig config) {
+        int inputParallelism = events.getParallelism();
+
+        SingleOutputStreamOperator<ChainEvent> valid = sameParallelism(events
+                .process(new ChainEventValidator(), ProtobufTypeInfo.CHAIN_EVENT)
+                .name("validate-chain-events").uid(UID_VALIDATE), inputParallelism);
+        valid.getSideOutput(ChainEventValidator.REJECTED)
+                .sinkTo(sinks.rejectedEvents()).name("rejected-events-sink").uid(UID_REJECTED_SINK);
+
+        SingleOutputStreamOperator<ChainEvent> timed = sameParallelism(valid
+                .assignTimestampsAndWatermarks(BlockTimeWatermarks.strategy(config.sourceIdleTimeout()))
+                .name("block-time-watermarks").uid(UID_WATERMARKS), inputParallelism);
+
+        SingleOutputStreamOperator<BlockRow> blocks = sameParallelism(timed
+                .process(new ChainEventRows(), BalanceTypes.BLOCK_ROW)
+                .name("block-and-transfer-rows").uid(UID_ROWS), inputParallelism);
+        blocks.keyBy(b -> b.chainId() + ":" + b.blockHash(), Types.STRING)
+                .sinkTo(sinks.blocks()).name("blocks-sink").uid(UID_BLOCKS_SINK);
+        blocks.getSideOutput(ChainEventRows.TRANSFERS)
+                .keyBy(t -> t.chainId() + ":" + t.blockHash(), Types.STRING)
+                .sinkTo(sinks.transfers()).name("transfers-sink").uid(UID_TRANSFERS_SINK);
+
+        SingleOutputStreamOperator<BalanceDelta> deltas = sameParallelism(timed
+                .flatMap(new BalanceDeltas(), BalanceTypes.DELTA)
+                .name("balance-deltas").uid(UID_DELTAS), inputParallelism);
+        SingleOutputStreamOperator<BalanceWindowRow> windowRows = deltas
+                .keyBy(BalanceDelta::account, BalanceTypes.ACCOUNT)
+                .process(new WindowedBalanceFunction(config.windows(), config.reorgHorizon()), BalanceTypes.BALANCE_WINDOW_ROW)
+                .name("windowed-balances").uid(UID_WINDOWED_BALANCES);
+        windowRows.keyBy(BalanceJob::accountOf, BalanceTypes.ACCOUNT)
+                .sinkTo(sinks.balanceWindows()).name("balance-windows-sink").uid(UID_BALANCE_WINDOWS_SINK);
+        windowRows.getSideOutput(WindowedBalanceFunction.CURRENT_BALANCES)
+                .keyBy(BalanceJob::accountOf, BalanceTypes.ACCOUNT)
+                .sinkTo(sinks.currentBalances()).name("current-balances-sink").uid(UID_CURRENT_BALANCES_SINK);
+
+        SingleOutputStreamOperator<ChainTotalsRow> totals = timed
+                .keyBy(e -> e.getBlock().getChainId(), Types.LONG)
+                .process(new ChainTotalsFunction(), BalanceTypes.CHAIN_TOTALS_ROW)
+                .name("chain-totals").uid(UID_CHAIN_TOTALS);
+        totals.keyBy(ChainTotalsRow::chainId, Types.LONG)
+                .sinkTo(sinks.chainTotals()).name("chain-totals-sink").uid(UID_CHAIN_TOTALS_SINK);
+        totals.getSideOutput(ChainTotalsFunction.TOKEN_TOTALS)
+                .keyBy(t -> t.chainId() + ":" + t.token(), Types.STRING)
+                .sinkTo(sinks.tokenTotals()).name("token-totals-sink").uid(UID_TOKEN_TOTALS_SINK);
+        totals.getSideOutput(ChainTotalsFunction.CHAINS)
+                .keyBy(ChainRow::chainId, Types.LONG)
+                .sinkTo(sinks.chains()).name("chains-sink").uid(UID_CHAINS_SINK);
+    }
+
+    private static <T> SingleOutputStreamOperator<T> sameParallelism(SingleOutputStreamOperator<T> op, int parallelism) {
+        return parallelism > 0 ? op.setParallelism(parallelism) : op;
+    }
+
+    private static BalanceAccount accountOf(BalanceWindowRow r) {
+        return new BalanceAccount(r.chainId(), r.token(), r.tokenId(), r.address());
+    }
+
+    private static BalanceAccount accountOf(CurrentBalanceRow r) {
+        return new BalanceAccount(r.chainId(), r.token(), r.tokenId(), r.address());
+    }
+}

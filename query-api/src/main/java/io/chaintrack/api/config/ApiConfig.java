@@ -1,0 +1,47 @@
+package io.chaintrack.api.config;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.bind.annotation.Bindable;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Typed settings under {@code chaintrack.api}. The window sizes must be the ones the pipeline writes:
+ * a size not listed is rejected rather than answered with a silently empty history.
+ *
+ * @param defaultWindowSeconds window size used when a request gives 0
+ * @param windowSeconds every window size present in balance_windows
+ * @param defaultLimit page size when a request gives 0
+ * @param maxLimit largest page size (and largest number of history windows in one answer)
+ * @param cursorSecret HMAC key for pagination cursors; must be the same on every replica
+ * @param queryTimeout upper bound of one SQL statement
+ * @param requestTimeout upper bound of one request (a client deadline can only shorten it)
+ * @param validateSchema check at start-up that the core tables exist (the API never migrates)
+ */
+@ConfigurationProperties("chaintrack.api")
+public record ApiConfig(
+        @Bindable(defaultValue = "3600") int defaultWindowSeconds,
+        @Bindable(defaultValue = "3600,86400") List<Integer> windowSeconds,
+        @Bindable(defaultValue = "100") int defaultLimit,
+        @Bindable(defaultValue = "1000") int maxLimit,
+        @Bindable(defaultValue = "") String cursorSecret,
+        @Bindable(defaultValue = "10s") Duration queryTimeout,
+        @Bindable(defaultValue = "15s") Duration requestTimeout,
+        @Bindable(defaultValue = "true") boolean validateSchema) {
+
+    public ApiConfig {
+        windowSeconds = List.copyOf(windowSeconds);
+        if (!windowSeconds.contains(defaultWindowSeconds)) {
+            throw new IllegalArgumentException("chaintrack.api.default-window-seconds " + defaultWindowSeconds
+                    + " is not in chaintrack.api.window-seconds " + windowSeconds);
+        }
+        if (defaultLimit < 1 || defaultLimit > maxLimit) {
+            throw new IllegalArgumentException("chaintrack.api.default-limit must be in 1.." + maxLimit);
+        }
+    }
+
+    /** Seconds for JDBC's Statement.setQueryTimeout (at least 1). */
+    public int queryTimeoutSeconds() {
+        return (int) Math.max(1, queryTimeout.toSeconds());
+    }
+}

@@ -1,0 +1,115 @@
+package io.chaintrack.api.context;
+
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
+import io.chaintrack.api.config.ApiConfig;
+import io.grpc.Context;
+import io.grpc.Deadline;
+import io.grpc.ForwardingServerCall;
+import io.grpc.ForwardingServerCallListener;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+import io.micronaut.core.order.Ordered;
+import jakarta.inject.Singleton;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The gRPC side of {@link HttpRequestContextFilter}: x-request-id metadata kept or generated and sent
+ * back (headers and trailers), MDC and deadline (request timeout or the client's, whichever is sooner)
+ * set around every callback of the call, one access-log line at close.
+ */
+@Singleton
+public final class GrpcRequestContextInterceptor implements ServerInterceptor, Ordered {
+    public static final Metadata.Key<String> REQUEST_ID = Metadata.Key.of("x-request-id", Metadata.ASCII_STRING_MARSHALLER);
+    private static final Logger ACCESS = LoggerFactory.getLogger("io.chaintrack.api.access");
+
+    private final long requestTimeoutNanos;
+
+    public GrpcRequestContextInterceptor(ApiConfig config) {
+        this.requestTimeoutNanos = config.requestTimeout().toNanos();
+    }
+
+    @Override
+    public int getOrder() {
+        return HIGHEST_PRECEDENCE + 10;
+    }
+
+    @Override
+    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+        String id = RequestIds.accept(headers.get(REQUEST_ID));
+        long start = System.nanoTime();
+        long timeout = requestTimeoutNanos;
+        Deadline clientDeadline = Context.current().getDeadline();
+        if (clientDeadline != null) {
+            timeout = Math.min(timeout, clientDeadline.timeRemaining(TimeUnit.NANOSECONDS));
+        }
+        long deadline = start + timeout;
+        String method = call.getMethodDescriptor().getFullMethodName();
+        ServerCall<Q, R> tracked = new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+            @Override
+            public void sendHeaders(Metadata responseHeaders) {
+                responseHeaders.put(REQUEST_ID, id);
+                super.sendHeaders(responseHeaders);
+            }
+
+            @Override
+            public void close(Status status, Metadata trailers) {
+                trailers.put(REQUEST_ID, id);
+                try (MDC.MDCCloseable ignored = MDC.putCloseable(RequestIds.MDC_KEY, id)) {
+                    ACCESS.info("{} {} {} {} {} {}", kv("method", "GRPC"), kv("path", method), kv("status", status.getCode().name()),
+                            kv("route", method), kv("durationMs", (System.nanoTime() - start) / 1_000_000.0), kv("transport", "grpc"));
+                }
+                super.close(status, trailers);
+            }
+        };
+        ServerCall.Listener<Q> listener = next.startCall(tracked, headers);
+        return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(listener) {
+            private void within(Runnable callback) {
+                String previousId = MDC.get(RequestIds.MDC_KEY);
+                Long previousDeadline = Deadlines.set(deadline);
+                MDC.put(RequestIds.MDC_KEY, id);
+                try {
+                    callback.run();
+                } finally {
+                    Deadlines.set(previousDeadline);
+                    if (previousId == null) {
+                        MDC.remove(RequestIds.MDC_KEY);
+                    } else {
+                        MDC.put(RequestIds.MDC_KEY, previousId);
+                    }
+                }
+            }
+
+            @Override
+            public void onMessage(Q message) {
+                within(() -> super.onMessage(message));
+            }
+
+            @Override
+            public void onHalfClose() {
+                within(super::onHalfClose);
+            }
+
+            @Override
+            public void onCancel() {
+                within(super::onCancel);
+            }
+
+            @Override
+            public void onComplete() {
+                within(super::onComplete);
+            }
+
+            @Override
+            public void onReady() {
+                within(super::onReady);
+            }
+        };
+    }
+}

@@ -1,0 +1,87 @@
+package io.chaintrack.api.context;
+
+import io.chaintrack.api.config.ApiConfig;
+import io.chaintrack.api.error.ErrorKind;
+import io.chaintrack.api.metrics.HttpMetricsFilter;
+import io.chaintrack.api.rest.Problems;
+import io.micronaut.context.propagation.slf4j.MdcPropagationContext;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.order.Ordered;
+import io.micronaut.core.propagation.MutablePropagatedContext;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.annotation.RequestFilter;
+import io.micronaut.http.annotation.ResponseFilter;
+import io.micronaut.http.annotation.ServerFilter;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
+/**
+ * Per HTTP request: a request id (X-Request-Id kept or generated, echoed, in the MDC of every log line
+ * written while serving it), a deadline (request timeout, shortened by a Grpc-Timeout header) and one
+ * structured access-log line.
+ */
+@ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
+public final class HttpRequestContextFilter implements Ordered {
+    public static final String TIMEOUT_HEADER = "Grpc-Timeout";
+    private static final Logger ACCESS = LoggerFactory.getLogger("io.chaintrack.api.access");
+    private static final String ID = "chaintrack.request.id";
+    private static final String START = "chaintrack.request.start";
+
+    private final long requestTimeoutNanos;
+
+    public HttpRequestContextFilter(ApiConfig config) {
+        this.requestTimeoutNanos = config.requestTimeout().toNanos();
+    }
+
+    @Override
+    public int getOrder() {
+        return HIGHEST_PRECEDENCE + 10;
+    }
+
+    @RequestFilter
+    @Nullable
+    public HttpResponse<?> start(HttpRequest<?> request, MutablePropagatedContext context) {
+        String id = RequestIds.accept(request.getHeaders().get(RequestIds.HEADER));
+        long now = System.nanoTime();
+        request.setAttribute(ID, id);
+        request.setAttribute(START, now);
+        context.add(new MdcPropagationContext(Map.of(RequestIds.MDC_KEY, id)));
+        long timeout = requestTimeoutNanos;
+        String offered = request.getHeaders().get(TIMEOUT_HEADER);
+        if (offered != null) {
+            try {
+                timeout = Math.min(timeout, Deadlines.parseGrpcTimeout(offered));
+            } catch (IllegalArgumentException e) {
+                return Problems.response(ErrorKind.INVALID_ARGUMENT, TIMEOUT_HEADER + ": " + e.getMessage(), TIMEOUT_HEADER);
+            }
+        }
+        context.add(new Deadlines.Propagated(now + timeout));
+        return null;
+    }
+
+    @ResponseFilter
+    public void finish(HttpRequest<?> request, MutableHttpResponse<?> response) {
+        String id = request.getAttribute(ID, String.class).orElseGet(() -> RequestIds.accept(null));
+        response.header(RequestIds.HEADER, id);
+        long start = request.getAttribute(START, Long.class).orElse(System.nanoTime());
+        String previous = MDC.get(RequestIds.MDC_KEY);
+        MDC.put(RequestIds.MDC_KEY, id);
+        try {
+            ACCESS.info("{} {} {} {} {} {}", kv("method", request.getMethodName()), kv("path", request.getPath()),
+                    kv("status", response.code()), kv("route", HttpMetricsFilter.route(request)),
+                    kv("durationMs", (System.nanoTime() - start) / 1_000_000.0), kv("transport", "http"));
+        } finally {
+            if (previous == null) {
+                MDC.remove(RequestIds.MDC_KEY);
+            } else {
+                MDC.put(RequestIds.MDC_KEY, previous);
+            }
+        }
+    }
+}

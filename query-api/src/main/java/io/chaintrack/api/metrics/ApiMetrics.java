@@ -1,0 +1,106 @@
+package io.chaintrack.api.metrics;
+
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
+import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import jakarta.inject.Singleton;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.function.ToIntFunction;
+import javax.sql.DataSource;
+
+/**
+ * The API's Prometheus metrics, in a registry of its own so two in-process API instances never share
+ * or collide. Routes are URI templates / gRPC method names, never raw paths, to keep label sets bounded.
+ */
+@Singleton
+public final class ApiMetrics {
+    public static final String REQUEST_DURATION = "chaintrack_api_request_duration_seconds";
+    public static final String UNMATCHED_ROUTE = "unmatched";
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final Histogram requestDuration;
+    private final DataSource dataSource;
+
+    public ApiMetrics(DataSource dataSource) {
+        this.dataSource = dataSource;
+        requestDuration = Histogram.builder()
+                .name(REQUEST_DURATION)
+                .help("Time to serve one API request, by route template (REST) or full method (gRPC), method and status")
+                .labelNames("route", "method", "status")
+                .classicOnly()
+                .classicUpperBounds(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("chaintrack_api_db_up")
+                .help("1 when PostgreSQL answered a validity check during this scrape, else 0")
+                .callback(callback -> callback.call(databaseUp() ? 1 : 0))
+                .register(registry);
+        poolGauge("chaintrack_api_db_pool_active", "Connections in use", HikariPoolMXBean::getActiveConnections);
+        poolGauge("chaintrack_api_db_pool_idle", "Idle connections in the pool", HikariPoolMXBean::getIdleConnections);
+        poolGauge("chaintrack_api_db_pool_pending", "Threads waiting for a connection", HikariPoolMXBean::getThreadsAwaitingConnection);
+    }
+
+    public void observe(String route, String method, String status, long nanos) {
+        requestDuration.labelValues(route, method, status).observe(nanos / 1e9);
+    }
+
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+
+    /** Exposition in OpenMetrics when the scraper asks for it, else the Prometheus text format. */
+    public Exposition scrape(String accept) {
+        ExpositionFormatWriter writer = accept != null && accept.contains("application/openmetrics-text")
+                ? OpenMetricsTextFormatWriter.create() : PrometheusTextFormatWriter.create();
+        ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
+        try {
+            writer.write(out, registry.scrape());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new Exposition(writer.getContentType(), out.toByteArray());
+    }
+
+    /** A rendered scrape. */
+    public record Exposition(String contentType, byte[] body) {}
+
+    private void poolGauge(String name, String help, ToIntFunction<HikariPoolMXBean> value) {
+        GaugeWithCallback.builder().name(name).help(help)
+                .callback(callback -> {
+                    HikariPoolMXBean pool = pool();
+                    callback.call(pool == null ? 0 : value.applyAsInt(pool));
+                })
+                .register(registry);
+    }
+
+    private HikariPoolMXBean pool() {
+        try {
+            if (dataSource instanceof HikariDataSource hikari) {
+                return hikari.getHikariPoolMXBean();
+            }
+            if (dataSource.isWrapperFor(HikariDataSource.class)) {
+                return dataSource.unwrap(HikariDataSource.class).getHikariPoolMXBean();
+            }
+        } catch (SQLException e) {
+            return null;
+        }
+        return null;
+    }
+
+    private boolean databaseUp() {
+        try (Connection connection = dataSource.getConnection()) {
+            return connection.isValid(1);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+}

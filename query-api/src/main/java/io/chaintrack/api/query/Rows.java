@@ -1,0 +1,48 @@
+package io.chaintrack.api.query;
+
+import com.google.protobuf.Timestamp;
+import io.chaintrack.proto.v1.TokenStandard;
+import java.math.BigDecimal;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+
+/** Column conversions from the store's types to the API's: exact decimals as strings, times as Timestamps. */
+final class Rows {
+    private Rows() {}
+
+    /** NUMERIC(78,0) as an exact decimal integer string; "" when SQL NULL. */
+    static String decimal(ResultSet rs, String column) throws SQLException {
+        BigDecimal value = rs.getBigDecimal(column);
+        return value == null ? "" : value.toBigIntegerExact().toString();
+    }
+
+    static Timestamp timestamp(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime time = rs.getObject(column, OffsetDateTime.class);
+        return time == null ? null : toTimestamp(time.toInstant());
+    }
+
+    static Timestamp toTimestamp(Instant instant) {
+        return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
+    }
+
+    static OffsetDateTime toOffsetDateTime(Timestamp timestamp) {
+        return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos()).atOffset(ZoneOffset.UTC);
+    }
+
+    static String nullToEmpty(String s) {
+        return s == null ? "" : s;
+    }
+
+    static TokenStandard standard(String stored) {
+        return switch (stored) {
+            case "NATIVE" -> TokenStandard.TOKEN_STANDARD_NATIVE;
+            case "ERC20" -> TokenStandard.TOKEN_STANDARD_ERC20;
+            case "ERC721" -> TokenStandard.TOKEN_STANDARD_ERC721;
+            case "ERC1155" -> TokenStandard.TOKEN_STANDARD_ERC1155;
+            default -> TokenStandard.TOKEN_STANDARD_UNSPECIFIED;
+        };
+    }
+}

@@ -1,0 +1,105 @@
+package io.chaintrack.api.rest;
+
+import com.google.protobuf.Message;
+import io.chaintrack.api.query.BalanceQueryService;
+import io.chaintrack.api.query.ChainQueryService;
+import io.chaintrack.api.query.HealthQueryService;
+import io.chaintrack.api.query.TransferQueryService;
+import io.chaintrack.proto.v1.CheckRequest;
+import io.chaintrack.proto.v1.CheckResponse;
+import io.chaintrack.proto.v1.GetBalanceHistoryRequest;
+import io.chaintrack.proto.v1.GetBalancesRequest;
+import io.chaintrack.proto.v1.GetChainTotalsRequest;
+import io.chaintrack.proto.v1.ListAddressTransfersRequest;
+import io.chaintrack.proto.v1.ListChainsRequest;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * REST transport following the google.api.http rules of query.proto: binds path and query into the
+ * proto request, calls the same domain service the gRPC endpoint calls, renders proto3 JSON.
+ */
+@Controller
+@ExecuteOn(TaskExecutors.BLOCKING)
+public final class GatewayController {
+    private final TransferQueryService transfers;
+    private final BalanceQueryService balances;
+    private final ChainQueryService chains;
+    private final HealthQueryService health;
+
+    public GatewayController(TransferQueryService transfers, BalanceQueryService balances, ChainQueryService chains,
+                             HealthQueryService health) {
+        this.transfers = transfers;
+        this.balances = balances;
+        this.chains = chains;
+        this.health = health;
+    }
+
+    @Get(uri = "/v1/chains/{chain_id}/addresses/{address}/transfers", produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<String> listAddressTransfers(@PathVariable("chain_id") String chainId,
+                                                     @PathVariable("address") String address, HttpRequest<?> request) {
+        return ok(call(ListAddressTransfersRequest.getDefaultInstance(), request,
+                Map.of("chain_id", chainId, "address", address), transfers::listAddressTransfers));
+    }
+
+    @Get(uri = "/v1/chains/{chain_id}/addresses/{address}/balances", produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<String> getBalances(@PathVariable("chain_id") String chainId,
+                                            @PathVariable("address") String address, HttpRequest<?> request) {
+        return ok(call(GetBalancesRequest.getDefaultInstance(), request,
+                Map.of("chain_id", chainId, "address", address), balances::getBalances));
+    }
+
+    @Get(uri = "/v1/chains/{chain_id}/addresses/{address}/tokens/{token}/history", produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<String> getBalanceHistory(@PathVariable("chain_id") String chainId,
+                                                  @PathVariable("address") String address,
+                                                  @PathVariable("token") String token, HttpRequest<?> request) {
+        return ok(call(GetBalanceHistoryRequest.getDefaultInstance(), request,
+                Map.of("chain_id", chainId, "address", address, "token", token), balances::getBalanceHistory));
+    }
+
+    @Get(uri = "/v1/chains", produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<String> listChains(HttpRequest<?> request) {
+        return ok(call(ListChainsRequest.getDefaultInstance(), request, Map.of(), chains::listChains));
+    }
+
+    @Get(uri = "/v1/chains/{chain_id}/totals", produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<String> getChainTotals(@PathVariable("chain_id") String chainId, HttpRequest<?> request) {
+        return ok(call(GetChainTotalsRequest.getDefaultInstance(), request, Map.of("chain_id", chainId), chains::getChainTotals));
+    }
+
+    /** 503 with the same body when the store does not answer, so load balancers and humans agree. */
+    @Get(uri = "/v1/health", produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<String> check(HttpRequest<?> request) {
+        CheckResponse response = call(CheckRequest.getDefaultInstance(), request, Map.of(), health::check);
+        HttpStatus status = HealthQueryService.SERVING.equals(response.getStatus()) ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE;
+        return HttpResponse.<String>status(status).body(ProtoJson.print(response)).contentType(MediaType.APPLICATION_JSON_TYPE);
+    }
+
+    private static <Q extends Message, R extends Message> R call(Q prototype, HttpRequest<?> request,
+                                                                Map<String, String> path, Function<Q, R> service) {
+        Message.Builder builder = prototype.newBuilderForType();
+        Map<String, List<String>> query = new LinkedHashMap<>();
+        for (String name : request.getParameters().names()) {
+            query.put(name, request.getParameters().getAll(name));
+        }
+        ProtoRequestBinder.bind(builder, path, query);
+        @SuppressWarnings("unchecked")
+        Q bound = (Q) builder.build();
+        return service.apply(bound);
+    }
+
+    private static HttpResponse<String> ok(Message response) {
+        return HttpResponse.ok(ProtoJson.print(response)).contentType(MediaType.APPLICATION_JSON_TYPE);
+    }
+}

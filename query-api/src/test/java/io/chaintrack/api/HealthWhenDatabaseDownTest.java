@@ -1,0 +1,58 @@
+package io.chaintrack.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.chaintrack.connectors.embedded.EmbeddedPostgresServer;
+import io.chaintrack.proto.v1.CheckRequest;
+import io.chaintrack.proto.v1.CheckResponse;
+import io.chaintrack.proto.v1.GetBalancesRequest;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.sql.Connection;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Stopping PostgreSQL under a running API: health turns 503/NOT_SERVING, queries 503/UNAVAILABLE, never 500. */
+class HealthWhenDatabaseDownTest {
+    @Test
+    void healthIsNotServingWhenTheDatabaseStops() throws Exception {
+        EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start();
+        try (Connection c = postgres.dataSource().getConnection()) {
+            SeedData.execute(c, "INSERT INTO chains (chain_id, name) VALUES (1, 'devnet')");
+        }
+        try (QueryApi api = QueryApi.start(postgres.jdbcUrl(), postgres.user(), postgres.password(), 0, 0,
+                Map.of("datasources.default.connection-timeout", 1000));
+             Clients clients = new Clients(api)) {
+            assertThat(clients.get("/v1/health").status()).isEqualTo(200);
+            String address = SeedData.A;
+            assertThat(clients.get("/v1/chains/1/addresses/" + address + "/balances").status()).isEqualTo(200);
+            assertThat(MetricsText.parse(clients.get("/metrics").body()).value("chaintrack_api_db_up", Map.of())).isEqualTo(1);
+
+            postgres.close();
+
+            Clients.Response rest = clients.get("/v1/health");
+            assertThat(rest.status()).isEqualTo(503);
+            CheckResponse restBody = rest.parse(CheckResponse.newBuilder()).build();
+            assertThat(restBody.getStatus()).isEqualTo("NOT_SERVING");
+            assertThat(restBody.getDatabaseUp()).isFalse();
+            CheckResponse grpc = clients.health.check(CheckRequest.getDefaultInstance());
+            assertThat(grpc).isEqualTo(restBody);
+
+            // chain 1 is remembered, so this reaches the database and must report it unavailable
+            Clients.Response query = clients.get("/v1/chains/1/addresses/" + address + "/balances");
+            assertThat(query.status()).isEqualTo(503);
+            assertThat(query.contentType()).startsWith("application/problem+json");
+            assertThat(query.json().get("grpcCode").getAsString()).isEqualTo("UNAVAILABLE");
+            assertThat(query.body()).doesNotContain("Exception");
+            StatusRuntimeException error = catchThrowableOfType(StatusRuntimeException.class, () ->
+                    clients.balances.getBalances(GetBalancesRequest.newBuilder().setChainId(1).setAddress(address).build()));
+            assertThat(error.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+
+            MetricsText metrics = MetricsText.parse(clients.get("/metrics").body());
+            assertThat(metrics.value("chaintrack_api_db_up", Map.of())).isZero();
+            assertThat(metrics.value("chaintrack_api_request_duration_seconds_count",
+                    Map.of("route", "/v1/health", "status", "503"))).isEqualTo(1);
+        }
+    }
+}
