@@ -1,0 +1,181 @@
+package io.chaintrack.stack;
+
+import io.chaintrack.api.QueryApi;
+import io.chaintrack.connectors.embedded.EmbeddedKafkaBroker;
+import io.chaintrack.connectors.embedded.EmbeddedPostgresServer;
+import io.chaintrack.connectors.kafka.TopicCatalog;
+import io.chaintrack.connectors.postgres.PostgresSinkOptions;
+import io.chaintrack.connectors.synthetic.SyntheticChainConfig;
+import io.chaintrack.jobs.balances.BalanceJob;
+import io.chaintrack.jobs.balances.BalanceJobConfig;
+import io.chaintrack.jobs.common.DurationConverter;
+import io.chaintrack.jobs.common.KafkaInput;
+import io.chaintrack.jobs.ingest.IngestJob;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The whole of chaintrack on one machine: embedded PostgreSQL and Kafka, both Flink jobs in one local
+ * MiniCluster, the API. State lives in one directory; Ctrl-C stops with a savepoint that the next run resumes from.
+ */
+@Command(name = "stack", mixinStandardHelpOptions = true,
+        description = "Run PostgreSQL, Kafka, the Flink jobs, the synthetic chain and the API on this machine.")
+final class StackCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(StackCommand.class);
+
+    @Option(names = "--state-dir", defaultValue = ".chaintrack", description = "Where data, Kafka logs and savepoints live (default: ${DEFAULT-VALUE}).")
+    Path stateDir;
+
+    @Option(names = "--fresh", description = "Delete the state directory first.")
+    boolean fresh;
+
+    @Option(names = "--http-port", defaultValue = "8080", description = "REST port (default: ${DEFAULT-VALUE}).")
+    int httpPort;
+
+    @Option(names = "--grpc-port", defaultValue = "50051", description = "gRPC port (default: ${DEFAULT-VALUE}).")
+    int grpcPort;
+
+    @Option(names = "--postgres-port", defaultValue = "54329", description = "Embedded PostgreSQL port (default: ${DEFAULT-VALUE}).")
+    int postgresPort;
+
+    @Option(names = "--windows", defaultValue = "1h", split = ",", converter = DurationConverter.class,
+            description = "Balance window sizes, each dividing a day (default: ${DEFAULT-VALUE}).")
+    List<Duration> windows;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Synthetic chain seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--blocks-per-second", defaultValue = "5", description = "Synthetic blocks emitted per second (default: ${DEFAULT-VALUE}).")
+    double blocksPerSecond;
+
+    @Option(names = "--transfers-per-block", defaultValue = "40", description = "Synthetic transfers per block (default: ${DEFAULT-VALUE}).")
+    int transfersPerBlock;
+
+    @Option(names = "--addresses", defaultValue = "2000", description = "Synthetic address count (default: ${DEFAULT-VALUE}).")
+    int addresses;
+
+    @Option(names = "--reorg-probability", defaultValue = "0.02", description = "Synthetic reorg probability per block (default: ${DEFAULT-VALUE}).")
+    double reorgProbability;
+
+    @Option(names = "--checkpoint-interval", defaultValue = "5s", converter = DurationConverter.class,
+            description = "Flink checkpoint interval (default: ${DEFAULT-VALUE}).")
+    Duration checkpointInterval;
+
+    @Override
+    public Integer call() throws Exception {
+        if (fresh) {
+            StateDirectory.delete(stateDir);
+        }
+        StateDirectory state = StateDirectory.open(stateDir);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Stack stack = new Stack();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stack.stop(state);
+            stopped.countDown();
+        }, "chaintrack-stop"));
+        stack.start(state);
+        stopped.await();
+        return 0;
+    }
+
+    SyntheticChainConfig syntheticConfig() {
+        return SyntheticChainConfig.defaults()
+                .withSeed(seed)
+                .withBlocksPerSecond(blocksPerSecond)
+                .withTransfersPerBlock(transfersPerBlock)
+                .withAddresses(addresses)
+                .withReorgs(reorgProbability, 6);
+    }
+
+    /** What runs, started in dependency order and stopped in reverse. */
+    private final class Stack {
+        private EmbeddedPostgresServer postgres;
+        private EmbeddedKafkaBroker kafka;
+        private JobClient job;
+        private QueryApi api;
+
+        void start(StateDirectory state) throws Exception {
+            LOG.info("state directory {}", state.root().toAbsolutePath());
+            postgres = EmbeddedPostgresServer.start(state.postgres(), postgresPort);
+            kafka = EmbeddedKafkaBroker.start(state.kafka());
+            kafka.createTopics(TopicCatalog.all());
+
+            Configuration conf = new Configuration();
+            conf.set(TaskManagerOptions.NUM_TASK_SLOTS, 8);
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, state.checkpoints().toUri().toString());
+            conf.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, state.savepoints().toUri().toString());
+            state.latestSavepoint().ifPresent(savepoint -> {
+                LOG.info("resuming from savepoint {}", savepoint);
+                conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+            });
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
+            env.enableCheckpointing(checkpointInterval.toMillis());
+
+            IngestJob.addSynthetic(env, syntheticConfig(), kafka.bootstrapServers());
+            BalanceJob.addToEnvironment(env,
+                    new KafkaInput(kafka.bootstrapServers(), "chaintrack-balances", false),
+                    PostgresSinkOptions.of(postgres.jdbcUrl(), postgres.user(), postgres.password()),
+                    BalanceJobConfig.of(windows, Duration.ofDays(1)));
+            job = env.executeAsync("chaintrack-stack");
+
+            api = QueryApi.start(postgres.jdbcUrl(), postgres.user(), postgres.password(), httpPort, grpcPort);
+            new Examples(postgres.dataSource(), api.httpPort(), api.grpcPort(), syntheticConfig().chainId())
+                    .printWhenReady(Duration.ofSeconds(90), System.out);
+        }
+
+        void stop(StateDirectory state) {
+            System.out.println("stopping chaintrack …");
+            closeQuietly("api", api);
+            if (job != null) {
+                try {
+                    String savepoint = job.stopWithSavepoint(false, state.savepoints().toUri().toString(),
+                            SavepointFormatType.CANONICAL).get(90, TimeUnit.SECONDS);
+                    state.rememberSavepoint(savepoint);
+                    System.out.println("savepoint " + savepoint + " (the next run resumes from it)");
+                } catch (Exception e) {
+                    LOG.warn("could not stop with a savepoint; the next run restarts the jobs from the beginning: {}", e.toString());
+                    state.forgetSavepoint();
+                    try {
+                        job.cancel().get(30, TimeUnit.SECONDS);
+                    } catch (Exception ignored) {
+                        // the JVM is exiting; the MiniCluster dies with it
+                    }
+                }
+            }
+            closeQuietly("kafka", kafka);
+            closeQuietly("postgres", postgres);
+            System.out.println("stopped");
+        }
+
+        private void closeQuietly(String what, AutoCloseable closeable) {
+            if (closeable == null) {
+                return;
+            }
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                LOG.warn("closing {} failed: {}", what, e.toString());
+            }
+        }
+    }
+
+    static boolean exists(Path p) {
+        return Files.exists(p);
+    }
+}
