@@ -1,7 +1,10 @@
 package io.chaintrack.jobs.analytics;
 
 import io.chaintrack.connectors.flink.ProtobufTypeInfo;
+import io.chaintrack.connectors.kafka.ChainEventDecoder;
 import io.chaintrack.connectors.kafka.ChainEventKafka;
+import io.chaintrack.jobs.common.JobEnvironment;
+import io.chaintrack.jobs.common.KafkaInput;
 import io.chaintrack.jobs.analytics.functions.AddressLedger;
 import io.chaintrack.jobs.analytics.functions.AnomalyScorer;
 import io.chaintrack.jobs.analytics.functions.BlockFinalizer;
@@ -47,7 +50,11 @@ import picocli.CommandLine.Option;
 @Command(name = "analytics-job", mixinStandardHelpOptions = true,
         description = "ChainEvents into totals, anomaly scores, daily analytics and forecasts (docs/analysts.md).")
 public final class AnalyticsJob implements Callable<Integer> {
+    public static final String JOB_NAME = "chaintrack-analytics";
     // stable operator uids: changing one orphans its state in existing savepoints
+    public static final String UID_KAFKA_SOURCE = "analytics-chain-events-kafka-source";
+    public static final String UID_DECODE = "analytics-decode-chain-events";
+    public static final String UID_DEAD_LETTERS = "analytics-dead-letter-sink";
     public static final String UID_EVENT_ORDER = "analytics-event-order";
     public static final String UID_FINALIZER = "analytics-block-finalizer";
     public static final String UID_FINAL_ORDER = "analytics-final-block-order";
@@ -145,14 +152,35 @@ public final class AnalyticsJob implements Callable<Integer> {
         if (parallelism > 0) {
             env.setParallelism(parallelism);
         }
-        DataStream<ChainEvent> events = ChainEventKafka.read(env, ChainEventKafka.source(bootstrapServers, groupId, bounded),
-                ChainEventKafka.deadLetterSink(bootstrapServers));
-        addTo(env, events, new JdbcTarget(jdbcUrl, jdbcUser, jdbcPassword), config, sinkBufferRows);
-        env.execute("chaintrack-analytics");
+        addToEnvironment(env, new KafkaInput(bootstrapServers, groupId, bounded), new JdbcTarget(jdbcUrl, jdbcUser, jdbcPassword),
+                config, sinkBufferRows);
+        env.execute(JOB_NAME);
         return 0;
     }
 
-    /** Entry for the one-command stack: adds the analytics topology over an already decoded event stream. */
+    /**
+     * Entry for the one-command stack (and main): the whole job — its own Kafka source and decoder with
+     * analytics uids, so it can share an environment with the balance job — added to {@code env}.
+     * Turns checkpointing on (10 s) unless the caller already did.
+     */
+    public static void addToEnvironment(StreamExecutionEnvironment env, KafkaInput input, JdbcTarget target,
+                                        AnalyticsConfig config, int sinkBufferRows) {
+        if (env.getConfiguration().get(org.apache.flink.configuration.ExecutionOptions.RUNTIME_MODE) != RuntimeExecutionMode.BATCH) {
+            JobEnvironment.ensureCheckpointing(env);
+        }
+        SingleOutputStreamOperator<ChainEvent> events = env
+                .fromSource(ChainEventKafka.source(input.bootstrapServers(), input.groupId(), input.bounded()),
+                        WatermarkStrategy.noWatermarks(), "analytics-chain-events-kafka")
+                .uid(UID_KAFKA_SOURCE)
+                .process(new ChainEventDecoder(), ProtobufTypeInfo.CHAIN_EVENT)
+                .name("analytics-decode-chain-events").uid(UID_DECODE);
+        events.getSideOutput(ChainEventDecoder.DEAD_LETTERS)
+                .sinkTo(ChainEventKafka.deadLetterSink(input.bootstrapServers()))
+                .name("analytics-dead-letter-sink").uid(UID_DEAD_LETTERS);
+        addTo(env, events, target, config, sinkBufferRows);
+    }
+
+    /** Adds the analytics topology over an already decoded event stream (JDBC sinks). */
     public static void addTo(StreamExecutionEnvironment env, DataStream<ChainEvent> events, JdbcTarget target,
                              AnalyticsConfig config, int sinkBufferRows) {
         defineWorkflow(env, events, AnalyticsSinks.jdbc(target, sinkBufferRows, config.retentionDays()), config);
