@@ -21,7 +21,7 @@ for P in 1 2; do
   echo "== parallelism $P, $JOBS, $TRANSFERS transfers, $CHAINS chains, checkpoint every ${CHECKPOINT}s" >&2
   row=$(java -Xmx"$HEAP" -XX:+UseParallelGC -Dot.epg.working-dir=flink-jobs/target/embedded-pg \
     -Dlogback.configurationFile=flink-jobs/src/test/resources/logback-test.xml \
-    -cp "$CP" io.chaintrack.jobs.analytics.bench.PipelineBenchmark "$TRANSFERS" "$P" "$JOBS" "$CHAINS" "$CHECKPOINT" | tail -1)
+    -cp "$CP" io.chaintrack.jobs.analytics.bench.PipelineBenchmark "$TRANSFERS" "$P" "$JOBS" "$CHAINS" "$CHECKPOINT" | grep "^| [0-9]" | tail -1)
   echo "$row" >&2
   rows+=("$row")
 done
