@@ -58,11 +58,13 @@ class RequestContextTest {
         appender.setOutputStream(logs);
         appender.start();
         context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(appender);
+        context.getLogger("io.chaintrack.api.access").addAppender(appender);
     }
 
     @AfterAll
     static void stop() throws Exception {
         ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(Logger.ROOT_LOGGER_NAME).detachAppender(appender);
+        ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger("io.chaintrack.api.access").detachAppender(appender);
         clients.close();
         api.close();
         postgres.close();

@@ -54,4 +54,25 @@ class StartupTest {
             }
         }
     }
+
+    @Test
+    void historyRefusesARangeWithMoreWindowsThanOneAnswerHolds() throws Exception {
+        try (EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start()) {
+            new SeedData().seed(postgres.dataSource());
+            try (QueryApi api = QueryApi.start(postgres.jdbcUrl(), postgres.user(), postgres.password(), 0, 0,
+                    java.util.Map.of("chaintrack.api.max-limit", 4, "chaintrack.api.default-limit", 2));
+                 Clients clients = new Clients(api)) {
+                String base = "/v1/chains/1/addresses/" + SeedData.A + "/tokens/native/history";
+                Clients.Response all = clients.get(base);
+                assertThat(all.status()).isEqualTo(400);
+                assertThat(all.json().get("parameter").getAsString()).isEqualTo("start_time");
+                assertThat(all.json().get("detail").getAsString()).contains("more than 4 windows");
+                Clients.Response narrowed = clients.get(base + "?start_time=2024-01-01T01:00:00Z");
+                assertThat(narrowed.status()).isEqualTo(200);
+                assertThat(narrowed.json().getAsJsonArray("windows")).hasSize(4);
+                assertThat(clients.get("/v1/chains/1/addresses/" + SeedData.A + "/transfers?limit=5").json()
+                        .get("parameter").getAsString()).isEqualTo("limit");
+            }
+        }
+    }
 }

@@ -134,7 +134,9 @@ final class StackCommand implements Callable<Integer> {
                     BalanceJobConfig.of(windows, Duration.ofDays(1)));
             job = env.executeAsync("chaintrack-stack");
 
-            api = QueryApi.start(postgres.jdbcUrl(), postgres.user(), postgres.password(), httpPort, grpcPort);
+            api = QueryApi.start(postgres.jdbcUrl(), postgres.user(), postgres.password(), httpPort, grpcPort,
+                    java.util.Map.of("chaintrack.api.window-seconds", windows.stream().map(Duration::toSeconds).toList(),
+                            "chaintrack.api.default-window-seconds", windows.get(0).toSeconds()));
             new Examples(postgres.dataSource(), api.httpPort(), api.grpcPort(), syntheticConfig().chainId())
                     .printWhenReady(Duration.ofSeconds(90), System.out);
         }

@@ -102,7 +102,10 @@ public final class ProtobufSerializer<T extends Message> extends TypeSerializer<
     public void copy(DataInputView source, DataOutputView target) throws IOException {
         int length = source.readInt();
         target.writeInt(length);
-        target.write(source, length);
+        // through an array: DataOutputSerializer.write(DataInputView, n) does not grow its buffer and would fail
+        byte[] bytes = new byte[length];
+        source.readFully(bytes);
+        target.write(bytes);
     }
 
     @Override

@@ -2,7 +2,11 @@ package io.chaintrack.api.grpc;
 
 import com.google.protobuf.Any;
 import com.google.rpc.BadRequest;
+import com.google.protobuf.Duration;
 import com.google.rpc.ErrorInfo;
+import com.google.rpc.RetryInfo;
+import io.chaintrack.api.error.RateLimitedException;
+import io.grpc.Metadata;
 import io.chaintrack.api.error.ApiException;
 import io.chaintrack.api.error.ErrorKind;
 import io.grpc.StatusRuntimeException;
@@ -16,6 +20,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class GrpcErrors {
     public static final String DOMAIN = "chaintrack.io";
+    /** Seconds to wait after RESOURCE_EXHAUSTED, as on REST's Retry-After header. */
+    public static final Metadata.Key<String> RETRY_AFTER = Metadata.Key.of("retry-after", Metadata.ASCII_STRING_MARSHALLER);
     private static final Logger LOG = LoggerFactory.getLogger(GrpcErrors.class);
 
     private GrpcErrors() {}
@@ -45,6 +51,13 @@ public final class GrpcErrors {
                     .build()));
         });
         status.addDetails(Any.pack(info.build()));
+        if (api instanceof RateLimitedException limited) {
+            status.addDetails(Any.pack(RetryInfo.newBuilder()
+                    .setRetryDelay(Duration.newBuilder().setSeconds(limited.retryAfterSeconds())).build()));
+            Metadata trailers = new Metadata();
+            trailers.put(RETRY_AFTER, Long.toString(limited.retryAfterSeconds()));
+            return StatusProto.toStatusRuntimeException(status.build(), trailers);
+        }
         return StatusProto.toStatusRuntimeException(status.build());
     }
 }

@@ -3,6 +3,7 @@ package io.chaintrack.api.rest;
 import com.google.gson.JsonObject;
 import io.chaintrack.api.error.ApiException;
 import io.chaintrack.api.error.ErrorKind;
+import io.chaintrack.api.error.RateLimitedException;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
@@ -19,7 +20,11 @@ public final class Problems {
     private Problems() {}
 
     public static MutableHttpResponse<byte[]> response(ApiException e) {
-        return response(e.kind(), e.detail(), e.parameter().orElse(null));
+        MutableHttpResponse<byte[]> response = response(e.kind(), e.detail(), e.parameter().orElse(null));
+        if (e instanceof RateLimitedException limited) {
+            response.header("Retry-After", Long.toString(limited.retryAfterSeconds()));
+        }
+        return response;
     }
 
     public static MutableHttpResponse<byte[]> response(ErrorKind kind, String detail, String parameter) {

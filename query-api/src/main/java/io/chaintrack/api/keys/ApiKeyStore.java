@@ -1,0 +1,182 @@
+package io.chaintrack.api.keys;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * API keys, tiers and shared rate windows in PostgreSQL (tables of V20__api_keys.sql). Secrets exist
+ * only in the value returned by {@link #create}; the table holds their SHA-256, and no method reads it back.
+ */
+public final class ApiKeyStore {
+    /** A key as listed: never its secret or hash. */
+    public record KeyInfo(String keyId, String name, String tier, OffsetDateTime createdAt, OffsetDateTime revokedAt) {}
+
+    /** A freshly created key; {@code secret} is the only copy there will ever be. */
+    public record CreatedKey(String keyId, String secret) {}
+
+    public record Tier(String name, List<String> allowedMethods, int requestsPerWindow, int windowSeconds) {
+        /** Whether a full gRPC method name ("pkg.Service/Method") is allowed: exact, "pkg.Service/*" or "*". */
+        public boolean allows(String fullMethod) {
+            for (String pattern : allowedMethods) {
+                if (pattern.equals("*") || pattern.equals(fullMethod)
+                        || pattern.endsWith("/*") && fullMethod.startsWith(pattern.substring(0, pattern.length() - 1))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** An active key with its tier. */
+    public record Grant(String keyId, Tier tier) {}
+
+    /** The request count in the key's current window and the seconds until that window ends. */
+    public record WindowCount(int requests, long secondsLeft) {}
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private final DataSource dataSource;
+
+    public ApiKeyStore(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    public static byte[] hash(String secret) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public CreatedKey create(String name, String tier) throws SQLException {
+        byte[] id = new byte[6];
+        RANDOM.nextBytes(id);
+        byte[] secretBytes = new byte[32];
+        RANDOM.nextBytes(secretBytes);
+        String keyId = HexFormat.of().formatHex(id);
+        String secret = "ck_" + keyId + "_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secretBytes);
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement st = c.prepareStatement("INSERT INTO api_keys (key_id, key_hash, name, tier) VALUES (?, ?, ?, ?)")) {
+            st.setString(1, keyId);
+            st.setBytes(2, hash(secret));
+            st.setString(3, name);
+            st.setString(4, tier);
+            st.executeUpdate();
+        }
+        return new CreatedKey(keyId, secret);
+    }
+
+    public List<KeyInfo> list() throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement st = c.prepareStatement("SELECT key_id, name, tier, created_at, revoked_at FROM api_keys ORDER BY created_at, key_id");
+             ResultSet rs = st.executeQuery()) {
+            List<KeyInfo> keys = new ArrayList<>();
+            while (rs.next()) {
+                keys.add(new KeyInfo(rs.getString(1), rs.getString(2), rs.getString(3),
+                        rs.getObject(4, OffsetDateTime.class), rs.getObject(5, OffsetDateTime.class)));
+            }
+            return keys;
+        }
+    }
+
+    /** Revokes a key; false when no active key has that id. */
+    public boolean revoke(String keyId) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement st = c.prepareStatement("UPDATE api_keys SET revoked_at = now() WHERE key_id = ? AND revoked_at IS NULL")) {
+            st.setString(1, keyId);
+            return st.executeUpdate() == 1;
+        }
+    }
+
+    public List<Tier> tiers() throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement st = c.prepareStatement("SELECT tier, allowed_methods, requests_per_window, window_seconds FROM api_tiers ORDER BY tier");
+             ResultSet rs = st.executeQuery()) {
+            List<Tier> tiers = new ArrayList<>();
+            while (rs.next()) {
+                tiers.add(tier(rs));
+            }
+            return tiers;
+        }
+    }
+
+    public void setTier(Tier tier) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement st = c.prepareStatement("INSERT INTO api_tiers (tier, allowed_methods, requests_per_window, window_seconds)"
+                     + " VALUES (?, ?, ?, ?) ON CONFLICT (tier) DO UPDATE SET allowed_methods = EXCLUDED.allowed_methods,"
+                     + " requests_per_window = EXCLUDED.requests_per_window, window_seconds = EXCLUDED.window_seconds, updated_at = now()")) {
+            st.setString(1, tier.name());
+            st.setArray(2, c.createArrayOf("text", tier.allowedMethods().toArray()));
+            st.setInt(3, tier.requestsPerWindow());
+            st.setInt(4, tier.windowSeconds());
+            st.executeUpdate();
+        }
+    }
+
+    /** The active key whose secret hashes to {@code hash}, with its tier. */
+    public Optional<Grant> findActive(Connection c, byte[] hash) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("SELECT k.key_id, t.tier, t.allowed_methods, t.requests_per_window, t.window_seconds"
+                + " FROM api_keys k JOIN api_tiers t ON t.tier = k.tier WHERE k.key_hash = ? AND k.revoked_at IS NULL")) {
+            st.setBytes(1, hash);
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next() ? Optional.of(new Grant(rs.getString(1), tier(rs, 2))) : Optional.empty();
+            }
+        }
+    }
+
+    /**
+     * Counts one request in the key's current fixed window (aligned to multiples of window_seconds on
+     * the database clock) with one atomic upsert, so concurrent replicas never lose a count.
+     */
+    public WindowCount count(Connection c, String keyId, int windowSeconds) throws SQLException {
+        WindowCount count;
+        try (PreparedStatement st = c.prepareStatement(
+                "WITH w AS (SELECT to_timestamp(floor(extract(epoch FROM clock_timestamp()) / ?) * ?) AS start)"
+                        + " INSERT INTO api_rate_windows (key_id, window_start, requests) SELECT ?, w.start, 1 FROM w"
+                        + " ON CONFLICT (key_id, window_start) DO UPDATE SET requests = api_rate_windows.requests + 1"
+                        + " RETURNING requests, ceil(extract(epoch FROM window_start) + ? - extract(epoch FROM clock_timestamp()))")) {
+            st.setInt(1, windowSeconds);
+            st.setInt(2, windowSeconds);
+            st.setString(3, keyId);
+            st.setInt(4, windowSeconds);
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                count = new WindowCount(rs.getInt(1), Math.max(1, rs.getLong(2)));
+            }
+        }
+        if (count.requests() == 1) {
+            // a new window began: earlier windows of this key can no longer matter
+            try (PreparedStatement st = c.prepareStatement("DELETE FROM api_rate_windows WHERE key_id = ?"
+                    + " AND window_start < to_timestamp(floor(extract(epoch FROM clock_timestamp()) / ?) * ?)")) {
+                st.setString(1, keyId);
+                st.setInt(2, windowSeconds);
+                st.setInt(3, windowSeconds);
+                st.executeUpdate();
+            }
+        }
+        return count;
+    }
+
+    private static Tier tier(ResultSet rs) throws SQLException {
+        return tier(rs, 1);
+    }
+
+    private static Tier tier(ResultSet rs, int first) throws SQLException {
+        Array methods = rs.getArray(first + 1);
+        return new Tier(rs.getString(first), List.of((String[]) methods.getArray()), rs.getInt(first + 2), rs.getInt(first + 3));
+    }
+}
