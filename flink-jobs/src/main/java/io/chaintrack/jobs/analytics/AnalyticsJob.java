@@ -78,17 +78,17 @@ public final class AnalyticsJob implements Callable<Integer> {
     String bootstrapServers;
     @Option(names = "--group-id", defaultValue = "chaintrack-analytics", description = "Kafka consumer group (default ${DEFAULT-VALUE}).")
     String groupId;
-    @Option(names = "--jdbc-url", required = true, description = "PostgreSQL JDBC URL.")
+    @Option(names = "--jdbc-url", defaultValue = "${env:CHAINTRACK_JDBC_URL}", description = "PostgreSQL JDBC URL (default: env CHAINTRACK_JDBC_URL).")
     String jdbcUrl;
-    @Option(names = "--jdbc-user", defaultValue = "postgres", description = "PostgreSQL user (default ${DEFAULT-VALUE}).")
+    @Option(names = "--jdbc-user", defaultValue = "${env:CHAINTRACK_JDBC_USER:-postgres}", description = "PostgreSQL user (default: env CHAINTRACK_JDBC_USER, else postgres).")
     String jdbcUser;
-    @Option(names = "--jdbc-password", defaultValue = "", description = "PostgreSQL password.")
+    @Option(names = "--jdbc-password", defaultValue = "${env:CHAINTRACK_JDBC_PASSWORD:-}", description = "PostgreSQL password (default: env CHAINTRACK_JDBC_PASSWORD; prefer it to the flag).")
     String jdbcPassword;
     @Option(names = "--bounded", description = "Stop at the topic's end offsets as of job start (backfill).")
     boolean bounded;
     @Option(names = "--batch", description = "Run in BATCH execution mode (needs --bounded); writes the same rows as streaming.")
     boolean batch;
-    @Option(names = "--window", defaultValue = "1h", converter = DurationConverter.class, description = "Anomaly window on block time (default ${DEFAULT-VALUE}).")
+    @Option(names = "--window", defaultValue = "${env:CHAINTRACK_ANALYTICS_WINDOW:-1h}", converter = DurationConverter.class, description = "Anomaly window on block time (default ${DEFAULT-VALUE}).")
     Duration window;
     @Option(names = "--baseline-windows", defaultValue = "24", description = "Windows in the rolling baseline (default ${DEFAULT-VALUE}).")
     int baselineWindows;
@@ -139,6 +139,10 @@ public final class AnalyticsJob implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (jdbcUrl == null || jdbcUrl.isBlank()) {
+            spec.commandLine().getErr().println("--jdbc-url (or env CHAINTRACK_JDBC_URL) is required");
+            return 2;
+        }
         if (batch && !bounded) {
             spec.commandLine().getErr().println("--batch needs --bounded: BATCH mode only runs over a bounded input");
             return 2;
