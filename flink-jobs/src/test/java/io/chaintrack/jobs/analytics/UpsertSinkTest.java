@@ -77,6 +77,15 @@ class UpsertSinkTest {
                 "--retention-days", "1", "--reference-day", "2024-03-06");
         assertThat(exit).isZero();
         assertThat(AnalyticsDb.count(db, "SELECT count(*) FROM analytics_daily")).isZero();
+        // a writer whose cached partition was dropped by someone else recreates it
+        SinkWriter<SqlRow> w = UpsertSink.standaloneWriter(db, 1000, 90);
+        w.write(daily(3, d.plusDays(10), 1, 1), null);
+        w.flush(false);
+        PartitionMaintenance.dropOldPartitions(db, 1, d.plusDays(20));
+        w.write(daily(4, d.plusDays(10), 1, 1), null);
+        w.flush(false);
+        w.close();
+        assertThat(AnalyticsDb.count(db, "SELECT count(*) FROM analytics_daily WHERE chain_id = 4")).isEqualTo(1);
         assertThatThrownBy(() -> PartitionMaintenance.dropOldPartitions(db, 0, d))
                 .hasMessageContaining("retention_days must be >= 1");
     }

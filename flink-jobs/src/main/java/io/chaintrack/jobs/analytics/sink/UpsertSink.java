@@ -58,6 +58,8 @@ public final class UpsertSink implements Sink<SqlRow> {
 
     static final class Writer implements SinkWriter<SqlRow> {
         private static final Logger LOG = LoggerFactory.getLogger(UpsertSink.class);
+        /** "no partition of relation … found for row" */
+        private static final String NO_PARTITION = "23514";
 
         private final JdbcTarget target;
         private final int maxBufferedRows;
@@ -102,15 +104,18 @@ public final class UpsertSink implements Sink<SqlRow> {
                 return;
             }
             try {
-                if (connection == null || !connection.isValid(5)) {
-                    connection = target.connect();
-                }
-                for (Map.Entry<String, LinkedHashMap<List<Object>, SqlRow>> e : buffer.entrySet()) {
-                    if (!e.getValue().isEmpty()) {
-                        writeTable(Tables.of(e.getKey()), e.getValue().values());
+                try {
+                    writeAll();
+                } catch (SQLException e) {
+                    if (!NO_PARTITION.equals(e.getSQLState())) {
+                        throw e;
                     }
+                    // another subtask's retention step dropped a partition this one had cached: recreate and retry once
+                    LOG.info("a day partition went away under the sink ({}); recreating it", e.getMessage());
+                    connection.rollback();
+                    knownPartitions.clear();
+                    writeAll();
                 }
-                connection.commit();
                 dropExpiredPartitions();
                 buffer.values().forEach(Map::clear);
                 buffered = 0;
@@ -118,6 +123,18 @@ public final class UpsertSink implements Sink<SqlRow> {
                 closeQuietly();
                 throw new IOException("writing analytics rows failed (the job restarts from its last checkpoint and rewrites them)", e);
             }
+        }
+
+        private void writeAll() throws SQLException {
+            if (connection == null || !connection.isValid(5)) {
+                connection = target.connect();
+            }
+            for (Map.Entry<String, LinkedHashMap<List<Object>, SqlRow>> e : buffer.entrySet()) {
+                if (!e.getValue().isEmpty()) {
+                    writeTable(Tables.of(e.getKey()), e.getValue().values());
+                }
+            }
+            connection.commit();
         }
 
         private void writeTable(TableSpec spec, Iterable<SqlRow> rows) throws SQLException {
