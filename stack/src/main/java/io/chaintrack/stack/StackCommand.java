@@ -7,6 +7,9 @@ import io.chaintrack.connectors.embedded.EmbeddedPostgresServer;
 import io.chaintrack.connectors.kafka.TopicCatalog;
 import io.chaintrack.connectors.postgres.PostgresSinkOptions;
 import io.chaintrack.connectors.synthetic.SyntheticChainConfig;
+import io.chaintrack.jobs.analytics.AnalyticsConfig;
+import io.chaintrack.jobs.analytics.AnalyticsJob;
+import io.chaintrack.jobs.analytics.sink.JdbcTarget;
 import io.chaintrack.jobs.balances.BalanceJob;
 import io.chaintrack.jobs.balances.BalanceJobConfig;
 import io.chaintrack.jobs.common.DurationConverter;
@@ -148,6 +151,10 @@ final class StackCommand implements Callable<Integer> {
                     new KafkaInput(kafka.bootstrapServers(), "chaintrack-balances", false),
                     PostgresSinkOptions.of(postgres.jdbcUrl(), postgres.user(), postgres.password()),
                     BalanceJobConfig.of(windows, Duration.ofDays(1)));
+            AnalyticsJob.addToEnvironment(env,
+                    new KafkaInput(kafka.bootstrapServers(), "chaintrack-analytics", false),
+                    new JdbcTarget(postgres.jdbcUrl(), postgres.user(), postgres.password()),
+                    AnalyticsConfig.defaults(), 5000);
             job = env.executeAsync("chaintrack-stack");
 
             api = QueryApi.start(postgres.jdbcUrl(), postgres.user(), postgres.password(), httpPort, grpcPort,
