@@ -157,7 +157,18 @@ public final class OpenApiDocument {
         op.add("parameters", parameters);
 
         JsonObject responses = new JsonObject();
-        responses.add("200", response("OK", "application/json", schemaRef(rpc.getOutputType())));
+        if (rpc.isServerStreaming()) {
+            // SSE: each event's data is one response message in proto3 JSON
+            JsonObject events = stringSchema();
+            events.addProperty("description", "text/event-stream: `event: " + eventName(rpc) + "` with `data:` = one "
+                    + rpc.getOutputType().getName() + " in proto3 JSON (schema "
+                    + "#/components/schemas/" + rpc.getOutputType().getName() + "); `event: error` with a problem document"
+                    + " ends the stream; comment lines keep idle connections open.");
+            schemaRef(rpc.getOutputType());
+            responses.add("200", response("A stream of Server-Sent Events.", "text/event-stream", events));
+        } else {
+            responses.add("200", response("OK", "application/json", schemaRef(rpc.getOutputType())));
+        }
         if (health) {
             responses.add("503", response("The database does not answer (status NOT_SERVING).", "application/json", schemaRef(rpc.getOutputType())));
         } else {
@@ -180,6 +191,14 @@ public final class OpenApiDocument {
             op.add("security", security);
         }
         return op;
+    }
+
+    /** The SSE event name of a streaming method's messages: "transfer" for StreamAddressTransfers. */
+    public static String eventName(MethodDescriptor rpc) {
+        String name = rpc.getName().replaceFirst("^Stream", "").replaceFirst("^Address", "");
+        String singular = name.endsWith("ies") ? name.substring(0, name.length() - 3) + "y"
+                : name.endsWith("s") ? name.substring(0, name.length() - 1) : name;
+        return singular.substring(0, 1).toLowerCase(java.util.Locale.ROOT) + singular.substring(1);
     }
 
     private String describe(FieldDescriptor field) {
