@@ -4,8 +4,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-echo "== npm ci (buf, hardhat, solc-js)"
-npm ci --no-audit --no-fund --loglevel=error
+echo "== npm install from package-lock.json (buf, hardhat, solc-js)"
+# `npm ci` refuses this lock file: the registry here lacks buf's binaries for other platforms, which
+# npm 11 then leaves out of the lock and counts as missing. `npm install --no-save` installs the locked
+# versions without touching the lock.
+npm install --no-save --no-audit --no-fund --loglevel=error
 
 echo "== buf lint"
 (cd proto && ../node_modules/.bin/buf lint)

@@ -1,7 +1,11 @@
 package io.chaintrack.stack;
 
 import io.chaintrack.api.QueryApiApplication;
+import io.chaintrack.api.keys.KeysCommand;
+import io.chaintrack.jobs.analytics.AnalyticsJob;
+import io.chaintrack.jobs.analytics.PartitionMaintenance;
 import io.chaintrack.jobs.balances.BalanceJob;
+import io.chaintrack.jobs.ingest.IngestJob;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,14 +17,23 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "chaintrack", mixinStandardHelpOptions = true, version = "chaintrack 0.1.0",
         description = "Exact, queryable history of EVM transfers and balances.",
-        subcommands = {StackCommand.class, MigrateCommand.class, ChaintrackCli.Api.class,
-                ChaintrackCli.Balances.class, ChaintrackCli.Ingest.class})
+        subcommands = {StackCommand.class, MigrateCommand.class, ChaintrackCli.Api.class})
 public final class ChaintrackCli implements Callable<Integer> {
     public static void main(String[] args) {
-        int code = new CommandLine(new ChaintrackCli()).execute(args);
+        int code = commandLine().execute(args);
         if (code != 0) {
             System.exit(code);
         }
+    }
+
+    /** Every role, each with its own options and --help. */
+    static CommandLine commandLine() {
+        return new CommandLine(new ChaintrackCli())
+                .addSubcommand("ingest", new IngestJob())
+                .addSubcommand("balances", new BalanceJob())
+                .addSubcommand("analytics", new AnalyticsJob())
+                .addSubcommand("analytics-retention", new PartitionMaintenance())
+                .addSubcommand("keys", new KeysCommand());
     }
 
     @Override
@@ -42,27 +55,4 @@ public final class ChaintrackCli implements Callable<Integer> {
         }
     }
 
-    /** The balance job; options are BalanceJob's own (see --help). */
-    @Command(name = "balances", description = "Run the balance job (ChainEvents into PostgreSQL).")
-    static final class Balances implements Callable<Integer> {
-        @Parameters(arity = "0..*")
-        String[] args = new String[0];
-
-        @Override
-        public Integer call() {
-            return new CommandLine(new BalanceJob()).execute(args);
-        }
-    }
-
-    /** The ingest job; options are IngestJob's own (see --help). */
-    @Command(name = "ingest", description = "Run the ingest job (a chain follower into Kafka).")
-    static final class Ingest implements Callable<Integer> {
-        @Parameters(arity = "0..*")
-        String[] args = new String[0];
-
-        @Override
-        public Integer call() {
-            return new CommandLine(new io.chaintrack.jobs.ingest.IngestJob()).execute(args);
-        }
-    }
 }

@@ -2,10 +2,14 @@ package io.chaintrack.stack;
 
 import io.chaintrack.api.QueryApi;
 import io.chaintrack.connectors.embedded.EmbeddedKafkaBroker;
+import io.chaintrack.connectors.evm.EvmChainConfig;
 import io.chaintrack.connectors.embedded.EmbeddedPostgresServer;
 import io.chaintrack.connectors.kafka.TopicCatalog;
 import io.chaintrack.connectors.postgres.PostgresSinkOptions;
 import io.chaintrack.connectors.synthetic.SyntheticChainConfig;
+import io.chaintrack.jobs.analytics.AnalyticsConfig;
+import io.chaintrack.jobs.analytics.AnalyticsJob;
+import io.chaintrack.jobs.analytics.sink.JdbcTarget;
 import io.chaintrack.jobs.balances.BalanceJob;
 import io.chaintrack.jobs.balances.BalanceJobConfig;
 import io.chaintrack.jobs.common.DurationConverter;
@@ -73,6 +77,12 @@ final class StackCommand implements Callable<Integer> {
     @Option(names = "--reorg-probability", defaultValue = "0.02", description = "Synthetic reorg probability per block (default: ${DEFAULT-VALUE}).")
     double reorgProbability;
 
+    @Option(names = "--rpc-url", description = "Follow this EVM JSON-RPC node instead of the synthetic chain (e.g. a Hardhat node).")
+    String rpcUrl;
+
+    @Option(names = "--chain-id", defaultValue = "31337", description = "With --rpc-url: the chain id the node reports (default: ${DEFAULT-VALUE}, Hardhat).")
+    long evmChainId;
+
     @Option(names = "--checkpoint-interval", defaultValue = "5s", converter = DurationConverter.class,
             description = "Flink checkpoint interval (default: ${DEFAULT-VALUE}).")
     Duration checkpointInterval;
@@ -92,6 +102,10 @@ final class StackCommand implements Callable<Integer> {
         stack.start(state);
         stopped.await();
         return 0;
+    }
+
+    long chainId() {
+        return rpcUrl != null ? evmChainId : syntheticConfig().chainId();
     }
 
     SyntheticChainConfig syntheticConfig() {
@@ -127,17 +141,26 @@ final class StackCommand implements Callable<Integer> {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
             env.enableCheckpointing(checkpointInterval.toMillis());
 
-            IngestJob.addSynthetic(env, syntheticConfig(), kafka.bootstrapServers());
+            if (rpcUrl != null) {
+                IngestJob.buildEvm(env, EvmChainConfig.builder(evmChainId, "chain-" + evmChainId)
+                        .endpoint(rpcUrl).pollInterval(Duration.ofSeconds(1)).build(), kafka.bootstrapServers());
+            } else {
+                IngestJob.buildSynthetic(env, syntheticConfig(), kafka.bootstrapServers());
+            }
             BalanceJob.addToEnvironment(env,
                     new KafkaInput(kafka.bootstrapServers(), "chaintrack-balances", false),
                     PostgresSinkOptions.of(postgres.jdbcUrl(), postgres.user(), postgres.password()),
                     BalanceJobConfig.of(windows, Duration.ofDays(1)));
+            AnalyticsJob.addToEnvironment(env,
+                    new KafkaInput(kafka.bootstrapServers(), "chaintrack-analytics", false),
+                    new JdbcTarget(postgres.jdbcUrl(), postgres.user(), postgres.password()),
+                    AnalyticsConfig.defaults(), 5000);
             job = env.executeAsync("chaintrack-stack");
 
             api = QueryApi.start(postgres.jdbcUrl(), postgres.user(), postgres.password(), httpPort, grpcPort,
                     java.util.Map.of("chaintrack.api.window-seconds", windows.stream().map(Duration::toSeconds).toList(),
                             "chaintrack.api.default-window-seconds", windows.get(0).toSeconds()));
-            new Examples(postgres.dataSource(), api.httpPort(), api.grpcPort(), syntheticConfig().chainId())
+            new Examples(postgres.dataSource(), api.httpPort(), api.grpcPort(), chainId())
                     .printWhenReady(Duration.ofSeconds(90), System.out);
         }
 

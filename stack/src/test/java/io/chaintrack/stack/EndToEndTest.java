@@ -52,6 +52,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -78,7 +80,7 @@ class EndToEndTest {
     private QueryApi api;
     private GroundTruth truth;
     private ManagedChannel channel;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final Map<String, TokenStandard> standards = new HashMap<>();
 
     @BeforeAll
@@ -90,17 +92,22 @@ class EndToEndTest {
         StreamExecutionEnvironment ingest = StreamExecutionEnvironment.getExecutionEnvironment();
         ingest.setParallelism(1);
         ingest.enableCheckpointing(300);
-        IngestJob.addSynthetic(ingest, CHAIN, kafka.bootstrapServers());
+        IngestJob.buildSynthetic(ingest, CHAIN, kafka.bootstrapServers());
+        long t0 = System.nanoTime();
         ingest.execute("e2e-ingest");
+        System.err.printf("e2e: ingest %d ms%n", (System.nanoTime() - t0) / 1_000_000);
 
-        StreamExecutionEnvironment balances = StreamExecutionEnvironment.getExecutionEnvironment();
+        Configuration noKryo = new Configuration();
+        noKryo.set(PipelineOptions.GENERIC_TYPES, false);
+        StreamExecutionEnvironment balances = StreamExecutionEnvironment.getExecutionEnvironment(noKryo);
         balances.setParallelism(2);
-        balances.getConfig().getSerializerConfig().setGenericTypes(false);
         BalanceJob.addToEnvironment(balances,
                 new KafkaInput(kafka.bootstrapServers(), "e2e-balances", true),
                 PostgresSinkOptions.of(postgres.jdbcUrl(), postgres.user(), postgres.password()),
                 BalanceJobConfig.of(WINDOWS, Duration.ofDays(1)));
+        t0 = System.nanoTime();
         balances.execute("e2e-balances");
+        System.err.printf("e2e: balances %d ms%n", (System.nanoTime() - t0) / 1_000_000);
 
         SyntheticChain chain = new SyntheticChain(CHAIN);
         while (chain.hasNext()) {
@@ -305,7 +312,8 @@ class EndToEndTest {
     @SuppressWarnings("unchecked")
     private <T extends Message> T get(String path, Message.Builder builder) throws Exception {
         HttpResponse<String> response = http.send(
-                HttpRequest.newBuilder(URI.create("http://localhost:" + api.httpPort() + path)).GET().build(),
+                HttpRequest.newBuilder(URI.create("http://localhost:" + api.httpPort() + path))
+                        .timeout(Duration.ofSeconds(30)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as("GET %s: %s", path, response.body()).isEqualTo(200);
         JsonFormat.parser().merge(response.body(), builder);

@@ -55,7 +55,6 @@ public final class LayeredConfig {
   public record Value(String key, String raw, Layer layer, String origin) {}
 
   private static final Pattern KEY = Pattern.compile("[a-z0-9]+([.-][a-z0-9]+)*");
-  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
   private static final Set<String> SECRET_WORDS = Set.of("password", "secret", "token", "api-keys", "credentials");
 
   private final Map<String, Value> defaults;
@@ -147,34 +146,11 @@ public final class LayeredConfig {
   /** A duration: a whole number with unit ms, s, m, h or d ("30s", "1h"), or ISO-8601 ("PT1H"). */
   public Duration duration(String key) {
     Value v = require(key);
-    String s = v.raw().trim();
-    Matcher m = DURATION.matcher(s);
-    if (m.matches()) {
-      long n;
-      try {
-        n = Long.parseLong(m.group(1));
-      } catch (NumberFormatException e) {
-        throw malformed(v, "a duration that fits in a long");
-      }
-      return switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        case "h" -> Duration.ofHours(n);
-        default -> Duration.ofDays(n);
-      };
+    try {
+      return Durations.parse(v.raw());
+    } catch (IllegalArgumentException e) {
+      throw malformed(v, "a duration such as 500ms, 30s, 5m, 1h, 2d or PT1H");
     }
-    if (s.startsWith("P") || s.startsWith("p")) {
-      try {
-        Duration d = Duration.parse(s);
-        if (!d.isNegative()) {
-          return d;
-        }
-      } catch (DateTimeParseException e) {
-        // reported below
-      }
-    }
-    throw malformed(v, "a duration such as 500ms, 30s, 5m, 1h, 2d or PT1H");
   }
 
   /** A comma-separated list, items trimmed; an empty item ("a,,b") is an error, an empty value an empty list. */

@@ -20,6 +20,7 @@ import org.apache.kafka.common.test.TestKitNodes;
  * A real single-node KRaft Kafka (broker + controller in one process) for the one-command stack and tests.
  * Internal topics use replication factor 1 so transactions (exactly-once sinks) work on one broker.
  * With a state directory its logs survive a restart; without one everything is deleted on close.
+ * Logs are kept forever and record timestamps (block times) may lie anywhere in the future.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
     /** Fixed so a state directory formatted by one run is accepted by the next (base64 of "chaintrack-local"). */
@@ -60,6 +61,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                     .setConfigProp("transaction.state.log.num.partitions", "1")
                     .setConfigProp("group.initial.rebalance.delay.ms", "0")
                     .setConfigProp("auto.create.topics.enable", "false")
+                    // records carry block time as timestamp: time-based retention would delete a synthetic
+                    // chain's 2023-dated events within minutes, and the 1 h future-timestamp limit would
+                    // reject a fast synthetic chain once its block time passes the wall clock
+                    .setConfigProp("log.retention.ms", "-1")
+                    .setConfigProp("log.message.timestamp.after.max.ms", Long.toString(Long.MAX_VALUE))
                     .setDeleteOnClose(stateDirectory == null)
                     .build();
             try {

@@ -43,8 +43,10 @@ class EmbeddedKafkaBrokerTest {
             try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
                 producer.initTransactions();
                 producer.beginTransaction();
+                // block-time timestamps: long past, and far beyond the broker's default 1 h future limit
+                long[] timestamps = {1_500_000_000_000L, System.currentTimeMillis() + 86_400_000L * 365, 1_700_000_000_000L};
                 for (int i = 0; i < 3; i++) {
-                    producer.send(new ProducerRecord<>(topic, "k" + i, "v" + i));
+                    producer.send(new ProducerRecord<>(topic, null, timestamps[i], "k" + i, "v" + i));
                 }
                 producer.commitTransaction();
             }

@@ -5,7 +5,7 @@ import java.util.Map;
 /** Display names of the chain ids chaintrack knows; any other chain is named "chain-&lt;id&gt;". */
 public final class ChainNames {
     /** The synthetic chain's id (connectors' synthetic chain must emit this id to be named "synthetic"). */
-    public static final long SYNTHETIC_CHAIN_ID = 999_001L;
+    public static final long SYNTHETIC_CHAIN_ID = io.chaintrack.connectors.synthetic.SyntheticChainConfig.DEFAULT_CHAIN_ID;
 
     private static final Map<Long, String> KNOWN = Map.of(
             1L, "ethereum",

@@ -1,5 +1,6 @@
 package io.chaintrack.jobs.common;
 
+import io.chaintrack.connectors.config.Durations;
 import java.time.Duration;
 import picocli.CommandLine;
 

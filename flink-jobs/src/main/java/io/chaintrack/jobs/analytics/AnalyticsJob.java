@@ -1,0 +1,291 @@
+package io.chaintrack.jobs.analytics;
+
+import io.chaintrack.connectors.flink.ProtobufTypeInfo;
+import io.chaintrack.connectors.kafka.ChainEventDecoder;
+import io.chaintrack.connectors.kafka.ChainEventKafka;
+import io.chaintrack.jobs.common.JobEnvironment;
+import io.chaintrack.jobs.common.KafkaInput;
+import io.chaintrack.jobs.analytics.functions.AddressLedger;
+import io.chaintrack.jobs.analytics.functions.AnomalyScorer;
+import io.chaintrack.jobs.analytics.functions.BlockFinalizer;
+import io.chaintrack.jobs.analytics.functions.DailyForecaster;
+import io.chaintrack.jobs.analytics.functions.DailyRollup;
+import io.chaintrack.jobs.analytics.functions.GlobalAddressRegistry;
+import io.chaintrack.jobs.analytics.functions.GlobalRollup;
+import io.chaintrack.jobs.analytics.functions.LargeTransferDetector;
+import io.chaintrack.jobs.analytics.functions.TotalsAggregator;
+import io.chaintrack.jobs.analytics.functions.WindowAggregator;
+import io.chaintrack.jobs.analytics.model.AddressEvent;
+import io.chaintrack.jobs.analytics.model.FinalBlock;
+import io.chaintrack.jobs.analytics.model.GlobalInput;
+import io.chaintrack.jobs.analytics.model.LedgerBlock;
+import io.chaintrack.jobs.analytics.model.SeriesPoint;
+import io.chaintrack.jobs.analytics.model.SqlRow;
+import io.chaintrack.jobs.analytics.sink.JdbcTarget;
+import io.chaintrack.proto.v1.ChainEvent;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The analytics job: totals, window anomaly scores, large transfers, daily analytics and forecasts from
+ * the ChainEvent topic into PostgreSQL. main only parses options; {@link #defineWorkflow} is the topology.
+ * The same topology runs in STREAMING and in BATCH (backfill) mode and writes the same rows.
+ */
+@Command(name = "analytics-job", mixinStandardHelpOptions = true,
+        description = "ChainEvents into totals, anomaly scores, daily analytics and forecasts (docs/analysts.md).")
+public final class AnalyticsJob implements Callable<Integer> {
+    public static final String JOB_NAME = "chaintrack-analytics";
+    // stable operator uids: changing one orphans its state in existing savepoints
+    public static final String UID_KAFKA_SOURCE = "analytics-chain-events-kafka-source";
+    public static final String UID_DECODE = "analytics-decode-chain-events";
+    public static final String UID_DEAD_LETTERS = "analytics-dead-letter-sink";
+    public static final String UID_EVENT_ORDER = "analytics-event-order";
+    public static final String UID_FINALIZER = "analytics-block-finalizer";
+    public static final String UID_FINAL_ORDER = "analytics-final-block-order";
+    public static final String UID_LEDGER = "analytics-address-ledger";
+    public static final String UID_TOTALS = "analytics-totals";
+    public static final String UID_WINDOWS = "analytics-window-aggregator";
+    public static final String UID_WINDOW_ORDER = "analytics-window-order";
+    public static final String UID_SCORER = "analytics-anomaly-scorer";
+    public static final String UID_LARGE = "analytics-large-transfers";
+    public static final String UID_DAILY = "analytics-daily-rollup";
+    public static final String UID_DAILY_ORDER = "analytics-daily-order";
+    public static final String UID_FORECASTER = "analytics-daily-forecaster";
+    public static final String UID_REGISTRY = "analytics-global-address-registry";
+    public static final String UID_GLOBAL_BLOCKS = "analytics-global-blocks";
+    public static final String UID_GLOBAL = "analytics-global-rollup";
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers.")
+    String bootstrapServers;
+    @Option(names = "--group-id", defaultValue = "chaintrack-analytics", description = "Kafka consumer group (default ${DEFAULT-VALUE}).")
+    String groupId;
+    @Option(names = "--jdbc-url", defaultValue = "${env:CHAINTRACK_JDBC_URL}", description = "PostgreSQL JDBC URL (default: env CHAINTRACK_JDBC_URL).")
+    String jdbcUrl;
+    @Option(names = "--jdbc-user", defaultValue = "${env:CHAINTRACK_JDBC_USER:-postgres}", description = "PostgreSQL user (default: env CHAINTRACK_JDBC_USER, else postgres).")
+    String jdbcUser;
+    @Option(names = "--jdbc-password", defaultValue = "${env:CHAINTRACK_JDBC_PASSWORD:-}", description = "PostgreSQL password (default: env CHAINTRACK_JDBC_PASSWORD; prefer it to the flag).")
+    String jdbcPassword;
+    @Option(names = "--bounded", description = "Stop at the topic's end offsets as of job start (backfill).")
+    boolean bounded;
+    @Option(names = "--batch", description = "Run in BATCH execution mode (needs --bounded); writes the same rows as streaming.")
+    boolean batch;
+    @Option(names = "--window", defaultValue = "${env:CHAINTRACK_ANALYTICS_WINDOW:-1h}", converter = DurationConverter.class, description = "Anomaly window on block time (default ${DEFAULT-VALUE}).")
+    Duration window;
+    @Option(names = "--baseline-windows", defaultValue = "24", description = "Windows in the rolling baseline (default ${DEFAULT-VALUE}).")
+    int baselineWindows;
+    @Option(names = "--min-baseline-windows", defaultValue = "6", description = "Windows of history before a series is scored (default ${DEFAULT-VALUE}).")
+    int minBaselineWindows;
+    @Option(names = "--z-threshold", defaultValue = "3", description = "|z| flagged (critical at 2x) (default ${DEFAULT-VALUE}).")
+    double zThreshold;
+    @Option(names = "--iqr-k", defaultValue = "1.5", description = "Tukey fence multiplier (critical at 2k) (default ${DEFAULT-VALUE}).")
+    double iqrK;
+    @Option(names = "--p99-factor", defaultValue = "10", description = "Flag transfers >= factor x rolling p99 (default ${DEFAULT-VALUE}).")
+    double p99Factor;
+    @Option(names = "--p99-min-samples", defaultValue = "200", description = "Baseline transfers before p99 flags (default ${DEFAULT-VALUE}).")
+    int p99MinSamples;
+    @Option(names = "--hll-threshold", defaultValue = "100000", description = "Exact distinct counts below, HLL above (default ${DEFAULT-VALUE}).")
+    int hllThreshold;
+    @Option(names = "--hll-lg-k", defaultValue = "12", description = "log2 HLL registers (default ${DEFAULT-VALUE}).")
+    int hllLgK;
+    @Option(names = "--reorg-horizon-blocks", defaultValue = "64", description = "Blocks after which a block is final (default ${DEFAULT-VALUE}).")
+    int reorgHorizonBlocks;
+    @Option(names = "--start-block", defaultValue = "0", description = "Configured start block of every chain (default ${DEFAULT-VALUE}).")
+    long startBlock;
+    @Option(names = "--chain-start-block", description = "Per-chain start block, CHAIN=BLOCK; repeatable.")
+    Map<Long, Long> chainStartBlocks = new HashMap<>();
+    @Option(names = "--retention-days", defaultValue = "90", description = "Days kept in day-partitioned tables (default ${DEFAULT-VALUE}).")
+    int retentionDays;
+    @Option(names = "--forecast-days", defaultValue = "7", description = "Days forecast ahead (default ${DEFAULT-VALUE}).")
+    int forecastDays;
+    @Option(names = "--forecast-min-history", defaultValue = "7", description = "Closed days before forecasting (default ${DEFAULT-VALUE}).")
+    int forecastMinHistory;
+    @Option(names = "--forecast-history-days", defaultValue = "90", description = "Closed days a forecast is fitted on (default ${DEFAULT-VALUE}).")
+    int forecastHistoryDays;
+    @Option(names = "--checkpoint-interval", defaultValue = "10s", converter = DurationConverter.class, description = "Checkpoint interval (default ${DEFAULT-VALUE}).")
+    Duration checkpointInterval;
+    @Option(names = "--parallelism", defaultValue = "0", description = "Job parallelism; 0 keeps the cluster default.")
+    int parallelism;
+    @Option(names = "--sink-buffer-rows", defaultValue = "5000", description = "Rows buffered per sink subtask before a flush (default ${DEFAULT-VALUE}).")
+    int sinkBufferRows;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new AnalyticsJob()).execute(args));
+    }
+
+    AnalyticsConfig config() {
+        return new AnalyticsConfig(window, baselineWindows, minBaselineWindows, zThreshold, iqrK, p99Factor, p99MinSamples,
+                hllThreshold, hllLgK, reorgHorizonBlocks, startBlock, chainStartBlocks, retentionDays, forecastDays,
+                forecastMinHistory, forecastHistoryDays);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (jdbcUrl == null || jdbcUrl.isBlank()) {
+            spec.commandLine().getErr().println("--jdbc-url (or env CHAINTRACK_JDBC_URL) is required");
+            return 2;
+        }
+        if (batch && !bounded) {
+            spec.commandLine().getErr().println("--batch needs --bounded: BATCH mode only runs over a bounded input");
+            return 2;
+        }
+        AnalyticsConfig config = config();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setRuntimeMode(batch ? RuntimeExecutionMode.BATCH : RuntimeExecutionMode.STREAMING);
+        if (!batch) {
+            env.enableCheckpointing(checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
+        }
+        if (parallelism > 0) {
+            env.setParallelism(parallelism);
+        }
+        addToEnvironment(env, new KafkaInput(bootstrapServers, groupId, bounded), new JdbcTarget(jdbcUrl, jdbcUser, jdbcPassword),
+                config, sinkBufferRows);
+        env.execute(JOB_NAME);
+        return 0;
+    }
+
+    /**
+     * Entry for the one-command stack (and main): the whole job — its own Kafka source and decoder with
+     * analytics uids, so it can share an environment with the balance job — added to {@code env}.
+     * Turns checkpointing on (10 s) unless the caller already did.
+     */
+    public static void addToEnvironment(StreamExecutionEnvironment env, KafkaInput input, JdbcTarget target,
+                                        AnalyticsConfig config, int sinkBufferRows) {
+        if (env.getConfiguration().get(org.apache.flink.configuration.ExecutionOptions.RUNTIME_MODE) != RuntimeExecutionMode.BATCH) {
+            JobEnvironment.ensureCheckpointing(env);
+        }
+        SingleOutputStreamOperator<ChainEvent> events = env
+                .fromSource(ChainEventKafka.source(input.bootstrapServers(), input.groupId(), input.bounded()),
+                        WatermarkStrategy.noWatermarks(), "analytics-chain-events-kafka")
+                .uid(UID_KAFKA_SOURCE)
+                .process(new ChainEventDecoder(), ProtobufTypeInfo.CHAIN_EVENT)
+                .name("analytics-decode-chain-events").uid(UID_DECODE);
+        events.getSideOutput(ChainEventDecoder.DEAD_LETTERS)
+                .sinkTo(ChainEventKafka.deadLetterSink(input.bootstrapServers()))
+                .name("analytics-dead-letter-sink").uid(UID_DEAD_LETTERS);
+        addTo(env, events, target, config, sinkBufferRows);
+    }
+
+    /** Adds the analytics topology over an already decoded event stream (JDBC sinks). */
+    public static void addTo(StreamExecutionEnvironment env, DataStream<ChainEvent> events, JdbcTarget target,
+                             AnalyticsConfig config, int sinkBufferRows) {
+        defineWorkflow(env, events, AnalyticsSinks.jdbc(target, sinkBufferRows, config.retentionDays()), config);
+    }
+
+    /**
+     * The topology. Records carry ordering timestamps (block number, window start, day) so that BATCH mode,
+     * which sorts each keyed input by key and timestamp, feeds every function in the order streaming does.
+     */
+    public static void defineWorkflow(StreamExecutionEnvironment env, DataStream<ChainEvent> events,
+                                      AnalyticsSinks sinks, AnalyticsConfig config) {
+        KeySelector<FinalBlock, Long> finalChain = FinalBlock::chainId;
+        KeySelector<LedgerBlock, Long> ledgerChain = b -> b.block().chainId();
+
+        SingleOutputStreamOperator<FinalBlock> finalBlocks = events
+                .assignTimestampsAndWatermarks(WatermarkStrategy.<ChainEvent>noWatermarks()
+                        .withTimestampAssigner((e, ts) -> e.getBlock().getNumber()))
+                .name("analytics-event-order").uid(UID_EVENT_ORDER)
+                .keyBy(e -> e.getBlock().getChainId(), Types.LONG)
+                .process(new BlockFinalizer(config), FinalBlock.TYPE)
+                .name("analytics-block-finalizer").uid(UID_FINALIZER)
+                .assignTimestampsAndWatermarks(WatermarkStrategy.<FinalBlock>noWatermarks()
+                        .withTimestampAssigner((b, ts) -> b.number()))
+                .name("analytics-final-block-order").uid(UID_FINAL_ORDER);
+
+        // everything per chain runs chained behind the finalizer: the stream is already partitioned by chain
+        SingleOutputStreamOperator<LedgerBlock> ledger = DataStreamUtils.reinterpretAsKeyedStream(finalBlocks, finalChain, Types.LONG)
+                .process(new AddressLedger(config), LedgerBlock.TYPE)
+                .name("analytics-address-ledger").uid(UID_LEDGER);
+        KeyedStream<LedgerBlock, Long> byChain = DataStreamUtils.reinterpretAsKeyedStream(ledger, ledgerChain, Types.LONG);
+
+        sink(byChain.process(new TotalsAggregator(config), SqlRow.TYPE).name("analytics-totals").uid(UID_TOTALS), sinks, UID_TOTALS);
+        sink(byChain.process(new LargeTransferDetector(config), SqlRow.TYPE).name("analytics-large-transfers").uid(UID_LARGE), sinks, UID_LARGE);
+
+        SingleOutputStreamOperator<SqlRow> daily = byChain.process(new DailyRollup(config), SqlRow.TYPE)
+                .name("analytics-daily-rollup").uid(UID_DAILY);
+        sink(daily, sinks, UID_DAILY);
+        SingleOutputStreamOperator<SqlRow> forecasts = daily.getSideOutput(DailyRollup.DAILY_POINTS)
+                .assignTimestampsAndWatermarks(WatermarkStrategy.<SeriesPoint>noWatermarks().withTimestampAssigner((p, ts) -> p.start()))
+                .name("analytics-daily-order").uid(UID_DAILY_ORDER)
+                .keyBy(SeriesPoint::seriesKey, Types.STRING)
+                .process(new DailyForecaster(config), SqlRow.TYPE)
+                .name("analytics-daily-forecaster").uid(UID_FORECASTER);
+        sink(forecasts, sinks, UID_FORECASTER);
+
+        SingleOutputStreamOperator<SqlRow> scores = byChain.process(new WindowAggregator(config), SeriesPoint.TYPE)
+                .name("analytics-window-aggregator").uid(UID_WINDOWS)
+                .assignTimestampsAndWatermarks(WatermarkStrategy.<SeriesPoint>noWatermarks().withTimestampAssigner((p, ts) -> p.start()))
+                .name("analytics-window-order").uid(UID_WINDOW_ORDER)
+                .keyBy(SeriesPoint::seriesKey, Types.STRING)
+                .process(new AnomalyScorer(config), SqlRow.TYPE)
+                .name("analytics-anomaly-scorer").uid(UID_SCORER);
+        sink(scores, sinks, UID_SCORER);
+
+        DataStream<GlobalInput> addressDeltas = ledger.getSideOutput(AddressLedger.ADDRESS_EVENTS)
+                .keyBy(AddressEvent::address, Types.STRING)
+                .process(new GlobalAddressRegistry(), GlobalInput.TYPE)
+                .name("analytics-global-address-registry").uid(UID_REGISTRY);
+        DataStream<GlobalInput> blockInputs = finalBlocks.map(GlobalInput::block, GlobalInput.TYPE)
+                .name("analytics-global-blocks").uid(UID_GLOBAL_BLOCKS);
+        SingleOutputStreamOperator<SqlRow> global = blockInputs.union(addressDeltas)
+                .keyBy(g -> 0, Types.INT)
+                .process(new GlobalRollup(config), SqlRow.TYPE)
+                .name("analytics-global-rollup").uid(UID_GLOBAL)
+                .setParallelism(1);
+        sink(global, sinks, UID_GLOBAL);
+    }
+
+    private static void sink(SingleOutputStreamOperator<SqlRow> rows, AnalyticsSinks sinks, String producer) {
+        rows.sinkTo(sinks.rows(producer))
+                .name(producer + "-sink").uid(producer + "-sink")
+                .setParallelism(rows.getParallelism());
+    }
+
+    /** Parses 1h, 30m, 90s, 2d or ISO-8601 (PT1H). */
+    public static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            String v = value.trim().toLowerCase(Locale.ROOT);
+            if (v.startsWith("p")) {
+                return Duration.parse(value.trim().toUpperCase(Locale.ROOT));
+            }
+            if (v.length() < 2) {
+                throw new CommandLine.TypeConversionException("not a duration: '" + value + "' (use e.g. 1h, 30m, 90s, 2d)");
+            }
+            long n;
+            try {
+                n = Long.parseLong(v.substring(0, v.length() - (v.endsWith("ms") ? 2 : 1)));
+            } catch (NumberFormatException e) {
+                throw new CommandLine.TypeConversionException("not a duration: '" + value + "' (use e.g. 1h, 30m, 90s, 2d)");
+            }
+            if (v.endsWith("ms")) {
+                return Duration.ofMillis(n);
+            }
+            return switch (v.charAt(v.length() - 1)) {
+                case 's' -> Duration.ofSeconds(n);
+                case 'm' -> Duration.ofMinutes(n);
+                case 'h' -> Duration.ofHours(n);
+                case 'd' -> Duration.ofDays(n);
+                default -> throw new CommandLine.TypeConversionException("not a duration: '" + value + "' (use e.g. 1h, 30m, 90s, 2d)");
+            };
+        }
+    }
+}

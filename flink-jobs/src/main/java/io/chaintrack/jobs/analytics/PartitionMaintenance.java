@@ -1,0 +1,61 @@
+package io.chaintrack.jobs.analytics;
+
+import io.chaintrack.jobs.analytics.sink.JdbcTarget;
+import java.sql.Connection;
+import java.sql.Date;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The scheduled retention step: drops day partitions of the analytics tables older than the retention.
+ * The analytics job runs it itself whenever its newest written day advances (data time); this command
+ * runs it on demand or from cron (wall-clock day by default), e.g. from ChaintrackCli.
+ */
+@Command(name = "analytics-retention", mixinStandardHelpOptions = true,
+        description = "Drop analytics day partitions older than --retention-days before --reference-day.")
+public final class PartitionMaintenance implements Callable<Integer> {
+    @Option(names = "--jdbc-url", required = true, description = "PostgreSQL JDBC URL.")
+    String jdbcUrl;
+    @Option(names = "--jdbc-user", defaultValue = "postgres", description = "PostgreSQL user (default ${DEFAULT-VALUE}).")
+    String jdbcUser;
+    @Option(names = "--jdbc-password", defaultValue = "", description = "PostgreSQL password.")
+    String jdbcPassword;
+    @Option(names = "--retention-days", defaultValue = "90", description = "Days kept, ending at the reference day (default ${DEFAULT-VALUE}).")
+    int retentionDays;
+    @Option(names = "--reference-day", description = "Last day kept, YYYY-MM-DD (default: today, UTC).")
+    LocalDate referenceDay;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new PartitionMaintenance()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws SQLException {
+        LocalDate day = referenceDay != null ? referenceDay : LocalDate.now(java.time.ZoneOffset.UTC);
+        int dropped = dropOldPartitions(new JdbcTarget(jdbcUrl, jdbcUser, jdbcPassword), retentionDays, day);
+        System.out.println("dropped " + dropped + " analytics partitions older than " + day.minusDays(retentionDays - 1L));
+        return 0;
+    }
+
+    /** Calls chaintrack_drop_old_partitions(retentionDays, referenceDay); returns how many partitions went. */
+    public static int dropOldPartitions(JdbcTarget target, int retentionDays, LocalDate referenceDay) throws SQLException {
+        try (Connection c = target.connect();
+             PreparedStatement ps = c.prepareStatement("SELECT chaintrack_drop_old_partitions(?, ?)")) {
+            ps.setInt(1, retentionDays);
+            ps.setDate(2, Date.valueOf(referenceDay));
+            int dropped;
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                dropped = rs.getInt(1);
+            }
+            c.commit();
+            return dropped;
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package io.chaintrack.jobs.analytics.model;
+
+import io.chaintrack.jobs.analytics.flink.Codec;
+import io.chaintrack.jobs.analytics.flink.CodecTypeInfo;
+import java.io.IOException;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+
+/**
+ * What the global rollup folds, all commutative so the order chains arrive in never matters:
+ * a chain's final block (BLOCK) or a cross-chain address change (NEW_ADDRESS, SENDER, RECEIVER, HOLDER, ACTIVE)
+ * with its signed delta.
+ */
+public record GlobalInput(Kind kind, long chainId, long day, long delta, long transfers, long blockTime, long seq, boolean exact) {
+    public enum Kind { BLOCK, NEW_ADDRESS, SENDER, RECEIVER, HOLDER, ACTIVE }
+
+    public static final CodecTypeInfo<GlobalInput> TYPE = new CodecTypeInfo<>(GlobalInput.class, new GlobalInputCodec());
+
+    public static GlobalInput block(FinalBlock b) {
+        return new GlobalInput(Kind.BLOCK, b.chainId(), b.day(), 1, b.transfers().size(), b.time(), b.seq(), b.exact());
+    }
+
+    public static GlobalInput delta(Kind kind, long day, long delta) {
+        return new GlobalInput(kind, 0, day, delta, 0, 0, 0, true);
+    }
+
+    public static final class GlobalInputCodec implements Codec<GlobalInput> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void write(GlobalInput g, DataOutputView out) throws IOException {
+            out.writeByte(g.kind.ordinal());
+            out.writeLong(g.chainId);
+            out.writeLong(g.day);
+            out.writeLong(g.delta);
+            out.writeLong(g.transfers);
+            out.writeLong(g.blockTime);
+            out.writeLong(g.seq);
+            out.writeBoolean(g.exact);
+        }
+
+        @Override
+        public GlobalInput read(DataInputView in) throws IOException {
+            return new GlobalInput(Kind.values()[in.readByte()], in.readLong(), in.readLong(), in.readLong(),
+                    in.readLong(), in.readLong(), in.readLong(), in.readBoolean());
+        }
+    }
+}
