@@ -11,7 +11,14 @@ import io.chaintrack.connectors.embedded.EmbeddedPostgresServer;
 import io.chaintrack.proto.v1.GetBalanceHistoryRequest;
 import io.chaintrack.proto.v1.GetBalancesRequest;
 import io.chaintrack.proto.v1.GetChainTotalsRequest;
+import io.chaintrack.proto.v1.AnalyticsServiceGrpc;
+import io.chaintrack.proto.v1.GetAnalyticsTotalsRequest;
 import io.chaintrack.proto.v1.GetBalancesAtRequest;
+import io.chaintrack.proto.v1.ListAnomaliesRequest;
+import io.chaintrack.proto.v1.ListDailyMetricsRequest;
+import io.chaintrack.proto.v1.ListForecastsRequest;
+import io.chaintrack.proto.v1.Severity;
+import io.chaintrack.proto.v1.StreamAnomaliesRequest;
 import io.chaintrack.proto.v1.GetChainStatusRequest;
 import io.chaintrack.proto.v1.GetPortfolioHistoryRequest;
 import io.chaintrack.proto.v1.ListAddressTransfersRequest;
@@ -54,6 +61,7 @@ class BadInputTest {
     static final String STREAM = "/v1/chains/1/addresses/" + A + "/transfers/stream";
     static final String AT = "/v1/chains/1/addresses/" + A + "/balances/at";
     static final String PORTFOLIO = "/v1/chains/1/addresses/" + A + "/history";
+    static final String ANOMALIES = "/v1/analytics/anomalies";
     static final String BIG = "115792089237316195423570985008687907853269984665640564039457584007913129639936"; // 2^256
 
     @BeforeAll
@@ -216,6 +224,47 @@ class BadInputTest {
         cases.add(Arguments.of("/v1/chains/0/status", "chain_id"));
         cases.add(Arguments.of("/v1/chains/1/status?verbose=1", "verbose"));
         cases.add(Arguments.of("/v1/chains/status?chain_id=1", "chain_id"));
+        // GetAnalyticsTotals
+        cases.add(Arguments.of("/v1/chains/abc/analytics/totals", "chain_id"));
+        cases.add(Arguments.of("/v1/chains/99/analytics/totals", "chain_id"));
+        cases.add(Arguments.of("/v1/analytics/totals?chain_id=x", "chain_id"));
+        cases.add(Arguments.of("/v1/analytics/totals?token=native", "token"));
+        cases.add(Arguments.of("/v1/analytics/totals?cursor=abc", "cursor"));
+        cases.add(Arguments.of("/v1/chains/1/analytics/totals?token=eth", "token"));
+        cases.add(Arguments.of("/v1/chains/1/analytics/totals?limit=1001", "limit"));
+        cases.add(Arguments.of("/v1/chains/1/analytics/totals?cursor=garbage", "cursor"));
+        cases.add(Arguments.of("/v1/chains/1/analytics/totals?cursor=CURSOR_A", "cursor"));
+        cases.add(Arguments.of("/v1/chains/1/analytics/totals?scope=GLOBAL", "scope"));
+        // ListDailyMetrics
+        cases.add(Arguments.of("/v1/chains/99/analytics/daily", "chain_id"));
+        cases.add(Arguments.of("/v1/analytics/daily?start_day=2024-1-1", "start_day"));
+        cases.add(Arguments.of("/v1/analytics/daily?startDay=20240101", "start_day"));
+        cases.add(Arguments.of("/v1/analytics/daily?end_day=2024-02-30", "end_day"));
+        cases.add(Arguments.of("/v1/chains/1/analytics/daily?start_day=2024-01-05&end_day=2024-01-01", "end_day"));
+        cases.add(Arguments.of("/v1/analytics/daily?day=2024-01-01", "day"));
+        // ListForecasts
+        cases.add(Arguments.of("/v1/chains/99/analytics/forecasts", "chain_id"));
+        cases.add(Arguments.of("/v1/chains/1/analytics/forecasts?metric=volume", "metric"));
+        cases.add(Arguments.of("/v1/analytics/forecasts?base_day=yesterday", "base_day"));
+        cases.add(Arguments.of("/v1/analytics/forecasts?baseDay=2024-13-01", "base_day"));
+        // ListAnomalies
+        cases.add(Arguments.of("/v1/chains/99/analytics/anomalies", "chain_id"));
+        cases.add(Arguments.of(ANOMALIES + "?min_severity=HIGH", "min_severity"));
+        cases.add(Arguments.of(ANOMALIES + "?minSeverity=7", "min_severity"));
+        cases.add(Arguments.of(ANOMALIES + "?method=MAD", "method"));
+        cases.add(Arguments.of(ANOMALIES + "?metric=price", "metric"));
+        cases.add(Arguments.of(ANOMALIES + "?token=x", "token"));
+        cases.add(Arguments.of(ANOMALIES + "?start_time=bad", "start_time"));
+        cases.add(Arguments.of(ANOMALIES + "?start_time=2024-01-02T00:00:00Z&end_time=2024-01-01T00:00:00Z", "end_time"));
+        cases.add(Arguments.of(ANOMALIES + "?limit=1001", "limit"));
+        cases.add(Arguments.of(ANOMALIES + "?cursor=garbage", "cursor"));
+        cases.add(Arguments.of(ANOMALIES + "?cursor=CURSOR_A", "cursor"));
+        cases.add(Arguments.of("/v1/chains/1/analytics/anomalies?cursor=TAMPERED_A", "cursor"));
+        // StreamAnomalies
+        cases.add(Arguments.of("/v1/chains/99/analytics/anomalies/stream", "chain_id"));
+        cases.add(Arguments.of("/v1/analytics/anomalies/stream?min_severity=NONE", "min_severity"));
+        cases.add(Arguments.of("/v1/analytics/anomalies/stream?min_severity=9", "min_severity"));
+        cases.add(Arguments.of("/v1/analytics/anomalies/stream?limit=5", "limit"));
         // ListChains, GetChainTotals, Check
         cases.add(Arguments.of("/v1/chains?page=2", "page"));
         cases.add(Arguments.of("/v1/chains/one/totals", "chain_id"));
@@ -244,6 +293,10 @@ class BadInputTest {
 
     interface GrpcCall {
         void run();
+    }
+
+    static AnalyticsServiceGrpc.AnalyticsServiceBlockingStub analytics() {
+        return AnalyticsServiceGrpc.newBlockingStub(clients.channel);
     }
 
     static Stream<Arguments> grpcCases() {
@@ -327,6 +380,25 @@ class BadInputTest {
         cases.add(Arguments.of("portfolio end", (GrpcCall) () -> clients.balances.getPortfolioHistory(p.toBuilder().setStartTime(day1).setEndTime(day1).build()), "end_time"));
         cases.add(Arguments.of("status chain", (GrpcCall) () -> clients.chains.getChainStatus(GetChainStatusRequest.newBuilder().setChainId(3).build()), "chain_id"));
         cases.add(Arguments.of("status chain 0", (GrpcCall) () -> clients.chains.getChainStatus(GetChainStatusRequest.getDefaultInstance()), "chain_id"));
+        cases.add(Arguments.of("analytics totals chain", (GrpcCall) () -> analytics().getAnalyticsTotals(GetAnalyticsTotalsRequest.newBuilder().setChainId(99).build()), "chain_id"));
+        cases.add(Arguments.of("analytics totals token", (GrpcCall) () -> analytics().getAnalyticsTotals(GetAnalyticsTotalsRequest.newBuilder().setToken("native").build()), "token"));
+        cases.add(Arguments.of("analytics totals limit", (GrpcCall) () -> analytics().getAnalyticsTotals(GetAnalyticsTotalsRequest.newBuilder().setChainId(1).setLimit(-1).build()), "limit"));
+        cases.add(Arguments.of("analytics totals cursor", (GrpcCall) () -> analytics().getAnalyticsTotals(GetAnalyticsTotalsRequest.newBuilder().setChainId(1).setCursor(cursorOfA).build()), "cursor"));
+        cases.add(Arguments.of("daily start", (GrpcCall) () -> analytics().listDailyMetrics(ListDailyMetricsRequest.newBuilder().setStartDay("Jan 1").build()), "start_day"));
+        cases.add(Arguments.of("daily order", (GrpcCall) () -> analytics().listDailyMetrics(ListDailyMetricsRequest.newBuilder().setStartDay("2024-01-02").setEndDay("2024-01-01").build()), "end_day"));
+        cases.add(Arguments.of("daily chain", (GrpcCall) () -> analytics().listDailyMetrics(ListDailyMetricsRequest.newBuilder().setChainId(-1L).build()), "chain_id"));
+        cases.add(Arguments.of("forecast metric", (GrpcCall) () -> analytics().listForecasts(ListForecastsRequest.newBuilder().setMetric("gas").build()), "metric"));
+        cases.add(Arguments.of("forecast base", (GrpcCall) () -> analytics().listForecasts(ListForecastsRequest.newBuilder().setBaseDay("2024-02-30").build()), "base_day"));
+        cases.add(Arguments.of("anomalies severity", (GrpcCall) () -> analytics().listAnomalies(ListAnomaliesRequest.newBuilder().setMinSeverityValue(8).build()), "min_severity"));
+        cases.add(Arguments.of("anomalies method", (GrpcCall) () -> analytics().listAnomalies(ListAnomaliesRequest.newBuilder().setMethodValue(8).build()), "method"));
+        cases.add(Arguments.of("anomalies metric", (GrpcCall) () -> analytics().listAnomalies(ListAnomaliesRequest.newBuilder().setMetric("x").build()), "metric"));
+        cases.add(Arguments.of("anomalies token", (GrpcCall) () -> analytics().listAnomalies(ListAnomaliesRequest.newBuilder().setToken("0x").build()), "token"));
+        cases.add(Arguments.of("anomalies end", (GrpcCall) () -> analytics().listAnomalies(ListAnomaliesRequest.newBuilder().setStartTime(day2).setEndTime(day1).build()), "end_time"));
+        cases.add(Arguments.of("anomalies cursor", (GrpcCall) () -> analytics().listAnomalies(ListAnomaliesRequest.newBuilder().setCursor(cursorOfB).build()), "cursor"));
+        cases.add(Arguments.of("anomaly stream severity", (GrpcCall) () -> analytics().streamAnomalies(StreamAnomaliesRequest.newBuilder()
+                .setMinSeverity(Severity.SEVERITY_NONE).build()).hasNext(), "min_severity"));
+        cases.add(Arguments.of("anomaly stream chain", (GrpcCall) () -> analytics().streamAnomalies(StreamAnomaliesRequest.newBuilder()
+                .setChainId(55).build()).hasNext(), "chain_id"));
         cases.add(Arguments.of("totals chain 0", (GrpcCall) () -> clients.chains.getChainTotals(GetChainTotalsRequest.getDefaultInstance()), "chain_id"));
         return cases.stream();
     }

@@ -14,6 +14,8 @@ import java.time.Duration;
  * @param reorgMarginBlocks how many blocks below the head a stream keeps re-checking for late rows and reorgs
  * @param maxRowsPerPoll rows one stream may hold in that margin; an address busier than this ends its stream
  * @param heartbeat idle interval after which an SSE comment keeps proxies from closing the connection
+ * @param anomalyMargin how far below the newest anomaly window an anomaly stream keeps looking for rows
+ *        written late (chains whose analytics trail the others)
  */
 @ConfigurationProperties("chaintrack.api.streams")
 public record StreamConfig(
@@ -22,7 +24,8 @@ public record StreamConfig(
         @Bindable(defaultValue = "2") int threads,
         @Bindable(defaultValue = "64") int reorgMarginBlocks,
         @Bindable(defaultValue = "5000") int maxRowsPerPoll,
-        @Bindable(defaultValue = "15s") Duration heartbeat) {
+        @Bindable(defaultValue = "15s") Duration heartbeat,
+        @Bindable(defaultValue = "6h") Duration anomalyMargin) {
 
     public StreamConfig {
         if (maxStreams < 1 || threads < 1 || reorgMarginBlocks < 0 || maxRowsPerPoll < 1) {

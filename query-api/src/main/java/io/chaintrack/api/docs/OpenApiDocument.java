@@ -37,8 +37,8 @@ public final class OpenApiDocument {
         this.authEnabled = authEnabled;
     }
 
-    /** One route of the document, as served. */
-    public record Route(String method, String template, MethodDescriptor rpc) {}
+    /** One route of the document, as served; binding 0 is the rule itself, 1.. its additional_bindings. */
+    public record Route(String method, String template, MethodDescriptor rpc, int binding) {}
 
     public static String render(List<ServiceDescriptor> services, ProtoComments comments, boolean authEnabled) {
         return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create()
@@ -51,10 +51,16 @@ public final class OpenApiDocument {
         for (ServiceDescriptor service : services) {
             for (MethodDescriptor method : service.getMethods()) {
                 HttpRule rule = method.getOptions().getExtension(AnnotationsProto.http);
-                if (rule.getPatternCase() == HttpRule.PatternCase.GET) {
-                    routes.add(new Route("get", VARIABLE.matcher(rule.getGet()).replaceAll("{$1}"), method));
-                } else if (rule.getPatternCase() != HttpRule.PatternCase.PATTERN_NOT_SET) {
-                    throw new IllegalStateException(method.getFullName() + ": only GET http rules are served");
+                List<HttpRule> bindings = new ArrayList<>();
+                bindings.add(rule);
+                bindings.addAll(rule.getAdditionalBindingsList());
+                for (int i = 0; i < bindings.size(); i++) {
+                    HttpRule binding = bindings.get(i);
+                    if (binding.getPatternCase() == HttpRule.PatternCase.GET) {
+                        routes.add(new Route("get", VARIABLE.matcher(binding.getGet()).replaceAll("{$1}"), method, i));
+                    } else if (binding.getPatternCase() != HttpRule.PatternCase.PATTERN_NOT_SET) {
+                        throw new IllegalStateException(method.getFullName() + ": only GET http rules are served");
+                    }
                 }
             }
         }
@@ -131,7 +137,8 @@ public final class OpenApiDocument {
         JsonArray tags = new JsonArray();
         tags.add(rpc.getService().getName());
         op.add("tags", tags);
-        op.addProperty("operationId", rpc.getService().getName() + "_" + rpc.getName());
+        // operation ids are unique per route: an additional binding gets its index
+        op.addProperty("operationId", rpc.getService().getName() + "_" + rpc.getName() + (route.binding() == 0 ? "" : "_" + route.binding()));
         op.addProperty("summary", firstLine(comments.of(rpc.getFullName())));
         op.addProperty("description", comments.of(rpc.getFullName()) + "\n\ngRPC: `" + rpc.getService().getFullName() + "/" + rpc.getName() + "`");
 

@@ -55,8 +55,11 @@ record TransferCursor(byte[] query, long blockNumber, int txIndex, int logIndex,
     static TransferCursor decode(String parameter, byte[] payload, byte[] expectedQuery) {
         TransferCursor cursor;
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload))) {
-            if (in.readByte() != VERSION) {
-                throw new InvalidArgumentException(parameter, "cursor version not supported: start again from the first page");
+            byte version = in.readByte();
+            if (version != VERSION) {
+                throw new InvalidArgumentException(parameter, version == 1
+                        ? "cursor version not supported: start again from the first page"
+                        : "the cursor belongs to a different query: use it only with the parameters (all but limit) of the page it came from");
             }
             byte[] query = in.readNBytes(QUERY_BYTES);
             cursor = new TransferCursor(query, in.readLong(), in.readInt(), in.readInt(), in.readInt(), in.readUTF());

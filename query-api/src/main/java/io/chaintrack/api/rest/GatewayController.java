@@ -1,7 +1,14 @@
 package io.chaintrack.api.rest;
 
 import com.google.protobuf.Message;
+import io.chaintrack.api.query.AnalyticsQueryService;
+import io.chaintrack.api.query.AnomalyStreamService;
 import io.chaintrack.api.query.BalanceAtQueryService;
+import io.chaintrack.proto.v1.GetAnalyticsTotalsRequest;
+import io.chaintrack.proto.v1.ListAnomaliesRequest;
+import io.chaintrack.proto.v1.ListDailyMetricsRequest;
+import io.chaintrack.proto.v1.ListForecastsRequest;
+import io.chaintrack.proto.v1.StreamAnomaliesRequest;
 import io.chaintrack.api.query.BalanceQueryService;
 import io.chaintrack.api.query.TransferStreamService;
 import io.chaintrack.proto.v1.GetBalancesAtRequest;
@@ -51,9 +58,14 @@ public final class GatewayController {
     private final BalanceAtQueryService balancesAt;
     private final ChainQueryService chains;
     private final HealthQueryService health;
+    private final AnalyticsQueryService analytics;
+    private final AnomalyStreamService anomalyStreams;
 
     public GatewayController(TransferQueryService transfers, TransferStreamService transferStreams, BalanceQueryService balances,
-                             BalanceAtQueryService balancesAt, ChainQueryService chains, HealthQueryService health) {
+                             BalanceAtQueryService balancesAt, ChainQueryService chains, HealthQueryService health,
+                             AnalyticsQueryService analytics, AnomalyStreamService anomalyStreams) {
+        this.analytics = analytics;
+        this.anomalyStreams = anomalyStreams;
         this.transfers = transfers;
         this.transferStreams = transferStreams;
         this.balances = balances;
@@ -143,6 +155,58 @@ public final class GatewayController {
     @Get(uri = "/v1/chains/{chain_id}/totals", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<String> getChainTotals(@PathVariable("chain_id") String chainId, HttpRequest<?> request) {
         return ok(call(GetChainTotalsRequest.getDefaultInstance(), request, Map.of("chain_id", chainId), chains::getChainTotals));
+    }
+
+    @Get(uri = "/v1/chains/{chain_id}/analytics/totals", produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<String> getChainAnalyticsTotals(@PathVariable("chain_id") String chainId, HttpRequest<?> request) {
+        return ok(call(GetAnalyticsTotalsRequest.getDefaultInstance(), request, Map.of("chain_id", chainId), analytics::getAnalyticsTotals));
+    }
+
+    @Get(uri = "/v1/analytics/totals", produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<String> getAnalyticsTotals(HttpRequest<?> request) {
+        return ok(call(GetAnalyticsTotalsRequest.getDefaultInstance(), request, Map.of(), analytics::getAnalyticsTotals));
+    }
+
+    @Get(uri = "/v1/chains/{chain_id}/analytics/daily", produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<String> listChainDailyMetrics(@PathVariable("chain_id") String chainId, HttpRequest<?> request) {
+        return ok(call(ListDailyMetricsRequest.getDefaultInstance(), request, Map.of("chain_id", chainId), analytics::listDailyMetrics));
+    }
+
+    @Get(uri = "/v1/analytics/daily", produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<String> listDailyMetrics(HttpRequest<?> request) {
+        return ok(call(ListDailyMetricsRequest.getDefaultInstance(), request, Map.of(), analytics::listDailyMetrics));
+    }
+
+    @Get(uri = "/v1/chains/{chain_id}/analytics/forecasts", produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<String> listChainForecasts(@PathVariable("chain_id") String chainId, HttpRequest<?> request) {
+        return ok(call(ListForecastsRequest.getDefaultInstance(), request, Map.of("chain_id", chainId), analytics::listForecasts));
+    }
+
+    @Get(uri = "/v1/analytics/forecasts", produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<String> listForecasts(HttpRequest<?> request) {
+        return ok(call(ListForecastsRequest.getDefaultInstance(), request, Map.of(), analytics::listForecasts));
+    }
+
+    @Get(uri = "/v1/chains/{chain_id}/analytics/anomalies", produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<String> listChainAnomalies(@PathVariable("chain_id") String chainId, HttpRequest<?> request) {
+        return ok(call(ListAnomaliesRequest.getDefaultInstance(), request, Map.of("chain_id", chainId), analytics::listAnomalies));
+    }
+
+    @Get(uri = "/v1/analytics/anomalies", produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<String> listAnomalies(HttpRequest<?> request) {
+        return ok(call(ListAnomaliesRequest.getDefaultInstance(), request, Map.of(), analytics::listAnomalies));
+    }
+
+    @Get(uri = "/v1/chains/{chain_id}/analytics/anomalies/stream", produces = MediaType.TEXT_EVENT_STREAM)
+    public Publisher<Event<String>> streamChainAnomalies(@PathVariable("chain_id") String chainId, HttpRequest<?> request) {
+        return ServerSentEvents.of("anomaly", call(StreamAnomaliesRequest.getDefaultInstance(), request,
+                Map.of("chain_id", chainId), anomalyStreams::streamAnomalies));
+    }
+
+    @Get(uri = "/v1/analytics/anomalies/stream", produces = MediaType.TEXT_EVENT_STREAM)
+    public Publisher<Event<String>> streamAnomalies(HttpRequest<?> request) {
+        return ServerSentEvents.of("anomaly", call(StreamAnomaliesRequest.getDefaultInstance(), request, Map.of(),
+                anomalyStreams::streamAnomalies));
     }
 
     /** 503 with the same body when the store does not answer, so load balancers and humans agree. */
