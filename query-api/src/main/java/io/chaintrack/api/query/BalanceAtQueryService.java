@@ -55,11 +55,13 @@ public final class BalanceAtQueryService {
     private final ChainDirectory chains;
     private final Store store;
     private final ApiConfig config;
+    private final TokenMetadataReader metadata;
 
-    public BalanceAtQueryService(ChainDirectory chains, Store store, ApiConfig config) {
+    public BalanceAtQueryService(ChainDirectory chains, Store store, ApiConfig config, TokenMetadataReader metadata) {
         this.chains = chains;
         this.store = store;
         this.config = config;
+        this.metadata = metadata;
     }
 
     public GetBalancesAtResponse getBalancesAt(GetBalancesAtRequest request) {
@@ -82,10 +84,11 @@ public final class BalanceAtQueryService {
                     .setChainId(chainId).setAddress(address)
                     .setBlockNumber(block.number()).setBlockHash(block.hash())
                     .setBlockTime(Rows.toTimestamp(block.time().toInstant()));
+            List<BalanceView> balances = new ArrayList<>();
             for (int i = 0; i < plans.size(); i++) {
                 Plan plan = plans.get(i);
                 TokenStandard standard = Rows.standard(plan.standard());
-                response.addBalances(BalanceView.newBuilder()
+                balances.add(BalanceView.newBuilder()
                         .setToken(plan.token())
                         .setStandard(standard)
                         .setTokenId(standard == TokenStandard.TOKEN_STANDARD_ERC1155 ? plan.tokenId().toString() : "")
@@ -94,7 +97,7 @@ public final class BalanceAtQueryService {
                         .setBlockTime(Rows.toTimestamp(block.time().toInstant()))
                         .build());
             }
-            return response.build();
+            return response.addAllBalances(metadata.withMetadata(c, chainId, balances)).build();
         });
     }
 

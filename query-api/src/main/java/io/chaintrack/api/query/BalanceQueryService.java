@@ -36,18 +36,24 @@ public final class BalanceQueryService {
     private final ChainDirectory chains;
     private final Store store;
     private final ApiConfig config;
+    private final TokenMetadataReader metadata;
 
-    public BalanceQueryService(ChainDirectory chains, Store store, ApiConfig config) {
+    public BalanceQueryService(ChainDirectory chains, Store store, ApiConfig config, TokenMetadataReader metadata) {
         this.chains = chains;
         this.store = store;
         this.config = config;
+        this.metadata = metadata;
     }
 
     public GetBalancesResponse getBalances(GetBalancesRequest request) {
         String address = RequestValues.address("address", request.getAddress());
         long chainId = chains.requireKnown(request.getChainId());
-        List<BalanceView> balances = store.read(c -> {
-            try (PreparedStatement st = store.prepare(c, "SELECT token, token_id, standard, balance, block_number, block_time"
+        List<BalanceView> balances = store.read(c -> metadata.withMetadata(c, chainId, readBalances(c, chainId, address)));
+        return GetBalancesResponse.newBuilder().setChainId(chainId).setAddress(address).addAllBalances(balances).build();
+    }
+
+    private List<BalanceView> readBalances(java.sql.Connection c, long chainId, String address) throws java.sql.SQLException {
+        try (PreparedStatement st = store.prepare(c, "SELECT token, token_id, standard, balance, block_number, block_time"
                     + " FROM current_balances WHERE chain_id = ? AND address = ? ORDER BY token, token_id")) {
                 st.setLong(1, chainId);
                 st.setString(2, address);
@@ -67,9 +73,7 @@ public final class BalanceQueryService {
                     }
                 }
                 return out;
-            }
-        });
-        return GetBalancesResponse.newBuilder().setChainId(chainId).setAddress(address).addAllBalances(balances).build();
+        }
     }
 
     /**
