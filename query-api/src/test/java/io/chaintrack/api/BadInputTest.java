@@ -11,7 +11,21 @@ import io.chaintrack.connectors.embedded.EmbeddedPostgresServer;
 import io.chaintrack.proto.v1.GetBalanceHistoryRequest;
 import io.chaintrack.proto.v1.GetBalancesRequest;
 import io.chaintrack.proto.v1.GetChainTotalsRequest;
+import io.chaintrack.proto.v1.AnalyticsServiceGrpc;
+import io.chaintrack.proto.v1.GetAnalyticsTotalsRequest;
+import io.chaintrack.proto.v1.GetBalancesAtRequest;
+import io.chaintrack.proto.v1.ListAnomaliesRequest;
+import io.chaintrack.proto.v1.ListDailyMetricsRequest;
+import io.chaintrack.proto.v1.ListForecastsRequest;
+import io.chaintrack.proto.v1.Severity;
+import io.chaintrack.proto.v1.StreamAnomaliesRequest;
+import io.chaintrack.proto.v1.GetChainStatusRequest;
+import io.chaintrack.proto.v1.GetPortfolioHistoryRequest;
 import io.chaintrack.proto.v1.ListAddressTransfersRequest;
+import io.chaintrack.proto.v1.ListTokenTransfersRequest;
+import io.chaintrack.proto.v1.ListTransactionTransfersRequest;
+import io.chaintrack.proto.v1.ListTransfersRequest;
+import io.chaintrack.proto.v1.StreamAddressTransfersRequest;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
@@ -40,6 +54,14 @@ class BadInputTest {
     static final String TRANSFERS = "/v1/chains/1/addresses/" + A + "/transfers";
     static final String BALANCES = "/v1/chains/1/addresses/" + A + "/balances";
     static final String HISTORY = "/v1/chains/1/addresses/" + A + "/tokens/native/history";
+    static final String TOKEN = "/v1/chains/1/tokens/native/transfers";
+    static final String TX = SeedData.hash(4000, 'f');
+    static final String TXS = "/v1/chains/1/transactions/" + TX + "/transfers";
+    static final String RANGE = "/v1/chains/1/transfers";
+    static final String STREAM = "/v1/chains/1/addresses/" + A + "/transfers/stream";
+    static final String AT = "/v1/chains/1/addresses/" + A + "/balances/at";
+    static final String PORTFOLIO = "/v1/chains/1/addresses/" + A + "/history";
+    static final String ANOMALIES = "/v1/analytics/anomalies";
     static final String BIG = "115792089237316195423570985008687907853269984665640564039457584007913129639936"; // 2^256
 
     @BeforeAll
@@ -122,6 +144,127 @@ class BadInputTest {
         cases.add(Arguments.of(HISTORY + "?windowSeconds=-3600", "window_seconds"));
         cases.add(Arguments.of(HISTORY + "?window_seconds=hour", "window_seconds"));
         cases.add(Arguments.of(HISTORY + "?window=3600", "window"));
+        // ListAddressTransfers filters
+        cases.add(Arguments.of(TRANSFERS + "?standard=COIN", "standard"));
+        cases.add(Arguments.of(TRANSFERS + "?standard=9", "standard"));
+        cases.add(Arguments.of(TRANSFERS + "?min_amount=1.5", "min_amount"));
+        cases.add(Arguments.of(TRANSFERS + "?minAmount=-3", "min_amount"));
+        cases.add(Arguments.of(TRANSFERS + "?min_amount=" + BIG, "min_amount"));
+        // ListTokenTransfers
+        cases.add(Arguments.of("/v1/chains/abc/tokens/native/transfers", "chain_id"));
+        cases.add(Arguments.of("/v1/chains/999/tokens/native/transfers", "chain_id"));
+        cases.add(Arguments.of("/v1/chains/1/tokens/eth/transfers", "token"));
+        cases.add(Arguments.of("/v1/chains/1/tokens/0x1234/transfers", "token"));
+        cases.add(Arguments.of(TOKEN + "?limit=1001", "limit"));
+        cases.add(Arguments.of(TOKEN + "?limit=-2", "limit"));
+        cases.add(Arguments.of(TOKEN + "?cursor=garbage", "cursor"));
+        cases.add(Arguments.of(TOKEN + "?cursor=CURSOR_A", "cursor"));
+        cases.add(Arguments.of(TOKEN + "?standard=ERC9999", "standard"));
+        cases.add(Arguments.of(TOKEN + "?min_amount=ten", "min_amount"));
+        cases.add(Arguments.of(TOKEN + "?min_amount=" + BIG, "min_amount"));
+        cases.add(Arguments.of(TOKEN + "?direction=INCOMING", "direction"));
+        // ListTransactionTransfers
+        cases.add(Arguments.of("/v1/chains/x/transactions/" + TX + "/transfers", "chain_id"));
+        cases.add(Arguments.of("/v1/chains/1/transactions/0x12/transfers", "tx_hash"));
+        cases.add(Arguments.of("/v1/chains/1/transactions/" + TX + "0/transfers", "tx_hash"));
+        cases.add(Arguments.of("/v1/chains/1/transactions/" + TX.substring(2) + "/transfers", "tx_hash"));
+        cases.add(Arguments.of("/v1/chains/1/transactions/0x" + "g".repeat(64) + "/transfers", "tx_hash"));
+        cases.add(Arguments.of(TXS + "?limit=5000", "limit"));
+        cases.add(Arguments.of(TXS + "?cursor=CURSOR_A", "cursor"));
+        cases.add(Arguments.of(TXS + "?token=native", "token"));
+        // ListTransfers
+        cases.add(Arguments.of("/v1/chains/77/transfers", "chain_id"));
+        cases.add(Arguments.of(RANGE + "?from_block=-1", "from_block"));
+        cases.add(Arguments.of(RANGE + "?from_block=abc", "from_block"));
+        cases.add(Arguments.of(RANGE + "?fromBlock=1.5", "from_block"));
+        cases.add(Arguments.of(RANGE + "?to_block=18446744073709551615", "to_block"));
+        cases.add(Arguments.of(RANGE + "?to_block=18446744073709551616", "to_block"));
+        cases.add(Arguments.of(RANGE + "?from_block=10&to_block=9", "to_block"));
+        cases.add(Arguments.of(RANGE + "?start_time=noon", "start_time"));
+        cases.add(Arguments.of(RANGE + "?end_time=2024-02-30T00:00:00Z", "end_time"));
+        cases.add(Arguments.of(RANGE + "?start_time=2024-01-01T00:00:00Z&end_time=2023-12-31T23:59:59Z", "end_time"));
+        cases.add(Arguments.of(RANGE + "?limit=1001", "limit"));
+        cases.add(Arguments.of(RANGE + "?cursor=CURSOR_A", "cursor"));
+        cases.add(Arguments.of(RANGE + "?cursor=TAMPERED_A", "cursor"));
+        cases.add(Arguments.of(RANGE + "?address=" + A, "address"));
+        // StreamAddressTransfers
+        cases.add(Arguments.of("/v1/chains/999/addresses/" + A + "/transfers/stream", "chain_id"));
+        cases.add(Arguments.of("/v1/chains/1/addresses/0x12/transfers/stream", "address"));
+        cases.add(Arguments.of(STREAM + "?direction=UP", "direction"));
+        cases.add(Arguments.of(STREAM + "?standard=COIN", "standard"));
+        cases.add(Arguments.of(STREAM + "?min_amount=x", "min_amount"));
+        cases.add(Arguments.of(STREAM + "?limit=5", "limit"));
+        cases.add(Arguments.of(STREAM + "?cursor=abc", "cursor"));
+        // GetBalancesAt
+        cases.add(Arguments.of(AT, "block_number"));
+        cases.add(Arguments.of(AT + "?block_number=5&time=2024-01-01T00:00:00Z", "time"));
+        cases.add(Arguments.of(AT + "?block_number=abc", "block_number"));
+        cases.add(Arguments.of(AT + "?block_number=-1", "block_number"));
+        cases.add(Arguments.of(AT + "?block_number=18446744073709551615", "block_number"));
+        cases.add(Arguments.of(AT + "?block_number=41", "block_number"));
+        cases.add(Arguments.of(AT + "?time=yesterday", "time"));
+        cases.add(Arguments.of(AT + "?time=2023-01-01T00:00:00Z", "time"));
+        cases.add(Arguments.of(AT + "?block_number=5&token=eth", "token"));
+        cases.add(Arguments.of(AT + "?block_number=5&token_id=1", "token_id"));
+        cases.add(Arguments.of("/v1/chains/9/addresses/" + A + "/balances/at?block_number=5", "chain_id"));
+        cases.add(Arguments.of("/v1/chains/1/addresses/0xAB/balances/at?block_number=5", "address"));
+        cases.add(Arguments.of("/v1/chains/10/addresses/" + A + "/balances/at?block_number=5", "block_number"));
+        // GetPortfolioHistory
+        cases.add(Arguments.of("/v1/chains/9/addresses/" + A + "/history", "chain_id"));
+        cases.add(Arguments.of("/v1/chains/1/addresses/nobody/history", "address"));
+        cases.add(Arguments.of(PORTFOLIO + "?window_seconds=60", "window_seconds"));
+        cases.add(Arguments.of(PORTFOLIO + "?window_seconds=x", "window_seconds"));
+        cases.add(Arguments.of(PORTFOLIO + "?start_time=2024", "start_time"));
+        cases.add(Arguments.of(PORTFOLIO + "?end_time=0000-01-01T00:00:00Z", "end_time"));
+        cases.add(Arguments.of(PORTFOLIO + "?start_time=2024-01-02T00:00:00Z&end_time=2024-01-01T00:00:00Z", "end_time"));
+        cases.add(Arguments.of(PORTFOLIO + "?token=native", "token"));
+        // GetChainStatus, ListChainStatuses
+        cases.add(Arguments.of("/v1/chains/abc/status", "chain_id"));
+        cases.add(Arguments.of("/v1/chains/999/status", "chain_id"));
+        cases.add(Arguments.of("/v1/chains/0/status", "chain_id"));
+        cases.add(Arguments.of("/v1/chains/1/status?verbose=1", "verbose"));
+        cases.add(Arguments.of("/v1/chains/status?chain_id=1", "chain_id"));
+        // GetAnalyticsTotals
+        cases.add(Arguments.of("/v1/chains/abc/analytics/totals", "chain_id"));
+        cases.add(Arguments.of("/v1/chains/99/analytics/totals", "chain_id"));
+        cases.add(Arguments.of("/v1/analytics/totals?chain_id=x", "chain_id"));
+        cases.add(Arguments.of("/v1/analytics/totals?token=native", "token"));
+        cases.add(Arguments.of("/v1/analytics/totals?cursor=abc", "cursor"));
+        cases.add(Arguments.of("/v1/chains/1/analytics/totals?token=eth", "token"));
+        cases.add(Arguments.of("/v1/chains/1/analytics/totals?limit=1001", "limit"));
+        cases.add(Arguments.of("/v1/chains/1/analytics/totals?cursor=garbage", "cursor"));
+        cases.add(Arguments.of("/v1/chains/1/analytics/totals?cursor=CURSOR_A", "cursor"));
+        cases.add(Arguments.of("/v1/chains/1/analytics/totals?scope=GLOBAL", "scope"));
+        // ListDailyMetrics
+        cases.add(Arguments.of("/v1/chains/99/analytics/daily", "chain_id"));
+        cases.add(Arguments.of("/v1/analytics/daily?start_day=2024-1-1", "start_day"));
+        cases.add(Arguments.of("/v1/analytics/daily?startDay=20240101", "start_day"));
+        cases.add(Arguments.of("/v1/analytics/daily?end_day=2024-02-30", "end_day"));
+        cases.add(Arguments.of("/v1/chains/1/analytics/daily?start_day=2024-01-05&end_day=2024-01-01", "end_day"));
+        cases.add(Arguments.of("/v1/analytics/daily?day=2024-01-01", "day"));
+        // ListForecasts
+        cases.add(Arguments.of("/v1/chains/99/analytics/forecasts", "chain_id"));
+        cases.add(Arguments.of("/v1/chains/1/analytics/forecasts?metric=volume", "metric"));
+        cases.add(Arguments.of("/v1/analytics/forecasts?base_day=yesterday", "base_day"));
+        cases.add(Arguments.of("/v1/analytics/forecasts?baseDay=2024-13-01", "base_day"));
+        // ListAnomalies
+        cases.add(Arguments.of("/v1/chains/99/analytics/anomalies", "chain_id"));
+        cases.add(Arguments.of(ANOMALIES + "?min_severity=HIGH", "min_severity"));
+        cases.add(Arguments.of(ANOMALIES + "?minSeverity=7", "min_severity"));
+        cases.add(Arguments.of(ANOMALIES + "?method=MAD", "method"));
+        cases.add(Arguments.of(ANOMALIES + "?metric=price", "metric"));
+        cases.add(Arguments.of(ANOMALIES + "?token=x", "token"));
+        cases.add(Arguments.of(ANOMALIES + "?start_time=bad", "start_time"));
+        cases.add(Arguments.of(ANOMALIES + "?start_time=2024-01-02T00:00:00Z&end_time=2024-01-01T00:00:00Z", "end_time"));
+        cases.add(Arguments.of(ANOMALIES + "?limit=1001", "limit"));
+        cases.add(Arguments.of(ANOMALIES + "?cursor=garbage", "cursor"));
+        cases.add(Arguments.of(ANOMALIES + "?cursor=CURSOR_A", "cursor"));
+        cases.add(Arguments.of("/v1/chains/1/analytics/anomalies?cursor=TAMPERED_A", "cursor"));
+        // StreamAnomalies
+        cases.add(Arguments.of("/v1/chains/99/analytics/anomalies/stream", "chain_id"));
+        cases.add(Arguments.of("/v1/analytics/anomalies/stream?min_severity=NONE", "min_severity"));
+        cases.add(Arguments.of("/v1/analytics/anomalies/stream?min_severity=9", "min_severity"));
+        cases.add(Arguments.of("/v1/analytics/anomalies/stream?limit=5", "limit"));
         // ListChains, GetChainTotals, Check
         cases.add(Arguments.of("/v1/chains?page=2", "page"));
         cases.add(Arguments.of("/v1/chains/one/totals", "chain_id"));
@@ -150,6 +293,10 @@ class BadInputTest {
 
     interface GrpcCall {
         void run();
+    }
+
+    static AnalyticsServiceGrpc.AnalyticsServiceBlockingStub analytics() {
+        return AnalyticsServiceGrpc.newBlockingStub(clients.channel);
     }
 
     static Stream<Arguments> grpcCases() {
@@ -184,6 +331,74 @@ class BadInputTest {
         cases.add(Arguments.of("history window_seconds", (GrpcCall) () -> clients.balances.getBalanceHistory(h.toBuilder().setWindowSeconds(60).build()), "window_seconds"));
         cases.add(Arguments.of("history window_seconds huge", (GrpcCall) () -> clients.balances.getBalanceHistory(h.toBuilder().setWindowSeconds(-1).build()), "window_seconds"));
         cases.add(Arguments.of("totals chain", (GrpcCall) () -> clients.chains.getChainTotals(GetChainTotalsRequest.newBuilder().setChainId(42).build()), "chain_id"));
+        ListTokenTransfersRequest tt = ListTokenTransfersRequest.newBuilder().setChainId(1).setToken("native").build();
+        cases.add(Arguments.of("token transfers chain", (GrpcCall) () -> clients.transfers.listTokenTransfers(tt.toBuilder().setChainId(999).build()), "chain_id"));
+        cases.add(Arguments.of("token transfers token", (GrpcCall) () -> clients.transfers.listTokenTransfers(tt.toBuilder().setToken("").build()), "token"));
+        cases.add(Arguments.of("token transfers limit", (GrpcCall) () -> clients.transfers.listTokenTransfers(tt.toBuilder().setLimit(1001).build()), "limit"));
+        cases.add(Arguments.of("token transfers cursor", (GrpcCall) () -> clients.transfers.listTokenTransfers(tt.toBuilder().setCursor(cursorOfA).build()), "cursor"));
+        cases.add(Arguments.of("token transfers standard", (GrpcCall) () -> clients.transfers.listTokenTransfers(tt.toBuilder().setStandardValue(12).build()), "standard"));
+        cases.add(Arguments.of("token transfers min_amount", (GrpcCall) () -> clients.transfers.listTokenTransfers(tt.toBuilder().setMinAmount("-1").build()), "min_amount"));
+        ListTransactionTransfersRequest tx = ListTransactionTransfersRequest.newBuilder().setChainId(1).setTxHash(TX).build();
+        cases.add(Arguments.of("tx transfers chain", (GrpcCall) () -> clients.transfers.listTransactionTransfers(tx.toBuilder().setChainId(0).build()), "chain_id"));
+        cases.add(Arguments.of("tx transfers hash", (GrpcCall) () -> clients.transfers.listTransactionTransfers(tx.toBuilder().setTxHash("").build()), "tx_hash"));
+        cases.add(Arguments.of("tx transfers hash short", (GrpcCall) () -> clients.transfers.listTransactionTransfers(tx.toBuilder().setTxHash("0xabc").build()), "tx_hash"));
+        cases.add(Arguments.of("tx transfers limit", (GrpcCall) () -> clients.transfers.listTransactionTransfers(tx.toBuilder().setLimit(-1).build()), "limit"));
+        cases.add(Arguments.of("tx transfers cursor", (GrpcCall) () -> clients.transfers.listTransactionTransfers(tx.toBuilder().setCursor(cursorOfB).build()), "cursor"));
+        ListTransfersRequest r = ListTransfersRequest.newBuilder().setChainId(1).build();
+        cases.add(Arguments.of("range chain", (GrpcCall) () -> clients.transfers.listTransfers(r.toBuilder().setChainId(5).build()), "chain_id"));
+        cases.add(Arguments.of("range from_block", (GrpcCall) () -> clients.transfers.listTransfers(r.toBuilder().setFromBlock(-1L).build()), "from_block"));
+        cases.add(Arguments.of("range to_block", (GrpcCall) () -> clients.transfers.listTransfers(r.toBuilder().setFromBlock(3).setToBlock(2).build()), "to_block"));
+        cases.add(Arguments.of("range start_time", (GrpcCall) () -> clients.transfers.listTransfers(r.toBuilder().setStartTime(day1.toBuilder().setNanos(-1)).build()), "start_time"));
+        cases.add(Arguments.of("range end_time", (GrpcCall) () -> clients.transfers.listTransfers(r.toBuilder().setStartTime(day2).setEndTime(day1).build()), "end_time"));
+        cases.add(Arguments.of("range limit", (GrpcCall) () -> clients.transfers.listTransfers(r.toBuilder().setLimit(2000).build()), "limit"));
+        cases.add(Arguments.of("range cursor", (GrpcCall) () -> clients.transfers.listTransfers(r.toBuilder().setCursor(cursorOfA).build()), "cursor"));
+        cases.add(Arguments.of("address standard", (GrpcCall) () -> clients.transfers.listAddressTransfers(t.toBuilder().setStandardValue(-4).build()), "standard"));
+        cases.add(Arguments.of("address min_amount", (GrpcCall) () -> clients.transfers.listAddressTransfers(t.toBuilder().setMinAmount(BIG).build()), "min_amount"));
+        StreamAddressTransfersRequest st = StreamAddressTransfersRequest.newBuilder().setChainId(1).setAddress(A).build();
+        cases.add(Arguments.of("stream chain", (GrpcCall) () -> clients.transfers.streamAddressTransfers(st.toBuilder().setChainId(99).build()).hasNext(), "chain_id"));
+        cases.add(Arguments.of("stream address", (GrpcCall) () -> clients.transfers.streamAddressTransfers(st.toBuilder().setAddress("x").build()).hasNext(), "address"));
+        cases.add(Arguments.of("stream direction", (GrpcCall) () -> clients.transfers.streamAddressTransfers(st.toBuilder().setDirectionValue(5).build()).hasNext(), "direction"));
+        cases.add(Arguments.of("stream standard", (GrpcCall) () -> clients.transfers.streamAddressTransfers(st.toBuilder().setStandardValue(5).build()).hasNext(), "standard"));
+        cases.add(Arguments.of("stream min_amount", (GrpcCall) () -> clients.transfers.streamAddressTransfers(st.toBuilder().setMinAmount("0x").build()).hasNext(), "min_amount"));
+        GetBalancesAtRequest at = GetBalancesAtRequest.newBuilder().setChainId(1).setAddress(A).setBlockNumber(5).build();
+        cases.add(Arguments.of("at chain", (GrpcCall) () -> clients.balances.getBalancesAt(at.toBuilder().setChainId(4).build()), "chain_id"));
+        cases.add(Arguments.of("at address", (GrpcCall) () -> clients.balances.getBalancesAt(at.toBuilder().setAddress("").build()), "address"));
+        cases.add(Arguments.of("at token", (GrpcCall) () -> clients.balances.getBalancesAt(at.toBuilder().setToken("0x1").build()), "token"));
+        cases.add(Arguments.of("at neither", (GrpcCall) () -> clients.balances.getBalancesAt(at.toBuilder().clearBlockNumber().build()), "block_number"));
+        cases.add(Arguments.of("at both", (GrpcCall) () -> clients.balances.getBalancesAt(at.toBuilder().setTime(day1).build()), "time"));
+        cases.add(Arguments.of("at block huge", (GrpcCall) () -> clients.balances.getBalancesAt(at.toBuilder().setBlockNumber(-1L).build()), "block_number"));
+        cases.add(Arguments.of("at block future", (GrpcCall) () -> clients.balances.getBalancesAt(at.toBuilder().setBlockNumber(100).build()), "block_number"));
+        cases.add(Arguments.of("at time invalid", (GrpcCall) () -> clients.balances.getBalancesAt(at.toBuilder().clearBlockNumber()
+                .setTime(Timestamp.newBuilder().setSeconds(Long.MIN_VALUE)).build()), "time"));
+        cases.add(Arguments.of("at time early", (GrpcCall) () -> clients.balances.getBalancesAt(at.toBuilder().clearBlockNumber()
+                .setTime(Timestamp.newBuilder().setSeconds(0)).build()), "time"));
+        GetPortfolioHistoryRequest p = GetPortfolioHistoryRequest.newBuilder().setChainId(1).setAddress(A).build();
+        cases.add(Arguments.of("portfolio chain", (GrpcCall) () -> clients.balances.getPortfolioHistory(p.toBuilder().setChainId(2).build()), "chain_id"));
+        cases.add(Arguments.of("portfolio address", (GrpcCall) () -> clients.balances.getPortfolioHistory(p.toBuilder().setAddress("0x").build()), "address"));
+        cases.add(Arguments.of("portfolio window", (GrpcCall) () -> clients.balances.getPortfolioHistory(p.toBuilder().setWindowSeconds(5).build()), "window_seconds"));
+        cases.add(Arguments.of("portfolio start", (GrpcCall) () -> clients.balances.getPortfolioHistory(p.toBuilder().setStartTime(day1.toBuilder().setNanos(2_000_000_000)).build()), "start_time"));
+        cases.add(Arguments.of("portfolio end", (GrpcCall) () -> clients.balances.getPortfolioHistory(p.toBuilder().setStartTime(day1).setEndTime(day1).build()), "end_time"));
+        cases.add(Arguments.of("status chain", (GrpcCall) () -> clients.chains.getChainStatus(GetChainStatusRequest.newBuilder().setChainId(3).build()), "chain_id"));
+        cases.add(Arguments.of("status chain 0", (GrpcCall) () -> clients.chains.getChainStatus(GetChainStatusRequest.getDefaultInstance()), "chain_id"));
+        cases.add(Arguments.of("analytics totals chain", (GrpcCall) () -> analytics().getAnalyticsTotals(GetAnalyticsTotalsRequest.newBuilder().setChainId(99).build()), "chain_id"));
+        cases.add(Arguments.of("analytics totals token", (GrpcCall) () -> analytics().getAnalyticsTotals(GetAnalyticsTotalsRequest.newBuilder().setToken("native").build()), "token"));
+        cases.add(Arguments.of("analytics totals limit", (GrpcCall) () -> analytics().getAnalyticsTotals(GetAnalyticsTotalsRequest.newBuilder().setChainId(1).setLimit(-1).build()), "limit"));
+        cases.add(Arguments.of("analytics totals cursor", (GrpcCall) () -> analytics().getAnalyticsTotals(GetAnalyticsTotalsRequest.newBuilder().setChainId(1).setCursor(cursorOfA).build()), "cursor"));
+        cases.add(Arguments.of("daily start", (GrpcCall) () -> analytics().listDailyMetrics(ListDailyMetricsRequest.newBuilder().setStartDay("Jan 1").build()), "start_day"));
+        cases.add(Arguments.of("daily order", (GrpcCall) () -> analytics().listDailyMetrics(ListDailyMetricsRequest.newBuilder().setStartDay("2024-01-02").setEndDay("2024-01-01").build()), "end_day"));
+        cases.add(Arguments.of("daily chain", (GrpcCall) () -> analytics().listDailyMetrics(ListDailyMetricsRequest.newBuilder().setChainId(-1L).build()), "chain_id"));
+        cases.add(Arguments.of("forecast metric", (GrpcCall) () -> analytics().listForecasts(ListForecastsRequest.newBuilder().setMetric("gas").build()), "metric"));
+        cases.add(Arguments.of("forecast base", (GrpcCall) () -> analytics().listForecasts(ListForecastsRequest.newBuilder().setBaseDay("2024-02-30").build()), "base_day"));
+        cases.add(Arguments.of("anomalies severity", (GrpcCall) () -> analytics().listAnomalies(ListAnomaliesRequest.newBuilder().setMinSeverityValue(8).build()), "min_severity"));
+        cases.add(Arguments.of("anomalies method", (GrpcCall) () -> analytics().listAnomalies(ListAnomaliesRequest.newBuilder().setMethodValue(8).build()), "method"));
+        cases.add(Arguments.of("anomalies metric", (GrpcCall) () -> analytics().listAnomalies(ListAnomaliesRequest.newBuilder().setMetric("x").build()), "metric"));
+        cases.add(Arguments.of("anomalies token", (GrpcCall) () -> analytics().listAnomalies(ListAnomaliesRequest.newBuilder().setToken("0x").build()), "token"));
+        cases.add(Arguments.of("anomalies end", (GrpcCall) () -> analytics().listAnomalies(ListAnomaliesRequest.newBuilder().setStartTime(day2).setEndTime(day1).build()), "end_time"));
+        cases.add(Arguments.of("anomalies cursor", (GrpcCall) () -> analytics().listAnomalies(ListAnomaliesRequest.newBuilder().setCursor(cursorOfB).build()), "cursor"));
+        cases.add(Arguments.of("anomaly stream severity", (GrpcCall) () -> analytics().streamAnomalies(StreamAnomaliesRequest.newBuilder()
+                .setMinSeverity(Severity.SEVERITY_NONE).build()).hasNext(), "min_severity"));
+        cases.add(Arguments.of("anomaly stream chain", (GrpcCall) () -> analytics().streamAnomalies(StreamAnomaliesRequest.newBuilder()
+                .setChainId(55).build()).hasNext(), "chain_id"));
         cases.add(Arguments.of("totals chain 0", (GrpcCall) () -> clients.chains.getChainTotals(GetChainTotalsRequest.getDefaultInstance()), "chain_id"));
         return cases.stream();
     }

@@ -84,7 +84,7 @@ class DocsTest {
             parameters.add(parameter.has("$ref") ? parameter.get("$ref").getAsString() : parameter.get("in").getAsString() + ":" + parameter.get("name").getAsString());
         }
         assertThat(parameters).containsExactly("path:chain_id", "path:address", "query:limit", "query:cursor", "query:direction",
-                "#/components/parameters/RequestId", "#/components/parameters/GrpcTimeout");
+                "query:standard", "query:min_amount", "#/components/parameters/RequestId", "#/components/parameters/GrpcTimeout");
         JsonObject limit = list.getAsJsonArray("parameters").get(2).getAsJsonObject();
         assertThat(limit.get("description").getAsString()).startsWith("1..1000; 0 means the default of 100.");
         JsonObject direction = list.getAsJsonArray("parameters").get(4).getAsJsonObject();
@@ -101,6 +101,29 @@ class DocsTest {
         assertThat(properties.getAsJsonObject("amount").get("description").getAsString()).isEqualTo("Exact decimal integer.");
         // auth is off in this instance: the document does not claim keys are needed
         assertThat(doc.getAsJsonObject("components").has("securitySchemes")).isFalse();
+    }
+
+    @Test
+    void liveStreamsAreDocumentedAsServerSentEvents() {
+        JsonObject doc = clients.get("/openapi.json").json();
+        JsonObject stream = doc.getAsJsonObject("paths").getAsJsonObject("/v1/chains/{chain_id}/addresses/{address}/transfers/stream")
+                .getAsJsonObject("get");
+        JsonObject content = stream.getAsJsonObject("responses").getAsJsonObject("200").getAsJsonObject("content");
+        assertThat(content.keySet()).containsExactly("text/event-stream");
+        assertThat(content.getAsJsonObject("text/event-stream").getAsJsonObject("schema").get("description").getAsString())
+                .contains("event: transfer").contains("StreamAddressTransfersResponse").contains("event: error");
+        // the message schema the events carry is in the document
+        assertThat(doc.getAsJsonObject("components").getAsJsonObject("schemas").getAsJsonObject("StreamAddressTransfersResponse")
+                .getAsJsonObject("properties").keySet()).containsExactly("transfer", "removed");
+        // optional fields are documented as such: GetBalancesAt takes block_number or time
+        List<String> at = new ArrayList<>();
+        for (JsonElement p : doc.getAsJsonObject("paths").getAsJsonObject("/v1/chains/{chain_id}/addresses/{address}/balances/at")
+                .getAsJsonObject("get").getAsJsonArray("parameters")) {
+            if (p.getAsJsonObject().has("name")) {
+                at.add(p.getAsJsonObject().get("name").getAsString());
+            }
+        }
+        assertThat(at).containsExactly("chain_id", "address", "token", "block_number", "time");
     }
 
     @Test

@@ -70,6 +70,13 @@ class StartupTest {
                 Clients.Response narrowed = clients.get(base + "?start_time=2024-01-01T01:00:00Z");
                 assertThat(narrowed.status()).isEqualTo(200);
                 assertThat(narrowed.json().getAsJsonArray("windows")).hasSize(4);
+                // the all-token history counts windows over every token: 5 native + 1 ERC-1155 > 4
+                Clients.Response portfolio = clients.get("/v1/chains/1/addresses/" + SeedData.A + "/history");
+                assertThat(portfolio.status()).isEqualTo(400);
+                assertThat(portfolio.json().get("parameter").getAsString()).isEqualTo("start_time");
+                assertThat(portfolio.json().get("detail").getAsString()).contains("more than 4 windows over all tokens");
+                assertThat(clients.get("/v1/chains/1/addresses/" + SeedData.A + "/history?start_time=2024-01-01T03:00:00Z")
+                        .json().getAsJsonArray("tokens")).hasSize(2);
                 assertThat(clients.get("/v1/chains/1/addresses/" + SeedData.A + "/transfers?limit=5").json()
                         .get("parameter").getAsString()).isEqualTo("limit");
             }

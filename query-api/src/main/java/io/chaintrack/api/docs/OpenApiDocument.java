@@ -37,8 +37,8 @@ public final class OpenApiDocument {
         this.authEnabled = authEnabled;
     }
 
-    /** One route of the document, as served. */
-    public record Route(String method, String template, MethodDescriptor rpc) {}
+    /** One route of the document, as served; binding 0 is the rule itself, 1.. its additional_bindings. */
+    public record Route(String method, String template, MethodDescriptor rpc, int binding) {}
 
     public static String render(List<ServiceDescriptor> services, ProtoComments comments, boolean authEnabled) {
         return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create()
@@ -51,10 +51,16 @@ public final class OpenApiDocument {
         for (ServiceDescriptor service : services) {
             for (MethodDescriptor method : service.getMethods()) {
                 HttpRule rule = method.getOptions().getExtension(AnnotationsProto.http);
-                if (rule.getPatternCase() == HttpRule.PatternCase.GET) {
-                    routes.add(new Route("get", VARIABLE.matcher(rule.getGet()).replaceAll("{$1}"), method));
-                } else if (rule.getPatternCase() != HttpRule.PatternCase.PATTERN_NOT_SET) {
-                    throw new IllegalStateException(method.getFullName() + ": only GET http rules are served");
+                List<HttpRule> bindings = new ArrayList<>();
+                bindings.add(rule);
+                bindings.addAll(rule.getAdditionalBindingsList());
+                for (int i = 0; i < bindings.size(); i++) {
+                    HttpRule binding = bindings.get(i);
+                    if (binding.getPatternCase() == HttpRule.PatternCase.GET) {
+                        routes.add(new Route("get", VARIABLE.matcher(binding.getGet()).replaceAll("{$1}"), method, i));
+                    } else if (binding.getPatternCase() != HttpRule.PatternCase.PATTERN_NOT_SET) {
+                        throw new IllegalStateException(method.getFullName() + ": only GET http rules are served");
+                    }
                 }
             }
         }
@@ -131,7 +137,8 @@ public final class OpenApiDocument {
         JsonArray tags = new JsonArray();
         tags.add(rpc.getService().getName());
         op.add("tags", tags);
-        op.addProperty("operationId", rpc.getService().getName() + "_" + rpc.getName());
+        // operation ids are unique per route: an additional binding gets its index
+        op.addProperty("operationId", rpc.getService().getName() + "_" + rpc.getName() + (route.binding() == 0 ? "" : "_" + route.binding()));
         op.addProperty("summary", firstLine(comments.of(rpc.getFullName())));
         op.addProperty("description", comments.of(rpc.getFullName()) + "\n\ngRPC: `" + rpc.getService().getFullName() + "/" + rpc.getName() + "`");
 
@@ -157,7 +164,18 @@ public final class OpenApiDocument {
         op.add("parameters", parameters);
 
         JsonObject responses = new JsonObject();
-        responses.add("200", response("OK", "application/json", schemaRef(rpc.getOutputType())));
+        if (rpc.isServerStreaming()) {
+            // SSE: each event's data is one response message in proto3 JSON
+            JsonObject events = stringSchema();
+            events.addProperty("description", "text/event-stream: `event: " + eventName(rpc) + "` with `data:` = one "
+                    + rpc.getOutputType().getName() + " in proto3 JSON (schema "
+                    + "#/components/schemas/" + rpc.getOutputType().getName() + "); `event: error` with a problem document"
+                    + " ends the stream; comment lines keep idle connections open.");
+            schemaRef(rpc.getOutputType());
+            responses.add("200", response("A stream of Server-Sent Events.", "text/event-stream", events));
+        } else {
+            responses.add("200", response("OK", "application/json", schemaRef(rpc.getOutputType())));
+        }
         if (health) {
             responses.add("503", response("The database does not answer (status NOT_SERVING).", "application/json", schemaRef(rpc.getOutputType())));
         } else {
@@ -180,6 +198,14 @@ public final class OpenApiDocument {
             op.add("security", security);
         }
         return op;
+    }
+
+    /** The SSE event name of a streaming method's messages: "transfer" for StreamAddressTransfers. */
+    public static String eventName(MethodDescriptor rpc) {
+        String name = rpc.getName().replaceFirst("^Stream", "").replaceFirst("^Address", "");
+        String singular = name.endsWith("ies") ? name.substring(0, name.length() - 3) + "y"
+                : name.endsWith("s") ? name.substring(0, name.length() - 1) : name;
+        return singular.substring(0, 1).toLowerCase(java.util.Locale.ROOT) + singular.substring(1);
     }
 
     private String describe(FieldDescriptor field) {

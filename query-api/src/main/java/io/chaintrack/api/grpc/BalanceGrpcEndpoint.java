@@ -1,21 +1,28 @@
 package io.chaintrack.api.grpc;
 
+import io.chaintrack.api.query.BalanceAtQueryService;
 import io.chaintrack.api.query.BalanceQueryService;
 import io.chaintrack.proto.v1.BalanceServiceGrpc;
 import io.chaintrack.proto.v1.GetBalanceHistoryRequest;
 import io.chaintrack.proto.v1.GetBalanceHistoryResponse;
+import io.chaintrack.proto.v1.GetBalancesAtRequest;
+import io.chaintrack.proto.v1.GetBalancesAtResponse;
 import io.chaintrack.proto.v1.GetBalancesRequest;
 import io.chaintrack.proto.v1.GetBalancesResponse;
+import io.chaintrack.proto.v1.GetPortfolioHistoryRequest;
+import io.chaintrack.proto.v1.GetPortfolioHistoryResponse;
 import io.grpc.stub.StreamObserver;
 import jakarta.inject.Singleton;
 
-/** gRPC transport of {@link BalanceQueryService}; no logic of its own. */
+/** gRPC transport of {@link BalanceQueryService} and {@link BalanceAtQueryService}; no logic of its own. */
 @Singleton
 public final class BalanceGrpcEndpoint extends BalanceServiceGrpc.BalanceServiceImplBase {
     private final BalanceQueryService service;
+    private final BalanceAtQueryService at;
 
-    public BalanceGrpcEndpoint(BalanceQueryService service) {
+    public BalanceGrpcEndpoint(BalanceQueryService service, BalanceAtQueryService at) {
         this.service = service;
+        this.at = at;
     }
 
     @Override
@@ -26,5 +33,15 @@ public final class BalanceGrpcEndpoint extends BalanceServiceGrpc.BalanceService
     @Override
     public void getBalanceHistory(GetBalanceHistoryRequest request, StreamObserver<GetBalanceHistoryResponse> observer) {
         GrpcCalls.unary(observer, () -> service.getBalanceHistory(request));
+    }
+
+    @Override
+    public void getBalancesAt(GetBalancesAtRequest request, StreamObserver<GetBalancesAtResponse> observer) {
+        GrpcCalls.unary(observer, () -> at.getBalancesAt(request));
+    }
+
+    @Override
+    public void getPortfolioHistory(GetPortfolioHistoryRequest request, StreamObserver<GetPortfolioHistoryResponse> observer) {
+        GrpcCalls.unary(observer, () -> service.getPortfolioHistory(request));
     }
 }

@@ -2,7 +2,11 @@ package io.chaintrack.api.grpc;
 
 import io.chaintrack.api.query.ChainQueryService;
 import io.chaintrack.proto.v1.ChainServiceGrpc;
+import io.chaintrack.proto.v1.GetChainStatusRequest;
+import io.chaintrack.proto.v1.GetChainStatusResponse;
 import io.chaintrack.proto.v1.GetChainTotalsRequest;
+import io.chaintrack.proto.v1.ListChainStatusesRequest;
+import io.chaintrack.proto.v1.ListChainStatusesResponse;
 import io.chaintrack.proto.v1.GetChainTotalsResponse;
 import io.chaintrack.proto.v1.ListChainsRequest;
 import io.chaintrack.proto.v1.ListChainsResponse;
@@ -21,6 +25,16 @@ public final class ChainGrpcEndpoint extends ChainServiceGrpc.ChainServiceImplBa
     @Override
     public void listChains(ListChainsRequest request, StreamObserver<ListChainsResponse> observer) {
         GrpcCalls.unary(observer, () -> service.listChains(request));
+    }
+
+    @Override
+    public void getChainStatus(GetChainStatusRequest request, StreamObserver<GetChainStatusResponse> observer) {
+        GrpcCalls.unary(observer, () -> service.getChainStatus(request));
+    }
+
+    @Override
+    public void listChainStatuses(ListChainStatusesRequest request, StreamObserver<ListChainStatusesResponse> observer) {
+        GrpcCalls.unary(observer, () -> service.listChainStatuses(request));
     }
 
     @Override

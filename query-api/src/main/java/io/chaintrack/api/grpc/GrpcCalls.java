@@ -1,9 +1,14 @@
 package io.chaintrack.api.grpc;
 
+import io.chaintrack.api.error.ApiException;
+import io.chaintrack.api.query.LiveStreams;
+import io.chaintrack.api.query.StreamSink;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
-/** Runs one unary call of a domain service and completes the observer with its answer or its failure. */
+/** Runs one call of a domain service and completes the observer with its answer or its failure. */
 final class GrpcCalls {
     private GrpcCalls() {}
 
@@ -17,5 +22,56 @@ final class GrpcCalls {
         }
         observer.onNext(response);
         observer.onCompleted();
+    }
+
+    /**
+     * A live stream: validated and prepared on the calling thread (failures are an ordinary error status),
+     * then fed by the stream's poller; cancelling the call (client gone, deadline) stops the poller.
+     */
+    static <T> void serverStream(StreamObserver<T> observer, Supplier<LiveStreams.Prepared<T>> prepare) {
+        ServerCallStreamObserver<T> call = (ServerCallStreamObserver<T>) observer;
+        AtomicReference<LiveStreams.Subscription> subscription = new AtomicReference<>();
+        call.setOnCancelHandler(() -> {
+            LiveStreams.Subscription s = subscription.get();
+            if (s != null) {
+                s.cancel();
+            }
+        });
+        LiveStreams.Prepared<T> prepared;
+        try {
+            prepared = prepare.get();
+        } catch (RuntimeException e) {
+            observer.onError(GrpcErrors.toStatus(e));
+            return;
+        }
+        subscription.set(prepared.start(new StreamSink<>() {
+            @Override
+            public boolean ready() {
+                return call.isReady();
+            }
+
+            @Override
+            public boolean closed() {
+                return call.isCancelled();
+            }
+
+            @Override
+            public void send(T message) {
+                call.onNext(message);
+            }
+
+            @Override
+            public void fail(ApiException error) {
+                call.onError(GrpcErrors.toStatus(error));
+            }
+
+            @Override
+            public void heartbeat() {
+                // HTTP/2 keeps the connection alive on its own (client keepalive pings)
+            }
+        }));
+        if (call.isCancelled()) {
+            subscription.get().cancel();
+        }
     }
 }

@@ -8,6 +8,9 @@ import io.chaintrack.proto.v1.GetBalanceHistoryRequest;
 import io.chaintrack.proto.v1.GetBalanceHistoryResponse;
 import io.chaintrack.proto.v1.GetBalancesRequest;
 import io.chaintrack.proto.v1.GetBalancesResponse;
+import io.chaintrack.proto.v1.GetPortfolioHistoryRequest;
+import io.chaintrack.proto.v1.GetPortfolioHistoryResponse;
+import io.chaintrack.proto.v1.TokenHistoryView;
 import io.chaintrack.proto.v1.TokenStandard;
 import jakarta.inject.Singleton;
 import java.math.BigDecimal;
@@ -16,6 +19,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.List;
 
 /**
@@ -24,21 +30,30 @@ import java.util.List;
  */
 @Singleton
 public final class BalanceQueryService {
+    /** A window whose transfers were all reverted is still written (zero counts, same balance): not shown. */
+    static final String VISIBLE = " AND (transfers_in > 0 OR transfers_out > 0)";
+
     private final ChainDirectory chains;
     private final Store store;
     private final ApiConfig config;
+    private final TokenMetadataReader metadata;
 
-    public BalanceQueryService(ChainDirectory chains, Store store, ApiConfig config) {
+    public BalanceQueryService(ChainDirectory chains, Store store, ApiConfig config, TokenMetadataReader metadata) {
         this.chains = chains;
         this.store = store;
         this.config = config;
+        this.metadata = metadata;
     }
 
     public GetBalancesResponse getBalances(GetBalancesRequest request) {
         String address = RequestValues.address("address", request.getAddress());
         long chainId = chains.requireKnown(request.getChainId());
-        List<BalanceView> balances = store.read(c -> {
-            try (PreparedStatement st = store.prepare(c, "SELECT token, token_id, standard, balance, block_number, block_time"
+        List<BalanceView> balances = store.read(c -> metadata.withMetadata(c, chainId, readBalances(c, chainId, address)));
+        return GetBalancesResponse.newBuilder().setChainId(chainId).setAddress(address).addAllBalances(balances).build();
+    }
+
+    private List<BalanceView> readBalances(java.sql.Connection c, long chainId, String address) throws java.sql.SQLException {
+        try (PreparedStatement st = store.prepare(c, "SELECT token, token_id, standard, balance, block_number, block_time"
                     + " FROM current_balances WHERE chain_id = ? AND address = ? ORDER BY token, token_id")) {
                 st.setLong(1, chainId);
                 st.setString(2, address);
@@ -58,9 +73,7 @@ public final class BalanceQueryService {
                     }
                 }
                 return out;
-            }
-        });
-        return GetBalancesResponse.newBuilder().setChainId(chainId).setAddress(address).addAllBalances(balances).build();
+        }
     }
 
     /**
@@ -71,27 +84,11 @@ public final class BalanceQueryService {
         String address = RequestValues.address("address", request.getAddress());
         String token = RequestValues.token("token", request.getToken());
         BigInteger tokenId = RequestValues.uint256("token_id", request.getTokenId());
-        int windowSeconds = request.getWindowSeconds() == 0 ? config.defaultWindowSeconds() : request.getWindowSeconds();
-        if (windowSeconds < 0 || !config.windowSeconds().contains(windowSeconds)) {
-            throw new InvalidArgumentException("window_seconds", "must be one of " + config.windowSeconds()
-                    + " (0 for the default " + config.defaultWindowSeconds() + "), got " + Integer.toUnsignedString(request.getWindowSeconds()));
-        }
-        OffsetDateTime start = null;
-        OffsetDateTime end = null;
-        if (request.hasStartTime()) {
-            RequestValues.timestamp("start_time", request.getStartTime());
-            start = Rows.toOffsetDateTime(request.getStartTime());
-        }
-        if (request.hasEndTime()) {
-            RequestValues.timestamp("end_time", request.getEndTime());
-            end = Rows.toOffsetDateTime(request.getEndTime());
-        }
-        if (start != null && end != null && !start.isBefore(end)) {
-            throw new InvalidArgumentException("end_time", "must be after start_time (the range is [start_time, end_time))");
-        }
+        int windowSeconds = windowSeconds(request.getWindowSeconds());
+        OffsetDateTime from = request.hasStartTime() ? time("start_time", request.getStartTime()) : null;
+        OffsetDateTime to = request.hasEndTime() ? time("end_time", request.getEndTime()) : null;
+        requireOrdered(from, to);
         long chainId = chains.requireKnown(request.getChainId());
-        OffsetDateTime from = start;
-        OffsetDateTime to = end;
         int max = config.maxLimit();
 
         // a window whose transfers were all reverted keeps a row with zero counts (the pipeline upserts, never
@@ -102,7 +99,7 @@ public final class BalanceQueryService {
             List<BalanceWindowView> windows = new ArrayList<>();
             String sql = "SELECT window_start, delta, balance, transfers_in, transfers_out, volume_in, volume_out" + key
                     + (from != null ? " AND window_start >= ?" : "") + (to != null ? " AND window_start < ?" : "")
-                    + " ORDER BY window_start LIMIT ?";
+                    + VISIBLE + " ORDER BY window_start LIMIT ?";
             try (PreparedStatement st = store.prepare(c, sql)) {
                 int i = bindKey(st, chainId, address, token, tokenId, windowSeconds);
                 if (from != null) {
@@ -114,16 +111,7 @@ public final class BalanceQueryService {
                 st.setInt(i, max + 1);
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
-                        windows.add(BalanceWindowView.newBuilder()
-                                .setWindowStart(Rows.timestamp(rs, "window_start"))
-                                .setWindowSeconds(windowSeconds)
-                                .setDelta(Rows.decimal(rs, "delta"))
-                                .setBalance(Rows.decimal(rs, "balance"))
-                                .setTransfersIn(rs.getLong("transfers_in"))
-                                .setTransfersOut(rs.getLong("transfers_out"))
-                                .setVolumeIn(Rows.decimal(rs, "volume_in"))
-                                .setVolumeOut(Rows.decimal(rs, "volume_out"))
-                                .build());
+                        windows.add(window(rs, windowSeconds));
                     }
                 }
             }
@@ -148,6 +136,130 @@ public final class BalanceQueryService {
                     .setChainId(chainId).setAddress(address).setToken(token)
                     .setOpeningBalance(opening).addAllWindows(windows).build();
         });
+    }
+
+    /**
+     * Every token's windows at one size over [start_time, end_time), tokens sorted by token then id, each with
+     * its opening balance; tokens with neither a window in the range nor a non-zero opening are left out.
+     * At most max-limit windows in total, or a 400 like the single-token history.
+     */
+    public GetPortfolioHistoryResponse getPortfolioHistory(GetPortfolioHistoryRequest request) {
+        String address = RequestValues.address("address", request.getAddress());
+        int windowSeconds = windowSeconds(request.getWindowSeconds());
+        OffsetDateTime from = request.hasStartTime() ? time("start_time", request.getStartTime()) : null;
+        OffsetDateTime to = request.hasEndTime() ? time("end_time", request.getEndTime()) : null;
+        requireOrdered(from, to);
+        long chainId = chains.requireKnown(request.getChainId());
+        int max = config.maxLimit();
+        return store.read(c -> {
+            // (token, token id) -> history, in token order
+            Map<String, TokenHistoryView.Builder> tokens = new TreeMap<>();
+            Map<String, String> standards = new HashMap<>();
+            try (PreparedStatement st = store.prepare(c, "SELECT cb.token, cb.token_id, cb.standard,"
+                    + (from == null ? " NULL::numeric AS opening" : " (SELECT w.balance FROM balance_windows w"
+                    + " WHERE w.chain_id = cb.chain_id AND w.address = cb.address AND w.token = cb.token AND w.token_id = cb.token_id"
+                    + " AND w.window_seconds = ? AND w.window_start < ? ORDER BY w.window_start DESC LIMIT 1) AS opening")
+                    + " FROM current_balances cb WHERE cb.chain_id = ? AND cb.address = ?")) {
+                int i = 1;
+                if (from != null) {
+                    st.setInt(i++, windowSeconds);
+                    st.setObject(i++, from);
+                }
+                st.setLong(i++, chainId);
+                st.setString(i, address);
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        String key = tokenKey(rs.getString("token"), rs.getBigDecimal("token_id"));
+                        standards.put(key, rs.getString("standard"));
+                        String opening = Rows.decimal(rs, "opening");
+                        if (!opening.isEmpty() && !opening.equals("0")) {
+                            tokens.put(key, history(rs.getString("token"), rs.getBigDecimal("token_id"), rs.getString("standard"))
+                                    .setOpeningBalance(opening));
+                        }
+                    }
+                }
+            }
+            int count = 0;
+            try (PreparedStatement st = store.prepare(c, "SELECT token, token_id, window_start, delta, balance, transfers_in,"
+                    + " transfers_out, volume_in, volume_out FROM balance_windows WHERE chain_id = ? AND address = ? AND window_seconds = ?"
+                    + (from != null ? " AND window_start >= ?" : "") + (to != null ? " AND window_start < ?" : "") + VISIBLE
+                    + " ORDER BY token, token_id, window_start LIMIT ?")) {
+                int i = 1;
+                st.setLong(i++, chainId);
+                st.setString(i++, address);
+                st.setInt(i++, windowSeconds);
+                if (from != null) {
+                    st.setObject(i++, from);
+                }
+                if (to != null) {
+                    st.setObject(i++, to);
+                }
+                st.setInt(i, max + 1);
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        if (++count > max) {
+                            throw new InvalidArgumentException("start_time", "the range holds more than " + max
+                                    + " windows over all tokens; narrow start_time/end_time or use a larger window_seconds");
+                        }
+                        String token = rs.getString("token");
+                        BigDecimal tokenId = rs.getBigDecimal("token_id");
+                        String key = tokenKey(token, tokenId);
+                        tokens.computeIfAbsent(key, k -> history(token, tokenId, standards.get(k)))
+                                .addWindows(window(rs, windowSeconds));
+                    }
+                }
+            }
+            GetPortfolioHistoryResponse.Builder response = GetPortfolioHistoryResponse.newBuilder()
+                    .setChainId(chainId).setAddress(address).setWindowSeconds(windowSeconds);
+            tokens.values().forEach(response::addTokens);
+            return response.build();
+        });
+    }
+
+    /** Sort key: token, then the id as a fixed-width number so "10" sorts after "9". */
+    private static String tokenKey(String token, BigDecimal tokenId) {
+        String id = tokenId.toBigIntegerExact().toString();
+        return token + "\u0000" + "0".repeat(78 - id.length()) + id;
+    }
+
+    private static TokenHistoryView.Builder history(String token, BigDecimal tokenId, String standard) {
+        TokenStandard s = standard == null ? TokenStandard.TOKEN_STANDARD_UNSPECIFIED : Rows.standard(standard);
+        boolean multi = s == TokenStandard.TOKEN_STANDARD_ERC1155 || s == TokenStandard.TOKEN_STANDARD_UNSPECIFIED && tokenId.signum() != 0;
+        return TokenHistoryView.newBuilder().setToken(token).setStandard(s)
+                .setTokenId(multi ? tokenId.toBigIntegerExact().toString() : "").setOpeningBalance("0");
+    }
+
+    static BalanceWindowView window(ResultSet rs, int windowSeconds) throws java.sql.SQLException {
+        return BalanceWindowView.newBuilder()
+                .setWindowStart(Rows.timestamp(rs, "window_start"))
+                .setWindowSeconds(windowSeconds)
+                .setDelta(Rows.decimal(rs, "delta"))
+                .setBalance(Rows.decimal(rs, "balance"))
+                .setTransfersIn(rs.getLong("transfers_in"))
+                .setTransfersOut(rs.getLong("transfers_out"))
+                .setVolumeIn(Rows.decimal(rs, "volume_in"))
+                .setVolumeOut(Rows.decimal(rs, "volume_out"))
+                .build();
+    }
+
+    private int windowSeconds(int requested) {
+        int windowSeconds = requested == 0 ? config.defaultWindowSeconds() : requested;
+        if (windowSeconds < 0 || !config.windowSeconds().contains(windowSeconds)) {
+            throw new InvalidArgumentException("window_seconds", "must be one of " + config.windowSeconds()
+                    + " (0 for the default " + config.defaultWindowSeconds() + "), got " + Integer.toUnsignedString(requested));
+        }
+        return windowSeconds;
+    }
+
+    static OffsetDateTime time(String parameter, com.google.protobuf.Timestamp value) {
+        RequestValues.timestamp(parameter, value);
+        return Rows.toOffsetDateTime(value);
+    }
+
+    static void requireOrdered(OffsetDateTime start, OffsetDateTime end) {
+        if (start != null && end != null && !start.isBefore(end)) {
+            throw new InvalidArgumentException("end_time", "must be after start_time (the range is [start_time, end_time))");
+        }
     }
 
     private static int bindKey(PreparedStatement st, long chainId, String address, String token, BigInteger tokenId,

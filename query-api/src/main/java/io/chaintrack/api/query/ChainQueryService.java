@@ -6,7 +6,20 @@ import io.chaintrack.proto.v1.GetChainTotalsResponse;
 import io.chaintrack.proto.v1.ListChainsRequest;
 import io.chaintrack.proto.v1.ListChainsResponse;
 import io.chaintrack.proto.v1.TokenTotalsView;
+import io.chaintrack.api.config.ChainStatusConfig;
+import io.chaintrack.api.error.InvalidArgumentException;
+import io.chaintrack.proto.v1.ChainFreshness;
+import io.chaintrack.proto.v1.ChainStatusView;
+import io.chaintrack.proto.v1.GetChainStatusRequest;
+import io.chaintrack.proto.v1.GetChainStatusResponse;
+import io.chaintrack.proto.v1.ListChainStatusesRequest;
+import io.chaintrack.proto.v1.ListChainStatusesResponse;
+import io.chaintrack.proto.v1.ReorgView;
 import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -25,12 +38,94 @@ public final class ChainQueryService {
             + " WHERE chain_id = c.chain_id AND canonical ORDER BY block_number DESC LIMIT 1) b ON true"
             + " ORDER BY c.chain_id";
 
+    private static final String STATUS_SQL = "SELECT c.chain_id, c.name, c.head_number, c.head_seen_at,"
+            + " b.block_number, b.block_hash, b.block_time,"
+            + " r.block_number AS reorg_number, r.block_hash AS reorg_hash, r.block_time AS reorg_time,"
+            + " (SELECT x.block_hash FROM blocks x WHERE x.chain_id = c.chain_id AND x.canonical"
+            + "   AND x.block_number = r.block_number LIMIT 1) AS reorg_canonical"
+            + " FROM chains c"
+            + " LEFT JOIN LATERAL (SELECT block_number, block_hash, block_time FROM blocks"
+            + "   WHERE chain_id = c.chain_id AND canonical ORDER BY block_number DESC LIMIT 1) b ON true"
+            + " LEFT JOIN LATERAL (SELECT block_number, block_hash, block_time FROM blocks"
+            + "   WHERE chain_id = c.chain_id AND NOT canonical ORDER BY block_number DESC, block_hash LIMIT 1) r ON true";
+
     private final ChainDirectory chains;
     private final Store store;
+    private final ChainStatusConfig statusConfig;
+    private final Clock clock;
 
-    public ChainQueryService(ChainDirectory chains, Store store) {
+    public ChainQueryService(ChainDirectory chains, Store store, ChainStatusConfig statusConfig, Clock clock) {
         this.chains = chains;
         this.store = store;
+        this.statusConfig = statusConfig;
+        this.clock = clock;
+    }
+
+    public GetChainStatusResponse getChainStatus(GetChainStatusRequest request) {
+        long chainId = chains.requireKnown(request.getChainId());
+        List<ChainStatusView> statuses = store.read(c -> statuses(c, chainId));
+        if (statuses.isEmpty()) {
+            throw new InvalidArgumentException("chain_id", "unknown chain " + chainId);
+        }
+        return GetChainStatusResponse.newBuilder().setStatus(statuses.get(0)).build();
+    }
+
+    public ListChainStatusesResponse listChainStatuses(ListChainStatusesRequest request) {
+        return ListChainStatusesResponse.newBuilder().addAllChains(store.read(c -> statuses(c, null))).build();
+    }
+
+    /**
+     * Lag is measured from the latest canonical block's time to this server's clock; the last reorg is the
+     * highest orphaned block; the head is what the follower last reported (unknown when not recorded).
+     */
+    private List<ChainStatusView> statuses(Connection c, Long chainId) throws SQLException {
+        Instant now = clock.instant();
+        List<ChainStatusView> out = new ArrayList<>();
+        try (PreparedStatement st = store.prepare(c, STATUS_SQL + (chainId != null ? " WHERE c.chain_id = ?" : "") + " ORDER BY c.chain_id")) {
+            if (chainId != null) {
+                st.setLong(1, chainId);
+            }
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    long id = rs.getLong("chain_id");
+                    Duration staleAfter = statusConfig.staleAfter(id);
+                    ChainStatusView.Builder view = ChainStatusView.newBuilder().setChainId(id).setName(rs.getString("name"))
+                            .setStaleAfterSeconds(staleAfter.toSeconds());
+                    OffsetDateTime latestTime = rs.getObject("block_time", OffsetDateTime.class);
+                    if (latestTime == null) {
+                        view.setFreshness(ChainFreshness.CHAIN_FRESHNESS_EMPTY);
+                    } else {
+                        long lag = Math.max(0, Duration.between(latestTime.toInstant(), now).toSeconds());
+                        view.setLatestBlock(rs.getLong("block_number"))
+                                .setLatestBlockHash(rs.getString("block_hash"))
+                                .setLatestBlockTime(Rows.toTimestamp(latestTime.toInstant()))
+                                .setLagSeconds(lag)
+                                .setFreshness(lag > staleAfter.toSeconds() ? ChainFreshness.CHAIN_FRESHNESS_STALE
+                                        : ChainFreshness.CHAIN_FRESHNESS_FRESH);
+                    }
+                    if (rs.getString("reorg_hash") != null) {
+                        view.setLastReorg(ReorgView.newBuilder()
+                                .setBlockNumber(rs.getLong("reorg_number"))
+                                .setOrphanedHash(rs.getString("reorg_hash"))
+                                .setCanonicalHash(Rows.nullToEmpty(rs.getString("reorg_canonical")))
+                                .setBlockTime(Rows.timestamp(rs, "reorg_time")));
+                    }
+                    long head = rs.getLong("head_number");
+                    if (!rs.wasNull()) {
+                        view.setHeadNumber(head);
+                        OffsetDateTime seen = rs.getObject("head_seen_at", OffsetDateTime.class);
+                        if (seen != null) {
+                            view.setHeadSeenAt(Rows.toTimestamp(seen.toInstant()));
+                        }
+                        if (latestTime != null) {
+                            view.setBlocksBehindHead(Math.max(0, head - view.getLatestBlock()));
+                        }
+                    }
+                    out.add(view.build());
+                }
+            }
+        }
+        return out;
     }
 
     public ListChainsResponse listChains(ListChainsRequest request) {

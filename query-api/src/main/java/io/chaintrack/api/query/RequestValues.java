@@ -4,6 +4,8 @@ import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.Timestamps;
 import io.chaintrack.api.error.InvalidArgumentException;
 import io.chaintrack.connectors.model.Addresses;
+import io.chaintrack.proto.v1.Direction;
+import io.chaintrack.proto.v1.TokenStandard;
 import java.math.BigInteger;
 import java.util.regex.Pattern;
 
@@ -11,6 +13,7 @@ import java.util.regex.Pattern;
 final class RequestValues {
     private static final Pattern DECIMAL = Pattern.compile("[0-9]{1,78}");
     private static final Pattern HEX = Pattern.compile("0[xX][0-9a-fA-F]{1,64}");
+    private static final Pattern TX_HASH = Pattern.compile("0[xX][0-9a-fA-F]{64}");
     private static final BigInteger UINT256_MAX = BigInteger.ONE.shiftLeft(256).subtract(BigInteger.ONE);
 
     private RequestValues() {}
@@ -52,6 +55,51 @@ final class RequestValues {
             throw new InvalidArgumentException(parameter, "larger than 2^256-1");
         }
         return v;
+    }
+
+    /** A 0x-prefixed 32-byte hash, returned lowercase. */
+    static String hash(String parameter, String value) {
+        if (value.isEmpty()) {
+            throw new InvalidArgumentException(parameter, "is required");
+        }
+        if (!TX_HASH.matcher(value).matches()) {
+            throw new InvalidArgumentException(parameter, "not a 0x-prefixed 32-byte hex hash: '" + clip(value) + "'");
+        }
+        return "0x" + value.substring(2).toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** A standard filter: null for "every standard". */
+    static String standard(String parameter, TokenStandard standard) {
+        return switch (standard) {
+            case TOKEN_STANDARD_UNSPECIFIED -> null;
+            case TOKEN_STANDARD_NATIVE -> "NATIVE";
+            case TOKEN_STANDARD_ERC20 -> "ERC20";
+            case TOKEN_STANDARD_ERC721 -> "ERC721";
+            case TOKEN_STANDARD_ERC1155 -> "ERC1155";
+            default -> throw new InvalidArgumentException(parameter, "unknown token standard (TOKEN_STANDARD_NATIVE, _ERC20, _ERC721,"
+                    + " _ERC1155, or TOKEN_STANDARD_UNSPECIFIED for every standard)");
+        };
+    }
+
+    static Direction direction(String parameter, Direction direction, int number) {
+        if (direction == Direction.UNRECOGNIZED) {
+            throw new InvalidArgumentException(parameter, "unknown direction " + number
+                    + " (DIRECTION_INCOMING, DIRECTION_OUTGOING, or DIRECTION_UNSPECIFIED for both)");
+        }
+        return direction;
+    }
+
+    /** A minimum amount filter: null when empty (no minimum). */
+    static BigInteger minAmount(String parameter, String value) {
+        return value.isEmpty() ? null : uint256(parameter, value);
+    }
+
+    /** A uint64 block number; values beyond the signed range cannot be stored and are refused. */
+    static long blockNumber(String parameter, long value) {
+        if (value < 0) {
+            throw new InvalidArgumentException(parameter, "larger than any block number: " + Long.toUnsignedString(value));
+        }
+        return value;
     }
 
     static int limit(String parameter, int value, int defaultLimit, int maxLimit) {

@@ -20,7 +20,10 @@ import org.slf4j.LoggerFactory;
 @Singleton
 public final class SchemaCheck implements ApplicationEventListener<StartupEvent> {
     static final List<String> TABLES = List.of("chains", "blocks", "transfers", "balance_windows",
-            "current_balances", "chain_totals", "token_totals");
+            "current_balances", "chain_totals", "token_totals", "analytics_totals", "analytics_anomalies", "analytics_daily",
+            "analytics_forecasts", "tokens");
+    /** Columns added by later migrations the API reads (table.column). */
+    static final List<String> COLUMNS = List.of("chains.head_number", "chains.head_seen_at");
     private static final Logger LOG = LoggerFactory.getLogger(SchemaCheck.class);
 
     private final Store store;
@@ -47,6 +50,31 @@ public final class SchemaCheck implements ApplicationEventListener<StartupEvent>
             throw new IllegalStateException("the chaintrack schema is missing tables " + missing
                     + ": run the migrations (the pipeline's migrate command) before starting the API");
         }
+        List<String> missingColumns = missingColumns();
+        if (!missingColumns.isEmpty()) {
+            throw new IllegalStateException("the chaintrack schema is missing columns " + missingColumns
+                    + ": run the migrations (the pipeline's migrate command) before starting the API");
+        }
+    }
+
+    public List<String> missingColumns() {
+        return store.read(c -> {
+            List<String> missing = new ArrayList<>();
+            try (PreparedStatement st = store.prepare(c, "SELECT 1 FROM information_schema.columns"
+                    + " WHERE table_schema = current_schema() AND table_name = ? AND column_name = ?")) {
+                for (String column : COLUMNS) {
+                    String[] parts = column.split("\\.");
+                    st.setString(1, parts[0]);
+                    st.setString(2, parts[1]);
+                    try (ResultSet rs = st.executeQuery()) {
+                        if (!rs.next()) {
+                            missing.add(column);
+                        }
+                    }
+                }
+            }
+            return missing;
+        });
     }
 
     public List<String> missingTables() {

@@ -5,26 +5,49 @@ import io.chaintrack.api.error.InvalidArgumentException;
 import io.chaintrack.proto.v1.Direction;
 import io.chaintrack.proto.v1.ListAddressTransfersRequest;
 import io.chaintrack.proto.v1.ListAddressTransfersResponse;
+import io.chaintrack.proto.v1.ListTokenTransfersRequest;
+import io.chaintrack.proto.v1.ListTokenTransfersResponse;
+import io.chaintrack.proto.v1.ListTransactionTransfersRequest;
+import io.chaintrack.proto.v1.ListTransactionTransfersResponse;
+import io.chaintrack.proto.v1.ListTransfersRequest;
+import io.chaintrack.proto.v1.ListTransfersResponse;
 import io.chaintrack.proto.v1.TransferView;
 import jakarta.inject.Singleton;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Transfers of an address, canonical rows only, newest first by
+ * Transfer listings, canonical rows only, newest first by
  * (block_number, tx_index, log_index, batch_index, trace_address) DESC with keyset paging on that key.
- * Rows added after a page was served sort before its cursor, so later pages never repeat or skip a row.
+ * Every listing is one or two range scans of a partial index (WHERE canonical) in exactly that order, so a
+ * page costs limit+1 index entries however long the history is. Rows added after a page was served sort
+ * before its cursor, so later pages never repeat or skip a row.
  */
 @Singleton
 public final class TransferQueryService {
-    private static final String COLUMNS = "block_number, tx_index, log_index, batch_index, trace_address, block_hash,"
+    static final String COLUMNS = "block_number, tx_index, log_index, batch_index, trace_address, block_hash,"
             + " block_time, tx_hash, token, standard, from_address, to_address, amount, token_id, operator";
-    private static final String ORDER = " ORDER BY block_number DESC, tx_index DESC, log_index DESC, batch_index DESC, trace_address DESC";
+    static final String ORDER = " ORDER BY block_number DESC, tx_index DESC, log_index DESC, batch_index DESC, trace_address DESC";
     private static final String AFTER = " AND (block_number, tx_index, log_index, batch_index, trace_address) < (?, ?, ?, ?, ?)";
+
+    /** One index range scan: a condition on top of {@code chain_id = ? AND canonical} and its bind values. */
+    record Scan(String condition, List<Object> values) {
+        Scan and(String more, Object... moreValues) {
+            List<Object> all = new ArrayList<>(values);
+            all.addAll(List.of(moreValues));
+            return new Scan(condition + " AND " + more, all);
+        }
+    }
+
+    /** A page of rows and the position after its last row (null on the last page). */
+    record Page(List<TransferView> rows, String nextCursor) {}
 
     private final ChainDirectory chains;
     private final Store store;
@@ -41,49 +64,179 @@ public final class TransferQueryService {
     public ListAddressTransfersResponse listAddressTransfers(ListAddressTransfersRequest request) {
         String address = RequestValues.address("address", request.getAddress());
         int limit = RequestValues.limit("limit", request.getLimit(), config.defaultLimit(), config.maxLimit());
-        Direction direction = request.getDirection();
-        if (direction == Direction.UNRECOGNIZED) {
-            throw new InvalidArgumentException("direction", "unknown direction " + request.getDirectionValue()
-                    + " (DIRECTION_INCOMING, DIRECTION_OUTGOING, or DIRECTION_UNSPECIFIED for both)");
-        }
-        TransferCursor after = null;
-        if (!request.getCursor().isEmpty()) {
-            after = TransferCursor.decode("cursor", cursors.verify("cursor", request.getCursor()));
-            if (after.chainId() != request.getChainId() || !after.address().equals(address)
-                    || after.direction() != direction.getNumber()) {
-                throw new InvalidArgumentException("cursor", "the cursor belongs to a different query (chain, address or direction changed)");
-            }
-        }
+        Direction direction = RequestValues.direction("direction", request.getDirection(), request.getDirectionValue());
+        String standard = RequestValues.standard("standard", request.getStandard());
+        BigInteger minAmount = RequestValues.minAmount("min_amount", request.getMinAmount());
+        byte[] query = TransferCursor.queryDigest("address", request.getChainId(), address, direction.getNumber(), standard, minAmount);
+        TransferCursor after = cursor(request.getCursor(), query);
         long chainId = chains.requireKnown(request.getChainId());
-        TransferCursor cursor = after;
-        List<TransferView> rows = store.read(c -> fetch(c, chainId, address, direction, cursor, limit + 1));
-
-        ListAddressTransfersResponse.Builder response = ListAddressTransfersResponse.newBuilder();
-        if (rows.size() > limit) {
-            rows = rows.subList(0, limit);
-            TransferView last = rows.get(limit - 1);
-            response.setNextCursor(cursors.sign(new TransferCursor(chainId, address, direction.getNumber(),
-                    last.getBlockNumber(), last.getTxIndex(), last.getLogIndex(), last.getBatchIndex(),
-                    last.getTraceAddress()).encode()));
-        }
-        return response.addAllTransfers(rows).build();
+        List<Scan> scans = filtered(addressScans(address, direction), standard, minAmount);
+        Page page = store.read(c -> page(c, chainId, scans, after, limit, query));
+        return ListAddressTransfersResponse.newBuilder().addAllTransfers(page.rows()).setNextCursor(page.nextCursor()).build();
     }
 
-    private List<TransferView> fetch(Connection c, long chainId, String address, Direction direction,
-                                     TransferCursor after, int fetch) throws SQLException {
-        String sql = switch (direction) {
-            case DIRECTION_INCOMING -> side("to_address", after != null, false) + " LIMIT ?";
-            case DIRECTION_OUTGOING -> side("from_address", after != null, false) + " LIMIT ?";
-            // both sides: merge the two index scans; a self-transfer is taken from the from-side only
-            default -> "(" + side("from_address", after != null, false) + " LIMIT ?) UNION ALL ("
-                    + side("to_address", after != null, true) + " LIMIT ?)" + ORDER + " LIMIT ?";
+    public ListTokenTransfersResponse listTokenTransfers(ListTokenTransfersRequest request) {
+        String token = RequestValues.token("token", request.getToken());
+        int limit = RequestValues.limit("limit", request.getLimit(), config.defaultLimit(), config.maxLimit());
+        String standard = RequestValues.standard("standard", request.getStandard());
+        BigInteger minAmount = RequestValues.minAmount("min_amount", request.getMinAmount());
+        byte[] query = TransferCursor.queryDigest("token", request.getChainId(), token, standard, minAmount);
+        TransferCursor after = cursor(request.getCursor(), query);
+        long chainId = chains.requireKnown(request.getChainId());
+        List<Scan> scans = filtered(List.of(new Scan("token = ?", List.of(token))), standard, minAmount);
+        Page page = store.read(c -> page(c, chainId, scans, after, limit, query));
+        return ListTokenTransfersResponse.newBuilder().addAllTransfers(page.rows()).setNextCursor(page.nextCursor()).build();
+    }
+
+    public ListTransactionTransfersResponse listTransactionTransfers(ListTransactionTransfersRequest request) {
+        String txHash = RequestValues.hash("tx_hash", request.getTxHash());
+        int limit = RequestValues.limit("limit", request.getLimit(), config.defaultLimit(), config.maxLimit());
+        byte[] query = TransferCursor.queryDigest("transaction", request.getChainId(), txHash);
+        TransferCursor after = cursor(request.getCursor(), query);
+        long chainId = chains.requireKnown(request.getChainId());
+        List<Scan> scans = List.of(new Scan("tx_hash = ?", List.of(txHash)));
+        Page page = store.read(c -> page(c, chainId, scans, after, limit, query));
+        return ListTransactionTransfersResponse.newBuilder().addAllTransfers(page.rows()).setNextCursor(page.nextCursor()).build();
+    }
+
+    /**
+     * A block range and/or a time range. The time range is first narrowed to block numbers through the
+     * blocks table (canonical block times never decrease along the chain), so the scan stays a block range
+     * of the index; the exact block_time bounds are applied to the rows as well.
+     */
+    public ListTransfersResponse listTransfers(ListTransfersRequest request) {
+        int limit = RequestValues.limit("limit", request.getLimit(), config.defaultLimit(), config.maxLimit());
+        Long fromBlock = request.hasFromBlock() ? RequestValues.blockNumber("from_block", request.getFromBlock()) : null;
+        Long toBlock = request.hasToBlock() ? RequestValues.blockNumber("to_block", request.getToBlock()) : null;
+        if (fromBlock != null && toBlock != null && fromBlock > toBlock) {
+            throw new InvalidArgumentException("to_block", "must not be below from_block (the range is [from_block, to_block])");
+        }
+        OffsetDateTime start = null;
+        OffsetDateTime end = null;
+        if (request.hasStartTime()) {
+            RequestValues.timestamp("start_time", request.getStartTime());
+            start = Rows.toOffsetDateTime(request.getStartTime());
+        }
+        if (request.hasEndTime()) {
+            RequestValues.timestamp("end_time", request.getEndTime());
+            end = Rows.toOffsetDateTime(request.getEndTime());
+        }
+        if (start != null && end != null && !start.isBefore(end)) {
+            throw new InvalidArgumentException("end_time", "must be after start_time (the range is [start_time, end_time))");
+        }
+        byte[] query = TransferCursor.queryDigest("range", request.getChainId(), fromBlock, toBlock, start, end);
+        TransferCursor after = cursor(request.getCursor(), query);
+        long chainId = chains.requireKnown(request.getChainId());
+        OffsetDateTime from = start;
+        OffsetDateTime to = end;
+        Page page = store.read(c -> {
+            Long lo = fromBlock;
+            Long hi = toBlock;
+            if (from != null) {
+                Long first = Blocks.firstAtOrAfter(store, c, chainId, from);
+                if (first == null) {
+                    return new Page(List.of(), "");
+                }
+                lo = lo == null ? first : Math.max(lo, first);
+            }
+            if (to != null) {
+                Long last = Blocks.lastBefore(store, c, chainId, to);
+                if (last == null) {
+                    return new Page(List.of(), "");
+                }
+                hi = hi == null ? last : Math.min(hi, last);
+            }
+            if (lo != null && hi != null && lo > hi) {
+                return new Page(List.of(), "");
+            }
+            Scan scan = new Scan("true", List.of());
+            if (lo != null) {
+                scan = scan.and("block_number >= ?", lo);
+            }
+            if (hi != null) {
+                scan = scan.and("block_number <= ?", hi);
+            }
+            if (from != null) {
+                scan = scan.and("block_time >= ?", from);
+            }
+            if (to != null) {
+                scan = scan.and("block_time < ?", to);
+            }
+            return page(c, chainId, List.of(scan), after, limit, query);
+        });
+        return ListTransfersResponse.newBuilder().addAllTransfers(page.rows()).setNextCursor(page.nextCursor()).build();
+    }
+
+    /** The scans for one address: one side, or both sides with a self-transfer taken from the from-side only. */
+    static List<Scan> addressScans(String address, Direction direction) {
+        return switch (direction) {
+            case DIRECTION_INCOMING -> List.of(new Scan("to_address = ?", List.of(address)));
+            case DIRECTION_OUTGOING -> List.of(new Scan("from_address = ?", List.of(address)));
+            default -> List.of(new Scan("from_address = ?", List.of(address)),
+                    new Scan("to_address = ? AND from_address <> ?", List.of(address, address)));
         };
-        try (PreparedStatement st = store.prepare(c, sql)) {
-            int i = bindSide(st, 1, chainId, address, after, false);
-            st.setInt(i++, fetch);
-            if (direction != Direction.DIRECTION_INCOMING && direction != Direction.DIRECTION_OUTGOING) {
-                i = bindSide(st, i, chainId, address, after, true);
+    }
+
+    /** Standard and minimum-amount filters; they narrow the rows of the scan, not the index range. */
+    static List<Scan> filtered(List<Scan> scans, String standard, BigInteger minAmount) {
+        List<Scan> out = new ArrayList<>();
+        for (Scan scan : scans) {
+            Scan s = scan;
+            if (standard != null) {
+                s = s.and("standard = ?", standard);
+            }
+            if (minAmount != null) {
+                s = s.and("amount >= ?", new BigDecimal(minAmount));
+            }
+            out.add(s);
+        }
+        return out;
+    }
+
+    private TransferCursor cursor(String value, byte[] query) {
+        return value.isEmpty() ? null : TransferCursor.decode("cursor", cursors.verify("cursor", value), query);
+    }
+
+    private Page page(Connection c, long chainId, List<Scan> scans, TransferCursor after, int limit, byte[] query)
+            throws SQLException {
+        List<TransferView> rows = fetch(c, chainId, scans, after, limit + 1);
+        if (rows.size() <= limit) {
+            return new Page(rows, "");
+        }
+        rows = rows.subList(0, limit);
+        TransferView last = rows.get(limit - 1);
+        String next = cursors.sign(new TransferCursor(query, last.getBlockNumber(), last.getTxIndex(), last.getLogIndex(),
+                last.getBatchIndex(), last.getTraceAddress()).encode());
+        return new Page(rows, next);
+    }
+
+    private List<TransferView> fetch(Connection c, long chainId, List<Scan> scans, TransferCursor after, int fetch)
+            throws SQLException {
+        StringBuilder sql = new StringBuilder();
+        if (scans.size() == 1) {
+            sql.append(select(scans.get(0), after != null)).append(" LIMIT ?");
+        } else {
+            // each scan is limited on its own so every branch stays an index range scan, then merged
+            for (int i = 0; i < scans.size(); i++) {
+                sql.append(i == 0 ? "(" : " UNION ALL (").append(select(scans.get(i), after != null)).append(" LIMIT ?)");
+            }
+            sql.append(ORDER).append(" LIMIT ?");
+        }
+        try (PreparedStatement st = store.prepare(c, sql.toString())) {
+            int i = 1;
+            for (Scan scan : scans) {
+                st.setLong(i++, chainId);
+                i = bind(st, i, scan.values());
+                if (after != null) {
+                    st.setLong(i++, after.blockNumber());
+                    st.setInt(i++, after.txIndex());
+                    st.setInt(i++, after.logIndex());
+                    st.setInt(i++, after.batchIndex());
+                    st.setString(i++, after.traceAddress());
+                }
                 st.setInt(i++, fetch);
+            }
+            if (scans.size() > 1) {
                 st.setInt(i, fetch);
             }
             List<TransferView> out = new ArrayList<>();
@@ -96,33 +249,37 @@ public final class TransferQueryService {
         }
     }
 
-    private static String side(String column, boolean paged, boolean excludeSelf) {
-        return "SELECT " + COLUMNS + " FROM transfers WHERE chain_id = ? AND " + column + " = ? AND canonical"
-                + (excludeSelf ? " AND from_address <> ?" : "") + (paged ? AFTER : "") + ORDER;
+    private static String select(Scan scan, boolean paged) {
+        return "SELECT " + COLUMNS + " FROM transfers WHERE chain_id = ? AND canonical AND " + scan.condition()
+                + (paged ? AFTER : "") + ORDER;
     }
 
-    private static int bindSide(PreparedStatement st, int i, long chainId, String address, TransferCursor after,
-                                boolean excludeSelf) throws SQLException {
-        st.setLong(i++, chainId);
-        st.setString(i++, address);
-        if (excludeSelf) {
-            st.setString(i++, address);
-        }
-        if (after != null) {
-            st.setLong(i++, after.blockNumber());
-            st.setInt(i++, after.txIndex());
-            st.setInt(i++, after.logIndex());
-            st.setInt(i++, after.batchIndex());
-            st.setString(i++, after.traceAddress());
+    static int bind(PreparedStatement st, int first, List<Object> values) throws SQLException {
+        int i = first;
+        for (Object value : values) {
+            if (value instanceof Long l) {
+                st.setLong(i++, l);
+            } else if (value instanceof Integer n) {
+                st.setInt(i++, n);
+            } else if (value instanceof String s) {
+                st.setString(i++, s);
+            } else if (value instanceof BigDecimal d) {
+                st.setBigDecimal(i++, d);
+            } else if (value instanceof OffsetDateTime t) {
+                st.setObject(i++, t);
+            } else {
+                throw new IllegalArgumentException("cannot bind " + value);
+            }
         }
         return i;
     }
 
-    private static TransferView view(ResultSet rs, long chainId) throws SQLException {
-        TransferView.Builder view = TransferView.newBuilder()
+    static TransferView view(ResultSet rs, long chainId) throws SQLException {
+        return TransferView.newBuilder()
                 .setChainId(chainId)
                 .setBlockNumber(rs.getLong("block_number"))
                 .setBlockHash(rs.getString("block_hash"))
+                .setBlockTime(Rows.timestamp(rs, "block_time"))
                 .setTxHash(rs.getString("tx_hash"))
                 .setTxIndex(rs.getInt("tx_index"))
                 .setLogIndex(rs.getInt("log_index"))
@@ -134,8 +291,7 @@ public final class TransferQueryService {
                 .setToAddress(rs.getString("to_address"))
                 .setAmount(Rows.decimal(rs, "amount"))
                 .setTokenId(Rows.decimal(rs, "token_id"))
-                .setOperator(Rows.nullToEmpty(rs.getString("operator")));
-        view.setBlockTime(Rows.timestamp(rs, "block_time"));
-        return view.build();
+                .setOperator(Rows.nullToEmpty(rs.getString("operator")))
+                .build();
     }
 }

@@ -1,7 +1,26 @@
 package io.chaintrack.api.rest;
 
 import com.google.protobuf.Message;
+import io.chaintrack.api.query.AnalyticsQueryService;
+import io.chaintrack.api.query.AnomalyStreamService;
+import io.chaintrack.api.query.BalanceAtQueryService;
+import io.chaintrack.proto.v1.GetAnalyticsTotalsRequest;
+import io.chaintrack.proto.v1.ListAnomaliesRequest;
+import io.chaintrack.proto.v1.ListDailyMetricsRequest;
+import io.chaintrack.proto.v1.ListForecastsRequest;
+import io.chaintrack.proto.v1.StreamAnomaliesRequest;
 import io.chaintrack.api.query.BalanceQueryService;
+import io.chaintrack.api.query.TransferStreamService;
+import io.chaintrack.proto.v1.GetBalancesAtRequest;
+import io.chaintrack.proto.v1.GetChainStatusRequest;
+import io.chaintrack.proto.v1.GetPortfolioHistoryRequest;
+import io.chaintrack.proto.v1.ListChainStatusesRequest;
+import io.chaintrack.proto.v1.ListTokenTransfersRequest;
+import io.chaintrack.proto.v1.ListTransactionTransfersRequest;
+import io.chaintrack.proto.v1.ListTransfersRequest;
+import io.chaintrack.proto.v1.StreamAddressTransfersRequest;
+import io.micronaut.http.sse.Event;
+import org.reactivestreams.Publisher;
 import io.chaintrack.api.query.ChainQueryService;
 import io.chaintrack.api.query.HealthQueryService;
 import io.chaintrack.api.query.TransferQueryService;
@@ -34,16 +53,76 @@ import java.util.function.Function;
 @ExecuteOn(TaskExecutors.BLOCKING)
 public final class GatewayController {
     private final TransferQueryService transfers;
+    private final TransferStreamService transferStreams;
     private final BalanceQueryService balances;
+    private final BalanceAtQueryService balancesAt;
     private final ChainQueryService chains;
     private final HealthQueryService health;
+    private final AnalyticsQueryService analytics;
+    private final AnomalyStreamService anomalyStreams;
 
-    public GatewayController(TransferQueryService transfers, BalanceQueryService balances, ChainQueryService chains,
-                             HealthQueryService health) {
+    public GatewayController(TransferQueryService transfers, TransferStreamService transferStreams, BalanceQueryService balances,
+                             BalanceAtQueryService balancesAt, ChainQueryService chains, HealthQueryService health,
+                             AnalyticsQueryService analytics, AnomalyStreamService anomalyStreams) {
+        this.analytics = analytics;
+        this.anomalyStreams = anomalyStreams;
         this.transfers = transfers;
+        this.transferStreams = transferStreams;
         this.balances = balances;
+        this.balancesAt = balancesAt;
         this.chains = chains;
         this.health = health;
+    }
+
+    @Get(uri = "/v1/chains/{chain_id}/tokens/{token}/transfers", produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<String> listTokenTransfers(@PathVariable("chain_id") String chainId,
+                                                   @PathVariable("token") String token, HttpRequest<?> request) {
+        return ok(call(ListTokenTransfersRequest.getDefaultInstance(), request,
+                Map.of("chain_id", chainId, "token", token), transfers::listTokenTransfers));
+    }
+
+    @Get(uri = "/v1/chains/{chain_id}/transactions/{tx_hash}/transfers", produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<String> listTransactionTransfers(@PathVariable("chain_id") String chainId,
+                                                         @PathVariable("tx_hash") String txHash, HttpRequest<?> request) {
+        return ok(call(ListTransactionTransfersRequest.getDefaultInstance(), request,
+                Map.of("chain_id", chainId, "tx_hash", txHash), transfers::listTransactionTransfers));
+    }
+
+    @Get(uri = "/v1/chains/{chain_id}/transfers", produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<String> listTransfers(@PathVariable("chain_id") String chainId, HttpRequest<?> request) {
+        return ok(call(ListTransfersRequest.getDefaultInstance(), request, Map.of("chain_id", chainId), transfers::listTransfers));
+    }
+
+    /** Server-Sent Events: one "transfer" event per message (data = proto JSON); "error" then end on failure. */
+    @Get(uri = "/v1/chains/{chain_id}/addresses/{address}/transfers/stream", produces = MediaType.TEXT_EVENT_STREAM)
+    public Publisher<Event<String>> streamAddressTransfers(@PathVariable("chain_id") String chainId,
+                                                           @PathVariable("address") String address, HttpRequest<?> request) {
+        return ServerSentEvents.of("transfer", call(StreamAddressTransfersRequest.getDefaultInstance(), request,
+                Map.of("chain_id", chainId, "address", address), transferStreams::streamAddressTransfers));
+    }
+
+    @Get(uri = "/v1/chains/{chain_id}/addresses/{address}/balances/at", produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<String> getBalancesAt(@PathVariable("chain_id") String chainId,
+                                              @PathVariable("address") String address, HttpRequest<?> request) {
+        return ok(call(GetBalancesAtRequest.getDefaultInstance(), request,
+                Map.of("chain_id", chainId, "address", address), balancesAt::getBalancesAt));
+    }
+
+    @Get(uri = "/v1/chains/{chain_id}/addresses/{address}/history", produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<String> getPortfolioHistory(@PathVariable("chain_id") String chainId,
+                                                    @PathVariable("address") String address, HttpRequest<?> request) {
+        return ok(call(GetPortfolioHistoryRequest.getDefaultInstance(), request,
+                Map.of("chain_id", chainId, "address", address), balances::getPortfolioHistory));
+    }
+
+    @Get(uri = "/v1/chains/{chain_id}/status", produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<String> getChainStatus(@PathVariable("chain_id") String chainId, HttpRequest<?> request) {
+        return ok(call(GetChainStatusRequest.getDefaultInstance(), request, Map.of("chain_id", chainId), chains::getChainStatus));
+    }
+
+    @Get(uri = "/v1/chains/status", produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<String> listChainStatuses(HttpRequest<?> request) {
+        return ok(call(ListChainStatusesRequest.getDefaultInstance(), request, Map.of(), chains::listChainStatuses));
     }
 
     @Get(uri = "/v1/chains/{chain_id}/addresses/{address}/transfers", produces = MediaType.APPLICATION_JSON)
@@ -78,6 +157,58 @@ public final class GatewayController {
         return ok(call(GetChainTotalsRequest.getDefaultInstance(), request, Map.of("chain_id", chainId), chains::getChainTotals));
     }
 
+    @Get(uri = "/v1/chains/{chain_id}/analytics/totals", produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<String> getChainAnalyticsTotals(@PathVariable("chain_id") String chainId, HttpRequest<?> request) {
+        return ok(call(GetAnalyticsTotalsRequest.getDefaultInstance(), request, Map.of("chain_id", chainId), analytics::getAnalyticsTotals));
+    }
+
+    @Get(uri = "/v1/analytics/totals", produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<String> getAnalyticsTotals(HttpRequest<?> request) {
+        return ok(call(GetAnalyticsTotalsRequest.getDefaultInstance(), request, Map.of(), analytics::getAnalyticsTotals));
+    }
+
+    @Get(uri = "/v1/chains/{chain_id}/analytics/daily", produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<String> listChainDailyMetrics(@PathVariable("chain_id") String chainId, HttpRequest<?> request) {
+        return ok(call(ListDailyMetricsRequest.getDefaultInstance(), request, Map.of("chain_id", chainId), analytics::listDailyMetrics));
+    }
+
+    @Get(uri = "/v1/analytics/daily", produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<String> listDailyMetrics(HttpRequest<?> request) {
+        return ok(call(ListDailyMetricsRequest.getDefaultInstance(), request, Map.of(), analytics::listDailyMetrics));
+    }
+
+    @Get(uri = "/v1/chains/{chain_id}/analytics/forecasts", produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<String> listChainForecasts(@PathVariable("chain_id") String chainId, HttpRequest<?> request) {
+        return ok(call(ListForecastsRequest.getDefaultInstance(), request, Map.of("chain_id", chainId), analytics::listForecasts));
+    }
+
+    @Get(uri = "/v1/analytics/forecasts", produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<String> listForecasts(HttpRequest<?> request) {
+        return ok(call(ListForecastsRequest.getDefaultInstance(), request, Map.of(), analytics::listForecasts));
+    }
+
+    @Get(uri = "/v1/chains/{chain_id}/analytics/anomalies", produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<String> listChainAnomalies(@PathVariable("chain_id") String chainId, HttpRequest<?> request) {
+        return ok(call(ListAnomaliesRequest.getDefaultInstance(), request, Map.of("chain_id", chainId), analytics::listAnomalies));
+    }
+
+    @Get(uri = "/v1/analytics/anomalies", produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<String> listAnomalies(HttpRequest<?> request) {
+        return ok(call(ListAnomaliesRequest.getDefaultInstance(), request, Map.of(), analytics::listAnomalies));
+    }
+
+    @Get(uri = "/v1/chains/{chain_id}/analytics/anomalies/stream", produces = MediaType.TEXT_EVENT_STREAM)
+    public Publisher<Event<String>> streamChainAnomalies(@PathVariable("chain_id") String chainId, HttpRequest<?> request) {
+        return ServerSentEvents.of("anomaly", call(StreamAnomaliesRequest.getDefaultInstance(), request,
+                Map.of("chain_id", chainId), anomalyStreams::streamAnomalies));
+    }
+
+    @Get(uri = "/v1/analytics/anomalies/stream", produces = MediaType.TEXT_EVENT_STREAM)
+    public Publisher<Event<String>> streamAnomalies(HttpRequest<?> request) {
+        return ServerSentEvents.of("anomaly", call(StreamAnomaliesRequest.getDefaultInstance(), request, Map.of(),
+                anomalyStreams::streamAnomalies));
+    }
+
     /** 503 with the same body when the store does not answer, so load balancers and humans agree. */
     @Get(uri = "/v1/health", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<String> check(HttpRequest<?> request) {
@@ -86,7 +217,7 @@ public final class GatewayController {
         return HttpResponse.<String>status(status).body(ProtoJson.print(response)).contentType(MediaType.APPLICATION_JSON_TYPE);
     }
 
-    private static <Q extends Message, R extends Message> R call(Q prototype, HttpRequest<?> request,
+    private static <Q extends Message, R> R call(Q prototype, HttpRequest<?> request,
                                                                 Map<String, String> path, Function<Q, R> service) {
         Message.Builder builder = prototype.newBuilderForType();
         Map<String, List<String>> query = new LinkedHashMap<>();

@@ -1,0 +1,237 @@
+package io.chaintrack.api.query;
+
+import io.chaintrack.api.config.ApiConfig;
+import io.chaintrack.api.error.InvalidArgumentException;
+import io.chaintrack.proto.v1.BalanceView;
+import io.chaintrack.proto.v1.GetBalancesAtRequest;
+import io.chaintrack.proto.v1.GetBalancesAtResponse;
+import io.chaintrack.proto.v1.TokenStandard;
+import jakarta.inject.Singleton;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Exact balances after a past canonical block N. Each balance is a stored exact checkpoint plus or minus
+ * the canonical transfers between the checkpoint and N, never an estimate. Checkpoints, per token: the
+ * current balance (valid at its block), the end of the last window that ends at or before N's time, and
+ * the start of the first window that starts after it (window balance minus its delta). The one with the
+ * shortest span to N wins, so the transfers summed are those of at most one window in the usual case.
+ */
+@Singleton
+public final class BalanceAtQueryService {
+    private static final String CHECKPOINTS = "SELECT cb.token, cb.token_id, cb.standard, cb.balance, cb.block_number, cb.block_time,"
+            + " pw.window_start AS prev_start, pw.balance AS prev_balance,"
+            + " nw.window_start AS next_start, nw.balance - nw.delta AS next_opening"
+            + " FROM current_balances cb"
+            + " LEFT JOIN LATERAL (SELECT window_start, balance FROM balance_windows w WHERE w.chain_id = cb.chain_id"
+            + "   AND w.address = cb.address AND w.token = cb.token AND w.token_id = cb.token_id AND w.window_seconds = ?"
+            + "   AND w.window_start <= ? ORDER BY w.window_start DESC LIMIT 1) pw ON true"
+            + " LEFT JOIN LATERAL (SELECT window_start, balance, delta FROM balance_windows w WHERE w.chain_id = cb.chain_id"
+            + "   AND w.address = cb.address AND w.token = cb.token AND w.token_id = cb.token_id AND w.window_seconds = ?"
+            + "   AND w.window_start > ? ORDER BY w.window_start LIMIT 1) nw ON true"
+            + " WHERE cb.chain_id = ? AND cb.address = ?";
+    // per (token, id): incoming minus outgoing canonical amounts in blocks [lo, hi]; both sides use their address index
+    private static final String SUMS = "SELECT k.i,"
+            + " (SELECT coalesce(sum(t.amount), 0) FROM transfers t WHERE t.chain_id = ? AND t.canonical AND t.to_address = ?"
+            + "   AND t.block_number BETWEEN k.lo AND k.hi AND t.token = k.token"
+            + "   AND (CASE WHEN t.standard = 'ERC1155' THEN t.token_id ELSE 0 END) = k.token_id)"
+            + " - (SELECT coalesce(sum(t.amount), 0) FROM transfers t WHERE t.chain_id = ? AND t.canonical AND t.from_address = ?"
+            + "   AND t.block_number BETWEEN k.lo AND k.hi AND t.token = k.token"
+            + "   AND (CASE WHEN t.standard = 'ERC1155' THEN t.token_id ELSE 0 END) = k.token_id) AS net"
+            + " FROM unnest(?::text[], ?::numeric[], ?::bigint[], ?::bigint[]) WITH ORDINALITY AS k(token, token_id, lo, hi, i)";
+
+    /** How one balance is derived: base + sign * (net transfers in blocks [lo, hi]); lo > hi means none. */
+    private record Plan(String token, BigInteger tokenId, String standard, BigInteger base, int sign, long lo, long hi) {}
+
+    private final ChainDirectory chains;
+    private final Store store;
+    private final ApiConfig config;
+    private final TokenMetadataReader metadata;
+
+    public BalanceAtQueryService(ChainDirectory chains, Store store, ApiConfig config, TokenMetadataReader metadata) {
+        this.chains = chains;
+        this.store = store;
+        this.config = config;
+        this.metadata = metadata;
+    }
+
+    public GetBalancesAtResponse getBalancesAt(GetBalancesAtRequest request) {
+        String address = RequestValues.address("address", request.getAddress());
+        String token = request.getToken().isEmpty() ? null : RequestValues.token("token", request.getToken());
+        if (request.hasBlockNumber() && request.hasTime()) {
+            throw new InvalidArgumentException("time", "give block_number or time, not both");
+        }
+        if (!request.hasBlockNumber() && !request.hasTime()) {
+            throw new InvalidArgumentException("block_number", "is required (or give time instead)");
+        }
+        Long number = request.hasBlockNumber() ? RequestValues.blockNumber("block_number", request.getBlockNumber()) : null;
+        OffsetDateTime time = request.hasTime() ? BalanceQueryService.time("time", request.getTime()) : null;
+        long chainId = chains.requireKnown(request.getChainId());
+        return store.read(c -> {
+            Blocks.Block block = resolve(c, chainId, number, time);
+            List<Plan> plans = plan(c, chainId, address, token, block);
+            List<BigInteger> nets = nets(c, chainId, address, plans);
+            GetBalancesAtResponse.Builder response = GetBalancesAtResponse.newBuilder()
+                    .setChainId(chainId).setAddress(address)
+                    .setBlockNumber(block.number()).setBlockHash(block.hash())
+                    .setBlockTime(Rows.toTimestamp(block.time().toInstant()));
+            List<BalanceView> balances = new ArrayList<>();
+            for (int i = 0; i < plans.size(); i++) {
+                Plan plan = plans.get(i);
+                TokenStandard standard = Rows.standard(plan.standard());
+                balances.add(BalanceView.newBuilder()
+                        .setToken(plan.token())
+                        .setStandard(standard)
+                        .setTokenId(standard == TokenStandard.TOKEN_STANDARD_ERC1155 ? plan.tokenId().toString() : "")
+                        .setBalance(plan.base().add(nets.get(i).multiply(BigInteger.valueOf(plan.sign()))).toString())
+                        .setBlockNumber(block.number())
+                        .setBlockTime(Rows.toTimestamp(block.time().toInstant()))
+                        .build());
+            }
+            return response.addAllBalances(metadata.withMetadata(c, chainId, balances)).build();
+        });
+    }
+
+    /** The canonical block the answer is valid at; a 400 for a block or time the index does not cover. */
+    private Blocks.Block resolve(Connection c, long chainId, Long number, OffsetDateTime time) throws SQLException {
+        Blocks.Block first = Blocks.first(store, c, chainId);
+        if (first == null) {
+            throw new InvalidArgumentException(number != null ? "block_number" : "time", "chain " + chainId + " has no indexed block yet");
+        }
+        if (number != null) {
+            Blocks.Block latest = Blocks.latest(store, c, chainId);
+            if (number > latest.number()) {
+                throw new InvalidArgumentException("block_number", "block " + number + " is not indexed yet (latest is " + latest.number() + ")");
+            }
+            if (number < first.number()) {
+                throw new InvalidArgumentException("block_number", "block " + number + " is before the first indexed block " + first.number());
+            }
+            Blocks.Block block = Blocks.byNumber(store, c, chainId, number);
+            if (block == null) {
+                throw new InvalidArgumentException("block_number", "block " + number + " is not indexed (a gap in the indexed range)");
+            }
+            return block;
+        }
+        Blocks.Block block = Blocks.lastAtOrBefore(store, c, chainId, time);
+        if (block == null) {
+            throw new InvalidArgumentException("time", "before the first indexed block " + first.number() + " at " + first.time().toInstant());
+        }
+        return block;
+    }
+
+    private List<Plan> plan(Connection c, long chainId, String address, String token, Blocks.Block block) throws SQLException {
+        long size = config.windowSeconds().stream().mapToInt(Integer::intValue).min().orElseThrow();
+        long at = block.time().toEpochSecond();
+        // windows that end at or before the block's time, and windows that start after it
+        OffsetDateTime lastStart = OffsetDateTime.ofInstant(java.time.Instant.ofEpochSecond(at - size), ZoneOffset.UTC);
+        OffsetDateTime after = block.time();
+        List<Plan> plans = new ArrayList<>();
+        String sql = CHECKPOINTS + (token != null ? " AND cb.token = ?" : "") + " ORDER BY cb.token, cb.token_id";
+        try (PreparedStatement st = store.prepare(c, sql)) {
+            st.setInt(1, (int) size);
+            st.setObject(2, lastStart);
+            st.setInt(3, (int) size);
+            st.setObject(4, after);
+            st.setLong(5, chainId);
+            st.setString(6, address);
+            if (token != null) {
+                st.setString(7, token);
+            }
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    plans.add(choose(c, chainId, rs, block, size));
+                }
+            }
+        }
+        return plans;
+    }
+
+    /** The checkpoint with the shortest time span to the block, and the block range to sum from it. */
+    private Plan choose(Connection c, long chainId, ResultSet rs, Blocks.Block block, long size) throws SQLException {
+        String token = rs.getString("token");
+        BigInteger tokenId = rs.getBigDecimal("token_id").toBigIntegerExact();
+        String standard = rs.getString("standard");
+        long n = block.number();
+        long at = block.time().toEpochSecond();
+        long currentNumber = rs.getLong("block_number");
+        BigInteger current = rs.getBigDecimal("balance").toBigIntegerExact();
+        if (currentNumber <= n) {
+            // nothing indexed after the current balance's block up to n changes it, unless the balance lags the transfers
+            return new Plan(token, tokenId, standard, current, 1, currentNumber + 1, n);
+        }
+        long bestSpan = rs.getObject("block_time", OffsetDateTime.class).toEpochSecond() - at;
+        Plan best = new Plan(token, tokenId, standard, current, -1, n + 1, currentNumber);
+        OffsetDateTime prevStart = rs.getObject("prev_start", OffsetDateTime.class);
+        if (prevStart != null) {
+            long end = prevStart.toEpochSecond() + size;
+            if (at - end < bestSpan) {
+                // balance after every transfer with block_time < end, then forward through the blocks from end to n
+                Long lo = Blocks.firstAtOrAfter(store, c, chainId, prevStart.plusSeconds(size));
+                bestSpan = at - end;
+                best = new Plan(token, tokenId, standard, rs.getBigDecimal("prev_balance").toBigIntegerExact(), 1,
+                        lo == null ? n + 1 : lo, n);
+            }
+        }
+        OffsetDateTime nextStart = rs.getObject("next_start", OffsetDateTime.class);
+        if (nextStart != null && nextStart.toEpochSecond() - at < bestSpan) {
+            // balance before every transfer with block_time >= next start, then back through the blocks after n
+            Long hi = Blocks.lastBefore(store, c, chainId, nextStart);
+            best = new Plan(token, tokenId, standard, rs.getBigDecimal("next_opening").toBigIntegerExact(), -1,
+                    n + 1, hi == null ? n : hi);
+        }
+        return best;
+    }
+
+    private List<BigInteger> nets(Connection c, long chainId, String address, List<Plan> plans) throws SQLException {
+        List<BigInteger> nets = new ArrayList<>(java.util.Collections.nCopies(plans.size(), BigInteger.ZERO));
+        List<Integer> indexes = new ArrayList<>();
+        for (int i = 0; i < plans.size(); i++) {
+            if (plans.get(i).lo() <= plans.get(i).hi()) {
+                indexes.add(i);
+            }
+        }
+        if (indexes.isEmpty()) {
+            return nets;
+        }
+        String[] tokens = new String[indexes.size()];
+        BigDecimal[] ids = new BigDecimal[indexes.size()];
+        Long[] los = new Long[indexes.size()];
+        Long[] his = new Long[indexes.size()];
+        for (int k = 0; k < indexes.size(); k++) {
+            Plan plan = plans.get(indexes.get(k));
+            tokens[k] = plan.token();
+            ids[k] = new BigDecimal(plan.tokenId());
+            los[k] = plan.lo();
+            his[k] = plan.hi();
+        }
+        try (PreparedStatement st = store.prepare(c, SUMS)) {
+            st.setLong(1, chainId);
+            st.setString(2, address);
+            st.setLong(3, chainId);
+            st.setString(4, address);
+            Array tokenArray = c.createArrayOf("text", tokens);
+            Array idArray = c.createArrayOf("numeric", ids);
+            Array loArray = c.createArrayOf("bigint", los);
+            Array hiArray = c.createArrayOf("bigint", his);
+            st.setArray(5, tokenArray);
+            st.setArray(6, idArray);
+            st.setArray(7, loArray);
+            st.setArray(8, hiArray);
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    nets.set(indexes.get(rs.getInt(1) - 1), rs.getBigDecimal(2).toBigIntegerExact());
+                }
+            }
+        }
+        return nets;
+    }
+}

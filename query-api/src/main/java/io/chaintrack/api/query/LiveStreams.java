@@ -1,0 +1,161 @@
+package io.chaintrack.api.query;
+
+import io.chaintrack.api.config.StreamConfig;
+import io.chaintrack.api.error.ApiException;
+import io.chaintrack.api.error.ErrorKind;
+import io.chaintrack.api.metrics.ApiMetrics;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs every live stream of this replica on one small scheduler: at most max-streams at once (a slot is
+ * taken before a stream starts and given back exactly once when it ends), each polled at a fixed delay so
+ * one stream's polls never overlap.
+ */
+@Singleton
+public final class LiveStreams {
+    /** One poll of a stream; returns false when the stream has ended. */
+    @FunctionalInterface
+    public interface Poll {
+        boolean run();
+    }
+
+    /** A started stream. */
+    public interface Subscription {
+        void cancel();
+    }
+
+    /**
+     * A validated stream holding its slot, with its starting point already taken: what is indexed after
+     * {@code prepare} returned is what it delivers. Transports validate first (errors are then plain 4xx
+     * answers), then start it with their sink.
+     */
+    public interface Prepared<T> {
+        Subscription start(StreamSink<T> sink);
+    }
+
+    /** A reserved slot, released exactly once. */
+    public final class Slot implements AutoCloseable {
+        private final AtomicBoolean released = new AtomicBoolean();
+
+        @Override
+        public void close() {
+            if (released.compareAndSet(false, true)) {
+                slots.release();
+                active.decrementAndGet();
+            }
+        }
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(LiveStreams.class);
+
+    private final StreamConfig config;
+    private final Semaphore slots;
+    private final AtomicInteger active = new AtomicInteger();
+    private final AtomicInteger running = new AtomicInteger();
+    private final ScheduledExecutorService scheduler;
+
+    public LiveStreams(StreamConfig config, ApiMetrics metrics) {
+        this.config = config;
+        this.slots = new Semaphore(config.maxStreams());
+        AtomicInteger n = new AtomicInteger();
+        this.scheduler = Executors.newScheduledThreadPool(config.threads(), r -> {
+            Thread t = new Thread(r, "live-stream-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        GaugeWithCallback.builder().name("chaintrack_api_live_streams")
+                .help("Live streams (gRPC server streams and SSE) open on this replica")
+                .callback(callback -> callback.call(running.get()))
+                .register(metrics.registry());
+    }
+
+    public StreamConfig config() {
+        return config;
+    }
+
+    /** Streams started and not yet ended (the chaintrack_api_live_streams gauge). */
+    public int running() {
+        return running.get();
+    }
+
+    /** A slot for one more stream, or RESOURCE_EXHAUSTED when this replica serves max-streams already. */
+    public Slot reserve() {
+        if (!slots.tryAcquire()) {
+            throw new ApiException(ErrorKind.RESOURCE_EXHAUSTED, null, "this server already serves "
+                    + config.maxStreams() + " live streams; retry later or on another replica");
+        }
+        active.incrementAndGet();
+        return new Slot();
+    }
+
+    /** Polls until {@code poll} returns false or the subscription is cancelled, then releases the slot. */
+    public Subscription start(Slot slot, Poll poll) {
+        Running running = new Running(slot, poll, this.running);
+        running.future = scheduler.scheduleWithFixedDelay(running, config.pollInterval().toMillis(),
+                config.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+        if (running.over.get()) {
+            running.future.cancel(false); // cancelled before the future existed
+        }
+        return running;
+    }
+
+    private static final class Running implements Subscription, Runnable {
+        private final Slot slot;
+        private final Poll poll;
+        private final AtomicInteger count;
+        private final AtomicBoolean over = new AtomicBoolean();
+        private volatile ScheduledFuture<?> future;
+
+        Running(Slot slot, Poll poll, AtomicInteger count) {
+            this.slot = slot;
+            this.poll = poll;
+            this.count = count;
+            count.incrementAndGet();
+        }
+
+        @Override
+        public void run() {
+            if (over.get()) {
+                return;
+            }
+            boolean more;
+            try {
+                more = poll.run();
+            } catch (RuntimeException e) {
+                LOG.error("live stream poll failed", e);
+                more = false;
+            }
+            if (!more) {
+                cancel();
+            }
+        }
+
+        @Override
+        public void cancel() {
+            if (over.compareAndSet(false, true)) {
+                slot.close();
+                count.decrementAndGet();
+                ScheduledFuture<?> f = future;
+                if (f != null) {
+                    f.cancel(false);
+                }
+            }
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        scheduler.shutdownNow();
+    }
+}
