@@ -28,8 +28,11 @@ import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
  */
 public final class PostgresSinks {
     public static final String UPSERT_CHAINS = """
-            INSERT INTO chains (chain_id, name) VALUES (?, ?)
-            ON CONFLICT (chain_id) DO UPDATE SET name = EXCLUDED.name, updated_at = now()""";
+            INSERT INTO chains (chain_id, name, head_number, head_seen_at)
+            VALUES (?, ?, NULLIF(?, 0), CASE WHEN ? > 0 THEN now() END)
+            ON CONFLICT (chain_id) DO UPDATE SET name = EXCLUDED.name, updated_at = now(),
+                head_number = GREATEST(chains.head_number, EXCLUDED.head_number),
+                head_seen_at = CASE WHEN EXCLUDED.head_number IS NOT NULL THEN now() ELSE chains.head_seen_at END""";
 
     public static final String UPSERT_BLOCKS = """
             INSERT INTO blocks (chain_id, block_hash, block_number, parent_hash, block_time, transfer_count, canonical)
@@ -138,6 +141,8 @@ public final class PostgresSinks {
     static void bindChain(PreparedStatement ps, ChainRow r) throws SQLException {
         ps.setLong(1, r.chainId());
         ps.setString(2, r.name());
+        ps.setLong(3, r.headNumber());
+        ps.setLong(4, r.headNumber());
     }
 
     static void bindBlock(PreparedStatement ps, BlockRow r) throws SQLException {
