@@ -5,6 +5,7 @@ import io.chaintrack.connectors.postgres.rows.BlockRow;
 import io.chaintrack.connectors.postgres.rows.ChainRow;
 import io.chaintrack.connectors.postgres.rows.ChainTotalsRow;
 import io.chaintrack.connectors.postgres.rows.CurrentBalanceRow;
+import io.chaintrack.connectors.postgres.rows.NftOwnerRow;
 import io.chaintrack.connectors.postgres.rows.TokenTotalsRow;
 import io.chaintrack.connectors.postgres.rows.TransferRow;
 import java.math.BigDecimal;
@@ -27,8 +28,11 @@ import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
  */
 public final class PostgresSinks {
     public static final String UPSERT_CHAINS = """
-            INSERT INTO chains (chain_id, name) VALUES (?, ?)
-            ON CONFLICT (chain_id) DO UPDATE SET name = EXCLUDED.name, updated_at = now()""";
+            INSERT INTO chains (chain_id, name, head_number, head_seen_at)
+            VALUES (?, ?, NULLIF(?, 0), CASE WHEN ? > 0 THEN now() END)
+            ON CONFLICT (chain_id) DO UPDATE SET name = EXCLUDED.name, updated_at = now(),
+                head_number = GREATEST(chains.head_number, EXCLUDED.head_number),
+                head_seen_at = CASE WHEN EXCLUDED.head_number IS NOT NULL THEN now() ELSE chains.head_seen_at END""";
 
     public static final String UPSERT_BLOCKS = """
             INSERT INTO blocks (chain_id, block_hash, block_number, parent_hash, block_time, transfer_count, canonical)
@@ -78,6 +82,12 @@ public final class PostgresSinks {
             ON CONFLICT (chain_id, token) DO UPDATE SET
               standard = EXCLUDED.standard, transfers = EXCLUDED.transfers, volume = EXCLUDED.volume""";
 
+    public static final String UPSERT_NFT_OWNERS = """
+            INSERT INTO nft_owners (chain_id, token, token_id, owner, block_number, block_time)
+            VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (chain_id, token, token_id) DO UPDATE SET
+              owner = EXCLUDED.owner, block_number = EXCLUDED.block_number, block_time = EXCLUDED.block_time""";
+
     private PostgresSinks() {}
 
     public static JdbcSink<ChainRow> chains(PostgresSinkOptions options) {
@@ -108,6 +118,10 @@ public final class PostgresSinks {
         return sink(options, UPSERT_TOKEN_TOTALS, PostgresSinks::bindTokenTotals);
     }
 
+    public static JdbcSink<NftOwnerRow> nftOwners(PostgresSinkOptions options) {
+        return sink(options, UPSERT_NFT_OWNERS, PostgresSinks::bindNftOwner);
+    }
+
     private static <T> JdbcSink<T> sink(PostgresSinkOptions options, String sql, JdbcStatementBuilder<T> binder) {
         return JdbcSink.<T>builder()
                 .withQueryStatement(sql, binder)
@@ -127,6 +141,8 @@ public final class PostgresSinks {
     static void bindChain(PreparedStatement ps, ChainRow r) throws SQLException {
         ps.setLong(1, r.chainId());
         ps.setString(2, r.name());
+        ps.setLong(3, r.headNumber());
+        ps.setLong(4, r.headNumber());
     }
 
     static void bindBlock(PreparedStatement ps, BlockRow r) throws SQLException {
@@ -204,6 +220,15 @@ public final class PostgresSinks {
         ps.setString(3, r.standard());
         ps.setLong(4, r.transfers());
         numeric(ps, 5, r.volume());
+    }
+
+    static void bindNftOwner(PreparedStatement ps, NftOwnerRow r) throws SQLException {
+        ps.setLong(1, r.chainId());
+        ps.setString(2, r.token());
+        numeric(ps, 3, r.tokenId());
+        ps.setString(4, r.owner());
+        ps.setLong(5, r.blockNumber());
+        ps.setObject(6, timestamp(r.blockTimeMs()));
     }
 
     /** TIMESTAMPTZ from epoch milliseconds, always UTC whatever the JVM's zone. */

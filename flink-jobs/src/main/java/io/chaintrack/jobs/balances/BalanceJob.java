@@ -31,11 +31,12 @@ import picocli.CommandLine.Spec;
 
 /**
  * ChainEvents into exact tables: blocks and transfers (canonical flag), balance windows at every resolution,
- * current balances and chain/token totals. main only parses options; the topology is {@link #defineWorkflow}.
+ * current balances, chain/token totals and ERC-721 owners. main only parses options; the topology is
+ * {@link #defineWorkflow}.
  */
 @Command(name = "balance-job", mixinStandardHelpOptions = true,
-        description = "Reads ChainEvents from Kafka and writes transfers, blocks, balance windows, current balances "
-                + "and totals to PostgreSQL with idempotent upserts.")
+        description = "Reads ChainEvents from Kafka and writes transfers, blocks, balance windows, current balances, "
+                + "totals and ERC-721 owners to PostgreSQL with idempotent upserts.")
 public final class BalanceJob implements Callable<Integer> {
     public static final String JOB_NAME = "chaintrack-balances";
 
@@ -53,6 +54,8 @@ public final class BalanceJob implements Callable<Integer> {
     public static final String UID_CURRENT_BALANCES_SINK = "current-balances-sink";
     public static final String UID_CHAIN_TOTALS_SINK = "chain-totals-sink";
     public static final String UID_TOKEN_TOTALS_SINK = "token-totals-sink";
+    public static final String UID_NFT_OWNERS = "balances-nft-owners";
+    public static final String UID_NFT_OWNERS_SINK = "nft-owners-sink";
 
     @Spec
     CommandSpec spec;
@@ -217,6 +220,12 @@ public final class BalanceJob implements Callable<Integer> {
         totals.getSideOutput(ChainTotalsFunction.CHAINS)
                 .keyBy(ChainRow::chainId, Types.LONG)
                 .sinkTo(sinks.chains()).name("chains-sink").uid(UID_CHAINS_SINK);
+
+        sameParallelism(timed
+                .flatMap(new NftOwnerRows(), BalanceTypes.NFT_OWNER_ROW)
+                .name("nft-owner-rows").uid(UID_NFT_OWNERS), inputParallelism)
+                .keyBy(r -> r.chainId() + ":" + r.token() + ":" + r.tokenId(), Types.STRING)
+                .sinkTo(sinks.nftOwners()).name("nft-owners-sink").uid(UID_NFT_OWNERS_SINK);
     }
 
     private static <T> SingleOutputStreamOperator<T> sameParallelism(SingleOutputStreamOperator<T> op, int parallelism) {

@@ -8,6 +8,7 @@ import io.chaintrack.connectors.postgres.rows.BlockRow;
 import io.chaintrack.connectors.postgres.rows.ChainRow;
 import io.chaintrack.connectors.postgres.rows.ChainTotalsRow;
 import io.chaintrack.connectors.postgres.rows.CurrentBalanceRow;
+import io.chaintrack.connectors.postgres.rows.NftOwnerRow;
 import io.chaintrack.connectors.postgres.rows.TokenTotalsRow;
 import io.chaintrack.connectors.postgres.rows.TransferRow;
 import java.util.Objects;
@@ -25,6 +26,7 @@ public record BalanceSinks(
         Sink<CurrentBalanceRow> currentBalances,
         Sink<ChainTotalsRow> chainTotals,
         Sink<TokenTotalsRow> tokenTotals,
+        Sink<NftOwnerRow> nftOwners,
         Sink<DeadLetter> rejectedEvents) {
 
     public BalanceSinks {
@@ -35,10 +37,11 @@ public record BalanceSinks(
         Objects.requireNonNull(currentBalances, "currentBalances");
         Objects.requireNonNull(chainTotals, "chainTotals");
         Objects.requireNonNull(tokenTotals, "tokenTotals");
+        Objects.requireNonNull(nftOwners, "nftOwners");
         Objects.requireNonNull(rejectedEvents, "rejectedEvents");
     }
 
-    /** JDBC upsert sinks into the V1 tables; rejected events go to {@code rejectedEvents}. */
+    /** JDBC upsert sinks into the V1 tables and nft_owners (V3); rejected events go to {@code rejectedEvents}. */
     public static BalanceSinks postgres(PostgresSinkOptions options, Sink<DeadLetter> rejectedEvents) {
         return new BalanceSinks(
                 PostgresSinks.chains(options),
@@ -48,6 +51,7 @@ public record BalanceSinks(
                 PostgresSinks.currentBalances(options),
                 PostgresSinks.chainTotals(options),
                 PostgresSinks.tokenTotals(options),
+                PostgresSinks.nftOwners(options),
                 rejectedEvents);
     }
 }

@@ -5,6 +5,7 @@ import io.chaintrack.connectors.postgres.rows.BlockRow;
 import io.chaintrack.connectors.postgres.rows.ChainRow;
 import io.chaintrack.connectors.postgres.rows.ChainTotalsRow;
 import io.chaintrack.connectors.postgres.rows.CurrentBalanceRow;
+import io.chaintrack.connectors.postgres.rows.NftOwnerRow;
 import io.chaintrack.connectors.postgres.rows.TokenTotalsRow;
 import io.chaintrack.connectors.postgres.rows.TransferRow;
 import io.chaintrack.connectors.kafka.DeadLetter;
@@ -29,6 +30,7 @@ public final class BalanceTypes {
     public static final TypeInformation<CurrentBalanceRow> CURRENT_BALANCE_ROW = Types.POJO(CurrentBalanceRow.class);
     public static final TypeInformation<ChainTotalsRow> CHAIN_TOTALS_ROW = Types.POJO(ChainTotalsRow.class);
     public static final TypeInformation<TokenTotalsRow> TOKEN_TOTALS_ROW = Types.POJO(TokenTotalsRow.class);
+    public static final TypeInformation<NftOwnerRow> NFT_OWNER_ROW = Types.POJO(NftOwnerRow.class);
     public static final TypeInformation<DeadLetter> DEAD_LETTER = Types.POJO(DeadLetter.class);
 
     private BalanceTypes() {}

@@ -51,8 +51,9 @@ public final class ChainTotalsFunction extends KeyedProcessFunction<Long, ChainE
         if (s == null) {
             s = ChainTotalsState.EMPTY;
         }
-        if (!s.chainNamed()) {
-            ctx.output(CHAINS, new ChainRow(chainId, ChainNames.name(chainId)));
+        // the follower's head feeds the API's "blocks behind head"; the sink keeps the maximum
+        if (!s.chainNamed() || event.getHeadNumber() > 0) {
+            ctx.output(CHAINS, new ChainRow(chainId, ChainNames.name(chainId), event.getHeadNumber()));
         }
         boolean applied = event.getType() == ChainEventType.CHAIN_EVENT_TYPE_APPLIED;
         int sign = applied ? 1 : -1;

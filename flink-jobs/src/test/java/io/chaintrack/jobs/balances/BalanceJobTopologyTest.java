@@ -23,7 +23,8 @@ class BalanceJobTopologyTest {
             BalanceJob.UID_WATERMARKS, BalanceJob.UID_ROWS, BalanceJob.UID_DELTAS, BalanceJob.UID_WINDOWED_BALANCES,
             BalanceJob.UID_CHAIN_TOTALS, BalanceJob.UID_CHAINS_SINK, BalanceJob.UID_BLOCKS_SINK,
             BalanceJob.UID_TRANSFERS_SINK, BalanceJob.UID_BALANCE_WINDOWS_SINK, BalanceJob.UID_CURRENT_BALANCES_SINK,
-            BalanceJob.UID_CHAIN_TOTALS_SINK, BalanceJob.UID_TOKEN_TOTALS_SINK);
+            BalanceJob.UID_CHAIN_TOTALS_SINK, BalanceJob.UID_TOKEN_TOTALS_SINK, BalanceJob.UID_NFT_OWNERS,
+            BalanceJob.UID_NFT_OWNERS_SINK);
 
     private static StreamExecutionEnvironment env() {
         Configuration conf = new Configuration();
@@ -44,7 +45,7 @@ class BalanceJobTopologyTest {
                 .erc20(TestEvents.ERC20, TestEvents.address(1), TestEvents.address(2), 5).applied()), ProtobufTypeInfo.CHAIN_EVENT);
         BalanceSinks sinks = new BalanceSinks(new CollectingSink<>(), new CollectingSink<>(), new CollectingSink<>(),
                 new CollectingSink<>(), new CollectingSink<>(), new CollectingSink<>(), new CollectingSink<>(),
-                new CollectingSink<>());
+                new CollectingSink<>(), new CollectingSink<>());
         BalanceJob.defineWorkflow(env, events, sinks, BalanceJobConfig.defaults());
         StreamGraph graph = env.getStreamGraph();
 
@@ -52,6 +53,7 @@ class BalanceJobTopologyTest {
         assertThat(nodes.keySet()).containsAll(UIDS);
         assertThat(nodes.get(BalanceJob.UID_WINDOWED_BALANCES).getOperatorName()).isEqualTo("windowed-balances");
         assertThat(nodes.get(BalanceJob.UID_CHAIN_TOTALS).getOperatorName()).isEqualTo("chain-totals");
+        assertThat(nodes.get(BalanceJob.UID_NFT_OWNERS).getOperatorName()).isEqualTo("nft-owner-rows");
         assertThat(graph.getStreamNodes()).allSatisfy(n -> assertThat(n.getOperatorName()).isNotBlank());
         // keyed operators: the two stateful functions, and every sink input is keyed by its table's key
         Set<String> keyed = graph.getStreamNodes().stream().filter(n -> n.getStatePartitioners().length > 0)
@@ -59,7 +61,7 @@ class BalanceJobTopologyTest {
         assertThat(keyed).contains(BalanceJob.UID_WINDOWED_BALANCES, BalanceJob.UID_CHAIN_TOTALS,
                 BalanceJob.UID_BLOCKS_SINK, BalanceJob.UID_TRANSFERS_SINK, BalanceJob.UID_BALANCE_WINDOWS_SINK,
                 BalanceJob.UID_CURRENT_BALANCES_SINK, BalanceJob.UID_CHAIN_TOTALS_SINK, BalanceJob.UID_TOKEN_TOTALS_SINK,
-                BalanceJob.UID_CHAINS_SINK);
+                BalanceJob.UID_CHAINS_SINK, BalanceJob.UID_NFT_OWNERS_SINK);
     }
 
     @Test

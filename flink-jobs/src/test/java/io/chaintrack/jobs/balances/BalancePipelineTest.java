@@ -77,6 +77,7 @@ class BalancePipelineTest {
         assertBalanceWindows(fold);
         assertCurrentBalances(fold);
         assertTotals(fold);
+        assertNftOwners(fold);
 
         Map<String, List<String>> before = snapshot();
         rejected.clear();
@@ -211,6 +212,23 @@ class BalancePipelineTest {
         assertThat(names).containsExactlyInAnyOrderEntriesOf(Map.of(31337L, "hardhat", 10L, "optimism"));
     }
 
+    private void assertNftOwners(CanonicalFold fold) throws SQLException {
+        Map<CanonicalFold.NftKey, Object[]> rows = new HashMap<>();
+        query("SELECT chain_id, token, token_id, owner, block_number FROM nft_owners", rs -> rows.put(
+                new CanonicalFold.NftKey(rs.getLong(1), rs.getString(2), numeric(rs, 3)),
+                new Object[] {rs.getString(4), rs.getLong(5)}));
+        assertThat(rows.keySet()).containsExactlyInAnyOrderElementsOf(fold.nftOwners.keySet());
+        fold.nftOwners.forEach((key, expected) -> {
+            assertThat(rows.get(key)[0]).as("owner of %s", key).isEqualTo(expected.owner());
+            assertThat((Long) rows.get(key)[1]).as("block of %s", key)
+                    .isGreaterThanOrEqualTo(expected.lastMoveBlock())
+                    .isLessThanOrEqualTo(fold.head(key.chainId()));
+        });
+        // token 99 moved twice in reverted block 11; undone last first it is back with its minter
+        CanonicalFold.NftKey minted = new CanonicalFold.NftKey(PipelineScenario.HARDHAT, TestEvents.ERC721, BigInteger.valueOf(99));
+        assertThat(rows.get(minted)).containsExactly(PipelineScenario.PEOPLE[1], 10L);
+    }
+
     /** Every table's rows as text in key order, without the updated_at bookkeeping columns. */
     private static Map<String, List<String>> snapshot() throws SQLException {
         Map<String, String> tables = new LinkedHashMap<>();
@@ -221,6 +239,7 @@ class BalancePipelineTest {
         tables.put("current_balances", "SELECT * FROM current_balances ORDER BY 1, 2, 3, 4");
         tables.put("chain_totals", "SELECT chain_id, blocks, transfers, first_block, last_block, last_block_time FROM chain_totals ORDER BY 1");
         tables.put("token_totals", "SELECT * FROM token_totals ORDER BY 1, 2");
+        tables.put("nft_owners", "SELECT * FROM nft_owners ORDER BY 1, 2, 3");
         Map<String, List<String>> snapshot = new LinkedHashMap<>();
         for (var t : tables.entrySet()) {
             List<String> rows = new ArrayList<>();

@@ -2,8 +2,10 @@ package io.chaintrack.jobs.balances;
 
 import io.chaintrack.connectors.model.BalanceKey;
 import io.chaintrack.connectors.model.TransferEffects;
+import io.chaintrack.connectors.model.Uint256;
 import io.chaintrack.proto.v1.ChainEvent;
 import io.chaintrack.proto.v1.ChainEventType;
+import io.chaintrack.proto.v1.TokenStandard;
 import io.chaintrack.proto.v1.Transfer;
 import java.math.BigInteger;
 import java.util.ArrayDeque;
@@ -19,7 +21,7 @@ import java.util.Set;
 
 /**
  * The expected tables, computed without Flink: replay the events onto a stack per chain to find the
- * canonical chain, then fold its transfers in block order into balances, windows and totals.
+ * canonical chain, then fold its transfers in block order into balances, windows, totals and NFT owners.
  */
 final class CanonicalFold {
     record Account(long chainId, String address, String token, BigInteger tokenId) {}
@@ -36,6 +38,10 @@ final class CanonicalFold {
 
     record Delta(long timeMs, long blockNumber, BigInteger amount) {}
 
+    record NftKey(long chainId, String token, BigInteger tokenId) {}
+
+    record NftOwner(String owner, long lastMoveBlock) {}
+
     /** Every block seen (canonical or not), by hash. */
     final Map<String, ChainEvent> blocks = new LinkedHashMap<>();
     final Set<String> canonicalHashes = new HashSet<>();
@@ -45,6 +51,8 @@ final class CanonicalFold {
     final Map<WindowKey, Window> windows = new HashMap<>();
     final Map<TokenKey, TokenTotals> tokens = new HashMap<>();
     final Map<Long, ChainTotals> chains = new HashMap<>();
+    /** Owner of every ERC-721 id moved on the canonical chain: the receiver of its last canonical transfer. */
+    final Map<NftKey, NftOwner> nftOwners = new HashMap<>();
 
     CanonicalFold(List<ChainEvent> events, List<Integer> windowSeconds) {
         Map<Long, Deque<ChainEvent>> stacks = new HashMap<>();
@@ -79,6 +87,10 @@ final class CanonicalFold {
                     BigInteger amount = TransferEffects.amount(t);
                     apply(chain, TransferEffects.senderKey(t), timeMs, e.getBlock().getNumber(), amount.negate(), false, amount, windowSeconds);
                     apply(chain, TransferEffects.receiverKey(t), timeMs, e.getBlock().getNumber(), amount, true, amount, windowSeconds);
+                    if (t.getStandard() == TokenStandard.TOKEN_STANDARD_ERC721) {
+                        nftOwners.put(new NftKey(chain, t.getToken(), Uint256.decode(t.getTokenId())),
+                                new NftOwner(t.getToAddress(), e.getBlock().getNumber()));
+                    }
                     tokens.merge(new TokenKey(chain, t.getToken()),
                             new TokenTotals(ChainEventRows.standardName(t.getStandard()), 1, amount),
                             (a, b) -> new TokenTotals(a.standard(), a.transfers() + 1, a.volume().add(b.volume())));

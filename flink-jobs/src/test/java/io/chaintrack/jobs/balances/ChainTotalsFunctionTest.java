@@ -74,7 +74,7 @@ class ChainTotalsFunctionTest {
                 .erc721(ERC721, A, B, 7);
 
         process(b10.applied());
-        assertThat(drain(ChainTotalsFunction.CHAINS)).containsExactly(new ChainRow(CHAIN, "hardhat"));
+        assertThat(drain(ChainTotalsFunction.CHAINS)).containsExactly(new ChainRow(CHAIN, "hardhat", 10));
         assertThat(drainTotals()).containsExactly(new ChainTotalsRow(CHAIN, 1, 2, 10, 10, T0_MS));
         assertThat(drain(ChainTotalsFunction.TOKEN_TOTALS)).containsExactly(
                 new TokenTotalsRow(CHAIN, ERC20, "ERC20", 1, big(100)),
@@ -97,7 +97,7 @@ class ChainTotalsFunctionTest {
         assertThat(drain(ChainTotalsFunction.TOKEN_TOTALS)).containsExactly(
                 new TokenTotalsRow(CHAIN, ERC721, "ERC721", 1, big(1)));
         // the chains row is written once per chain
-        assertThat(drain(ChainTotalsFunction.CHAINS)).isEmpty();
+        assertThat(drain(ChainTotalsFunction.CHAINS)).extracting(ChainRow::name).containsOnly("hardhat");
     }
 
     @Test
@@ -116,13 +116,21 @@ class ChainTotalsFunctionTest {
     }
 
     @Test
+    void reportsTheFollowersHeadOnEveryEventThatCarriesOne() throws Exception {
+        process(block(CHAIN, 10, "h10", TestEvents.hash("h9"), T0_MS).applied().toBuilder().setHeadNumber(14).build());
+        process(block(CHAIN, 11, "h11", TestEvents.hash("h10"), T0_MS).applied().toBuilder().setHeadNumber(15).build());
+        assertThat(drain(ChainTotalsFunction.CHAINS)).containsExactly(
+                new ChainRow(CHAIN, "hardhat", 14), new ChainRow(CHAIN, "hardhat", 15));
+    }
+
+    @Test
     void keepsChainsApartAndNamesThem() throws Exception {
         process(block(1, 100, "e100", TestEvents.hash("e99"), T0_MS).applied());
         process(block(777, 5, "x5", TestEvents.hash("x4"), T0_MS).applied());
         process(block(ChainNames.SYNTHETIC_CHAIN_ID, 1, "s1", TestEvents.hash("s0"), T0_MS).applied());
         assertThat(drain(ChainTotalsFunction.CHAINS)).containsExactly(
-                new ChainRow(1, "ethereum"), new ChainRow(777, "chain-777"),
-                new ChainRow(ChainNames.SYNTHETIC_CHAIN_ID, "synthetic"));
+                new ChainRow(1, "ethereum", 100), new ChainRow(777, "chain-777", 5),
+                new ChainRow(ChainNames.SYNTHETIC_CHAIN_ID, "synthetic", 1));
         assertThat(drainTotals()).containsExactly(
                 new ChainTotalsRow(1, 1, 0, 100, 100, T0_MS),
                 new ChainTotalsRow(777, 1, 0, 5, 5, T0_MS),

@@ -11,7 +11,9 @@ import io.chaintrack.proto.v1.ChainEvent;
 import io.chaintrack.proto.v1.TokenStandard;
 import io.chaintrack.proto.v1.Transfer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 /**
@@ -20,6 +22,8 @@ import java.util.Random;
  * chain 10 applies 1..3 late (block times behind the watermark), reverts 3 and applies 3'. One more event
  * is invalid and must be rejected whole. Transfers cover ERC-20 (incl. zero amount and self-transfers),
  * ERC-721, ERC-1155 batches, native value, internal and fee transfers, and mints from the zero address.
+ * ERC-721 transfers are consistent (sent by the token's owner on the canonical chain at the time), and the
+ * reverted block 11 moves token id 99 twice, so undoing it in the wrong order shows in nft_owners.
  */
 final class PipelineScenario {
     static final long HARDHAT = 31337;
@@ -35,14 +39,22 @@ final class PipelineScenario {
     ChainEvent invalid;
 
     private final Random random = new Random(20240101);
+    /** Owner of each ERC-721 id ("chain:id") on the chain as built so far; restored to block 10's for the reorg. */
+    private Map<String, String> nftOwners = new HashMap<>();
+    private Map<String, String> ownersAtBlock10;
 
     PipelineScenario() {
         List<TestEvents.Block> hardhat = new ArrayList<>();
         String parent = TestEvents.hash("hardhat genesis");
         for (int n = 1; n <= 12; n++) {
+            if (n == 11) {
+                ownersAtBlock10 = new HashMap<>(nftOwners);
+            }
             TestEvents.Block b = fill(TestEvents.block(HARDHAT, n, "b" + n, parent, time(n)), n);
             if (n == 11) {
                 b.erc20(ORPHAN_TOKEN, PEOPLE[0], ORPHAN_RECEIVER, 77);
+                nftMove(b, ORPHAN_RECEIVER, 99);
+                nftMove(b, PEOPLE[2], 99);
             }
             hardhat.add(b);
             events.add(b.applied());
@@ -55,6 +67,7 @@ final class PipelineScenario {
         events.add(hardhat.get(11).reverted());
         events.add(hardhat.get(10).reverted());
         parent = hardhat.get(9).hash;
+        nftOwners = ownersAtBlock10;
         TestEvents.Block b11 = fill(TestEvents.block(HARDHAT, 11, "b11'", parent, time(11) + 4 * 60_000L), 111);
         events.add(b11.applied());
         TestEvents.Block b12 = fill(TestEvents.block(HARDHAT, 12, "b12'", b11.hash, time(12) + 4 * 60_000L), 112);
@@ -112,15 +125,30 @@ final class PipelineScenario {
         b.erc20(ERC20, a, c, 1 + random.nextInt(500));
         b.nativeTransfer(pick(), pick(), 1 + random.nextInt(100), "");
         switch (salt % 4) {
-            case 0 -> b.erc721(ERC721, pick(), pick(), 1 + random.nextInt(3));
+            case 0 -> {
+                pick(); // the sender is the owner; the draw stays so the rest of the stream is unchanged
+                String to = pick();
+                nftMove(b, to, 1 + random.nextInt(3));
+            }
             case 1 -> b.erc1155Batch(ERC1155, pick(), pick(), pick(), new long[] {1, 2}, new long[] {random.nextInt(10), 5});
             case 2 -> b.nativeTransfer(pick(), pick(), 1 + random.nextInt(50), "0." + random.nextInt(3)).nativeTransfer(pick(), Addresses.ZERO, 3, "fee");
             default -> b.erc20(ERC20, a, a, 9).erc20(ERC20, c, pick(), 0);
         }
         if (salt == 1 || salt == 1001) {
-            b.erc20(ERC20, Addresses.ZERO, PEOPLE[0], 1_000_000).erc721(ERC721, Addresses.ZERO, PEOPLE[1], 99);
+            b.erc20(ERC20, Addresses.ZERO, PEOPLE[0], 1_000_000);
+            nftMove(b, PEOPLE[1], 99);
+            for (int id = 1; id <= 3; id++) {
+                nftMove(b, PEOPLE[id - 1], id);
+            }
         }
         return b;
+    }
+
+    /** An ERC-721 transfer of {@code id} from its current owner (the zero address before its mint) to {@code to}. */
+    private void nftMove(TestEvents.Block b, String to, long id) {
+        String key = b.chainId + ":" + id;
+        b.erc721(ERC721, nftOwners.getOrDefault(key, Addresses.ZERO), to, id);
+        nftOwners.put(key, to);
     }
 
     private String pick() {
