@@ -13,6 +13,7 @@ import io.chaintrack.proto.v1.ListForecastsRequest;
 import io.chaintrack.proto.v1.ListForecastsResponse;
 import io.chaintrack.proto.v1.StreamAnomaliesRequest;
 import io.chaintrack.proto.v1.StreamAnomaliesResponse;
+import io.chaintrack.api.cache.ResponseCache;
 import io.grpc.stub.StreamObserver;
 import jakarta.inject.Singleton;
 
@@ -22,29 +23,32 @@ public final class AnalyticsGrpcEndpoint extends AnalyticsServiceGrpc.AnalyticsS
     private final AnalyticsQueryService service;
     private final AnomalyStreamService streams;
 
-    public AnalyticsGrpcEndpoint(AnalyticsQueryService service, AnomalyStreamService streams) {
+    private final ResponseCache cache;
+
+    public AnalyticsGrpcEndpoint(AnalyticsQueryService service, AnomalyStreamService streams, ResponseCache cache) {
+        this.cache = cache;
         this.service = service;
         this.streams = streams;
     }
 
     @Override
     public void getAnalyticsTotals(GetAnalyticsTotalsRequest request, StreamObserver<GetAnalyticsTotalsResponse> observer) {
-        GrpcCalls.unary(observer, () -> service.getAnalyticsTotals(request));
+        GrpcCalls.unary(observer, () -> cache.get(request, () -> service.getAnalyticsTotals(request)));
     }
 
     @Override
     public void listDailyMetrics(ListDailyMetricsRequest request, StreamObserver<ListDailyMetricsResponse> observer) {
-        GrpcCalls.unary(observer, () -> service.listDailyMetrics(request));
+        GrpcCalls.unary(observer, () -> cache.get(request, () -> service.listDailyMetrics(request)));
     }
 
     @Override
     public void listForecasts(ListForecastsRequest request, StreamObserver<ListForecastsResponse> observer) {
-        GrpcCalls.unary(observer, () -> service.listForecasts(request));
+        GrpcCalls.unary(observer, () -> cache.get(request, () -> service.listForecasts(request)));
     }
 
     @Override
     public void listAnomalies(ListAnomaliesRequest request, StreamObserver<ListAnomaliesResponse> observer) {
-        GrpcCalls.unary(observer, () -> service.listAnomalies(request));
+        GrpcCalls.unary(observer, () -> cache.get(request, () -> service.listAnomalies(request)));
     }
 
     @Override

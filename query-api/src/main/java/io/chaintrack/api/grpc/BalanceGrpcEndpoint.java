@@ -11,6 +11,7 @@ import io.chaintrack.proto.v1.GetBalancesRequest;
 import io.chaintrack.proto.v1.GetBalancesResponse;
 import io.chaintrack.proto.v1.GetPortfolioHistoryRequest;
 import io.chaintrack.proto.v1.GetPortfolioHistoryResponse;
+import io.chaintrack.api.cache.ResponseCache;
 import io.grpc.stub.StreamObserver;
 import jakarta.inject.Singleton;
 
@@ -20,28 +21,31 @@ public final class BalanceGrpcEndpoint extends BalanceServiceGrpc.BalanceService
     private final BalanceQueryService service;
     private final BalanceAtQueryService at;
 
-    public BalanceGrpcEndpoint(BalanceQueryService service, BalanceAtQueryService at) {
+    private final ResponseCache cache;
+
+    public BalanceGrpcEndpoint(BalanceQueryService service, BalanceAtQueryService at, ResponseCache cache) {
+        this.cache = cache;
         this.service = service;
         this.at = at;
     }
 
     @Override
     public void getBalances(GetBalancesRequest request, StreamObserver<GetBalancesResponse> observer) {
-        GrpcCalls.unary(observer, () -> service.getBalances(request));
+        GrpcCalls.unary(observer, () -> cache.get(request, () -> service.getBalances(request)));
     }
 
     @Override
     public void getBalanceHistory(GetBalanceHistoryRequest request, StreamObserver<GetBalanceHistoryResponse> observer) {
-        GrpcCalls.unary(observer, () -> service.getBalanceHistory(request));
+        GrpcCalls.unary(observer, () -> cache.get(request, () -> service.getBalanceHistory(request)));
     }
 
     @Override
     public void getBalancesAt(GetBalancesAtRequest request, StreamObserver<GetBalancesAtResponse> observer) {
-        GrpcCalls.unary(observer, () -> at.getBalancesAt(request));
+        GrpcCalls.unary(observer, () -> cache.get(request, () -> at.getBalancesAt(request)));
     }
 
     @Override
     public void getPortfolioHistory(GetPortfolioHistoryRequest request, StreamObserver<GetPortfolioHistoryResponse> observer) {
-        GrpcCalls.unary(observer, () -> service.getPortfolioHistory(request));
+        GrpcCalls.unary(observer, () -> cache.get(request, () -> service.getPortfolioHistory(request)));
     }
 }

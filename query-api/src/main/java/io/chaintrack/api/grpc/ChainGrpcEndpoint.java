@@ -10,6 +10,7 @@ import io.chaintrack.proto.v1.ListChainStatusesResponse;
 import io.chaintrack.proto.v1.GetChainTotalsResponse;
 import io.chaintrack.proto.v1.ListChainsRequest;
 import io.chaintrack.proto.v1.ListChainsResponse;
+import io.chaintrack.api.cache.ResponseCache;
 import io.grpc.stub.StreamObserver;
 import jakarta.inject.Singleton;
 
@@ -18,27 +19,30 @@ import jakarta.inject.Singleton;
 public final class ChainGrpcEndpoint extends ChainServiceGrpc.ChainServiceImplBase {
     private final ChainQueryService service;
 
-    public ChainGrpcEndpoint(ChainQueryService service) {
+    private final ResponseCache cache;
+
+    public ChainGrpcEndpoint(ChainQueryService service, ResponseCache cache) {
+        this.cache = cache;
         this.service = service;
     }
 
     @Override
     public void listChains(ListChainsRequest request, StreamObserver<ListChainsResponse> observer) {
-        GrpcCalls.unary(observer, () -> service.listChains(request));
+        GrpcCalls.unary(observer, () -> cache.get(request, () -> service.listChains(request)));
     }
 
     @Override
     public void getChainStatus(GetChainStatusRequest request, StreamObserver<GetChainStatusResponse> observer) {
-        GrpcCalls.unary(observer, () -> service.getChainStatus(request));
+        GrpcCalls.unary(observer, () -> cache.get(request, () -> service.getChainStatus(request)));
     }
 
     @Override
     public void listChainStatuses(ListChainStatusesRequest request, StreamObserver<ListChainStatusesResponse> observer) {
-        GrpcCalls.unary(observer, () -> service.listChainStatuses(request));
+        GrpcCalls.unary(observer, () -> cache.get(request, () -> service.listChainStatuses(request)));
     }
 
     @Override
     public void getChainTotals(GetChainTotalsRequest request, StreamObserver<GetChainTotalsResponse> observer) {
-        GrpcCalls.unary(observer, () -> service.getChainTotals(request));
+        GrpcCalls.unary(observer, () -> cache.get(request, () -> service.getChainTotals(request)));
     }
 }

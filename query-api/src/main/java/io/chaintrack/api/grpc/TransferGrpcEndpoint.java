@@ -13,6 +13,7 @@ import io.chaintrack.proto.v1.ListTransfersResponse;
 import io.chaintrack.proto.v1.StreamAddressTransfersRequest;
 import io.chaintrack.proto.v1.StreamAddressTransfersResponse;
 import io.chaintrack.proto.v1.TransferServiceGrpc;
+import io.chaintrack.api.cache.ResponseCache;
 import io.grpc.stub.StreamObserver;
 import jakarta.inject.Singleton;
 
@@ -22,30 +23,33 @@ public final class TransferGrpcEndpoint extends TransferServiceGrpc.TransferServ
     private final TransferQueryService service;
     private final TransferStreamService streams;
 
-    public TransferGrpcEndpoint(TransferQueryService service, TransferStreamService streams) {
+    private final ResponseCache cache;
+
+    public TransferGrpcEndpoint(TransferQueryService service, TransferStreamService streams, ResponseCache cache) {
+        this.cache = cache;
         this.service = service;
         this.streams = streams;
     }
 
     @Override
     public void listAddressTransfers(ListAddressTransfersRequest request, StreamObserver<ListAddressTransfersResponse> observer) {
-        GrpcCalls.unary(observer, () -> service.listAddressTransfers(request));
+        GrpcCalls.unary(observer, () -> cache.get(request, () -> service.listAddressTransfers(request)));
     }
 
     @Override
     public void listTokenTransfers(ListTokenTransfersRequest request, StreamObserver<ListTokenTransfersResponse> observer) {
-        GrpcCalls.unary(observer, () -> service.listTokenTransfers(request));
+        GrpcCalls.unary(observer, () -> cache.get(request, () -> service.listTokenTransfers(request)));
     }
 
     @Override
     public void listTransactionTransfers(ListTransactionTransfersRequest request,
                                          StreamObserver<ListTransactionTransfersResponse> observer) {
-        GrpcCalls.unary(observer, () -> service.listTransactionTransfers(request));
+        GrpcCalls.unary(observer, () -> cache.get(request, () -> service.listTransactionTransfers(request)));
     }
 
     @Override
     public void listTransfers(ListTransfersRequest request, StreamObserver<ListTransfersResponse> observer) {
-        GrpcCalls.unary(observer, () -> service.listTransfers(request));
+        GrpcCalls.unary(observer, () -> cache.get(request, () -> service.listTransfers(request)));
     }
 
     @Override

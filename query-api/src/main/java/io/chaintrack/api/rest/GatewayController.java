@@ -1,6 +1,7 @@
 package io.chaintrack.api.rest;
 
 import com.google.protobuf.Message;
+import io.chaintrack.api.cache.ResponseCache;
 import io.chaintrack.api.query.AnalyticsQueryService;
 import io.chaintrack.api.query.AnomalyStreamService;
 import io.chaintrack.api.query.BalanceAtQueryService;
@@ -60,10 +61,12 @@ public final class GatewayController {
     private final HealthQueryService health;
     private final AnalyticsQueryService analytics;
     private final AnomalyStreamService anomalyStreams;
+    private final ResponseCache cache;
 
     public GatewayController(TransferQueryService transfers, TransferStreamService transferStreams, BalanceQueryService balances,
                              BalanceAtQueryService balancesAt, ChainQueryService chains, HealthQueryService health,
-                             AnalyticsQueryService analytics, AnomalyStreamService anomalyStreams) {
+                             AnalyticsQueryService analytics, AnomalyStreamService anomalyStreams, ResponseCache cache) {
+        this.cache = cache;
         this.analytics = analytics;
         this.anomalyStreams = anomalyStreams;
         this.transfers = transfers;
@@ -77,20 +80,20 @@ public final class GatewayController {
     @Get(uri = "/v1/chains/{chain_id}/tokens/{token}/transfers", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<String> listTokenTransfers(@PathVariable("chain_id") String chainId,
                                                    @PathVariable("token") String token, HttpRequest<?> request) {
-        return ok(call(ListTokenTransfersRequest.getDefaultInstance(), request,
+        return ok(unary(ListTokenTransfersRequest.getDefaultInstance(), request,
                 Map.of("chain_id", chainId, "token", token), transfers::listTokenTransfers));
     }
 
     @Get(uri = "/v1/chains/{chain_id}/transactions/{tx_hash}/transfers", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<String> listTransactionTransfers(@PathVariable("chain_id") String chainId,
                                                          @PathVariable("tx_hash") String txHash, HttpRequest<?> request) {
-        return ok(call(ListTransactionTransfersRequest.getDefaultInstance(), request,
+        return ok(unary(ListTransactionTransfersRequest.getDefaultInstance(), request,
                 Map.of("chain_id", chainId, "tx_hash", txHash), transfers::listTransactionTransfers));
     }
 
     @Get(uri = "/v1/chains/{chain_id}/transfers", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<String> listTransfers(@PathVariable("chain_id") String chainId, HttpRequest<?> request) {
-        return ok(call(ListTransfersRequest.getDefaultInstance(), request, Map.of("chain_id", chainId), transfers::listTransfers));
+        return ok(unary(ListTransfersRequest.getDefaultInstance(), request, Map.of("chain_id", chainId), transfers::listTransfers));
     }
 
     /** Server-Sent Events: one "transfer" event per message (data = proto JSON); "error" then end on failure. */
@@ -104,38 +107,38 @@ public final class GatewayController {
     @Get(uri = "/v1/chains/{chain_id}/addresses/{address}/balances/at", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<String> getBalancesAt(@PathVariable("chain_id") String chainId,
                                               @PathVariable("address") String address, HttpRequest<?> request) {
-        return ok(call(GetBalancesAtRequest.getDefaultInstance(), request,
+        return ok(unary(GetBalancesAtRequest.getDefaultInstance(), request,
                 Map.of("chain_id", chainId, "address", address), balancesAt::getBalancesAt));
     }
 
     @Get(uri = "/v1/chains/{chain_id}/addresses/{address}/history", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<String> getPortfolioHistory(@PathVariable("chain_id") String chainId,
                                                     @PathVariable("address") String address, HttpRequest<?> request) {
-        return ok(call(GetPortfolioHistoryRequest.getDefaultInstance(), request,
+        return ok(unary(GetPortfolioHistoryRequest.getDefaultInstance(), request,
                 Map.of("chain_id", chainId, "address", address), balances::getPortfolioHistory));
     }
 
     @Get(uri = "/v1/chains/{chain_id}/status", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<String> getChainStatus(@PathVariable("chain_id") String chainId, HttpRequest<?> request) {
-        return ok(call(GetChainStatusRequest.getDefaultInstance(), request, Map.of("chain_id", chainId), chains::getChainStatus));
+        return ok(unary(GetChainStatusRequest.getDefaultInstance(), request, Map.of("chain_id", chainId), chains::getChainStatus));
     }
 
     @Get(uri = "/v1/chains/status", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<String> listChainStatuses(HttpRequest<?> request) {
-        return ok(call(ListChainStatusesRequest.getDefaultInstance(), request, Map.of(), chains::listChainStatuses));
+        return ok(unary(ListChainStatusesRequest.getDefaultInstance(), request, Map.of(), chains::listChainStatuses));
     }
 
     @Get(uri = "/v1/chains/{chain_id}/addresses/{address}/transfers", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<String> listAddressTransfers(@PathVariable("chain_id") String chainId,
                                                      @PathVariable("address") String address, HttpRequest<?> request) {
-        return ok(call(ListAddressTransfersRequest.getDefaultInstance(), request,
+        return ok(unary(ListAddressTransfersRequest.getDefaultInstance(), request,
                 Map.of("chain_id", chainId, "address", address), transfers::listAddressTransfers));
     }
 
     @Get(uri = "/v1/chains/{chain_id}/addresses/{address}/balances", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<String> getBalances(@PathVariable("chain_id") String chainId,
                                             @PathVariable("address") String address, HttpRequest<?> request) {
-        return ok(call(GetBalancesRequest.getDefaultInstance(), request,
+        return ok(unary(GetBalancesRequest.getDefaultInstance(), request,
                 Map.of("chain_id", chainId, "address", address), balances::getBalances));
     }
 
@@ -143,58 +146,58 @@ public final class GatewayController {
     public HttpResponse<String> getBalanceHistory(@PathVariable("chain_id") String chainId,
                                                   @PathVariable("address") String address,
                                                   @PathVariable("token") String token, HttpRequest<?> request) {
-        return ok(call(GetBalanceHistoryRequest.getDefaultInstance(), request,
+        return ok(unary(GetBalanceHistoryRequest.getDefaultInstance(), request,
                 Map.of("chain_id", chainId, "address", address, "token", token), balances::getBalanceHistory));
     }
 
     @Get(uri = "/v1/chains", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<String> listChains(HttpRequest<?> request) {
-        return ok(call(ListChainsRequest.getDefaultInstance(), request, Map.of(), chains::listChains));
+        return ok(unary(ListChainsRequest.getDefaultInstance(), request, Map.of(), chains::listChains));
     }
 
     @Get(uri = "/v1/chains/{chain_id}/totals", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<String> getChainTotals(@PathVariable("chain_id") String chainId, HttpRequest<?> request) {
-        return ok(call(GetChainTotalsRequest.getDefaultInstance(), request, Map.of("chain_id", chainId), chains::getChainTotals));
+        return ok(unary(GetChainTotalsRequest.getDefaultInstance(), request, Map.of("chain_id", chainId), chains::getChainTotals));
     }
 
     @Get(uri = "/v1/chains/{chain_id}/analytics/totals", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<String> getChainAnalyticsTotals(@PathVariable("chain_id") String chainId, HttpRequest<?> request) {
-        return ok(call(GetAnalyticsTotalsRequest.getDefaultInstance(), request, Map.of("chain_id", chainId), analytics::getAnalyticsTotals));
+        return ok(unary(GetAnalyticsTotalsRequest.getDefaultInstance(), request, Map.of("chain_id", chainId), analytics::getAnalyticsTotals));
     }
 
     @Get(uri = "/v1/analytics/totals", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<String> getAnalyticsTotals(HttpRequest<?> request) {
-        return ok(call(GetAnalyticsTotalsRequest.getDefaultInstance(), request, Map.of(), analytics::getAnalyticsTotals));
+        return ok(unary(GetAnalyticsTotalsRequest.getDefaultInstance(), request, Map.of(), analytics::getAnalyticsTotals));
     }
 
     @Get(uri = "/v1/chains/{chain_id}/analytics/daily", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<String> listChainDailyMetrics(@PathVariable("chain_id") String chainId, HttpRequest<?> request) {
-        return ok(call(ListDailyMetricsRequest.getDefaultInstance(), request, Map.of("chain_id", chainId), analytics::listDailyMetrics));
+        return ok(unary(ListDailyMetricsRequest.getDefaultInstance(), request, Map.of("chain_id", chainId), analytics::listDailyMetrics));
     }
 
     @Get(uri = "/v1/analytics/daily", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<String> listDailyMetrics(HttpRequest<?> request) {
-        return ok(call(ListDailyMetricsRequest.getDefaultInstance(), request, Map.of(), analytics::listDailyMetrics));
+        return ok(unary(ListDailyMetricsRequest.getDefaultInstance(), request, Map.of(), analytics::listDailyMetrics));
     }
 
     @Get(uri = "/v1/chains/{chain_id}/analytics/forecasts", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<String> listChainForecasts(@PathVariable("chain_id") String chainId, HttpRequest<?> request) {
-        return ok(call(ListForecastsRequest.getDefaultInstance(), request, Map.of("chain_id", chainId), analytics::listForecasts));
+        return ok(unary(ListForecastsRequest.getDefaultInstance(), request, Map.of("chain_id", chainId), analytics::listForecasts));
     }
 
     @Get(uri = "/v1/analytics/forecasts", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<String> listForecasts(HttpRequest<?> request) {
-        return ok(call(ListForecastsRequest.getDefaultInstance(), request, Map.of(), analytics::listForecasts));
+        return ok(unary(ListForecastsRequest.getDefaultInstance(), request, Map.of(), analytics::listForecasts));
     }
 
     @Get(uri = "/v1/chains/{chain_id}/analytics/anomalies", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<String> listChainAnomalies(@PathVariable("chain_id") String chainId, HttpRequest<?> request) {
-        return ok(call(ListAnomaliesRequest.getDefaultInstance(), request, Map.of("chain_id", chainId), analytics::listAnomalies));
+        return ok(unary(ListAnomaliesRequest.getDefaultInstance(), request, Map.of("chain_id", chainId), analytics::listAnomalies));
     }
 
     @Get(uri = "/v1/analytics/anomalies", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<String> listAnomalies(HttpRequest<?> request) {
-        return ok(call(ListAnomaliesRequest.getDefaultInstance(), request, Map.of(), analytics::listAnomalies));
+        return ok(unary(ListAnomaliesRequest.getDefaultInstance(), request, Map.of(), analytics::listAnomalies));
     }
 
     @Get(uri = "/v1/chains/{chain_id}/analytics/anomalies/stream", produces = MediaType.TEXT_EVENT_STREAM)
@@ -217,8 +220,19 @@ public final class GatewayController {
         return HttpResponse.<String>status(status).body(ProtoJson.print(response)).contentType(MediaType.APPLICATION_JSON_TYPE);
     }
 
-    private static <Q extends Message, R> R call(Q prototype, HttpRequest<?> request,
-                                                                Map<String, String> path, Function<Q, R> service) {
+    /** A unary method: bound, then answered through the response cache (each method's TTL). */
+    private <Q extends Message, R extends Message> R unary(Q prototype, HttpRequest<?> request, Map<String, String> path,
+                                                          Function<Q, R> service) {
+        Q bound = bind(prototype, request, path);
+        return cache.get(bound, () -> service.apply(bound));
+    }
+
+    private static <Q extends Message, R> R call(Q prototype, HttpRequest<?> request, Map<String, String> path,
+                                                 Function<Q, R> service) {
+        return service.apply(bind(prototype, request, path));
+    }
+
+    private static <Q extends Message> Q bind(Q prototype, HttpRequest<?> request, Map<String, String> path) {
         Message.Builder builder = prototype.newBuilderForType();
         Map<String, List<String>> query = new LinkedHashMap<>();
         for (String name : request.getParameters().names()) {
@@ -227,7 +241,7 @@ public final class GatewayController {
         ProtoRequestBinder.bind(builder, path, query);
         @SuppressWarnings("unchecked")
         Q bound = (Q) builder.build();
-        return service.apply(bound);
+        return bound;
     }
 
     private static HttpResponse<String> ok(Message response) {
