@@ -1,5 +1,7 @@
 package io.chaintrack.jobs.ingest;
 
+import io.chaintrack.connectors.config.ConfigKey;
+import io.chaintrack.connectors.config.ConfiguredCommandLine;
 import io.chaintrack.connectors.evm.EvmChainConfig;
 import io.chaintrack.connectors.evm.EvmChainSource;
 import io.chaintrack.connectors.flink.ProtobufTypeInfo;
@@ -44,20 +46,25 @@ public final class IngestJob implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @ConfigKey("chaintrack.ingest.source")
     @Option(names = "--source", description = "Chain to follow: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
     SourceKind source = SourceKind.synthetic;
 
+    @ConfigKey("chaintrack.kafka.bootstrap-servers")
     @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers.")
     String bootstrapServers;
 
+    @ConfigKey("chaintrack.flink.checkpoint-interval")
     @Option(names = "--checkpoint-interval", converter = DurationConverter.class,
             description = "Checkpoint interval, e.g. 10s or 500ms; exactly-once output becomes visible at each checkpoint (default 10s).")
     Duration checkpointInterval = Duration.ofSeconds(10);
 
+    @ConfigKey("chaintrack.ingest.delivery")
     @Option(names = "--delivery", converter = DeliveryConverter.class,
             description = "exactly-once (Kafka transactions) or at-least-once (default exactly-once).")
     DeliveryGuarantee delivery = DeliveryGuarantee.EXACTLY_ONCE;
 
+    @ConfigKey("chaintrack.ingest.transactional-id-prefix")
     @Option(names = "--transactional-id-prefix",
             description = "Kafka transactional id prefix, unique per running ingest job (default chaintrack-ingest-<chain id>).")
     String transactionalIdPrefix;
@@ -68,8 +75,11 @@ public final class IngestJob implements Callable<Integer> {
     @Mixin
     EvmOptions evm = new EvmOptions();
 
+    @Mixin
+    ConfiguredCommandLine.ConfigFileOption configFile = new ConfiguredCommandLine.ConfigFileOption();
+
     public static void main(String[] args) {
-        int code = new CommandLine(new IngestJob()).execute(args);
+        int code = ConfiguredCommandLine.execute(new CommandLine(new IngestJob()), args);
         if (code != 0) {
             System.exit(code);
         }
