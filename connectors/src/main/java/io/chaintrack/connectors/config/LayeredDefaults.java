@@ -36,7 +36,9 @@ public final class LayeredDefaults implements CommandLine.IDefaultValueProvider 
         supplied.put(arg, value);
       }
     });
-    return v.map(Value::raw).orElse(null);
+    // as LayeredConfig's typed getters read them: surrounding spaces trimmed, list items too
+    return v.map(value -> arg.isMultiValue() ? value.raw().trim().replaceAll("\\s*,\\s*", ",") : value.raw().trim())
+        .orElse(null);
   }
 
   /** The key an option is bound to, or null. */
