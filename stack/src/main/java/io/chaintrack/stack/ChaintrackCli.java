@@ -32,7 +32,7 @@ public final class ChaintrackCli implements Callable<Integer> {
     }
 
     /** Every role, each with its own options and --help. */
-    static CommandLine commandLine() {
+    public static CommandLine commandLine() {
         return new CommandLine(new ChaintrackCli())
                 .addSubcommand("ingest", new IngestJob())
                 .addSubcommand("balances", new BalanceJob())
