@@ -42,7 +42,7 @@ class HealthDetailTest {
              EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start()) {
             new SeedData().seed(postgres.dataSource());
             try (Connection c = postgres.dataSource().getConnection()) {
-                SeedData.execute(c, "UPDATE chains SET head_number = (SELECT max(number) FROM blocks WHERE chain_id = 1) + 5,"
+                SeedData.execute(c, "UPDATE chains SET head_number = (SELECT max(block_number) FROM blocks WHERE chain_id = 1 AND canonical) + 5,"
                         + " head_seen_at = now() WHERE chain_id = 1");
                 // what the ingest job's reporter writes: 3 rate-limit hits, an open breaker; and a row that stopped
                 EvmMetrics metrics = EvmMetrics.on(new PrometheusRegistry());
