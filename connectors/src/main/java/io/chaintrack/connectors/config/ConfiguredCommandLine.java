@@ -37,9 +37,8 @@ public final class ConfiguredCommandLine {
   }
 
   public static int execute(CommandLine commandLine, String[] args, Map<String, String> env) {
-    LayeredDefaults defaults;
     try {
-      defaults = install(commandLine, args, env);
+      install(commandLine, args, env);
     } catch (ConfigException e) {
       PrintWriter err = commandLine.getErr();
       err.println(e.getMessage());
