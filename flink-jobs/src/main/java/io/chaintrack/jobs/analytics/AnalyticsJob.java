@@ -244,7 +244,7 @@ public final class AnalyticsJob implements Callable<Integer> {
 
         DataStream<GlobalInput> addressDeltas = ledger.getSideOutput(AddressLedger.ADDRESS_EVENTS)
                 .keyBy(AddressEvent::address, Types.STRING)
-                .process(new GlobalAddressRegistry(), GlobalInput.TYPE)
+                .process(new GlobalAddressRegistry(config), GlobalInput.TYPE)
                 .name("analytics-global-address-registry").uid(UID_REGISTRY);
         DataStream<GlobalInput> blockInputs = finalBlocks.map(GlobalInput::block, GlobalInput.TYPE)
                 .name("analytics-global-blocks").uid(UID_GLOBAL_BLOCKS);

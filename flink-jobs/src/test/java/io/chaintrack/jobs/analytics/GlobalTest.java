@@ -20,7 +20,7 @@ class GlobalTest {
 
     @Test
     void registryCountsAnAddressOnceAcrossChainsAndMovesItsFirstDayEarlier() throws Exception {
-        var h = Harnesses.open(new GlobalAddressRegistry(), AddressEvent::address, Types.STRING);
+        var h = Harnesses.open(new GlobalAddressRegistry(AnalyticsConfig.defaults()), AddressEvent::address, Types.STRING);
         h.processElement(new AddressEvent(X, 10, Kind.SEEN, 105), 0);
         h.processElement(new AddressEvent(X, 10, Kind.SENT, 105), 0);
         h.processElement(new AddressEvent(X, 10, Kind.HOLDER_ON, 105), 0);
