@@ -71,6 +71,7 @@ public final class AnalyticsJob implements Callable<Integer> {
     public static final String UID_REGISTRY = "analytics-global-address-registry";
     public static final String UID_GLOBAL_BLOCKS = "analytics-global-blocks";
     public static final String UID_GLOBAL = "analytics-global-rollup";
+    public static final String UID_GLOBAL_TOP_TOKENS = "analytics-global-top-tokens";
     public static final String UID_GLOBAL_DAILY_ORDER = "analytics-global-daily-order";
     public static final String UID_GLOBAL_FORECASTER = "analytics-global-forecaster";
 
@@ -248,7 +249,10 @@ public final class AnalyticsJob implements Callable<Integer> {
                 .name("analytics-global-address-registry").uid(UID_REGISTRY);
         DataStream<GlobalInput> blockInputs = finalBlocks.map(GlobalInput::block, GlobalInput.TYPE)
                 .name("analytics-global-blocks").uid(UID_GLOBAL_BLOCKS);
-        SingleOutputStreamOperator<SqlRow> global = blockInputs.union(addressDeltas)
+        DataStream<GlobalInput> topInputs = daily.getSideOutput(DailyRollup.TOP_TOKENS_OUT)
+                .map(GlobalInput::topTokens, GlobalInput.TYPE)
+                .name("analytics-global-top-tokens").uid(UID_GLOBAL_TOP_TOKENS);
+        SingleOutputStreamOperator<SqlRow> global = blockInputs.union(addressDeltas, topInputs)
                 .keyBy(g -> 0, Types.INT)
                 .process(new GlobalRollup(config), SqlRow.TYPE)
                 .name("analytics-global-rollup").uid(UID_GLOBAL)

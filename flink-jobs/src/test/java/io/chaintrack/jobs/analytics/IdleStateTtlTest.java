@@ -150,4 +150,36 @@ class IdleStateTtlTest {
                 .as("active days expired (day 100 is long past the retention); the first-seen day did not")
                 .containsExactly(GlobalInput.Kind.ACTIVE);
     }
+
+    /** The scorer's state as written before TTL was enabled on it (same names and types, no TTL). */
+    static final class PreTtlScorer extends org.apache.flink.streaming.api.functions.KeyedProcessFunction<String, SeriesPoint, SqlRow> {
+        @Override
+        public void processElement(SeriesPoint p, Context ctx, org.apache.flink.util.Collector<SqlRow> out) throws Exception {
+            getRuntimeContext().getState(new org.apache.flink.api.common.state.ValueStateDescriptor<>("baseline",
+                    org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO))
+                    .update(new double[] {100, 100, 100, 100, 100, 100});
+            getRuntimeContext().getState(new org.apache.flink.api.common.state.ValueStateDescriptor<>("last-window-start", Types.LONG))
+                    .update(p.start());
+        }
+    }
+
+    @Test
+    void stateWrittenBeforeTheTtlRestoresIntoTheTtlScorerAndThenExpires() throws Exception {
+        var before = Harnesses.open(new PreTtlScorer(), SeriesPoint::seriesKey, Types.STRING);
+        window(before, 5, 100);
+        var snapshot = before.snapshot(1, 1);
+        before.close();
+
+        var after = new KeyedOneInputStreamOperatorTestHarness<>(
+                new org.apache.flink.streaming.api.operators.KeyedProcessOperator<>(new AnomalyScorer(CONFIG)), SeriesPoint::seriesKey, Types.STRING);
+        after.initializeState(snapshot);
+        after.open();
+        window(after, 6, 100);
+        List<SqlRow> rows = Harnesses.drain(after);
+        assertThat(rows).as("the restored baseline of 6 windows scores window 6").hasSize(2)
+                .allSatisfy(r -> assertThat(r.get(io.chaintrack.jobs.analytics.sink.Tables.ANOMALIES.index("baseline_windows"))).isEqualTo(6));
+        after.setStateTtlProcessingTime(2 * BASELINE_TTL);
+        window(after, 7, 100);
+        assertThat(Harnesses.drain(after)).as("the restored state is under the TTL now").isEmpty();
+    }
 }

@@ -5,9 +5,11 @@ import io.chaintrack.jobs.analytics.model.GlobalInput;
 import io.chaintrack.jobs.analytics.model.SqlRow;
 import io.chaintrack.jobs.analytics.sink.Tables;
 import java.time.LocalDate;
+import io.chaintrack.jobs.analytics.model.DayTopTokens;
 import io.chaintrack.jobs.analytics.model.SeriesPoint;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -42,6 +44,8 @@ public final class GlobalRollup extends KeyedProcessFunction<Integer, GlobalInpu
     private transient MapState<Long, long[]> days;
     private transient MapState<Long, Boolean> chainExact;
     private transient ValueState<Long> flushAt;
+    /** Per "day:chain" the chain's newest top tokens of that day. */
+    private transient MapState<String, DayTopTokens> dayTops;
 
     public GlobalRollup(AnalyticsConfig config) {
         this.config = config;
@@ -53,6 +57,7 @@ public final class GlobalRollup extends KeyedProcessFunction<Integer, GlobalInpu
         days = getRuntimeContext().getMapState(new MapStateDescriptor<>("global-days", Types.LONG, PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
         chainExact = getRuntimeContext().getMapState(new MapStateDescriptor<>("chain-exact", Types.LONG, Types.BOOLEAN));
         flushAt = getRuntimeContext().getState(new ValueStateDescriptor<>("flush-at", Types.LONG));
+        dayTops = getRuntimeContext().getMapState(new MapStateDescriptor<>("global-day-top-tokens", Types.STRING, DayTopTokens.TYPE));
     }
 
     @Override
@@ -92,12 +97,49 @@ public final class GlobalRollup extends KeyedProcessFunction<Integer, GlobalInpu
             case SENDER -> t[SENDERS] += in.delta();
             case RECEIVER -> t[RECEIVERS] += in.delta();
             case HOLDER -> t[HOLDERS] += in.delta();
+            case TOP_TOKENS -> {
+                String key = in.day() + ":" + in.chainId();
+                DayTopTokens had = dayTops.get(key);
+                if (had != null && had.seq() >= in.top().seq()) {
+                    return;
+                }
+                dayTops.put(key, in.top());
+                d[D_DIRTY] = 1;
+                days.put(in.day(), d);
+                return; // neither the totals nor the forecast series change
+            }
         }
         t[7] = 1; // totals changed
         d[D_DIRTY] = 1;
         d[D_POINT_DIRTY] = 1;
         totals.update(t);
         days.put(in.day(), d);
+    }
+
+    /**
+     * The day's top (chain, token) pairs by transfers, ties by chain then token, as JSON. Each is in its
+     * own chain's top list (fewer than TOP_TOKENS pairs beat it overall, so fewer beat it on its chain).
+     */
+    static String globalTop(List<DayTopTokens> chains) {
+        List<Object[]> all = new ArrayList<>();
+        for (DayTopTokens c : chains) {
+            for (DayTopTokens.Entry e : c.tokens()) {
+                all.add(new Object[] {c.chainId(), e});
+            }
+        }
+        all.sort(Comparator.<Object[]>comparingLong(o -> -((DayTopTokens.Entry) o[1]).transfers())
+                .thenComparingLong(o -> (Long) o[0])
+                .thenComparing(o -> ((DayTopTokens.Entry) o[1]).token()));
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < Math.min(all.size(), DailyRollup.TOP_TOKENS); i++) {
+            DayTopTokens.Entry e = (DayTopTokens.Entry) all.get(i)[1];
+            if (i > 0) {
+                sb.append(',');
+            }
+            sb.append("{\"chain_id\":").append(all.get(i)[0]).append(",\"token\":\"").append(e.token())
+                    .append("\",\"transfers\":").append(e.transfers()).append(",\"volume\":\"").append(e.volume()).append("\"}");
+        }
+        return sb.append(']').toString();
     }
 
     @Override
@@ -128,6 +170,18 @@ public final class GlobalRollup extends KeyedProcessFunction<Integer, GlobalInpu
         }
         long newest = all.lastKey();
         long oldestKept = newest - config.retentionDays() + 1;
+        TreeMap<Long, List<DayTopTokens>> tops = new TreeMap<>();
+        List<String> expiredTops = new ArrayList<>();
+        for (Map.Entry<String, DayTopTokens> e : dayTops.entries()) {
+            if (e.getValue().day() < oldestKept) {
+                expiredTops.add(e.getKey());
+            } else {
+                tops.computeIfAbsent(e.getValue().day(), k -> new ArrayList<>()).add(e.getValue());
+            }
+        }
+        for (String key : expiredTops) {
+            dayTops.remove(key);
+        }
         List<Long> expired = new ArrayList<>();
         for (Map.Entry<Long, long[]> e : all.entrySet()) {
             long[] d = e.getValue();
@@ -138,7 +192,8 @@ public final class GlobalRollup extends KeyedProcessFunction<Integer, GlobalInpu
             boolean changed = false;
             if (d[D_DIRTY] == 1 && d[D_BLOCKS] > 0) {
                 out.collect(new SqlRow(Tables.DAILY.name(), "GLOBAL", null, LocalDate.ofEpochDay(e.getKey()), d[D_TRANSFERS],
-                        d[D_ACTIVE], d[D_NEW], d[D_BLOCKS], null, null, d[D_LAST_TIME], d[D_BLOCKS], accuracy));
+                        d[D_ACTIVE], d[D_NEW], d[D_BLOCKS], globalTop(tops.getOrDefault(e.getKey(), List.of())), null,
+                        d[D_LAST_TIME], d[D_BLOCKS], accuracy));
                 d[D_DIRTY] = 0;
                 changed = true;
             }
