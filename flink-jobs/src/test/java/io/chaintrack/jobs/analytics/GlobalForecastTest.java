@@ -81,6 +81,10 @@ class GlobalForecastTest {
         SqlRow dayFive = first.stream().filter(r -> col(r, "base_day").equals(LocalDate.ofEpochDay(D0 + 5))).findFirst().orElseThrow();
         assertThat(num(dayFive, "value")).as("the empty day 5 pulled the level down").isLessThan(100.0);
 
+        h.processElement(new SeriesPoint(0, null, "active_addresses", D0 + 3, 100), D0 + 3);
+        h.setProcessingTime(2_000);
+        assertThat(Harnesses.drain(h)).as("a day re-sent unchanged redoes nothing").isEmpty();
+
         // a lagging chain adds to day 6: base days 6 and 7 are redone, the earlier ones stand
         h.processElement(new SeriesPoint(0, null, "active_addresses", D0 + 6, 400), D0 + 6);
         h.processWatermark(new Watermark(Long.MAX_VALUE));

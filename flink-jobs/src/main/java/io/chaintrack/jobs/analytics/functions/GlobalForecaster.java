@@ -56,6 +56,9 @@ public final class GlobalForecaster extends KeyedProcessFunction<String, SeriesP
             first = day;
         } else {
             long last = first + v.length - 1;
+            if (day >= first && day <= last && v[(int) (day - first)] == p.value()) {
+                return; // re-sent unchanged (another of the day's counters moved): nothing to redo
+            }
             long newFirst = Math.min(first, day);
             long newLast = Math.max(last, day);
             long keepFrom = newLast - keptDays() + 1;
