@@ -1,12 +1,12 @@
 package io.chaintrack.jobs.analytics.functions;
 
 import io.chaintrack.jobs.analytics.AnalyticsConfig;
+import io.chaintrack.jobs.analytics.model.DayTopTokens;
 import io.chaintrack.jobs.analytics.model.GlobalInput;
+import io.chaintrack.jobs.analytics.model.SeriesPoint;
 import io.chaintrack.jobs.analytics.model.SqlRow;
 import io.chaintrack.jobs.analytics.sink.Tables;
 import java.time.LocalDate;
-import io.chaintrack.jobs.analytics.model.DayTopTokens;
-import io.chaintrack.jobs.analytics.model.SeriesPoint;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
