@@ -1,6 +1,7 @@
 package io.chaintrack.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.google.gson.JsonObject;
 import com.google.protobuf.Timestamp;
@@ -27,6 +28,7 @@ import io.chaintrack.proto.v1.Severity;
 import io.chaintrack.proto.v1.StreamAnomaliesRequest;
 import io.chaintrack.proto.v1.StreamAnomaliesResponse;
 import io.chaintrack.proto.v1.TotalsScope;
+import io.chaintrack.proto.v1.TopTokenView;
 import io.grpc.Context;
 import io.grpc.stub.StreamObserver;
 import java.net.URI;
@@ -107,7 +109,10 @@ class AnalyticsTest {
                         + "\"transfers\":" + (60 + d) + ",\"volume\":\"1000000000000000000000\"},{\"token\":\"" + TOKEN_A + "\",\"transfers\":40,"
                         + "\"volume\":\"5\"}]', " + (7200 * (d + 1)) + ", '" + day.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC) + "', "
                         + (7200 * (d + 1)) + ", 'exact'),"
-                        + " ('GLOBAL', NULL, '" + day + "', " + (150 + d) + ", " + (15 + d) + ", " + d + ", 9000, NULL, NULL, '"
+                        + " ('GLOBAL', NULL, '" + day + "', " + (150 + d) + ", " + (15 + d) + ", " + d + ", 9000, "
+                        + (d == 9 ? "'[{\"chain_id\":2,\"token\":\"native\",\"transfers\":99,\"volume\":\"7\"},"
+                                + "{\"chain_id\":1,\"token\":\"native\",\"transfers\":69,\"volume\":\"8\"}]'" : "NULL")
+                        + ", NULL, '"
                         + day.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC) + "', " + (9000 * (d + 1)) + ", "
                         + (d < 5 ? "'partial'" : "'exact'") + ")");
             }
@@ -242,6 +247,7 @@ class AnalyticsTest {
         assertThat(jan3.getTopTokensList()).hasSize(2);
         assertThat(jan3.getTopTokens(0).getVolume()).isEqualTo("1000000000000000000000");
         assertThat(jan3.getTopTokens(0).getTransfers()).isEqualTo(62);
+        assertThat(jan3.getTopTokensList()).allMatch(t -> t.getChainId() == 1);
         assertThat(jan3.getSourceBlock()).isEqualTo(7200 * 3);
         assertThat(rest.json().getAsJsonArray("days").get(0).getAsJsonObject().get("day").getAsString()).isEqualTo("2024-01-03");
 
@@ -249,8 +255,12 @@ class AnalyticsTest {
         assertThat(clients.get("/v1/analytics/daily?start_day=2024-01-06").parse(ListDailyMetricsResponse.newBuilder()).build()).isEqualTo(global);
         assertThat(global.getDaysList()).extracting(DailyMetricsView::getDay)
                 .containsExactly("2024-01-06", "2024-01-07", "2024-01-08", "2024-01-09", "2024-01-10");
-        assertThat(global.getDaysList()).allMatch(d -> d.getChainId() == 0 && d.getTopTokensCount() == 0 && !d.hasSourceBlock()
+        assertThat(global.getDaysList()).allMatch(d -> d.getChainId() == 0 && !d.hasSourceBlock()
                 && d.getAccuracy() == Accuracy.ACCURACY_EXACT);
+        assertThat(global.getDaysList().subList(0, 4)).allMatch(d -> d.getTopTokensCount() == 0);
+        // a GLOBAL day's top list names each pair's chain
+        assertThat(global.getDays(4).getTopTokensList()).extracting(TopTokenView::getChainId, TopTokenView::getToken, TopTokenView::getVolume)
+                .containsExactly(tuple(2L, "native", "7"), tuple(1L, "native", "8"));
         assertThat(grpc.listDailyMetrics(ListDailyMetricsRequest.newBuilder().setEndDay("2024-01-02").build()).getDaysList())
                 .allMatch(d -> d.getAccuracy() == Accuracy.ACCURACY_PARTIAL).hasSize(2);
         // more days than one answer holds (max-limit 5 here) is refused rather than cut

@@ -72,6 +72,27 @@ public record AnalyticsConfig(
                 0L, Map.of(), 90, 7, 7, 90);
     }
 
+    /** Floor of the idle-state TTLs: a restore after a shorter downtime, or a shorter halt, expires nothing. */
+    public static final Duration MIN_IDLE_TTL = Duration.ofDays(7);
+
+    /**
+     * Idle TTL of per-token and per-series baselines (anomaly scorer, p99 sketches): twice the baseline
+     * horizon of baselineWindows + 1 windows, at least {@link #MIN_IDLE_TTL}. Longer than the horizon so
+     * a key expires only when, at real-time pace, its baseline would have emptied anyway.
+     */
+    public Duration baselineIdleTtl() {
+        Duration twoHorizons = window.multipliedBy(2L * (baselineWindows + 1));
+        return twoHorizons.compareTo(MIN_IDLE_TTL) > 0 ? twoHorizons : MIN_IDLE_TTL;
+    }
+
+    /**
+     * Idle TTL of an address's recent active days in the cross-chain registry: retentionDays + 1 days, so an
+     * entry can only expire once every day in it has left the retention of the daily tables.
+     */
+    public Duration activeDaysIdleTtl() {
+        return Duration.ofDays(retentionDays + 1L);
+    }
+
     public long windowSeconds() {
         return window.toSeconds();
     }

@@ -13,6 +13,7 @@ import io.chaintrack.jobs.analytics.functions.BlockFinalizer;
 import io.chaintrack.jobs.analytics.functions.DailyForecaster;
 import io.chaintrack.jobs.analytics.functions.DailyRollup;
 import io.chaintrack.jobs.analytics.functions.GlobalAddressRegistry;
+import io.chaintrack.jobs.analytics.functions.GlobalForecaster;
 import io.chaintrack.jobs.analytics.functions.GlobalRollup;
 import io.chaintrack.jobs.analytics.functions.LargeTransferDetector;
 import io.chaintrack.jobs.analytics.functions.TotalsAggregator;
@@ -73,6 +74,9 @@ public final class AnalyticsJob implements Callable<Integer> {
     public static final String UID_REGISTRY = "analytics-global-address-registry";
     public static final String UID_GLOBAL_BLOCKS = "analytics-global-blocks";
     public static final String UID_GLOBAL = "analytics-global-rollup";
+    public static final String UID_GLOBAL_TOP_TOKENS = "analytics-global-top-tokens";
+    public static final String UID_GLOBAL_DAILY_ORDER = "analytics-global-daily-order";
+    public static final String UID_GLOBAL_FORECASTER = "analytics-global-forecaster";
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -273,16 +277,27 @@ public final class AnalyticsJob implements Callable<Integer> {
 
         DataStream<GlobalInput> addressDeltas = ledger.getSideOutput(AddressLedger.ADDRESS_EVENTS)
                 .keyBy(AddressEvent::address, Types.STRING)
-                .process(new GlobalAddressRegistry(), GlobalInput.TYPE)
+                .process(new GlobalAddressRegistry(config), GlobalInput.TYPE)
                 .name("analytics-global-address-registry").uid(UID_REGISTRY);
         DataStream<GlobalInput> blockInputs = finalBlocks.map(GlobalInput::block, GlobalInput.TYPE)
                 .name("analytics-global-blocks").uid(UID_GLOBAL_BLOCKS);
-        SingleOutputStreamOperator<SqlRow> global = blockInputs.union(addressDeltas)
+        DataStream<GlobalInput> topInputs = daily.getSideOutput(DailyRollup.TOP_TOKENS_OUT)
+                .map(GlobalInput::topTokens, GlobalInput.TYPE)
+                .name("analytics-global-top-tokens").uid(UID_GLOBAL_TOP_TOKENS);
+        SingleOutputStreamOperator<SqlRow> global = blockInputs.union(addressDeltas, topInputs)
                 .keyBy(g -> 0, Types.INT)
                 .process(new GlobalRollup(config), SqlRow.TYPE)
                 .name("analytics-global-rollup").uid(UID_GLOBAL)
                 .setParallelism(1);
         sink(global, sinks, UID_GLOBAL);
+
+        SingleOutputStreamOperator<SqlRow> globalForecasts = global.getSideOutput(GlobalRollup.GLOBAL_DAILY_POINTS)
+                .assignTimestampsAndWatermarks(WatermarkStrategy.<SeriesPoint>noWatermarks().withTimestampAssigner((p, ts) -> p.start()))
+                .name("analytics-global-daily-order").uid(UID_GLOBAL_DAILY_ORDER)
+                .keyBy(SeriesPoint::metric, Types.STRING)
+                .process(new GlobalForecaster(config), SqlRow.TYPE)
+                .name("analytics-global-forecaster").uid(UID_GLOBAL_FORECASTER);
+        sink(globalForecasts, sinks, UID_GLOBAL_FORECASTER);
     }
 
     private static void sink(SingleOutputStreamOperator<SqlRow> rows, AnalyticsSinks sinks, String producer) {

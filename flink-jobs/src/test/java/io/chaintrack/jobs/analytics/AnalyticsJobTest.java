@@ -41,6 +41,7 @@ class AnalyticsJobTest {
         assertThat(uids).contains(AnalyticsJob.UID_FINALIZER, AnalyticsJob.UID_LEDGER, AnalyticsJob.UID_TOTALS,
                 AnalyticsJob.UID_WINDOWS, AnalyticsJob.UID_SCORER, AnalyticsJob.UID_LARGE, AnalyticsJob.UID_DAILY,
                 AnalyticsJob.UID_FORECASTER, AnalyticsJob.UID_REGISTRY, AnalyticsJob.UID_GLOBAL,
+                AnalyticsJob.UID_GLOBAL_FORECASTER, AnalyticsJob.UID_GLOBAL_FORECASTER + "-sink",
                 AnalyticsJob.UID_TOTALS + "-sink", AnalyticsJob.UID_GLOBAL + "-sink");
         for (Transformation<?> x : seen) {
             boolean partitionOrSideOutput = x.getClass().getSimpleName().matches("(Partition|SideOutput|Union)Transformation");

@@ -37,6 +37,11 @@ class DailyAndForecastTest {
         SqlRow tokenB = rows.stream().filter(r -> r.table().equals(Tables.DAILY_TOKENS.name()) && B.equals(r.get(1))).reduce((a, b) -> b).orElseThrow();
         assertThat(tokenB.get(Tables.DAILY_TOKENS.index("volume"))).isEqualTo(BigInteger.valueOf(5));
         assertThat(h.getSideOutput(DailyRollup.DAILY_POINTS)).isNull();
+        var tops = h.getSideOutput(DailyRollup.TOP_TOKENS_OUT).stream().map(StreamRecord::getValue).toList();
+        assertThat(tops).hasSize(2);
+        assertThat(tops.get(1).seq()).isEqualTo(3L);
+        assertThat(tops.get(1).tokens()).extracting(e -> e.token(), e -> e.transfers()).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(B, 3L), org.assertj.core.groups.Tuple.tuple(A, 1L));
 
         // two days later: day D0 closes, D0+1 (no blocks) closes as zeros
         h.processElement(Blocks.ledger(Blocks.block(1, 3, (D0 + 2) * DAY), 0, 0, 0), 3);

@@ -20,7 +20,7 @@ class GlobalTest {
 
     @Test
     void registryCountsAnAddressOnceAcrossChainsAndMovesItsFirstDayEarlier() throws Exception {
-        var h = Harnesses.open(new GlobalAddressRegistry(), AddressEvent::address, Types.STRING);
+        var h = Harnesses.open(new GlobalAddressRegistry(AnalyticsConfig.defaults()), AddressEvent::address, Types.STRING);
         h.processElement(new AddressEvent(X, 10, Kind.SEEN, 105), 0);
         h.processElement(new AddressEvent(X, 10, Kind.SENT, 105), 0);
         h.processElement(new AddressEvent(X, 10, Kind.HOLDER_ON, 105), 0);
@@ -63,5 +63,34 @@ class GlobalTest {
         assertThat(end).filteredOn(r -> r.table().equals(Tables.DAILY.name()))
                 .extracting(r -> r.get(Tables.DAILY.index("day"))).containsExactly(LocalDate.ofEpochDay(104));
         assertThat(h.numKeyedStateEntries()).as("day 100 left state: retention 3 days").isLessThanOrEqualTo(5);
+    }
+
+    @Test
+    void globalTopTokensMergeEachChainsNewestListInAnyOrder() throws Exception {
+        var top1 = new io.chaintrack.jobs.analytics.model.DayTopTokens(1, 100, 5, List.of(
+                new io.chaintrack.jobs.analytics.model.DayTopTokens.Entry("0xaa", 10, java.math.BigInteger.valueOf(1000)),
+                new io.chaintrack.jobs.analytics.model.DayTopTokens.Entry("0xbb", 3, java.math.BigInteger.TEN)));
+        var stale1 = new io.chaintrack.jobs.analytics.model.DayTopTokens(1, 100, 4, List.of(
+                new io.chaintrack.jobs.analytics.model.DayTopTokens.Entry("0xaa", 9, java.math.BigInteger.ONE)));
+        var top10 = new io.chaintrack.jobs.analytics.model.DayTopTokens(10, 100, 2, List.of(
+                new io.chaintrack.jobs.analytics.model.DayTopTokens.Entry("native", 7, java.math.BigInteger.TWO),
+                new io.chaintrack.jobs.analytics.model.DayTopTokens.Entry("0xcc", 3, java.math.BigInteger.ONE)));
+        String expected = "[{\"chain_id\":1,\"token\":\"0xaa\",\"transfers\":10,\"volume\":\"1000\"},"
+                + "{\"chain_id\":10,\"token\":\"native\",\"transfers\":7,\"volume\":\"2\"},"
+                + "{\"chain_id\":1,\"token\":\"0xbb\",\"transfers\":3,\"volume\":\"10\"},"
+                + "{\"chain_id\":10,\"token\":\"0xcc\",\"transfers\":3,\"volume\":\"1\"}]";
+        for (List<GlobalInput> order : List.of(
+                List.of(GlobalInput.topTokens(stale1), GlobalInput.topTokens(top1), GlobalInput.topTokens(top10)),
+                List.of(GlobalInput.topTokens(top10), GlobalInput.topTokens(top1), GlobalInput.topTokens(stale1)))) {
+            var h = Harnesses.open(new GlobalRollup(AnalyticsConfig.defaults()), (GlobalInput g) -> 0, Types.INT);
+            h.processElement(new GlobalInput(GlobalInput.Kind.BLOCK, 1, 100, 1, 13, 100 * 86_400L, 5, true), 0);
+            for (GlobalInput in : order) {
+                h.processElement(in, 0);
+            }
+            h.setProcessingTime(2_000);
+            SqlRow day = Harnesses.drain(h).stream().filter(r -> r.table().equals(Tables.DAILY.name())).findFirst().orElseThrow();
+            assertThat(day.get(Tables.DAILY.index("top_tokens"))).isEqualTo(expected);
+            assertThat(day.get(Tables.DAILY.index("transfers"))).as("top tokens add no transfers").isEqualTo(13L);
+        }
     }
 }

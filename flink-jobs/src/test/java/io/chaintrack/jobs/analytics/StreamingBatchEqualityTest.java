@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.chaintrack.connectors.embedded.EmbeddedPostgresServer;
 import io.chaintrack.connectors.flink.ProtobufTypeInfo;
 import io.chaintrack.jobs.analytics.sink.JdbcTarget;
+import io.chaintrack.jobs.analytics.stats.HoltForecast;
 import io.chaintrack.proto.v1.ChainEvent;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -99,6 +100,20 @@ class StreamingBatchEqualityTest {
         assertThat(AnalyticsDb.count(streaming, "SELECT transfers FROM analytics_totals WHERE scope='GLOBAL'")).isEqualTo(all);
         assertThat(AnalyticsDb.count(streaming, "SELECT sum(transfers) FROM analytics_daily WHERE scope='GLOBAL'")).isEqualTo(all);
         assertThat(AnalyticsDb.count(streaming, "SELECT count(*) FROM analytics_forecasts WHERE scope='CHAIN'")).isPositive();
+        // GLOBAL top tokens: each day's first entry is the day's busiest (chain, token)
+        assertThat(AnalyticsDb.count(streaming, "SELECT count(*) FROM analytics_daily g WHERE scope='GLOBAL' AND"
+                + " (g.top_tokens->0->>'transfers')::bigint IS DISTINCT FROM"
+                + " (SELECT max(transfers) FROM analytics_daily_tokens t WHERE t.day = g.day)")).isZero();
+        // GLOBAL forecasts: made from the GLOBAL daily series as it ends up
+        List<List<String>> series = AnalyticsDb.query(streaming, "SELECT transfers FROM analytics_daily WHERE scope='GLOBAL' ORDER BY day");
+        double[] closed = series.subList(0, series.size() - 1).stream().mapToDouble(r -> Double.parseDouble(r.get(0))).toArray();
+        double expected = Math.max(0, HoltForecast.forecast(closed, CONFIG.forecastDays()).points()[0].value());
+        List<List<String>> stored = AnalyticsDb.query(streaming, "SELECT value, base_day = (SELECT max(day) - 1 FROM analytics_daily"
+                + " WHERE scope='GLOBAL') FROM analytics_forecasts WHERE scope='GLOBAL' AND chain_id IS NULL AND metric='transfers'"
+                + " AND horizon_days=1 ORDER BY base_day DESC LIMIT 1");
+        assertThat(stored.get(0).get(1)).as("newest GLOBAL base day is the last closed day").isIn("t", "true");
+        assertThat(Double.parseDouble(stored.get(0).get(0))).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(AnalyticsDb.count(streaming, "SELECT count(DISTINCT metric) FROM analytics_forecasts WHERE scope='GLOBAL'")).isEqualTo(3);
         assertThat(AnalyticsDb.count(streaming, "SELECT count(DISTINCT method) FROM analytics_anomalies")).isEqualTo(3);
 
         // a backfill over the same range again: nothing changes

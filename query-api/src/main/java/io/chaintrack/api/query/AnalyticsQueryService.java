@@ -244,7 +244,7 @@ public final class AnalyticsQueryService {
                                 .setBlocksCovered(rs.getLong("blocks_covered"))
                                 .setAccuracy(accuracy(rs.getString("accuracy")));
                         optionalLong(rs, "source_block", view::setSourceBlock);
-                        view.addAllTopTokens(topTokens(rs.getString("top_tokens")));
+                        view.addAllTopTokens(topTokens(rs.getString("top_tokens"), rs.getLong("chain_id")));
                         response.addDays(view);
                     }
                 }
@@ -253,8 +253,11 @@ public final class AnalyticsQueryService {
         });
     }
 
-    /** The stored JSON array [{"token", "transfers", "volume"}]; volume may be a string or a number. */
-    private static List<TopTokenView> topTokens(String json) {
+    /**
+     * The stored JSON array [{"token", "transfers", "volume"}] of a chain's day, or [{"chain_id", ...}] of a GLOBAL
+     * day whose pairs span chains; volume may be a string or a number.
+     */
+    private static List<TopTokenView> topTokens(String json, long dayChainId) {
         List<TopTokenView> out = new ArrayList<>();
         if (json == null) {
             return out;
@@ -263,6 +266,7 @@ public final class AnalyticsQueryService {
         for (JsonElement element : array) {
             var item = element.getAsJsonObject();
             out.add(TopTokenView.newBuilder()
+                    .setChainId(item.has("chain_id") ? item.get("chain_id").getAsLong() : dayChainId)
                     .setToken(item.get("token").getAsString())
                     .setTransfers(item.get("transfers").getAsLong())
                     .setVolume(item.has("volume") && !item.get("volume").isJsonNull()

@@ -1,6 +1,7 @@
 package io.chaintrack.jobs.analytics.functions;
 
 import io.chaintrack.jobs.analytics.AnalyticsConfig;
+import io.chaintrack.jobs.analytics.flink.IdleTtl;
 import io.chaintrack.jobs.analytics.model.SeriesPoint;
 import io.chaintrack.jobs.analytics.model.SqlRow;
 import io.chaintrack.jobs.analytics.sink.Tables;
@@ -19,7 +20,8 @@ import org.apache.flink.util.Collector;
  * by z-score (mean, sample std) and by Tukey's IQR fences, and emits both scores every window once the
  * series has minBaselineWindows of history. Windows are final when they arrive (closed over final
  * blocks), so a score is never revised: reverts cannot reach a scored window. Windows missing from the
- * series (a token silent for longer than the baseline) enter the baseline as zeros.
+ * series enter the baseline as zeros; after a gap of a whole baseline or more the series starts over, so
+ * expiring an idle series (state TTL, {@link AnalyticsConfig#baselineIdleTtl()}) changes no result.
  */
 public final class AnomalyScorer extends KeyedProcessFunction<String, SeriesPoint, SqlRow> {
     private final AnalyticsConfig config;
@@ -32,8 +34,10 @@ public final class AnomalyScorer extends KeyedProcessFunction<String, SeriesPoin
 
     @Override
     public void open(OpenContext ctx) {
-        history = getRuntimeContext().getState(new ValueStateDescriptor<>("baseline", PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO));
-        lastStart = getRuntimeContext().getState(new ValueStateDescriptor<>("last-window-start", Types.LONG));
+        history = getRuntimeContext().getState(IdleTtl.expireIdle(
+                new ValueStateDescriptor<>("baseline", PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO), config.baselineIdleTtl()));
+        lastStart = getRuntimeContext().getState(IdleTtl.expireIdle(
+                new ValueStateDescriptor<>("last-window-start", Types.LONG), config.baselineIdleTtl()));
     }
 
     @Override
@@ -48,8 +52,11 @@ public final class AnomalyScorer extends KeyedProcessFunction<String, SeriesPoin
             if (p.start() <= last) {
                 return; // replayed window: already scored
             }
-            long missing = Math.min((p.start() - last) / w - 1, config.baselineWindows());
-            for (long i = 0; i < missing; i++) {
+            long missing = (p.start() - last) / w - 1;
+            if (missing >= config.baselineWindows()) {
+                h = new double[0]; // the baseline would be nothing but zeros: start over, as an expired series does
+            }
+            for (long i = 0; i < missing && h.length > 0; i++) {
                 h = append(h, 0.0);
             }
         }

@@ -22,6 +22,9 @@ import org.apache.flink.util.Collector;
  * forecast is made once per base day.
  */
 public final class DailyForecaster extends KeyedProcessFunction<String, SeriesPoint, SqlRow> {
+    /** Coverage of the stored prediction intervals (HoltForecast.Z95). */
+    static final double CONFIDENCE = 0.95;
+
     private final AnalyticsConfig config;
     private transient ValueState<double[]> history;
     private transient ValueState<Long> lastDay;
@@ -57,12 +60,21 @@ public final class DailyForecaster extends KeyedProcessFunction<String, SeriesPo
         if (h.length < config.forecastMinHistory()) {
             return;
         }
-        HoltForecast.Result r = HoltForecast.forecast(h, config.forecastDays());
-        LocalDate base = LocalDate.ofEpochDay(p.start());
+        forecastRows("CHAIN", p.chainId(), p.metric(), p.start(), h, config.forecastDays(), out);
+    }
+
+    /**
+     * The forecast rows of one series made at {@code baseDay} from {@code history} (closed days ending at
+     * baseDay). Counts cannot be negative, so values and bounds are clamped at zero.
+     */
+    static void forecastRows(String scope, Long chainId, String metric, long baseDay, double[] history, int days,
+                             Collector<SqlRow> out) {
+        HoltForecast.Result r = HoltForecast.forecast(history, days);
+        LocalDate base = LocalDate.ofEpochDay(baseDay);
         for (HoltForecast.Point pt : r.points()) {
-            out.collect(new SqlRow(Tables.FORECASTS.name(), "CHAIN", p.chainId(), p.metric(), base,
+            out.collect(new SqlRow(Tables.FORECASTS.name(), scope, chainId, metric, base,
                     base.plusDays(pt.horizon()), pt.horizon(), Math.max(0, pt.value()), Math.max(0, pt.lower()),
-                    Math.max(0, pt.upper()), 0.95, r.alpha(), r.beta(), r.sigma(), h.length));
+                    Math.max(0, pt.upper()), CONFIDENCE, r.alpha(), r.beta(), r.sigma(), history.length));
         }
     }
 

@@ -4,6 +4,7 @@ import io.chaintrack.jobs.analytics.AnalyticsConfig;
 import io.chaintrack.jobs.analytics.flink.Codec;
 import io.chaintrack.jobs.analytics.flink.CodecSerializer;
 import io.chaintrack.jobs.analytics.flink.CodecTypeInfo;
+import io.chaintrack.jobs.analytics.model.DayTopTokens;
 import io.chaintrack.jobs.analytics.model.FinalBlock;
 import io.chaintrack.jobs.analytics.model.LedgerBlock;
 import io.chaintrack.jobs.analytics.model.SeriesPoint;
@@ -13,6 +14,8 @@ import io.chaintrack.jobs.analytics.sink.Tables;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -30,11 +33,14 @@ import org.apache.flink.util.OutputTag;
  * addresses, blocks, top tokens by transfers, and per token transfers and volume. The day's rows are
  * re-emitted after every block (the sink keeps the newest per key); when a later day begins the day is
  * closed and its values go to {@link #DAILY_POINTS} for forecasting. Days without blocks close as zeros.
+ * The day's top tokens also go to {@link #TOP_TOKENS_OUT} for the GLOBAL top tokens.
  */
 public final class DailyRollup extends KeyedProcessFunction<Long, LedgerBlock, SqlRow> {
     public static final OutputTag<SeriesPoint> DAILY_POINTS = new OutputTag<>("daily-points", SeriesPoint.TYPE);
+    /** The chain's top tokens of the open day after every block with transfers, for the GLOBAL top tokens. */
+    public static final OutputTag<DayTopTokens> TOP_TOKENS_OUT = new OutputTag<>("day-top-tokens", DayTopTokens.TYPE);
     public static final String[] METRICS = {"transfers", "active_addresses", "new_addresses"};
-    static final int TOP_TOKENS = 5;
+    public static final int TOP_TOKENS = 5;
 
     private final AnalyticsConfig config;
     private transient ValueState<DayAcc> current;
@@ -90,8 +96,12 @@ public final class DailyRollup extends KeyedProcessFunction<Long, LedgerBlock, S
         current.update(acc);
         String accuracy = b.exact() ? "exact" : "partial";
         LocalDate day = LocalDate.ofEpochDay(acc.day);
+        List<DayTopTokens.Entry> top = top(acc);
         out.collect(new SqlRow(Tables.DAILY.name(), "CHAIN", b.chainId(), day, acc.transfers, acc.active, acc.newAddresses,
-                acc.blocks, topTokens(acc), b.number(), b.time(), b.seq(), accuracy));
+                acc.blocks, json(top), b.number(), b.time(), b.seq(), accuracy));
+        if (!b.transfers().isEmpty()) {
+            ctx.output(TOP_TOKENS_OUT, new DayTopTokens(b.chainId(), acc.day, b.seq(), top));
+        }
         for (String token : touched) {
             TokenDay td = acc.tokens.get(token);
             out.collect(new SqlRow(Tables.DAILY_TOKENS.name(), b.chainId(), token, day, td.transfers, td.volume, b.seq()));
@@ -117,6 +127,23 @@ public final class DailyRollup extends KeyedProcessFunction<Long, LedgerBlock, S
 
     /** JSON array of the day's top tokens by transfers (ties by token), as analysts read it. */
     static String topTokens(DayAcc acc) {
+        return json(top(acc));
+    }
+
+    static String json(List<DayTopTokens.Entry> top) {
+        StringBuilder sb = new StringBuilder("[");
+        for (DayTopTokens.Entry e : top) {
+            if (sb.length() > 1) {
+                sb.append(',');
+            }
+            sb.append("{\"token\":\"").append(e.token()).append("\",\"transfers\":").append(e.transfers())
+                    .append(",\"volume\":\"").append(e.volume()).append("\"}");
+        }
+        return sb.append(']').toString();
+    }
+
+    /** The day's top tokens by transfers, ties by token. */
+    static List<DayTopTokens.Entry> top(DayAcc acc) {
         String[] names = new String[TOP_TOKENS];
         long[] counts = new long[TOP_TOKENS];
         int n = 0;
@@ -139,15 +166,11 @@ public final class DailyRollup extends KeyedProcessFunction<Long, LedgerBlock, S
             counts[pos] = c;
             n = Math.min(n + 1, TOP_TOKENS);
         }
-        StringBuilder sb = new StringBuilder("[");
+        List<DayTopTokens.Entry> top = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            if (i > 0) {
-                sb.append(',');
-            }
-            sb.append("{\"token\":\"").append(names[i]).append("\",\"transfers\":").append(counts[i])
-                    .append(",\"volume\":\"").append(acc.tokens.get(names[i]).volume).append("\"}");
+            top.add(new DayTopTokens.Entry(names[i], counts[i], acc.tokens.get(names[i]).volume));
         }
-        return sb.append(']').toString();
+        return top;
     }
 
     public static final class DayAccCodec implements Codec<DayAcc> {

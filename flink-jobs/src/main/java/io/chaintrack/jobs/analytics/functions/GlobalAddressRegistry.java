@@ -1,5 +1,7 @@
 package io.chaintrack.jobs.analytics.functions;
 
+import io.chaintrack.jobs.analytics.AnalyticsConfig;
+import io.chaintrack.jobs.analytics.flink.IdleTtl;
 import io.chaintrack.jobs.analytics.model.AddressEvent;
 import io.chaintrack.jobs.analytics.model.GlobalInput;
 import io.chaintrack.jobs.analytics.model.GlobalInput.Kind;
@@ -15,20 +17,27 @@ import org.apache.flink.util.Collector;
  * Keyed by address: what the address is across all chains — first day seen anywhere, ever sent, ever
  * received, how many chains it holds something on, recent active days — turned into signed deltas of the
  * global counts. Chains arrive in any interleaving, so a first-seen day can move earlier (the old day is
- * retracted); every delta is commutative, so the folded totals do not depend on arrival order.
+ * retracted); every delta is commutative, so the folded totals do not depend on arrival order. The recent
+ * active days expire once idle past the retention (state TTL); what the address is never expires.
  */
 public final class GlobalAddressRegistry extends KeyedProcessFunction<String, AddressEvent, GlobalInput> {
     /** Active days remembered per address to count an address once per day across chains. */
     static final int ACTIVE_DAYS_KEPT = 16;
     private static final int FIRST_DAY = 0, FLAGS = 1, CHAINS_HELD = 2;
 
+    private final AnalyticsConfig config;
     private transient ValueState<long[]> state;
     private transient ValueState<long[]> activeDays;
+
+    public GlobalAddressRegistry(AnalyticsConfig config) {
+        this.config = config;
+    }
 
     @Override
     public void open(OpenContext ctx) {
         state = getRuntimeContext().getState(new ValueStateDescriptor<>("address", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
-        activeDays = getRuntimeContext().getState(new ValueStateDescriptor<>("active-days", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+        activeDays = getRuntimeContext().getState(IdleTtl.expireIdle(
+                new ValueStateDescriptor<>("active-days", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO), config.activeDaysIdleTtl()));
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.chaintrack.jobs.analytics.AnalyticsConfig;
 import io.chaintrack.jobs.analytics.flink.Codec;
 import io.chaintrack.jobs.analytics.flink.CodecSerializer;
 import io.chaintrack.jobs.analytics.flink.CodecTypeInfo;
+import io.chaintrack.jobs.analytics.flink.IdleTtl;
 import io.chaintrack.jobs.analytics.model.FinalBlock;
 import io.chaintrack.jobs.analytics.model.LedgerBlock;
 import io.chaintrack.jobs.analytics.model.SqlRow;
@@ -30,7 +31,8 @@ import org.apache.flink.util.Collector;
  * Keyed by chain: flags single transfers whose amount is at least p99Factor times their token's p99 over
  * the N windows before the transfer's window (DataSketches t-digest per token and window). Sketches are
  * compressed at the end of every block so their state, and every flag, is the same whatever the
- * checkpoint timing. Per-token sketches older than the baseline are dropped; a silent token is forgotten.
+ * checkpoint timing. Per-token sketches older than the baseline are dropped. A token silent for longer than
+ * the baseline has an empty baseline when it returns, so its entry expires when idle (state TTL) with no effect.
  */
 public final class LargeTransferDetector extends KeyedProcessFunction<Long, LedgerBlock, SqlRow> {
     public static final String METRIC = "transfer_amount";
@@ -53,8 +55,8 @@ public final class LargeTransferDetector extends KeyedProcessFunction<Long, Ledg
 
     @Override
     public void open(OpenContext ctx) {
-        tokens = getRuntimeContext().getMapState(new MapStateDescriptor<>("token-quantiles", Types.STRING,
-                new CodecTypeInfo<>(TokenQuantiles.class, new TokenQuantilesCodec())));
+        tokens = getRuntimeContext().getMapState(IdleTtl.expireIdle(new MapStateDescriptor<>("token-quantiles", Types.STRING,
+                new CodecTypeInfo<>(TokenQuantiles.class, new TokenQuantilesCodec())), config.baselineIdleTtl()));
     }
 
     @Override
