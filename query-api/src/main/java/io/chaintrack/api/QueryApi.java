@@ -1,5 +1,7 @@
 package io.chaintrack.api;
 
+import io.chaintrack.api.config.LayeredApiProperties;
+import io.chaintrack.connectors.config.LayeredConfig;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.grpc.server.GrpcEmbeddedServer;
 import io.micronaut.http.server.netty.NettyEmbeddedServer;
@@ -34,16 +36,29 @@ public final class QueryApi implements AutoCloseable {
     /** As {@link #start(String, String, String, int, int)} with extra configuration properties (they win). */
     public static QueryApi start(String jdbcUrl, String user, String password, int httpPort, int grpcPort,
                                  Map<String, Object> properties) {
-        Map<String, Object> config = new HashMap<>();
-        config.put("datasources.default.url", jdbcUrl);
-        config.put("datasources.default.username", user);
-        config.put("datasources.default.password", password == null ? "" : password);
-        config.put("micronaut.server.port", httpPort == 0 ? -1 : httpPort);
-        config.put("grpc.server.port", grpcPort);
-        config.put("chaintrack.api.auth.enabled", false);
-        config.putAll(properties);
+        LayeredConfig layers = LayeredConfig.builder().environmentPrefix(null)
+                .flag("chaintrack.api.datasource.url", jdbcUrl)
+                .flag("chaintrack.api.datasource.user", user)
+                .flag("chaintrack.api.datasource.password", password == null ? "" : password)
+                .flag("chaintrack.api.http-port", Integer.toString(httpPort))
+                .flag("chaintrack.api.grpc-port", Integer.toString(grpcPort))
+                .flag("chaintrack.api.auth.enabled", "false")
+                .build();
+        return start(layers, properties);
+    }
+
+    /**
+     * Starts the API configured by {@code layers} (file, environment and flags above application.yml);
+     * {@code overrides} are Micronaut properties above even those (the embedding process decides them).
+     * Port 0 means any free port.
+     */
+    public static QueryApi start(LayeredConfig layers, Map<String, Object> overrides) {
+        Map<String, Object> top = new HashMap<>(overrides);
+        if (layers.has("chaintrack.api.http-port") && layers.intValue("chaintrack.api.http-port") == 0) {
+            top.putIfAbsent("micronaut.server.port", -1);
+        }
         ApplicationContext context = ApplicationContext.builder(QueryApiApplication.class)
-                .properties(config)
+                .propertySources(LayeredApiProperties.propertySource(layers, top))
                 .deduceEnvironment(false)
                 .banner(false)
                 .start();

@@ -1,8 +1,15 @@
 package io.chaintrack.api;
 
+import io.chaintrack.api.config.LayeredApiProperties;
+import io.chaintrack.connectors.config.LayeredConfig;
+import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.Micronaut;
+import java.util.Map;
 
-/** Stand-alone entry point: HTTP on micronaut.server.port (8080), gRPC on grpc.server.port (50051). */
+/**
+ * Stand-alone entry point: HTTP on chaintrack.api.http-port (8080), gRPC on chaintrack.api.grpc-port (50051),
+ * configured by defaults (application.yml) &lt; CHAINTRACK_CONFIG_FILE &lt; CHAINTRACK_* environment.
+ */
 public final class QueryApiApplication {
     private QueryApiApplication() {}
 
@@ -10,10 +17,17 @@ public final class QueryApiApplication {
     public static final String LOGBACK_CONFIG = "logback-query-api.xml";
 
     public static void main(String[] args) {
+        run(LayeredApiProperties.fromEnvironment(System.getenv()), args);
+    }
+
+    /** Runs the service until the JVM exits; {@code layers} already hold the flags of a command line, if any. */
+    public static ApplicationContext run(LayeredConfig layers, String... micronautArgs) {
         // a named file rather than logback.xml, so embedding the API in another process never hijacks its logging
         if (System.getProperty("logback.configurationFile") == null) {
             System.setProperty("logback.configurationFile", LOGBACK_CONFIG);
         }
-        Micronaut.build(args).mainClass(QueryApiApplication.class).banner(false).start();
+        return Micronaut.build(micronautArgs).mainClass(QueryApiApplication.class).banner(false)
+                .propertySources(LayeredApiProperties.propertySource(layers, Map.of()))
+                .start();
     }
 }

@@ -127,6 +127,8 @@ class AuthTest {
     void healthMetricsAndDocsStayOpen() {
         assertThat(one.get("/v1/health").status()).isEqualTo(200);
         assertThat(one.health.check(CheckRequest.getDefaultInstance()).getStatus()).isEqualTo("SERVING");
+        assertThat(one.get("/v1/health/readiness").status()).isEqualTo(200);
+        assertThat(one.health.readiness(io.chaintrack.proto.v1.ReadinessRequest.getDefaultInstance()).getReady()).isTrue();
         assertThat(one.get("/metrics").status()).isEqualTo(200);
         assertThat(one.get("/openapi.json").status()).isEqualTo(200);
         assertThat(one.get("/docs").status()).isEqualTo(200);

@@ -1,6 +1,8 @@
 package io.chaintrack.stack;
 
 import io.chaintrack.api.QueryApiApplication;
+import io.chaintrack.connectors.config.ConfigKey;
+import io.chaintrack.connectors.config.ConfiguredCommandLine;
 import io.chaintrack.api.keys.KeysCommand;
 import io.chaintrack.jobs.analytics.AnalyticsJob;
 import io.chaintrack.jobs.analytics.PartitionMaintenance;
@@ -9,7 +11,10 @@ import io.chaintrack.jobs.ingest.IngestJob;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The one distribution entry point: every role (stack, api, migrate, ingest, balances, …) is a
@@ -20,14 +25,14 @@ import picocli.CommandLine.Parameters;
         subcommands = {StackCommand.class, MigrateCommand.class, ChaintrackCli.Api.class})
 public final class ChaintrackCli implements Callable<Integer> {
     public static void main(String[] args) {
-        int code = commandLine().execute(args);
+        int code = ConfiguredCommandLine.execute(commandLine(), args);
         if (code != 0) {
             System.exit(code);
         }
     }
 
     /** Every role, each with its own options and --help. */
-    static CommandLine commandLine() {
+    public static CommandLine commandLine() {
         return new CommandLine(new ChaintrackCli())
                 .addSubcommand("ingest", new IngestJob())
                 .addSubcommand("balances", new BalanceJob())
@@ -42,15 +47,45 @@ public final class ChaintrackCli implements Callable<Integer> {
         return 2;
     }
 
-    /** Runs the query API (configuration from application.yml, environment and flags). */
-    @Command(name = "api", description = "Run the query API (gRPC and REST).")
+    /**
+     * Runs the query API: application.yml &lt; --config-file &lt; CHAINTRACK_* environment &lt; these flags,
+     * every chaintrack.api.* key of docs/configuration.md through the same layers.
+     */
+    @Command(name = "api", mixinStandardHelpOptions = true, description = "Run the query API (gRPC and REST).")
     static final class Api implements Callable<Integer> {
-        @Parameters(arity = "0..*", description = "Micronaut options, e.g. -micronaut.server.port=8080")
-        String[] args = new String[0];
+        @Spec
+        CommandSpec spec;
+
+        @ConfigKey("chaintrack.api.http-port")
+        @Option(names = "--http-port", description = "REST port (default 8080).")
+        Integer httpPort;
+
+        @ConfigKey("chaintrack.api.grpc-port")
+        @Option(names = "--grpc-port", description = "gRPC port (default 50051).")
+        Integer grpcPort;
+
+        @ConfigKey("chaintrack.api.datasource.url")
+        @Option(names = "--jdbc-url", description = "PostgreSQL JDBC URL (default jdbc:postgresql://localhost:5432/postgres).")
+        String jdbcUrl;
+
+        @ConfigKey("chaintrack.api.datasource.user")
+        @Option(names = "--jdbc-user", description = "PostgreSQL user (default postgres).")
+        String jdbcUser;
+
+        @ConfigKey("chaintrack.kafka.bootstrap-servers")
+        @Option(names = "--bootstrap-servers", description = "Kafka brokers; health then reports the jobs' consumer lag.")
+        String bootstrapServers;
+
+        @ConfigKey("chaintrack.api.auth.enabled")
+        @Option(names = "--auth", arity = "1", description = "Require API keys: true or false (default true).")
+        Boolean auth;
+
+        @Mixin
+        ConfiguredCommandLine.ConfigFileOption configFile = new ConfiguredCommandLine.ConfigFileOption();
 
         @Override
         public Integer call() {
-            QueryApiApplication.main(args);
+            QueryApiApplication.run(ConfiguredCommandLine.effective(spec.commandLine().getParseResult()));
             return 0;
         }
     }

@@ -1,21 +1,33 @@
 package io.chaintrack.stack;
 
+import io.chaintrack.connectors.config.ConfigKey;
+import io.chaintrack.connectors.config.ConfiguredCommandLine;
 import io.chaintrack.connectors.postgres.Migrations;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Applies the Flyway migrations; the only way the schema changes in a deployment. */
+/**
+ * Applies the Flyway migrations; the only way the schema changes in a deployment. Reads the jobs'
+ * chaintrack.jdbc.* keys, else the API's datasource keys (the Kubernetes migrate Job runs on the API's ConfigMap).
+ */
 @Command(name = "migrate", mixinStandardHelpOptions = true, description = "Apply pending PostgreSQL migrations.")
 final class MigrateCommand implements Callable<Integer> {
-    @Option(names = "--jdbc-url", required = true, defaultValue = "${env:CHAINTRACK_JDBC_URL}", description = "e.g. jdbc:postgresql://host:5432/chaintrack")
+    @ConfigKey(value = "chaintrack.jdbc.url", fallbacks = "chaintrack.api.datasource.url")
+    @Option(names = "--jdbc-url", required = true, description = "e.g. jdbc:postgresql://host:5432/chaintrack")
     String jdbcUrl;
 
-    @Option(names = "--jdbc-user", defaultValue = "${env:CHAINTRACK_JDBC_USER:-postgres}")
+    @ConfigKey(value = "chaintrack.jdbc.user", fallbacks = "chaintrack.api.datasource.user")
+    @Option(names = "--jdbc-user", defaultValue = "postgres", description = "PostgreSQL user (default ${DEFAULT-VALUE}).")
     String user;
 
-    @Option(names = "--jdbc-password", defaultValue = "${env:CHAINTRACK_JDBC_PASSWORD:-}")
+    @ConfigKey(value = "chaintrack.jdbc.password", fallbacks = "chaintrack.api.datasource.password")
+    @Option(names = "--jdbc-password", defaultValue = "", description = "PostgreSQL password (prefer the environment).")
     String password;
+
+    @Mixin
+    ConfiguredCommandLine.ConfigFileOption configFile = new ConfiguredCommandLine.ConfigFileOption();
 
     @Override
     public Integer call() {

@@ -1,6 +1,8 @@
 package io.chaintrack.stack;
 
 import io.chaintrack.api.QueryApi;
+import io.chaintrack.connectors.config.ConfigKey;
+import io.chaintrack.connectors.config.ConfiguredCommandLine;
 import io.chaintrack.connectors.embedded.EmbeddedKafkaBroker;
 import io.chaintrack.connectors.evm.EvmChainConfig;
 import io.chaintrack.connectors.embedded.EmbeddedPostgresServer;
@@ -32,6 +34,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -43,49 +46,66 @@ import picocli.CommandLine.Option;
 final class StackCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(StackCommand.class);
 
+    @ConfigKey("chaintrack.stack.state-dir")
     @Option(names = "--state-dir", defaultValue = ".chaintrack", description = "Where data, Kafka logs and savepoints live (default: ${DEFAULT-VALUE}).")
     Path stateDir;
 
+    @ConfigKey("chaintrack.stack.fresh")
     @Option(names = "--fresh", description = "Delete the state directory first.")
     boolean fresh;
 
+    @ConfigKey("chaintrack.api.http-port")
     @Option(names = "--http-port", defaultValue = "8080", description = "REST port (default: ${DEFAULT-VALUE}).")
     int httpPort;
 
+    @ConfigKey("chaintrack.api.grpc-port")
     @Option(names = "--grpc-port", defaultValue = "50051", description = "gRPC port (default: ${DEFAULT-VALUE}).")
     int grpcPort;
 
+    @ConfigKey("chaintrack.stack.postgres-port")
     @Option(names = "--postgres-port", defaultValue = "54329", description = "Embedded PostgreSQL port (default: ${DEFAULT-VALUE}).")
     int postgresPort;
 
+    @ConfigKey("chaintrack.stack.windows")
     @Option(names = "--windows", defaultValue = "1h", split = ",", converter = DurationConverter.class,
             description = "Balance window sizes, each dividing a day (default: ${DEFAULT-VALUE}).")
     List<Duration> windows;
 
+    @ConfigKey("chaintrack.stack.seed")
     @Option(names = "--seed", defaultValue = "42", description = "Synthetic chain seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @ConfigKey("chaintrack.stack.blocks-per-second")
     @Option(names = "--blocks-per-second", defaultValue = "5", description = "Synthetic blocks emitted per second (default: ${DEFAULT-VALUE}).")
     double blocksPerSecond;
 
+    @ConfigKey("chaintrack.stack.transfers-per-block")
     @Option(names = "--transfers-per-block", defaultValue = "40", description = "Synthetic transfers per block (default: ${DEFAULT-VALUE}).")
     int transfersPerBlock;
 
+    @ConfigKey("chaintrack.stack.addresses")
     @Option(names = "--addresses", defaultValue = "2000", description = "Synthetic address count (default: ${DEFAULT-VALUE}).")
     int addresses;
 
+    @ConfigKey("chaintrack.stack.reorg-probability")
     @Option(names = "--reorg-probability", defaultValue = "0.02", description = "Synthetic reorg probability per block (default: ${DEFAULT-VALUE}).")
     double reorgProbability;
 
+    @ConfigKey("chaintrack.stack.rpc-url")
     @Option(names = "--rpc-url", description = "Follow this EVM JSON-RPC node instead of the synthetic chain (e.g. a Hardhat node).")
     String rpcUrl;
 
+    @ConfigKey("chaintrack.stack.chain-id")
     @Option(names = "--chain-id", defaultValue = "31337", description = "With --rpc-url: the chain id the node reports (default: ${DEFAULT-VALUE}, Hardhat).")
     long evmChainId;
 
+    @ConfigKey("chaintrack.stack.checkpoint-interval")
     @Option(names = "--checkpoint-interval", defaultValue = "5s", converter = DurationConverter.class,
             description = "Flink checkpoint interval (default: ${DEFAULT-VALUE}).")
     Duration checkpointInterval;
+
+    @Mixin
+    ConfiguredCommandLine.ConfigFileOption configFile = new ConfiguredCommandLine.ConfigFileOption();
 
     @Override
     public Integer call() throws Exception {

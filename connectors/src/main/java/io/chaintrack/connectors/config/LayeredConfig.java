@@ -185,22 +185,76 @@ public final class LayeredConfig {
    * {@code knownKeys}: a misspelt setting is an error, not a silent default.
    */
   public void rejectUnknownKeys(Collection<String> knownKeys) {
+    rejectUnknownKeys(knownKeys, List.of());
+  }
+
+  /**
+   * As {@link #rejectUnknownKeys(Collection)}, also accepting any key below one of {@code mapPrefixes}
+   * (keys of a map setting such as chaintrack.api.cache.ttls.list-chains; prefixes end with '.').
+   */
+  public void rejectUnknownKeys(Collection<String> knownKeys, Collection<String> mapPrefixes) {
     Set<String> known = new TreeSet<>(knownKeys);
     Set<String> knownEnv = new TreeSet<>();
     known.forEach(k -> knownEnv.add(environmentName(k)));
+    List<String> envPrefixes = mapPrefixes.stream().map(LayeredConfig::environmentPrefixOf).toList();
     List<String> unknown = new ArrayList<>();
-    file.values().stream().filter(v -> !known.contains(v.key()))
+    java.util.function.Predicate<String> isKnown = k -> known.contains(k) || mapPrefixes.stream().anyMatch(
+        p -> k.startsWith(p) && k.length() > p.length());
+    file.values().stream().filter(v -> !isKnown.test(v.key()))
         .forEach(v -> unknown.add(v.key() + " (" + v.origin() + ")"));
-    flags.values().stream().filter(v -> !known.contains(v.key()))
+    flags.values().stream().filter(v -> !isKnown.test(v.key()))
         .forEach(v -> unknown.add(v.key() + " (" + v.origin() + ")"));
     if (environmentPrefix != null) {
-      environment.keySet().stream().filter(n -> n.startsWith(environmentPrefix) && !knownEnv.contains(n))
+      environment.keySet().stream().filter(n -> n.startsWith(environmentPrefix) && !knownEnv.contains(n)
+              && envPrefixes.stream().noneMatch(p -> n.startsWith(p) && n.length() > p.length()))
           .sorted().forEach(n -> unknown.add(n + " (environment variable)"));
     }
     if (!unknown.isEmpty()) {
       throw new ConfigException("unknown configuration keys: " + String.join(", ", unknown)
           + "; known keys are listed in docs/configuration.md");
     }
+  }
+
+  /**
+   * The entries of a map setting: every key below {@code prefix} (ending with '.') set in the file or
+   * flags, or as an environment variable below the prefix's variable name (CHAINTRACK_API_CACHE_TTLS_LIST_CHAINS
+   * is key chaintrack.api.cache.ttls.list-chains: the part after the prefix is lower-cased, '_' read as '-').
+   * Keyed by the part after the prefix; the highest layer wins per entry.
+   */
+  public Map<String, Value> entriesBelow(String prefix) {
+    if (!prefix.endsWith(".")) {
+      throw new IllegalArgumentException("a map prefix ends with '.': " + prefix);
+    }
+    Map<String, Value> out = new TreeMap<>();
+    defaults.values().stream().filter(v -> v.key().startsWith(prefix))
+        .forEach(v -> out.put(v.key().substring(prefix.length()), v));
+    file.values().stream().filter(v -> v.key().startsWith(prefix))
+        .forEach(v -> out.put(v.key().substring(prefix.length()), v));
+    String envPrefix = environmentPrefixOf(prefix);
+    environment.forEach((name, raw) -> {
+      if (name.startsWith(envPrefix) && name.length() > envPrefix.length()) {
+        String entry = name.substring(envPrefix.length()).toLowerCase(Locale.ROOT).replace('_', '-');
+        out.put(entry, new Value(prefix + entry, raw, Layer.ENVIRONMENT, "environment variable " + name));
+      }
+    });
+    flags.values().stream().filter(v -> v.key().startsWith(prefix))
+        .forEach(v -> out.put(v.key().substring(prefix.length()), v));
+    return out;
+  }
+
+  private static String environmentPrefixOf(String mapPrefix) {
+    return environmentName(mapPrefix.substring(0, mapPrefix.length() - 1)) + "_";
+  }
+
+  /** A builder holding this config's layers, to add more (flags parsed later). */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.defaults.putAll(defaults);
+    b.file.putAll(file);
+    b.environment.putAll(environment);
+    b.environmentPrefix = environmentPrefix;
+    b.flags.putAll(flags);
+    return b;
   }
 
   /** Every key set in some layer with its effective value and layer; secret-looking values masked. */
@@ -212,7 +266,8 @@ public final class LayeredConfig {
     return out;
   }
 
-  private static boolean isSecret(String key) {
+  /** Whether values of {@code key} must never be printed. */
+  public static boolean isSecret(String key) {
     return SECRET_WORDS.stream().anyMatch(key::contains);
   }
 

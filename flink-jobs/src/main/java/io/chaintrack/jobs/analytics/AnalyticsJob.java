@@ -1,5 +1,7 @@
 package io.chaintrack.jobs.analytics;
 
+import io.chaintrack.connectors.config.ConfigKey;
+import io.chaintrack.connectors.config.ConfiguredCommandLine;
 import io.chaintrack.connectors.flink.ProtobufTypeInfo;
 import io.chaintrack.connectors.kafka.ChainEventDecoder;
 import io.chaintrack.connectors.kafka.ChainEventKafka;
@@ -41,6 +43,7 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -78,61 +81,90 @@ public final class AnalyticsJob implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @ConfigKey("chaintrack.kafka.bootstrap-servers")
     @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers.")
     String bootstrapServers;
+    @ConfigKey("chaintrack.analytics.group-id")
     @Option(names = "--group-id", defaultValue = "chaintrack-analytics", description = "Kafka consumer group (default ${DEFAULT-VALUE}).")
     String groupId;
-    @Option(names = "--jdbc-url", defaultValue = "${env:CHAINTRACK_JDBC_URL}", description = "PostgreSQL JDBC URL (default: env CHAINTRACK_JDBC_URL).")
+    @ConfigKey("chaintrack.jdbc.url")
+    @Option(names = "--jdbc-url", description = "PostgreSQL JDBC URL (required).")
     String jdbcUrl;
-    @Option(names = "--jdbc-user", defaultValue = "${env:CHAINTRACK_JDBC_USER:-postgres}", description = "PostgreSQL user (default: env CHAINTRACK_JDBC_USER, else postgres).")
+    @ConfigKey("chaintrack.jdbc.user")
+    @Option(names = "--jdbc-user", defaultValue = "postgres", description = "PostgreSQL user (default ${DEFAULT-VALUE}).")
     String jdbcUser;
-    @Option(names = "--jdbc-password", defaultValue = "${env:CHAINTRACK_JDBC_PASSWORD:-}", description = "PostgreSQL password (default: env CHAINTRACK_JDBC_PASSWORD; prefer it to the flag).")
+    @ConfigKey("chaintrack.jdbc.password")
+    @Option(names = "--jdbc-password", defaultValue = "", description = "PostgreSQL password (prefer env CHAINTRACK_JDBC_PASSWORD to the flag).")
     String jdbcPassword;
+    @ConfigKey("chaintrack.analytics.bounded")
     @Option(names = "--bounded", description = "Stop at the topic's end offsets as of job start (backfill).")
     boolean bounded;
+    @ConfigKey("chaintrack.analytics.batch")
     @Option(names = "--batch", description = "Run in BATCH execution mode (needs --bounded); writes the same rows as streaming.")
     boolean batch;
-    @Option(names = "--window", defaultValue = "${env:CHAINTRACK_ANALYTICS_WINDOW:-1h}", converter = DurationConverter.class, description = "Anomaly window on block time (default ${DEFAULT-VALUE}).")
+    @ConfigKey("chaintrack.analytics.window")
+    @Option(names = "--window", defaultValue = "1h", converter = DurationConverter.class, description = "Anomaly window on block time (default ${DEFAULT-VALUE}).")
     Duration window;
+    @ConfigKey("chaintrack.analytics.baseline-windows")
     @Option(names = "--baseline-windows", defaultValue = "24", description = "Windows in the rolling baseline (default ${DEFAULT-VALUE}).")
     int baselineWindows;
+    @ConfigKey("chaintrack.analytics.min-baseline-windows")
     @Option(names = "--min-baseline-windows", defaultValue = "6", description = "Windows of history before a series is scored (default ${DEFAULT-VALUE}).")
     int minBaselineWindows;
+    @ConfigKey("chaintrack.analytics.z-threshold")
     @Option(names = "--z-threshold", defaultValue = "3", description = "|z| flagged (critical at 2x) (default ${DEFAULT-VALUE}).")
     double zThreshold;
+    @ConfigKey("chaintrack.analytics.iqr-k")
     @Option(names = "--iqr-k", defaultValue = "1.5", description = "Tukey fence multiplier (critical at 2k) (default ${DEFAULT-VALUE}).")
     double iqrK;
+    @ConfigKey("chaintrack.analytics.p99-factor")
     @Option(names = "--p99-factor", defaultValue = "10", description = "Flag transfers >= factor x rolling p99 (default ${DEFAULT-VALUE}).")
     double p99Factor;
+    @ConfigKey("chaintrack.analytics.p99-min-samples")
     @Option(names = "--p99-min-samples", defaultValue = "200", description = "Baseline transfers before p99 flags (default ${DEFAULT-VALUE}).")
     int p99MinSamples;
+    @ConfigKey("chaintrack.analytics.hll-threshold")
     @Option(names = "--hll-threshold", defaultValue = "100000", description = "Exact distinct counts below, HLL above (default ${DEFAULT-VALUE}).")
     int hllThreshold;
+    @ConfigKey("chaintrack.analytics.hll-lg-k")
     @Option(names = "--hll-lg-k", defaultValue = "12", description = "log2 HLL registers (default ${DEFAULT-VALUE}).")
     int hllLgK;
+    @ConfigKey("chaintrack.analytics.reorg-horizon-blocks")
     @Option(names = "--reorg-horizon-blocks", defaultValue = "64", description = "Blocks after which a block is final (default ${DEFAULT-VALUE}).")
     int reorgHorizonBlocks;
+    @ConfigKey("chaintrack.analytics.start-block")
     @Option(names = "--start-block", defaultValue = "0", description = "Configured start block of every chain (default ${DEFAULT-VALUE}).")
     long startBlock;
-    @Option(names = "--chain-start-block", description = "Per-chain start block, CHAIN=BLOCK; repeatable.")
+    @ConfigKey("chaintrack.analytics.chain-start-blocks")
+    @Option(names = "--chain-start-block", split = ",", description = "Per-chain start block, CHAIN=BLOCK; repeatable or comma separated.")
     Map<Long, Long> chainStartBlocks = new HashMap<>();
+    @ConfigKey("chaintrack.analytics.retention-days")
     @Option(names = "--retention-days", defaultValue = "90", description = "Days kept in day-partitioned tables (default ${DEFAULT-VALUE}).")
     int retentionDays;
+    @ConfigKey("chaintrack.analytics.forecast-days")
     @Option(names = "--forecast-days", defaultValue = "7", description = "Days forecast ahead (default ${DEFAULT-VALUE}).")
     int forecastDays;
+    @ConfigKey("chaintrack.analytics.forecast-min-history")
     @Option(names = "--forecast-min-history", defaultValue = "7", description = "Closed days before forecasting (default ${DEFAULT-VALUE}).")
     int forecastMinHistory;
+    @ConfigKey("chaintrack.analytics.forecast-history-days")
     @Option(names = "--forecast-history-days", defaultValue = "90", description = "Closed days a forecast is fitted on (default ${DEFAULT-VALUE}).")
     int forecastHistoryDays;
+    @ConfigKey("chaintrack.flink.checkpoint-interval")
     @Option(names = "--checkpoint-interval", defaultValue = "10s", converter = DurationConverter.class, description = "Checkpoint interval (default ${DEFAULT-VALUE}).")
     Duration checkpointInterval;
+    @ConfigKey("chaintrack.flink.parallelism")
     @Option(names = "--parallelism", defaultValue = "0", description = "Job parallelism; 0 keeps the cluster default.")
     int parallelism;
+    @ConfigKey("chaintrack.analytics.sink-buffer-rows")
     @Option(names = "--sink-buffer-rows", defaultValue = "5000", description = "Rows buffered per sink subtask before a flush (default ${DEFAULT-VALUE}).")
     int sinkBufferRows;
 
+    @Mixin
+    ConfiguredCommandLine.ConfigFileOption configFile = new ConfiguredCommandLine.ConfigFileOption();
+
     public static void main(String[] args) {
-        System.exit(new CommandLine(new AnalyticsJob()).execute(args));
+        System.exit(ConfiguredCommandLine.execute(new CommandLine(new AnalyticsJob()), args));
     }
 
     AnalyticsConfig config() {
@@ -144,7 +176,7 @@ public final class AnalyticsJob implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (jdbcUrl == null || jdbcUrl.isBlank()) {
-            spec.commandLine().getErr().println("--jdbc-url (or env CHAINTRACK_JDBC_URL) is required");
+            spec.commandLine().getErr().println("--jdbc-url (configuration key chaintrack.jdbc.url, env CHAINTRACK_JDBC_URL) is required");
             return 2;
         }
         if (batch && !bounded) {

@@ -1,5 +1,7 @@
 package io.chaintrack.jobs.analytics;
 
+import io.chaintrack.connectors.config.ConfigKey;
+import io.chaintrack.connectors.config.ConfiguredCommandLine;
 import io.chaintrack.jobs.analytics.sink.JdbcTarget;
 import java.sql.Connection;
 import java.sql.Date;
@@ -10,6 +12,7 @@ import java.time.LocalDate;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -20,19 +23,27 @@ import picocli.CommandLine.Option;
 @Command(name = "analytics-retention", mixinStandardHelpOptions = true,
         description = "Drop analytics day partitions older than --retention-days before --reference-day.")
 public final class PartitionMaintenance implements Callable<Integer> {
+    @ConfigKey("chaintrack.jdbc.url")
     @Option(names = "--jdbc-url", required = true, description = "PostgreSQL JDBC URL.")
     String jdbcUrl;
+    @ConfigKey("chaintrack.jdbc.user")
     @Option(names = "--jdbc-user", defaultValue = "postgres", description = "PostgreSQL user (default ${DEFAULT-VALUE}).")
     String jdbcUser;
+    @ConfigKey("chaintrack.jdbc.password")
     @Option(names = "--jdbc-password", defaultValue = "", description = "PostgreSQL password.")
     String jdbcPassword;
+    @ConfigKey("chaintrack.analytics.retention-days")
     @Option(names = "--retention-days", defaultValue = "90", description = "Days kept, ending at the reference day (default ${DEFAULT-VALUE}).")
     int retentionDays;
+    @ConfigKey("chaintrack.analytics.retention-reference-day")
     @Option(names = "--reference-day", description = "Last day kept, YYYY-MM-DD (default: today, UTC).")
     LocalDate referenceDay;
 
+    @Mixin
+    ConfiguredCommandLine.ConfigFileOption configFile = new ConfiguredCommandLine.ConfigFileOption();
+
     public static void main(String[] args) {
-        System.exit(new CommandLine(new PartitionMaintenance()).execute(args));
+        System.exit(ConfiguredCommandLine.execute(new CommandLine(new PartitionMaintenance()), args));
     }
 
     @Override

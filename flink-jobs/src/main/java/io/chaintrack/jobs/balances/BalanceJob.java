@@ -1,5 +1,7 @@
 package io.chaintrack.jobs.balances;
 
+import io.chaintrack.connectors.config.ConfigKey;
+import io.chaintrack.connectors.config.ConfiguredCommandLine;
 import io.chaintrack.connectors.flink.ProtobufTypeInfo;
 import io.chaintrack.connectors.kafka.ChainEventKafka;
 import io.chaintrack.connectors.kafka.DeadLetter;
@@ -26,6 +28,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -60,52 +63,68 @@ public final class BalanceJob implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @ConfigKey("chaintrack.kafka.bootstrap-servers")
     @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers.")
     String bootstrapServers;
 
+    @ConfigKey("chaintrack.balances.group-id")
     @Option(names = "--group-id", defaultValue = "chaintrack-balances", description = "Kafka consumer group (default: ${DEFAULT-VALUE}).")
     String groupId;
 
+    @ConfigKey("chaintrack.jdbc.url")
     @Option(names = "--jdbc-url", required = true, description = "PostgreSQL JDBC URL, e.g. jdbc:postgresql://localhost:5432/chaintrack.")
     String jdbcUrl;
 
+    @ConfigKey("chaintrack.jdbc.user")
     @Option(names = "--jdbc-user", defaultValue = "postgres", description = "PostgreSQL user (default: ${DEFAULT-VALUE}).")
     String jdbcUser;
 
+    @ConfigKey("chaintrack.jdbc.password")
     @Option(names = "--jdbc-password", defaultValue = "", description = "PostgreSQL password.")
     String jdbcPassword;
 
+    @ConfigKey("chaintrack.balances.jdbc-batch-size")
     @Option(names = "--jdbc-batch-size", defaultValue = "500", description = "Rows per JDBC batch (default: ${DEFAULT-VALUE}).")
     int jdbcBatchSize;
 
+    @ConfigKey("chaintrack.balances.jdbc-batch-interval")
     @Option(names = "--jdbc-batch-interval", defaultValue = "200ms", converter = DurationConverter.class,
             description = "Longest a row waits before its batch is written (default: ${DEFAULT-VALUE}).")
     Duration jdbcBatchInterval;
 
+    @ConfigKey("chaintrack.balances.windows")
     @Option(names = "--windows", defaultValue = "1h", split = ",", converter = DurationConverter.class,
             description = "Balance window sizes, comma separated, each dividing a day (default: ${DEFAULT-VALUE}).")
     List<Duration> windows;
 
+    @ConfigKey("chaintrack.balances.reorg-horizon")
     @Option(names = "--reorg-horizon", defaultValue = "1d", converter = DurationConverter.class,
             description = "How long after its end a window can still change (default: ${DEFAULT-VALUE}).")
     Duration reorgHorizon;
 
+    @ConfigKey("chaintrack.balances.source-idle-timeout")
     @Option(names = "--source-idle-timeout", defaultValue = "1m", converter = DurationConverter.class,
             description = "A partition without events this long stops holding event time back; 0 disables (default: ${DEFAULT-VALUE}).")
     Duration sourceIdleTimeout;
 
+    @ConfigKey("chaintrack.flink.checkpoint-interval")
     @Option(names = "--checkpoint-interval", defaultValue = "10s", converter = DurationConverter.class,
             description = "Checkpoint interval (default: ${DEFAULT-VALUE}).")
     Duration checkpointInterval;
 
+    @ConfigKey("chaintrack.flink.parallelism")
     @Option(names = "--parallelism", description = "Job parallelism (default: the cluster's).")
     Integer parallelism;
 
+    @ConfigKey("chaintrack.balances.bounded")
     @Option(names = "--bounded", description = "Stop at the topic's current end (backfill, tests).")
     boolean bounded;
 
+    @Mixin
+    ConfiguredCommandLine.ConfigFileOption configFile = new ConfiguredCommandLine.ConfigFileOption();
+
     public static void main(String[] args) {
-        int code = new CommandLine(new BalanceJob()).execute(args);
+        int code = ConfiguredCommandLine.execute(new CommandLine(new BalanceJob()), args);
         if (code != 0) {
             System.exit(code);
         }
@@ -125,8 +144,13 @@ public final class BalanceJob implements Callable<Integer> {
 
     /** Parses a command line without running anything; bad values raise a ParameterException naming them. */
     public static BalanceJob parse(String... args) {
+        return parse(System.getenv(), args);
+    }
+
+    /** As {@link #parse(String...)} with {@code env} standing for the environment (file and environment layers). */
+    public static BalanceJob parse(java.util.Map<String, String> env, String... args) {
         BalanceJob job = new BalanceJob();
-        new CommandLine(job).parseArgs(args);
+        ConfiguredCommandLine.parse(new CommandLine(job), env, args);
         job.config();
         job.kafkaInput();
         job.postgres();

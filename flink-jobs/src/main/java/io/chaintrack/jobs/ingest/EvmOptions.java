@@ -1,5 +1,7 @@
 package io.chaintrack.jobs.ingest;
 
+import io.chaintrack.connectors.config.ConfigKey;
+import io.chaintrack.connectors.config.ConfiguredCommandLine;
 import io.chaintrack.connectors.evm.EvmChainConfig;
 import io.chaintrack.connectors.evm.FinalityPolicy;
 import io.chaintrack.connectors.evm.RateLimit;
@@ -15,27 +17,35 @@ import picocli.CommandLine.Option;
  * line: a URL may carry {token} resolved from an environment variable by the connector (see docs/ingestion.md).
  */
 public final class EvmOptions {
+    @ConfigKey("chaintrack.ingest.rpc-urls")
     @Option(names = "--rpc-url", split = ",", description = "JSON-RPC URLs in failover order (repeatable or comma separated).")
     List<String> rpcUrls = new ArrayList<>();
 
+    @ConfigKey("chaintrack.ingest.chain-name")
     @Option(names = "--chain-name", description = "Chain name for metrics and logs (default chain-<id>).")
     String chainName;
 
+    @ConfigKey("chaintrack.ingest.start-block")
     @Option(names = "--start-block", description = "First block to ingest (default 0).")
     long startBlock;
 
+    @ConfigKey("chaintrack.ingest.end-block")
     @Option(names = "--end-block", description = "Last block to ingest; without it the job follows the head forever.")
     Long endBlock;
 
+    @ConfigKey("chaintrack.ingest.finality")
     @Option(names = "--finality", description = "Finality: a number of confirmations, 'safe' or 'finalized' (default 0 confirmations).")
     String finality = "0";
 
+    @ConfigKey("chaintrack.ingest.rate-limit")
     @Option(names = "--rate-limit", description = "At most this many upstream HTTP calls per second per URL; 0 = unlimited (default 0).")
     int rateLimit;
 
+    @ConfigKey("chaintrack.ingest.poll-interval")
     @Option(names = "--poll-interval", converter = DurationConverter.class, description = "Head polling interval (default 2s).")
     Duration pollInterval = Duration.ofSeconds(2);
 
+    @ConfigKey("chaintrack.ingest.reorg-depth")
     @Option(names = "--reorg-depth", description = "Deepest reorg followed; deeper ones fail the job (default 128).")
     int reorgDepth = 128;
 

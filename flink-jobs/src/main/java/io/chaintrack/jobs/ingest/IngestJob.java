@@ -1,7 +1,10 @@
 package io.chaintrack.jobs.ingest;
 
+import io.chaintrack.connectors.config.ConfigKey;
+import io.chaintrack.connectors.config.ConfiguredCommandLine;
 import io.chaintrack.connectors.evm.EvmChainConfig;
 import io.chaintrack.connectors.evm.EvmChainSource;
+import io.chaintrack.connectors.evm.EvmMetrics;
 import io.chaintrack.connectors.flink.ProtobufTypeInfo;
 import io.chaintrack.jobs.common.DurationConverter;
 import io.chaintrack.connectors.kafka.ChainEventKafka;
@@ -17,6 +20,7 @@ import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -37,6 +41,7 @@ import picocli.CommandLine.Spec;
 public final class IngestJob implements Callable<Integer> {
     public static final String SOURCE_UID = "chain-source";
     public static final String SINK_UID = "chain-events-kafka-sink";
+    public static final String REPORTER_UID = "ingest-status-reporter";
 
     /** Where chain events come from. An EVM follower joins this list; {@link #createSource()} is the one place that chooses. */
     public enum SourceKind { synthetic, evm }
@@ -44,23 +49,45 @@ public final class IngestJob implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @ConfigKey("chaintrack.ingest.source")
     @Option(names = "--source", description = "Chain to follow: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
     SourceKind source = SourceKind.synthetic;
 
+    @ConfigKey("chaintrack.kafka.bootstrap-servers")
     @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers.")
     String bootstrapServers;
 
+    @ConfigKey("chaintrack.flink.checkpoint-interval")
     @Option(names = "--checkpoint-interval", converter = DurationConverter.class,
             description = "Checkpoint interval, e.g. 10s or 500ms; exactly-once output becomes visible at each checkpoint (default 10s).")
     Duration checkpointInterval = Duration.ofSeconds(10);
 
+    @ConfigKey("chaintrack.ingest.delivery")
     @Option(names = "--delivery", converter = DeliveryConverter.class,
             description = "exactly-once (Kafka transactions) or at-least-once (default exactly-once).")
     DeliveryGuarantee delivery = DeliveryGuarantee.EXACTLY_ONCE;
 
+    @ConfigKey("chaintrack.ingest.transactional-id-prefix")
     @Option(names = "--transactional-id-prefix",
             description = "Kafka transactional id prefix, unique per running ingest job (default chaintrack-ingest-<chain id>).")
     String transactionalIdPrefix;
+
+    @ConfigKey("chaintrack.jdbc.url")
+    @Option(names = "--jdbc-url", description = "PostgreSQL to write RPC endpoint status to (table ingest_endpoint_status, read by the API's health); unset = not written.")
+    String jdbcUrl;
+
+    @ConfigKey("chaintrack.jdbc.user")
+    @Option(names = "--jdbc-user", defaultValue = "postgres", description = "PostgreSQL user (default ${DEFAULT-VALUE}).")
+    String jdbcUser;
+
+    @ConfigKey("chaintrack.jdbc.password")
+    @Option(names = "--jdbc-password", defaultValue = "", description = "PostgreSQL password (prefer env CHAINTRACK_JDBC_PASSWORD).")
+    String jdbcPassword;
+
+    @ConfigKey("chaintrack.ingest.status-interval")
+    @Option(names = "--status-interval", defaultValue = "15s", converter = DurationConverter.class,
+            description = "How often the endpoint status is written (default ${DEFAULT-VALUE}).")
+    Duration statusInterval;
 
     @Mixin
     SyntheticOptions synthetic = new SyntheticOptions();
@@ -68,8 +95,11 @@ public final class IngestJob implements Callable<Integer> {
     @Mixin
     EvmOptions evm = new EvmOptions();
 
+    @Mixin
+    ConfiguredCommandLine.ConfigFileOption configFile = new ConfiguredCommandLine.ConfigFileOption();
+
     public static void main(String[] args) {
-        int code = new CommandLine(new IngestJob()).execute(args);
+        int code = ConfiguredCommandLine.execute(new CommandLine(new IngestJob()), args);
         if (code != 0) {
             System.exit(code);
         }
@@ -81,7 +111,9 @@ public final class IngestJob implements Callable<Integer> {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         configureCheckpointing(env, checkpointInterval);
         String prefix = transactionalIdPrefix != null ? transactionalIdPrefix : transactionalIdPrefix(chainId());
-        defineWorkflow(env, chainSource, ChainEventKafka.sink(bootstrapServers, delivery, prefix));
+        IngestStatusReporter reporter = jdbcUrl == null || jdbcUrl.isBlank() ? null
+                : new IngestStatusReporter(jdbcUrl, jdbcUser, jdbcPassword, statusInterval, EvmMetrics.DEFAULT_REGISTRY);
+        defineWorkflow(env, chainSource, ChainEventKafka.sink(bootstrapServers, delivery, prefix), reporter);
         env.execute("chaintrack-ingest-" + source + "-" + chainId());
         return 0;
     }
@@ -104,10 +136,20 @@ public final class IngestJob implements Callable<Integer> {
 
     /** The whole topology: source -> Kafka sink, both parallelism 1 with stable uids. */
     public static void defineWorkflow(StreamExecutionEnvironment env, Source<ChainEvent, ?, ?> source, Sink<ChainEvent> sink) {
-        env.fromSource(source, WatermarkStrategy.noWatermarks(), "chain-source", ProtobufTypeInfo.CHAIN_EVENT)
+        defineWorkflow(env, source, sink, null);
+    }
+
+    /** As above with, when {@code reporter} is given, the endpoint status reporter chained after the source. */
+    public static void defineWorkflow(StreamExecutionEnvironment env, Source<ChainEvent, ?, ?> source, Sink<ChainEvent> sink,
+                                      IngestStatusReporter reporter) {
+        DataStream<ChainEvent> events = env.fromSource(source, WatermarkStrategy.noWatermarks(), "chain-source", ProtobufTypeInfo.CHAIN_EVENT)
                 .uid(SOURCE_UID)
-                .setParallelism(1)
-                .sinkTo(sink)
+                .setParallelism(1);
+        if (reporter != null) {
+            events = events.map(reporter, ProtobufTypeInfo.CHAIN_EVENT).name("ingest-status-reporter").uid(REPORTER_UID)
+                    .setParallelism(1);
+        }
+        events.sinkTo(sink)
                 .name("chain-events-kafka-sink")
                 .uid(SINK_UID)
                 .setParallelism(1);

@@ -4,6 +4,8 @@ import io.chaintrack.api.query.HealthQueryService;
 import io.chaintrack.proto.v1.CheckRequest;
 import io.chaintrack.proto.v1.CheckResponse;
 import io.chaintrack.proto.v1.HealthServiceGrpc;
+import io.chaintrack.proto.v1.ReadinessRequest;
+import io.chaintrack.proto.v1.ReadinessResponse;
 import io.grpc.stub.StreamObserver;
 import jakarta.inject.Singleton;
 
@@ -19,5 +21,10 @@ public final class HealthGrpcEndpoint extends HealthServiceGrpc.HealthServiceImp
     @Override
     public void check(CheckRequest request, StreamObserver<CheckResponse> observer) {
         GrpcCalls.unary(observer, () -> service.check(request));
+    }
+
+    @Override
+    public void readiness(ReadinessRequest request, StreamObserver<ReadinessResponse> observer) {
+        GrpcCalls.unary(observer, () -> service.readiness(request));
     }
 }

@@ -17,7 +17,7 @@ import java.util.Set;
 public final class ApiKeyAuthorizer {
     public static final String HEADER = "x-api-key";
     /** Methods that stay open so probes and operators never need a key. */
-    public static final Set<String> OPEN_METHODS = Set.of("chaintrack.v1.HealthService/Check");
+    public static final Set<String> OPEN_METHODS = Set.of("chaintrack.v1.HealthService/Check", "chaintrack.v1.HealthService/Readiness");
 
     private final Store store;
     private final ApiKeyStore keys;

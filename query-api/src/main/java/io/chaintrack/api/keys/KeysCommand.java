@@ -1,5 +1,7 @@
 package io.chaintrack.api.keys;
 
+import io.chaintrack.connectors.config.ConfigKey;
+import io.chaintrack.connectors.config.ConfiguredCommandLine;
 import java.io.PrintWriter;
 import java.sql.SQLException;
 import java.util.Arrays;
@@ -21,21 +23,27 @@ import picocli.CommandLine.Spec;
         subcommands = {KeysCommand.Create.class, KeysCommand.ListKeys.class, KeysCommand.Revoke.class,
                 KeysCommand.Tiers.class, KeysCommand.SetTier.class})
 public final class KeysCommand implements Callable<Integer> {
-    @Option(names = "--jdbc-url", defaultValue = "${env:CHAINTRACK_DB_URL:-jdbc:postgresql://localhost:5432/postgres}",
-            description = "PostgreSQL JDBC URL (env CHAINTRACK_DB_URL; default ${DEFAULT-VALUE}).")
+    @ConfigKey(value = "chaintrack.jdbc.url", fallbacks = "chaintrack.api.datasource.url")
+    @Option(names = "--jdbc-url", defaultValue = "jdbc:postgresql://localhost:5432/postgres",
+            description = "PostgreSQL JDBC URL (env CHAINTRACK_JDBC_URL or CHAINTRACK_API_DATASOURCE_URL; default ${DEFAULT-VALUE}).")
     String jdbcUrl;
 
-    @Option(names = "--db-user", defaultValue = "${env:CHAINTRACK_DB_USER:-postgres}", description = "Database user (env CHAINTRACK_DB_USER).")
+    @ConfigKey(value = "chaintrack.jdbc.user", fallbacks = "chaintrack.api.datasource.user")
+    @Option(names = {"--jdbc-user", "--db-user"}, defaultValue = "postgres", description = "Database user (env CHAINTRACK_JDBC_USER).")
     String user;
 
-    @Option(names = "--db-password", defaultValue = "${env:CHAINTRACK_DB_PASSWORD:-}", description = "Database password (env CHAINTRACK_DB_PASSWORD).")
+    @ConfigKey(value = "chaintrack.jdbc.password", fallbacks = "chaintrack.api.datasource.password")
+    @Option(names = {"--jdbc-password", "--db-password"}, defaultValue = "", description = "Database password (env CHAINTRACK_JDBC_PASSWORD).")
     String password;
+
+    @CommandLine.Mixin
+    ConfiguredCommandLine.ConfigFileOption configFile = new ConfiguredCommandLine.ConfigFileOption();
 
     @Spec
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new KeysCommand()).execute(args));
+        System.exit(ConfiguredCommandLine.execute(new CommandLine(new KeysCommand()), args));
     }
 
     @Override

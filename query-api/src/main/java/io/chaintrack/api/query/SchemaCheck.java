@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 public final class SchemaCheck implements ApplicationEventListener<StartupEvent> {
     static final List<String> TABLES = List.of("chains", "blocks", "transfers", "balance_windows",
             "current_balances", "chain_totals", "token_totals", "analytics_totals", "analytics_anomalies", "analytics_daily",
-            "analytics_forecasts", "tokens", "api_cache_ttls");
+            "analytics_forecasts", "tokens", "api_cache_ttls", "ingest_endpoint_status");
     /** Columns added by later migrations the API reads (table.column). */
     static final List<String> COLUMNS = List.of("chains.head_number", "chains.head_seen_at");
     private static final Logger LOG = LoggerFactory.getLogger(SchemaCheck.class);

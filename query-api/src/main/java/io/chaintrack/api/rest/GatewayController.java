@@ -27,6 +27,8 @@ import io.chaintrack.api.query.HealthQueryService;
 import io.chaintrack.api.query.TransferQueryService;
 import io.chaintrack.proto.v1.CheckRequest;
 import io.chaintrack.proto.v1.CheckResponse;
+import io.chaintrack.proto.v1.ReadinessRequest;
+import io.chaintrack.proto.v1.ReadinessResponse;
 import io.chaintrack.proto.v1.GetBalanceHistoryRequest;
 import io.chaintrack.proto.v1.GetBalancesRequest;
 import io.chaintrack.proto.v1.GetChainTotalsRequest;
@@ -217,6 +219,14 @@ public final class GatewayController {
     public HttpResponse<String> check(HttpRequest<?> request) {
         CheckResponse response = call(CheckRequest.getDefaultInstance(), request, Map.of(), health::check);
         HttpStatus status = HealthQueryService.SERVING.equals(response.getStatus()) ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE;
+        return HttpResponse.<String>status(status).body(ProtoJson.print(response)).contentType(MediaType.APPLICATION_JSON_TYPE);
+    }
+
+    /** 503 with the same body until the API can serve (database reachable, schema migrated): the readiness probe. */
+    @Get(uri = "/v1/health/readiness", produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<String> readiness(HttpRequest<?> request) {
+        ReadinessResponse response = call(ReadinessRequest.getDefaultInstance(), request, Map.of(), health::readiness);
+        HttpStatus status = response.getReady() ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE;
         return HttpResponse.<String>status(status).body(ProtoJson.print(response)).contentType(MediaType.APPLICATION_JSON_TYPE);
     }
 

@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class RenderedOverlaysTest {
   /** Secrets the manifests reference but do not create: CNPG creates the first, operators the rest. */
   static final Set<String> EXTERNAL_SECRETS =
-      Set.of("chaintrack-db-app", "chaintrack-api-secrets", "chaintrack-rpc", "chaintrack-flink-s3");
+      Set.of("chaintrack-db-app", "chaintrack-rpc", "chaintrack-flink-s3");
 
   static StrictBinder binder;
 
@@ -134,7 +134,9 @@ class RenderedOverlaysTest {
     Deployment api = (Deployment) binder.bind(byKind(objects, "Deployment").get(0));
     Container c = api.getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(c.getArgs()).containsExactly("api");
-    assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/v1/health");
+    // readiness: database reachable and schema migrated; liveness keeps the detailed health (tolerant thresholds)
+    assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/v1/health/readiness");
+    assertThat(c.getStartupProbe().getHttpGet().getPath()).isEqualTo("/v1/health/readiness");
     assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/v1/health");
     assertThat(c.getPorts()).extracting(p -> p.getContainerPort()).containsExactlyInAnyOrder(8080, 50051);
     assertThat(c.getEnvFrom()).anyMatch(e -> e.getConfigMapRef() != null);

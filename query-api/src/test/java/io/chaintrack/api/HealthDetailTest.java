@@ -1,0 +1,173 @@
+package io.chaintrack.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.chaintrack.connectors.embedded.EmbeddedKafkaBroker;
+import io.chaintrack.connectors.embedded.EmbeddedPostgresServer;
+import io.chaintrack.connectors.evm.EndpointStatusSnapshot;
+import io.chaintrack.connectors.evm.EvmMetrics;
+import io.chaintrack.connectors.kafka.TopicCatalog;
+import io.chaintrack.proto.v1.ChainStatusView;
+import io.chaintrack.proto.v1.CheckRequest;
+import io.chaintrack.proto.v1.CheckResponse;
+import io.chaintrack.proto.v1.ConsumerGroupLag;
+import io.chaintrack.proto.v1.IngestEndpointStatus;
+import io.chaintrack.proto.v1.ReadinessRequest;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.sql.Connection;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Health in detail against real services: uptime, per-chain lag against the head, Kafka consumer lag of the
+ * jobs' groups (embedded broker), ingest endpoint status written as the ingest job writes it, readiness.
+ */
+class HealthDetailTest {
+    static final String TOPIC = TopicCatalog.CHAIN_EVENTS.name();
+
+    @Test
+    void healthReportsUptimeChainLagQueueDepthAndIngestEndpoints() throws Exception {
+        try (EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start();
+             EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start()) {
+            new SeedData().seed(postgres.dataSource());
+            try (Connection c = postgres.dataSource().getConnection()) {
+                SeedData.execute(c, "UPDATE chains SET head_number = (SELECT max(block_number) FROM blocks WHERE chain_id = 1 AND canonical) + 5,"
+                        + " head_seen_at = now() WHERE chain_id = 1");
+                // what the ingest job's reporter writes: 3 rate-limit hits, an open breaker; and a row that stopped
+                EvmMetrics metrics = EvmMetrics.on(new PrometheusRegistry());
+                for (int i = 0; i < 3; i++) {
+                    metrics.rateLimited("devnet", "provider-a");
+                }
+                metrics.breakerState("devnet", "provider-a", 1);
+                metrics.breakerState("devnet", "provider-b", 0);
+                assertThat(EndpointStatusSnapshot.write(c, EndpointStatusSnapshot.of(metrics), Instant.now())).isEqualTo(2);
+                EndpointStatusSnapshot.write(c, List.of(new EndpointStatusSnapshot.EndpointStatus("old-net", "gone", 9, "HALF_OPEN")),
+                        Instant.now().minusSeconds(600));
+            }
+            kafka.createTopics(List.of(TopicCatalog.CHAIN_EVENTS));
+            int partitions = TopicCatalog.CHAIN_EVENTS.partitions();
+            Map<Integer, Integer> produced = new HashMap<>();
+            Properties props = kafka.clientProperties();
+            props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+            props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+                for (int i = 0; i < 10; i++) {
+                    int p = i % partitions;
+                    producer.send(new ProducerRecord<>(TOPIC, p, null, new byte[] {(byte) i})).get();
+                    produced.merge(p, 1, Integer::sum);
+                }
+            }
+            // the balance job committed 3 records of partition 0 and everything of the others; analytics nothing
+            Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
+            for (int p = 0; p < partitions; p++) {
+                commits.put(new TopicPartition(TOPIC, p), new OffsetAndMetadata(p == 0 ? 3 : produced.getOrDefault(p, 0)));
+            }
+            try (Admin admin = Admin.create(kafka.clientProperties())) {
+                admin.alterConsumerGroupOffsets("chaintrack-balances", commits).all().get();
+            }
+            long balancesLag = produced.get(0) - 3;
+
+            try (QueryApi api = QueryApi.start(postgres.jdbcUrl(), postgres.user(), postgres.password(), 0, 0,
+                    Map.of("chaintrack.kafka.bootstrap-servers", kafka.bootstrapServers()));
+                 Clients clients = new Clients(api)) {
+                Clients.Response rest = clients.get("/v1/health");
+                assertThat(rest.status()).isEqualTo(200);
+                CheckResponse body = rest.parse(CheckResponse.newBuilder()).build();
+                assertThat(body.getStatus()).isEqualTo("SERVING");
+                assertThat(body.getSchemaMigrated()).isTrue();
+                assertThat(body.getMissingSchemaList()).isEmpty();
+                assertThat(body.getUptimeSeconds()).isGreaterThanOrEqualTo(0);
+                assertThat(body.getStartedAt().getSeconds()).isLessThanOrEqualTo(Instant.now().getEpochSecond())
+                        .isGreaterThan(Instant.now().getEpochSecond() - 300);
+
+                ChainStatusView devnet = body.getChainStatusesList().stream().filter(s -> s.getChainId() == 1).findFirst().orElseThrow();
+                assertThat(devnet.getBlocksBehindHead()).isEqualTo(5);
+                assertThat(devnet.getHeadNumber()).isEqualTo(devnet.getLatestBlock() + 5);
+                assertThat(devnet.getLagSeconds()).isPositive(); // seed blocks are from 2024
+                assertThat(devnet.getFreshness().name()).contains("STALE");
+
+                assertThat(body.getQueueDepth().getState()).isEqualTo("OK");
+                assertThat(body.getQueueDepth().getTopic()).isEqualTo(TOPIC);
+                ConsumerGroupLag balances = body.getQueueDepth().getGroupsList().get(0);
+                assertThat(balances.getGroupId()).isEqualTo("chaintrack-balances");
+                assertThat(balances.getLag()).isEqualTo(balancesLag);
+                assertThat(balances.getPartitions()).isEqualTo(partitions);
+                assertThat(balances.getUncommittedPartitions()).isZero();
+                ConsumerGroupLag analytics = body.getQueueDepth().getGroupsList().get(1);
+                assertThat(analytics.getGroupId()).isEqualTo("chaintrack-analytics");
+                assertThat(analytics.getLag()).isEqualTo(10);
+                assertThat(analytics.getUncommittedPartitions()).isEqualTo(partitions);
+
+                assertThat(body.getIngestEndpointsList()).extracting(IngestEndpointStatus::getChain, IngestEndpointStatus::getEndpoint,
+                                IngestEndpointStatus::getRateLimitedTotal, IngestEndpointStatus::getBreakerState, IngestEndpointStatus::getStale)
+                        .containsExactly(
+                                org.assertj.core.groups.Tuple.tuple("devnet", "provider-a", 3L, "OPEN", false),
+                                org.assertj.core.groups.Tuple.tuple("devnet", "provider-b", 0L, "CLOSED", false),
+                                org.assertj.core.groups.Tuple.tuple("old-net", "gone", 9L, "HALF_OPEN", true));
+
+                CheckResponse grpc = clients.health.check(CheckRequest.getDefaultInstance());
+                // REST and gRPC carry the same answer; only clock-derived seconds may tick between the two calls
+                assertThat(withoutClockFields(grpc)).isEqualTo(withoutClockFields(body));
+
+                assertThat(clients.get("/v1/health/readiness").status()).isEqualTo(200);
+                assertThat(clients.health.readiness(ReadinessRequest.getDefaultInstance()).getReady()).isTrue();
+            }
+
+            // Kafka not configured for the API: queue depth is UNKNOWN, not zero
+            try (QueryApi api = QueryApi.start(postgres.jdbcUrl(), postgres.user(), postgres.password(), 0, 0);
+                 Clients clients = new Clients(api)) {
+                CheckResponse body = clients.health.check(CheckRequest.getDefaultInstance());
+                assertThat(body.getStatus()).isEqualTo("SERVING");
+                assertThat(body.getQueueDepth().getState()).isEqualTo("UNKNOWN");
+                assertThat(body.getQueueDepth().getDetail()).contains("chaintrack.kafka.bootstrap-servers");
+                assertThat(body.getQueueDepth().getGroupsList()).isEmpty();
+            }
+        }
+    }
+
+    static CheckResponse withoutClockFields(CheckResponse r) {
+        CheckResponse.Builder b = r.toBuilder().clearUptimeSeconds();
+        for (int i = 0; i < b.getChainStatusesCount(); i++) {
+            b.setChainStatuses(i, b.getChainStatuses(i).toBuilder().clearLagSeconds());
+        }
+        return b.build();
+    }
+
+    @Test
+    void readinessFailsUntilTheSchemaIsMigrated() throws Exception {
+        try (EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start()) {
+            try (Connection c = postgres.dataSource().getConnection()) {
+                SeedData.execute(c, "CREATE DATABASE bare");
+            }
+            String bareUrl = postgres.jdbcUrl().replace("/postgres", "/bare");
+            try (QueryApi api = QueryApi.start(bareUrl, postgres.user(), postgres.password(), 0, 0,
+                    Map.of("chaintrack.api.validate-schema", false));
+                 Clients clients = new Clients(api)) {
+                Clients.Response ready = clients.get("/v1/health/readiness");
+                assertThat(ready.status()).isEqualTo(503);
+                assertThat(ready.json().get("reason").getAsString()).contains("schema not migrated").contains("chains");
+                Clients.Response health = clients.get("/v1/health");
+                assertThat(health.status()).isEqualTo(503);
+                CheckResponse body = health.parse(CheckResponse.newBuilder()).build();
+                assertThat(body.getDatabaseUp()).isTrue();
+                assertThat(body.getSchemaMigrated()).isFalse();
+                assertThat(body.getMissingSchemaList()).contains("chains", "ingest_endpoint_status");
+
+                io.chaintrack.connectors.postgres.Migrations.migrate(bareUrl, postgres.user(), postgres.password());
+                assertThat(clients.get("/v1/health/readiness").status()).isEqualTo(200);
+                assertThat(clients.get("/v1/health").status()).isEqualTo(200);
+            }
+        }
+    }
+}
