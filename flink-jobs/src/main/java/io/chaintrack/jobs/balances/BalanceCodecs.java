@@ -16,7 +16,10 @@ public final class BalanceCodecs {
     private static final byte TEXT = 0;
     private static final byte ADDRESS = 1;
     private static final byte NATIVE = 2;
+    private static final byte STANDARD = 3;
     private static final String NATIVE_TOKEN = "native";
+    /** Token standards as the tables spell them; append only (the index is the stored code). */
+    private static final java.util.List<String> STANDARDS = java.util.List.of("NATIVE", "ERC20", "ERC721", "ERC1155");
 
     private BalanceCodecs() {}
 
@@ -115,6 +118,13 @@ public final class BalanceCodecs {
             }
             case NATIVE -> {
                 return NATIVE_TOKEN;
+            }
+            case STANDARD -> {
+                int code = in.readUnsignedByte();
+                if (code >= STANDARDS.size()) {
+                    throw new IOException("unknown token standard code " + code + " in balance state");
+                }
+                return STANDARDS.get(code);
             }
             case TEXT -> {
                 byte[] utf8 = new byte[in.readInt()];
@@ -218,6 +228,14 @@ public final class BalanceCodecs {
                     return;
                 }
                 n = start; // not lowercase hex: kept as text
+            }
+            if (s.length() <= 32) {
+                int code = STANDARDS.indexOf(s);
+                if (code >= 0) {
+                    putByte(STANDARD);
+                    putByte(code);
+                    return;
+                }
             }
             byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
             putByte(TEXT);

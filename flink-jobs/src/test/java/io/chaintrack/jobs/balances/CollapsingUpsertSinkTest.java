@@ -81,7 +81,7 @@ class CollapsingUpsertSinkTest {
     @Test
     void chainsKeepTheHighestHeadAndTextSurvivesCopyEscaping() throws Exception {
         var w = CollapsingUpsertSink.standaloneWriter(PostgresSinks.CHAINS, options(1000));
-        String name = "tab\there \\ back\nslash";
+        String name = "tab\there \\ back\nslash, caf\u00e9";
         w.write(new ChainRow(7, name, 100), null);
         w.write(new ChainRow(7, name, 0), null);
         w.flush(false);

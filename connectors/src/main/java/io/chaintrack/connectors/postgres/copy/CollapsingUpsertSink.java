@@ -182,8 +182,7 @@ public final class CollapsingUpsertSink<T> implements Sink<T> {
 
         private void writeChunk(CopyIn copy) throws SQLException {
             if (text.length() > 0) {
-                byte[] bytes = text.utf8();
-                copy.writeToCopy(bytes, 0, bytes.length);
+                copy.writeToCopy(text.buffer(), 0, text.length());
                 text.clear();
             }
         }

@@ -71,14 +71,19 @@ public final class PipelineBenchmark {
                 AnalyticsJob.addToEnvironment(env, new KafkaInput(kafka.bootstrapServers(), "bench-analytics", true),
                         new JdbcTarget(pg.jdbcUrl(), pg.user(), pg.password()), AnalyticsConfig.defaults(), 5000);
             }
+            double jvmCpu0 = jvmCpuSeconds();
+            double pgCpu0 = PostgresCpu.seconds(pg);
             long t0 = System.nanoTime();
             env.execute("bench-" + jobs + "-p" + parallelism);
             double seconds = (System.nanoTime() - t0) / 1e9;
+            double jvmCpu = jvmCpuSeconds() - jvmCpu0;
+            double pgCpu = PostgresCpu.seconds(pg) - pgCpu0;
             Thread.sleep(1500); // let PostgreSQL publish its table statistics
             long rows = rowsWritten(pg);
-            System.out.printf(Locale.ROOT, "| %d | %s | %,d | %,d | %.1f | %,.0f | %.3f | %d | %d |%n",
+            // CPU seconds do not depend on what else the shared machine runs: transfers per CPU-second x cores bounds the rate
+            System.out.printf(Locale.ROOT, "| %d | %s | %,d | %,d | %.1f | %,.0f | %.3f | %d | %d | %.0f | %.0f | %,.0f |%n",
                     parallelism, jobs, counts[0], counts[1], seconds, counts[0] / seconds, (double) rows / counts[0],
-                    peakHeapMiB(), peakRssMiB());
+                    peakHeapMiB(), peakRssMiB(), jvmCpu, pgCpu, counts[0] / (jvmCpu + pgCpu));
         }
         System.exit(0);
     }
@@ -132,6 +137,10 @@ public final class PipelineBenchmark {
             rs.next();
             return rs.getLong(1);
         }
+    }
+
+    static double jvmCpuSeconds() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
     }
 
     static long peakHeapMiB() {

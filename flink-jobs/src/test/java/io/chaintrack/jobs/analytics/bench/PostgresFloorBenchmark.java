@@ -26,18 +26,22 @@ import org.postgresql.copy.CopyIn;
  * (e.g. query-api's V26 covering indexes). Args: rows [extra-index-sql-file]
  */
 public final class PostgresFloorBenchmark {
+    static EmbeddedPostgresServer pg;
+
     public static void main(String[] args) throws Exception {
         int n = Integer.parseInt(args[0]);
-        String extra = args.length > 1 ? Files.readString(Path.of(args[1])).replace("CONCURRENTLY", "") : null;
+        String extra = args.length > 1
+                ? Files.readString(Path.of(args[1])).replaceAll("(?m)--.*$", "").replace("CONCURRENTLY", "") : null;
         List<TransferRow> rows = rows(n);
-        try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.start()) {
+        try (EmbeddedPostgresServer server = EmbeddedPostgresServer.start()) {
+            pg = server;
             PostgresSinkOptions options = PostgresSinkOptions.of(pg.jdbcUrl(), pg.user(), pg.password())
                     .withBatching(20_000, Duration.ZERO);
             run(pg, options, rows, "migrations' indexes");
             if (extra != null) {
                 try (Connection c = pg.dataSource().getConnection(); Statement s = c.createStatement()) {
                     for (String sql : extra.split(";")) {
-                        if (!sql.replaceAll("(?m)^--.*$", "").isBlank()) {
+                        if (!sql.isBlank()) {
                             s.execute(sql);
                         }
                     }
@@ -50,6 +54,7 @@ public final class PostgresFloorBenchmark {
 
     static void run(EmbeddedPostgresServer pg, PostgresSinkOptions options, List<TransferRow> rows, String label) throws Exception {
         truncate(pg);
+        double cpu0 = PostgresCpu.seconds(pg);
         long t0 = System.nanoTime();
         try (Connection c = pg.dataSource().getConnection()) {
             CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(PostgresSinks.TRANSFERS.copySql()
@@ -67,9 +72,10 @@ public final class PostgresFloorBenchmark {
             copy.writeToCopy(b, 0, b.length);
             copy.endCopy();
         }
-        report("raw COPY into transfers", label, rows.size(), t0);
+        report("raw COPY into transfers", label, rows.size(), t0, cpu0);
 
         truncate(pg);
+        cpu0 = PostgresCpu.seconds(pg);
         t0 = System.nanoTime();
         var w = CollapsingUpsertSink.standaloneWriter(PostgresSinks.TRANSFERS, options);
         for (TransferRow r : rows) {
@@ -77,8 +83,9 @@ public final class PostgresFloorBenchmark {
         }
         w.flush(true);
         w.close();
-        report("COPY staging + INSERT ON CONFLICT (20k batches), new rows", label, rows.size(), t0);
+        report("COPY staging + INSERT ON CONFLICT (20k batches), new rows", label, rows.size(), t0, cpu0);
 
+        cpu0 = PostgresCpu.seconds(pg);
         t0 = System.nanoTime();
         w = CollapsingUpsertSink.standaloneWriter(PostgresSinks.TRANSFERS, options);
         for (TransferRow r : rows) {
@@ -86,7 +93,7 @@ public final class PostgresFloorBenchmark {
         }
         w.flush(true);
         w.close();
-        report("COPY staging + INSERT ON CONFLICT (20k batches), all conflicts (replay)", label, rows.size(), t0);
+        report("COPY staging + INSERT ON CONFLICT (20k batches), all conflicts (replay)", label, rows.size(), t0, cpu0);
     }
 
     static void truncate(EmbeddedPostgresServer pg) throws Exception {
@@ -96,9 +103,11 @@ public final class PostgresFloorBenchmark {
         }
     }
 
-    static void report(String what, String label, int n, long t0) {
+    static void report(String what, String label, int n, long t0, double pgCpu0) throws Exception {
         double s = (System.nanoTime() - t0) / 1e9;
-        System.out.printf(Locale.ROOT, "| %s | %s | %,d | %.1f | %,.0f |%n", what, label, n, s, n / s);
+        double cpu = PostgresCpu.seconds(pg) - pgCpu0;
+        // rows per PostgreSQL CPU-second: the rate two dedicated cores could sustain is about twice this
+        System.out.printf(Locale.ROOT, "| %s | %s | %,d | %.1f | %,.0f | %.1f | %,.0f |%n", what, label, n, s, n / s, cpu, n / cpu);
     }
 
     /** Transfers shaped like the synthetic chain's: 100 per block, 100,000 addresses, 20 tokens. */
