@@ -133,6 +133,13 @@ public final class PipelineBenchmark {
             System.err.println("track_counts=" + t.getString(1) + " live rows=" + t.getString(2));
         }
         try (Connection c = pg.dataSource().getConnection(); Statement s = c.createStatement();
+             ResultSet t = s.executeQuery("SELECT relname, n_tup_ins, n_tup_upd FROM pg_stat_all_tables "
+                     + "WHERE schemaname = 'public' AND n_tup_ins + n_tup_upd > 0 ORDER BY n_tup_ins + n_tup_upd DESC")) {
+            while (t.next()) {
+                System.err.printf(Locale.ROOT, "rows written %s: %,d inserted, %,d updated%n", t.getString(1), t.getLong(2), t.getLong(3));
+            }
+        }
+        try (Connection c = pg.dataSource().getConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT coalesce(sum(n_tup_ins + n_tup_upd), 0) FROM pg_stat_all_tables WHERE schemaname = 'public'")) {
             rs.next();
             return rs.getLong(1);
