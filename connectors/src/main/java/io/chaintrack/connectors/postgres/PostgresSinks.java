@@ -1,5 +1,8 @@
 package io.chaintrack.connectors.postgres;
 
+import io.chaintrack.connectors.postgres.copy.CollapsingUpsertSink;
+import io.chaintrack.connectors.postgres.copy.UpsertTable;
+import io.chaintrack.connectors.postgres.copy.UpsertTable.Column;
 import io.chaintrack.connectors.postgres.rows.BalanceWindowRow;
 import io.chaintrack.connectors.postgres.rows.BlockRow;
 import io.chaintrack.connectors.postgres.rows.ChainRow;
@@ -9,15 +12,13 @@ import io.chaintrack.connectors.postgres.rows.NftOwnerRow;
 import io.chaintrack.connectors.postgres.rows.TokenTotalsRow;
 import io.chaintrack.connectors.postgres.rows.TransferRow;
 import java.math.BigInteger;
-import io.chaintrack.connectors.postgres.copy.CollapsingUpsertSink;
-import io.chaintrack.connectors.postgres.copy.UpsertTable;
-import io.chaintrack.connectors.postgres.copy.UpsertTable.Column;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The balance job's tables as collapsing COPY upsert sinks ({@link CollapsingUpsertSink}): each write sets every
- * column to the row's full value (never an increment), so replays converge. Callers key each stream by its table's key.
+ * column to the row's full value (never an increment), so replays converge. Callers must deliver all rows of one
+ * table key to one sink subtask, in order (keyed, or forward from the operator that owns the key).
  */
 public final class PostgresSinks {
     private PostgresSinks() {}

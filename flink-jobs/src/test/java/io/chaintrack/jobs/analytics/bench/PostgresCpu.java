@@ -31,7 +31,13 @@ final class PostgresCpu {
                     continue;
                 }
                 String[] f = stat(p);
-                if (f != null && (Long.parseLong(name) == postmaster || Long.parseLong(f[1]) == postmaster)) {
+                if (f == null) {
+                    continue;
+                }
+                if (Long.parseLong(name) == postmaster) {
+                    // own time plus that of children already ended (backends of closed connections)
+                    ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
+                } else if (Long.parseLong(f[1]) == postmaster) {
                     ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
                 }
             }
@@ -39,7 +45,7 @@ final class PostgresCpu {
         return ticks / 100.0;
     }
 
-    /** Fields of /proc/pid/stat after the command name: state, ppid, … (utime is [11], stime [12]). */
+    /** Fields of /proc/pid/stat after the command name: state, ppid, … (utime [11], stime [12], cutime [13], cstime [14]). */
     private static String[] stat(Path proc) {
         try {
             String s = Files.readString(proc.resolve("stat"));
