@@ -16,8 +16,9 @@ mvn -B -q -ntp -pl flink-jobs -am test-compile dependency:build-classpath -Dskip
   -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
 CP="flink-jobs/target/test-classes:flink-jobs/target/classes:$(cat flink-jobs/target/bench-classpath.txt)"
 
+LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 rows=()
-for P in 1 2; do
+for P in ${BENCH_PARALLELISM:-1 2}; do
   echo "== parallelism $P, $JOBS, $TRANSFERS transfers, $CHAINS chains, checkpoint every ${CHECKPOINT}s" >&2
   row=$(java -Xmx"$HEAP" -XX:+UseParallelGC -Dot.epg.working-dir=flink-jobs/target/embedded-pg \
     -Dlogback.configurationFile=flink-jobs/src/test/resources/logback-test.xml \
@@ -37,10 +38,13 @@ MEM=$(free -g | awk '/^Mem:/ {print $2 " GiB total, " $7 " GiB available"}')
   echo "(read_committed, exactly-once checkpoints every ${CHECKPOINT}s) in one local MiniCluster and write embedded PostgreSQL 17."
   echo "Time is job start to the last row committed. Rows = PostgreSQL inserts + updates (n_tup_ins + n_tup_upd) per transfer."
   echo "Peak heap/RSS are of the benchmark JVM (Flink, Kafka broker, sinks; PostgreSQL runs in its own processes)."
+  echo "CPU s = CPU seconds used during the run by the benchmark JVM and by PostgreSQL (all its processes); on a shared"
+  echo "machine they do not depend on other load, and transfers per CPU-second x 2 is what 2 dedicated cores could reach."
+  echo "Load average before the runs: $LOAD."
   echo "Machine: $(nproc) cores ($CPU), $MEM, JVM -Xmx$HEAP, $(java -version 2>&1 | head -1)."
   echo
-  echo "| parallelism | jobs | transfers | events | seconds | transfers/s | rows/transfer | peak heap MiB | peak RSS MiB |"
-  echo "|---|---|---|---|---|---|---|---|---|"
+  echo "| parallelism | jobs | transfers | events | seconds | transfers/s | rows/transfer | peak heap MiB | peak RSS MiB | JVM CPU s | PG CPU s | transfers/CPU-s |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
   for r in "${rows[@]}"; do echo "$r"; done
 } >> docs/benchmarks.md
 echo "appended to docs/benchmarks.md" >&2

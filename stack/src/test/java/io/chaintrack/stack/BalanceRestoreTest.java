@@ -50,7 +50,9 @@ class BalanceRestoreTest {
         try (EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start();
              EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start()) {
             kafka.createTopics(TopicCatalog.all());
-            PostgresSinkOptions sinks = PostgresSinkOptions.of(postgres.jdbcUrl(), postgres.user(), postgres.password());
+            // rows must show up within a fraction of the stream's 6 s for "stopped mid-stream" to be observable
+            PostgresSinkOptions sinks = PostgresSinkOptions.of(postgres.jdbcUrl(), postgres.user(), postgres.password())
+                    .withBatching(500, Duration.ofMillis(200));
             // one chain fills one of the topic's partitions: the others must count as idle quickly for windows to close
             BalanceJobConfig config = new BalanceJobConfig(List.of(WINDOW), Duration.ofDays(1), Duration.ofSeconds(1));
 

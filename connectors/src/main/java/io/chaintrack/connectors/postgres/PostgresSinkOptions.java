@@ -5,13 +5,14 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Where and how the JDBC sinks write: a batch is flushed when it holds {@code batchSize} rows, when
- * {@code batchInterval} has passed, and on every checkpoint; a failed batch is retried {@code maxRetries} times.
+ * Where and how the sinks write: a batch is flushed when it holds {@code batchSize} distinct keys (rows of one key
+ * collapse to the newest), when {@code batchInterval} has passed, and on every checkpoint; a failed batch is
+ * retried {@code maxRetries} times.
  */
 public record PostgresSinkOptions(String jdbcUrl, String user, String password, int batchSize,
                                   Duration batchInterval, int maxRetries) implements Serializable {
-    public static final int DEFAULT_BATCH_SIZE = 500;
-    public static final Duration DEFAULT_BATCH_INTERVAL = Duration.ofMillis(200);
+    public static final int DEFAULT_BATCH_SIZE = 50_000;
+    public static final Duration DEFAULT_BATCH_INTERVAL = Duration.ofSeconds(2);
     public static final int DEFAULT_MAX_RETRIES = 3;
 
     public PostgresSinkOptions {

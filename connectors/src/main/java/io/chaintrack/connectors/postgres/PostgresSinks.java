@@ -1,5 +1,8 @@
 package io.chaintrack.connectors.postgres;
 
+import io.chaintrack.connectors.postgres.copy.CollapsingUpsertSink;
+import io.chaintrack.connectors.postgres.copy.UpsertTable;
+import io.chaintrack.connectors.postgres.copy.UpsertTable.Column;
 import io.chaintrack.connectors.postgres.rows.BalanceWindowRow;
 import io.chaintrack.connectors.postgres.rows.BlockRow;
 import io.chaintrack.connectors.postgres.rows.ChainRow;
@@ -8,239 +11,147 @@ import io.chaintrack.connectors.postgres.rows.CurrentBalanceRow;
 import io.chaintrack.connectors.postgres.rows.NftOwnerRow;
 import io.chaintrack.connectors.postgres.rows.TokenTotalsRow;
 import io.chaintrack.connectors.postgres.rows.TransferRow;
-import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
-import java.sql.Types;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
-import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
-import org.apache.flink.connector.jdbc.JdbcStatementBuilder;
-import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
+import java.util.List;
+import java.util.Map;
 
 /**
- * At-least-once JDBC sinks, one per table, each an idempotent upsert on the table's natural key that
- * sets every column to the row's full value (never an increment), so replaying rows converges to the same table.
- * Rows of one key must arrive in order: callers key the stream by the table's key before the sink.
+ * The balance job's tables as collapsing COPY upsert sinks ({@link CollapsingUpsertSink}): each write sets every
+ * column to the row's full value (never an increment), so replays converge. Callers must deliver all rows of one
+ * table key to one sink subtask, in order (keyed, or forward from the operator that owns the key).
  */
 public final class PostgresSinks {
-    public static final String UPSERT_CHAINS = """
-            INSERT INTO chains (chain_id, name, head_number, head_seen_at)
-            VALUES (?, ?, NULLIF(?, 0), CASE WHEN ? > 0 THEN now() END)
-            ON CONFLICT (chain_id) DO UPDATE SET name = EXCLUDED.name, updated_at = now(),
-                head_number = GREATEST(chains.head_number, EXCLUDED.head_number),
-                head_seen_at = CASE WHEN EXCLUDED.head_number IS NOT NULL THEN now() ELSE chains.head_seen_at END""";
-
-    public static final String UPSERT_BLOCKS = """
-            INSERT INTO blocks (chain_id, block_hash, block_number, parent_hash, block_time, transfer_count, canonical)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (chain_id, block_hash) DO UPDATE SET
-              block_number = EXCLUDED.block_number, parent_hash = EXCLUDED.parent_hash,
-              block_time = EXCLUDED.block_time, transfer_count = EXCLUDED.transfer_count,
-              canonical = EXCLUDED.canonical""";
-
-    public static final String UPSERT_TRANSFERS = """
-            INSERT INTO transfers (chain_id, block_hash, tx_index, log_index, trace_address, batch_index,
-              block_number, block_time, tx_hash, token, standard, from_address, to_address, amount, token_id,
-              operator, canonical)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (chain_id, block_hash, tx_index, log_index, trace_address, batch_index) DO UPDATE SET
-              block_number = EXCLUDED.block_number, block_time = EXCLUDED.block_time, tx_hash = EXCLUDED.tx_hash,
-              token = EXCLUDED.token, standard = EXCLUDED.standard, from_address = EXCLUDED.from_address,
-              to_address = EXCLUDED.to_address, amount = EXCLUDED.amount, token_id = EXCLUDED.token_id,
-              operator = EXCLUDED.operator, canonical = EXCLUDED.canonical""";
-
-    public static final String UPSERT_BALANCE_WINDOWS = """
-            INSERT INTO balance_windows (chain_id, address, token, token_id, window_seconds, window_start,
-              delta, balance, transfers_in, transfers_out, volume_in, volume_out)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (chain_id, address, token, token_id, window_seconds, window_start) DO UPDATE SET
-              delta = EXCLUDED.delta, balance = EXCLUDED.balance,
-              transfers_in = EXCLUDED.transfers_in, transfers_out = EXCLUDED.transfers_out,
-              volume_in = EXCLUDED.volume_in, volume_out = EXCLUDED.volume_out""";
-
-    public static final String UPSERT_CURRENT_BALANCES = """
-            INSERT INTO current_balances (chain_id, address, token, token_id, standard, balance, block_number, block_time)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (chain_id, address, token, token_id) DO UPDATE SET
-              standard = EXCLUDED.standard, balance = EXCLUDED.balance,
-              block_number = EXCLUDED.block_number, block_time = EXCLUDED.block_time""";
-
-    public static final String UPSERT_CHAIN_TOTALS = """
-            INSERT INTO chain_totals (chain_id, blocks, transfers, first_block, last_block, last_block_time)
-            VALUES (?, ?, ?, ?, ?, ?)
-            ON CONFLICT (chain_id) DO UPDATE SET
-              blocks = EXCLUDED.blocks, transfers = EXCLUDED.transfers, first_block = EXCLUDED.first_block,
-              last_block = EXCLUDED.last_block, last_block_time = EXCLUDED.last_block_time, updated_at = now()""";
-
-    public static final String UPSERT_TOKEN_TOTALS = """
-            INSERT INTO token_totals (chain_id, token, standard, transfers, volume)
-            VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT (chain_id, token) DO UPDATE SET
-              standard = EXCLUDED.standard, transfers = EXCLUDED.transfers, volume = EXCLUDED.volume""";
-
-    public static final String UPSERT_NFT_OWNERS = """
-            INSERT INTO nft_owners (chain_id, token, token_id, owner, block_number, block_time)
-            VALUES (?, ?, ?, ?, ?, ?)
-            ON CONFLICT (chain_id, token, token_id) DO UPDATE SET
-              owner = EXCLUDED.owner, block_number = EXCLUDED.block_number, block_time = EXCLUDED.block_time""";
-
     private PostgresSinks() {}
 
-    public static JdbcSink<ChainRow> chains(PostgresSinkOptions options) {
-        return sink(options, UPSERT_CHAINS, PostgresSinks::bindChain);
+    public static CollapsingUpsertSink<ChainRow> chains(PostgresSinkOptions options) {
+        return new CollapsingUpsertSink<>(CHAINS, options);
     }
 
-    public static JdbcSink<BlockRow> blocks(PostgresSinkOptions options) {
-        return sink(options, UPSERT_BLOCKS, PostgresSinks::bindBlock);
+    public static CollapsingUpsertSink<BlockRow> blocks(PostgresSinkOptions options) {
+        return new CollapsingUpsertSink<>(BLOCKS, options);
     }
 
-    public static JdbcSink<TransferRow> transfers(PostgresSinkOptions options) {
-        return sink(options, UPSERT_TRANSFERS, PostgresSinks::bindTransfer);
+    public static CollapsingUpsertSink<TransferRow> transfers(PostgresSinkOptions options) {
+        return new CollapsingUpsertSink<>(TRANSFERS, options);
     }
 
-    public static JdbcSink<BalanceWindowRow> balanceWindows(PostgresSinkOptions options) {
-        return sink(options, UPSERT_BALANCE_WINDOWS, PostgresSinks::bindBalanceWindow);
+    public static CollapsingUpsertSink<BalanceWindowRow> balanceWindows(PostgresSinkOptions options) {
+        return new CollapsingUpsertSink<>(BALANCE_WINDOWS, options);
     }
 
-    public static JdbcSink<CurrentBalanceRow> currentBalances(PostgresSinkOptions options) {
-        return sink(options, UPSERT_CURRENT_BALANCES, PostgresSinks::bindCurrentBalance);
+    public static CollapsingUpsertSink<CurrentBalanceRow> currentBalances(PostgresSinkOptions options) {
+        return new CollapsingUpsertSink<>(CURRENT_BALANCES, options);
     }
 
-    public static JdbcSink<ChainTotalsRow> chainTotals(PostgresSinkOptions options) {
-        return sink(options, UPSERT_CHAIN_TOTALS, PostgresSinks::bindChainTotals);
+    public static CollapsingUpsertSink<ChainTotalsRow> chainTotals(PostgresSinkOptions options) {
+        return new CollapsingUpsertSink<>(CHAIN_TOTALS, options);
     }
 
-    public static JdbcSink<TokenTotalsRow> tokenTotals(PostgresSinkOptions options) {
-        return sink(options, UPSERT_TOKEN_TOTALS, PostgresSinks::bindTokenTotals);
+    public static CollapsingUpsertSink<TokenTotalsRow> tokenTotals(PostgresSinkOptions options) {
+        return new CollapsingUpsertSink<>(TOKEN_TOTALS, options);
     }
 
-    public static JdbcSink<NftOwnerRow> nftOwners(PostgresSinkOptions options) {
-        return sink(options, UPSERT_NFT_OWNERS, PostgresSinks::bindNftOwner);
+    public static CollapsingUpsertSink<NftOwnerRow> nftOwners(PostgresSinkOptions options) {
+        return new CollapsingUpsertSink<>(NFT_OWNERS, options);
     }
 
-    private static <T> JdbcSink<T> sink(PostgresSinkOptions options, String sql, JdbcStatementBuilder<T> binder) {
-        return JdbcSink.<T>builder()
-                .withQueryStatement(sql, binder)
-                .withExecutionOptions(JdbcExecutionOptions.builder()
-                        .withBatchSize(options.batchSize())
-                        .withBatchIntervalMs(options.batchInterval().toMillis())
-                        .withMaxRetries(options.maxRetries())
-                        .build())
-                .buildAtLeastOnce(new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
-                        .withUrl(options.jdbcUrl())
-                        .withDriverName("org.postgresql.Driver")
-                        .withUsername(options.user())
-                        .withPassword(options.password())
-                        .build());
+    private static Column col(String name, String type) {
+        return new Column(name, type);
     }
 
-    static void bindChain(PreparedStatement ps, ChainRow r) throws SQLException {
-        ps.setLong(1, r.chainId());
-        ps.setString(2, r.name());
-        ps.setLong(3, r.headNumber());
-        ps.setLong(4, r.headNumber());
-    }
+    private record ChainBlockKey(long chainId, String blockHash) {}
 
-    static void bindBlock(PreparedStatement ps, BlockRow r) throws SQLException {
-        ps.setLong(1, r.chainId());
-        ps.setString(2, r.blockHash());
-        ps.setLong(3, r.blockNumber());
-        ps.setString(4, r.parentHash());
-        ps.setObject(5, timestamp(r.blockTimeMs()));
-        ps.setInt(6, r.transferCount());
-        ps.setBoolean(7, r.canonical());
-    }
+    private record TransferKey(long chainId, String blockHash, int txIndex, int logIndex, String traceAddress,
+                               int batchIndex) {}
 
-    static void bindTransfer(PreparedStatement ps, TransferRow r) throws SQLException {
-        ps.setLong(1, r.chainId());
-        ps.setString(2, r.blockHash());
-        ps.setInt(3, r.txIndex());
-        ps.setInt(4, r.logIndex());
-        ps.setString(5, r.traceAddress());
-        ps.setInt(6, r.batchIndex());
-        ps.setLong(7, r.blockNumber());
-        ps.setObject(8, timestamp(r.blockTimeMs()));
-        ps.setString(9, r.txHash());
-        ps.setString(10, r.token());
-        ps.setString(11, r.standard());
-        ps.setString(12, r.fromAddress());
-        ps.setString(13, r.toAddress());
-        numeric(ps, 14, r.amount());
-        numeric(ps, 15, r.tokenId());
-        if (r.operator() == null) {
-            ps.setNull(16, Types.VARCHAR);
-        } else {
-            ps.setString(16, r.operator());
-        }
-        ps.setBoolean(17, r.canonical());
-    }
+    private record WindowKey(long chainId, String address, String token, BigInteger tokenId, int windowSeconds,
+                             long windowStartMs) {}
 
-    static void bindBalanceWindow(PreparedStatement ps, BalanceWindowRow r) throws SQLException {
-        ps.setLong(1, r.chainId());
-        ps.setString(2, r.address());
-        ps.setString(3, r.token());
-        numeric(ps, 4, r.tokenId());
-        ps.setInt(5, r.windowSeconds());
-        ps.setObject(6, timestamp(r.windowStartMs()));
-        numeric(ps, 7, r.delta());
-        numeric(ps, 8, r.balance());
-        ps.setLong(9, r.transfersIn());
-        ps.setLong(10, r.transfersOut());
-        numeric(ps, 11, r.volumeIn());
-        numeric(ps, 12, r.volumeOut());
-    }
+    private record AccountKey(long chainId, String address, String token, BigInteger tokenId) {}
 
-    static void bindCurrentBalance(PreparedStatement ps, CurrentBalanceRow r) throws SQLException {
-        ps.setLong(1, r.chainId());
-        ps.setString(2, r.address());
-        ps.setString(3, r.token());
-        numeric(ps, 4, r.tokenId());
-        ps.setString(5, r.standard());
-        numeric(ps, 6, r.balance());
-        ps.setLong(7, r.blockNumber());
-        ps.setObject(8, timestamp(r.blockTimeMs()));
-    }
+    private record TokenKey(long chainId, String token) {}
 
-    static void bindChainTotals(PreparedStatement ps, ChainTotalsRow r) throws SQLException {
-        ps.setLong(1, r.chainId());
-        ps.setLong(2, r.blocks());
-        ps.setLong(3, r.transfers());
-        ps.setLong(4, r.firstBlock());
-        ps.setLong(5, r.lastBlock());
-        ps.setObject(6, timestamp(r.lastBlockTimeMs()));
-    }
+    private record NftKey(long chainId, String token, BigInteger tokenId) {}
 
-    static void bindTokenTotals(PreparedStatement ps, TokenTotalsRow r) throws SQLException {
-        ps.setLong(1, r.chainId());
-        ps.setString(2, r.token());
-        ps.setString(3, r.standard());
-        ps.setLong(4, r.transfers());
-        numeric(ps, 5, r.volume());
-    }
+    /**
+     * chains: the head only ever grows (a batch keeps the highest head seen, the table the greatest ever written),
+     * head_seen_at and updated_at are the write's time.
+     */
+    public static final UpsertTable<ChainRow> CHAINS = UpsertTable.<ChainRow>of("chains",
+                    List.of(col("chain_id", "BIGINT"), col("name", "TEXT"), col("head_number", "BIGINT")),
+                    List.of("chain_id"), ChainRow::chainId,
+                    (r, o) -> o.add(r.chainId()).add(r.name()).add(r.headNumber()))
+            .withMerge((older, newer) -> older.headNumber() > newer.headNumber()
+                    ? new ChainRow(newer.chainId(), newer.name(), older.headNumber()) : newer)
+            .withExpressions(
+                    Map.of("head_number", "NULLIF(s.head_number, 0)",
+                            "head_seen_at", "CASE WHEN s.head_number > 0 THEN now() END",
+                            "updated_at", "now()"),
+                    Map.of("head_number", "GREATEST(t.head_number, EXCLUDED.head_number)",
+                            "head_seen_at", "CASE WHEN EXCLUDED.head_number IS NOT NULL THEN now() ELSE t.head_seen_at END"));
 
-    static void bindNftOwner(PreparedStatement ps, NftOwnerRow r) throws SQLException {
-        ps.setLong(1, r.chainId());
-        ps.setString(2, r.token());
-        numeric(ps, 3, r.tokenId());
-        ps.setString(4, r.owner());
-        ps.setLong(5, r.blockNumber());
-        ps.setObject(6, timestamp(r.blockTimeMs()));
-    }
+    public static final UpsertTable<BlockRow> BLOCKS = UpsertTable.of("blocks",
+            List.of(col("chain_id", "BIGINT"), col("block_hash", "TEXT"), col("block_number", "BIGINT"),
+                    col("parent_hash", "TEXT"), col("block_time", "TIMESTAMPTZ"), col("transfer_count", "INTEGER"),
+                    col("canonical", "BOOLEAN")),
+            List.of("chain_id", "block_hash"), r -> new ChainBlockKey(r.chainId(), r.blockHash()),
+            (r, o) -> o.add(r.chainId()).add(r.blockHash()).add(r.blockNumber()).add(r.parentHash())
+                    .addTimestampMs(r.blockTimeMs()).add(r.transferCount()).add(r.canonical()));
 
-    /** TIMESTAMPTZ from epoch milliseconds, always UTC whatever the JVM's zone. */
-    static OffsetDateTime timestamp(long epochMillis) {
-        return OffsetDateTime.ofInstant(Instant.ofEpochMilli(epochMillis), ZoneOffset.UTC);
-    }
+    public static final UpsertTable<TransferRow> TRANSFERS = UpsertTable.of("transfers",
+            List.of(col("chain_id", "BIGINT"), col("block_hash", "TEXT"), col("tx_index", "INTEGER"),
+                    col("log_index", "INTEGER"), col("trace_address", "TEXT"), col("batch_index", "INTEGER"),
+                    col("block_number", "BIGINT"), col("block_time", "TIMESTAMPTZ"), col("tx_hash", "TEXT"),
+                    col("token", "TEXT"), col("standard", "TEXT"), col("from_address", "TEXT"),
+                    col("to_address", "TEXT"), col("amount", "NUMERIC(78,0)"), col("token_id", "NUMERIC(78,0)"),
+                    col("operator", "TEXT"), col("canonical", "BOOLEAN")),
+            List.of("chain_id", "block_hash", "tx_index", "log_index", "trace_address", "batch_index"),
+            r -> new TransferKey(r.chainId(), r.blockHash(), r.txIndex(), r.logIndex(), r.traceAddress(), r.batchIndex()),
+            (r, o) -> o.add(r.chainId()).add(r.blockHash()).add(r.txIndex()).add(r.logIndex()).add(r.traceAddress())
+                    .add(r.batchIndex()).add(r.blockNumber()).addTimestampMs(r.blockTimeMs()).add(r.txHash())
+                    .add(r.token()).add(r.standard()).add(r.fromAddress()).add(r.toAddress()).add(r.amount())
+                    .add(r.tokenId()).add(r.operator()).add(r.canonical()));
 
-    static void numeric(PreparedStatement ps, int index, BigInteger value) throws SQLException {
-        if (value == null) {
-            ps.setNull(index, Types.NUMERIC);
-        } else {
-            ps.setBigDecimal(index, new BigDecimal(value));
-        }
-    }
+    public static final UpsertTable<BalanceWindowRow> BALANCE_WINDOWS = UpsertTable.of("balance_windows",
+            List.of(col("chain_id", "BIGINT"), col("address", "TEXT"), col("token", "TEXT"),
+                    col("token_id", "NUMERIC(78,0)"), col("window_seconds", "INTEGER"),
+                    col("window_start", "TIMESTAMPTZ"), col("delta", "NUMERIC(78,0)"), col("balance", "NUMERIC(78,0)"),
+                    col("transfers_in", "BIGINT"), col("transfers_out", "BIGINT"), col("volume_in", "NUMERIC(78,0)"),
+                    col("volume_out", "NUMERIC(78,0)")),
+            List.of("chain_id", "address", "token", "token_id", "window_seconds", "window_start"),
+            r -> new WindowKey(r.chainId(), r.address(), r.token(), r.tokenId(), r.windowSeconds(), r.windowStartMs()),
+            (r, o) -> o.add(r.chainId()).add(r.address()).add(r.token()).add(r.tokenId()).add(r.windowSeconds())
+                    .addTimestampMs(r.windowStartMs()).add(r.delta()).add(r.balance()).add(r.transfersIn())
+                    .add(r.transfersOut()).add(r.volumeIn()).add(r.volumeOut()));
+
+    public static final UpsertTable<CurrentBalanceRow> CURRENT_BALANCES = UpsertTable.of("current_balances",
+            List.of(col("chain_id", "BIGINT"), col("address", "TEXT"), col("token", "TEXT"),
+                    col("token_id", "NUMERIC(78,0)"), col("standard", "TEXT"), col("balance", "NUMERIC(78,0)"),
+                    col("block_number", "BIGINT"), col("block_time", "TIMESTAMPTZ")),
+            List.of("chain_id", "address", "token", "token_id"),
+            r -> new AccountKey(r.chainId(), r.address(), r.token(), r.tokenId()),
+            (r, o) -> o.add(r.chainId()).add(r.address()).add(r.token()).add(r.tokenId()).add(r.standard())
+                    .add(r.balance()).add(r.blockNumber()).addTimestampMs(r.blockTimeMs()));
+
+    public static final UpsertTable<ChainTotalsRow> CHAIN_TOTALS = UpsertTable.<ChainTotalsRow>of("chain_totals",
+                    List.of(col("chain_id", "BIGINT"), col("blocks", "BIGINT"), col("transfers", "BIGINT"),
+                            col("first_block", "BIGINT"), col("last_block", "BIGINT"),
+                            col("last_block_time", "TIMESTAMPTZ")),
+                    List.of("chain_id"), ChainTotalsRow::chainId,
+                    (r, o) -> o.add(r.chainId()).add(r.blocks()).add(r.transfers()).add(r.firstBlock())
+                            .add(r.lastBlock()).addTimestampMs(r.lastBlockTimeMs()))
+            .withExpressions(Map.of("updated_at", "now()"), Map.of());
+
+    public static final UpsertTable<TokenTotalsRow> TOKEN_TOTALS = UpsertTable.of("token_totals",
+            List.of(col("chain_id", "BIGINT"), col("token", "TEXT"), col("standard", "TEXT"),
+                    col("transfers", "BIGINT"), col("volume", "NUMERIC(78,0)")),
+            List.of("chain_id", "token"), r -> new TokenKey(r.chainId(), r.token()),
+            (r, o) -> o.add(r.chainId()).add(r.token()).add(r.standard()).add(r.transfers()).add(r.volume()));
+
+    public static final UpsertTable<NftOwnerRow> NFT_OWNERS = UpsertTable.of("nft_owners",
+            List.of(col("chain_id", "BIGINT"), col("token", "TEXT"), col("token_id", "NUMERIC(78,0)"),
+                    col("owner", "TEXT"), col("block_number", "BIGINT"), col("block_time", "TIMESTAMPTZ")),
+            List.of("chain_id", "token", "token_id"), r -> new NftKey(r.chainId(), r.token(), r.tokenId()),
+            (r, o) -> o.add(r.chainId()).add(r.token()).add(r.tokenId()).add(r.owner()).add(r.blockNumber())
+                    .addTimestampMs(r.blockTimeMs()));
 }

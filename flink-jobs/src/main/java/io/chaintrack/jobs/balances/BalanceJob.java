@@ -8,11 +8,7 @@ import io.chaintrack.connectors.kafka.DeadLetter;
 import io.chaintrack.connectors.postgres.PostgresSinkOptions;
 import io.chaintrack.connectors.postgres.rows.BalanceWindowRow;
 import io.chaintrack.connectors.postgres.rows.BlockRow;
-import io.chaintrack.connectors.postgres.rows.ChainRow;
 import io.chaintrack.connectors.postgres.rows.ChainTotalsRow;
-import io.chaintrack.connectors.postgres.rows.CurrentBalanceRow;
-import io.chaintrack.connectors.postgres.rows.TokenTotalsRow;
-import io.chaintrack.connectors.postgres.rows.TransferRow;
 import io.chaintrack.jobs.common.DurationConverter;
 import io.chaintrack.jobs.common.JobEnvironment;
 import io.chaintrack.jobs.common.KafkaInput;
@@ -23,6 +19,7 @@ import java.util.concurrent.Callable;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamSink;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
@@ -84,11 +81,12 @@ public final class BalanceJob implements Callable<Integer> {
     String jdbcPassword;
 
     @ConfigKey("chaintrack.balances.jdbc-batch-size")
-    @Option(names = "--jdbc-batch-size", defaultValue = "500", description = "Rows per JDBC batch (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--jdbc-batch-size", defaultValue = "50000",
+            description = "Distinct rows (newest per key) buffered per sink before a COPY batch (default: ${DEFAULT-VALUE}).")
     int jdbcBatchSize;
 
     @ConfigKey("chaintrack.balances.jdbc-batch-interval")
-    @Option(names = "--jdbc-batch-interval", defaultValue = "200ms", converter = DurationConverter.class,
+    @Option(names = "--jdbc-batch-interval", defaultValue = "2s", converter = DurationConverter.class,
             description = "Longest a row waits before its batch is written (default: ${DEFAULT-VALUE}).")
     Duration jdbcBatchInterval;
 
@@ -193,8 +191,10 @@ public final class BalanceJob implements Callable<Integer> {
 
     /**
      * The topology. Everything per event (validation, watermarks, rows, deltas) keeps the input's parallelism
-     * and partitioning, so one chain's events stay in order up to the keyed operators; every sink input is
-     * keyed by its table's key so rows of one key are written in order by one sink subtask.
+     * and partitioning, so one chain's events stay in order up to the keyed operators. Every sink is fed forward
+     * (chained, no shuffle) by the operator that produced its rows: that subtask owns every row of each of its
+     * table keys (a block's rows come from its chain's one subtask, balance and totals rows from their keyed
+     * operator), so rows of one key reach one sink subtask in order, which the collapsing sinks need.
      */
     public static void defineWorkflow(StreamExecutionEnvironment env, DataStream<ChainEvent> events, BalanceSinks sinks,
                                       BalanceJobConfig config) {
@@ -213,11 +213,8 @@ public final class BalanceJob implements Callable<Integer> {
         SingleOutputStreamOperator<BlockRow> blocks = sameParallelism(timed
                 .process(new ChainEventRows(), BalanceTypes.BLOCK_ROW)
                 .name("block-and-transfer-rows").uid(UID_ROWS), inputParallelism);
-        blocks.keyBy(b -> b.chainId() + ":" + b.blockHash(), Types.STRING)
-                .sinkTo(sinks.blocks()).name("blocks-sink").uid(UID_BLOCKS_SINK);
-        blocks.getSideOutput(ChainEventRows.TRANSFERS)
-                .keyBy(t -> t.chainId() + ":" + t.blockHash(), Types.STRING)
-                .sinkTo(sinks.transfers()).name("transfers-sink").uid(UID_TRANSFERS_SINK);
+        sinkInOrder(blocks, sinks.blocks(), "blocks-sink", UID_BLOCKS_SINK);
+        sinkInOrder(blocks.getSideOutput(ChainEventRows.TRANSFERS), sinks.transfers(), "transfers-sink", UID_TRANSFERS_SINK);
 
         SingleOutputStreamOperator<BalanceDelta> deltas = sameParallelism(timed
                 .flatMap(new BalanceDeltas(), BalanceTypes.DELTA)
@@ -226,41 +223,34 @@ public final class BalanceJob implements Callable<Integer> {
                 .keyBy(BalanceDelta::account, BalanceTypes.ACCOUNT)
                 .process(new WindowedBalanceFunction(config.windows(), config.reorgHorizon()), BalanceTypes.BALANCE_WINDOW_ROW)
                 .name("windowed-balances").uid(UID_WINDOWED_BALANCES);
-        windowRows.keyBy(BalanceJob::accountOf, BalanceTypes.ACCOUNT)
-                .sinkTo(sinks.balanceWindows()).name("balance-windows-sink").uid(UID_BALANCE_WINDOWS_SINK);
-        windowRows.getSideOutput(WindowedBalanceFunction.CURRENT_BALANCES)
-                .keyBy(BalanceJob::accountOf, BalanceTypes.ACCOUNT)
-                .sinkTo(sinks.currentBalances()).name("current-balances-sink").uid(UID_CURRENT_BALANCES_SINK);
+        sinkInOrder(windowRows, sinks.balanceWindows(), "balance-windows-sink", UID_BALANCE_WINDOWS_SINK);
+        sinkInOrder(windowRows.getSideOutput(WindowedBalanceFunction.CURRENT_BALANCES), sinks.currentBalances(),
+                "current-balances-sink", UID_CURRENT_BALANCES_SINK);
 
         SingleOutputStreamOperator<ChainTotalsRow> totals = timed
                 .keyBy(e -> e.getBlock().getChainId(), Types.LONG)
                 .process(new ChainTotalsFunction(), BalanceTypes.CHAIN_TOTALS_ROW)
                 .name("chain-totals").uid(UID_CHAIN_TOTALS);
-        totals.keyBy(ChainTotalsRow::chainId, Types.LONG)
-                .sinkTo(sinks.chainTotals()).name("chain-totals-sink").uid(UID_CHAIN_TOTALS_SINK);
-        totals.getSideOutput(ChainTotalsFunction.TOKEN_TOTALS)
-                .keyBy(t -> t.chainId() + ":" + t.token(), Types.STRING)
-                .sinkTo(sinks.tokenTotals()).name("token-totals-sink").uid(UID_TOKEN_TOTALS_SINK);
-        totals.getSideOutput(ChainTotalsFunction.CHAINS)
-                .keyBy(ChainRow::chainId, Types.LONG)
-                .sinkTo(sinks.chains()).name("chains-sink").uid(UID_CHAINS_SINK);
+        sinkInOrder(totals, sinks.chainTotals(), "chain-totals-sink", UID_CHAIN_TOTALS_SINK);
+        sinkInOrder(totals.getSideOutput(ChainTotalsFunction.TOKEN_TOTALS), sinks.tokenTotals(), "token-totals-sink",
+                UID_TOKEN_TOTALS_SINK);
+        sinkInOrder(totals.getSideOutput(ChainTotalsFunction.CHAINS), sinks.chains(), "chains-sink", UID_CHAINS_SINK);
 
-        sameParallelism(timed
+        sinkInOrder(sameParallelism(timed
                 .flatMap(new NftOwnerRows(), BalanceTypes.NFT_OWNER_ROW)
-                .name("nft-owner-rows").uid(UID_NFT_OWNERS), inputParallelism)
-                .keyBy(r -> r.chainId() + ":" + r.token() + ":" + r.tokenId(), Types.STRING)
-                .sinkTo(sinks.nftOwners()).name("nft-owners-sink").uid(UID_NFT_OWNERS_SINK);
+                .name("nft-owner-rows").uid(UID_NFT_OWNERS), inputParallelism), sinks.nftOwners(), "nft-owners-sink",
+                UID_NFT_OWNERS_SINK);
+    }
+
+    /** The sink at its producer's parallelism behind a forward edge (graph building fails if they ever differ). */
+    private static <T> void sinkInOrder(DataStream<T> rows, Sink<T> sink, String name, String uid) {
+        DataStreamSink<T> s = rows.forward().sinkTo(sink).name(name).uid(uid);
+        if (rows.getParallelism() > 0) {
+            s.setParallelism(rows.getParallelism());
+        }
     }
 
     private static <T> SingleOutputStreamOperator<T> sameParallelism(SingleOutputStreamOperator<T> op, int parallelism) {
         return parallelism > 0 ? op.setParallelism(parallelism) : op;
-    }
-
-    private static BalanceAccount accountOf(BalanceWindowRow r) {
-        return new BalanceAccount(r.chainId(), r.token(), r.tokenId(), r.address());
-    }
-
-    private static BalanceAccount accountOf(CurrentBalanceRow r) {
-        return new BalanceAccount(r.chainId(), r.token(), r.tokenId(), r.address());
     }
 }

@@ -9,17 +9,23 @@ import io.chaintrack.connectors.postgres.rows.NftOwnerRow;
 import io.chaintrack.connectors.postgres.rows.TokenTotalsRow;
 import io.chaintrack.connectors.postgres.rows.TransferRow;
 import io.chaintrack.connectors.kafka.DeadLetter;
+import io.chaintrack.jobs.analytics.flink.CodecTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 
 /**
- * Explicit type information for every record the balance job moves or keeps: all are Flink POJOs (records)
- * so none falls back to Kryo. {@link Types#POJO(Class)} fails at class load if one ever stops being a POJO.
+ * Explicit type information for every record the balance job moves or keeps, so none falls back to Kryo: hand-written
+ * codecs for the hot keyed types, Flink POJOs (records) for the rest ({@link Types#POJO(Class)} fails at class load
+ * if one ever stops being a POJO).
  */
 public final class BalanceTypes {
-    public static final TypeInformation<BalanceAccount> ACCOUNT = Types.POJO(BalanceAccount.class);
-    public static final TypeInformation<BalanceDelta> DELTA = Types.POJO(BalanceDelta.class);
-    public static final TypeInformation<WindowAccumulator> WINDOW_ACCUMULATOR = Types.POJO(WindowAccumulator.class);
+    // keys, timers, window state and the one keyed shuffle: compact codecs (full snapshots write them every checkpoint)
+    public static final TypeInformation<BalanceAccount> ACCOUNT =
+            new CodecTypeInfo<>(BalanceAccount.class, new BalanceCodecs.AccountCodec());
+    public static final TypeInformation<BalanceDelta> DELTA =
+            new CodecTypeInfo<>(BalanceDelta.class, new BalanceCodecs.DeltaCodec());
+    public static final TypeInformation<WindowAccumulator> WINDOW_ACCUMULATOR =
+            new CodecTypeInfo<>(WindowAccumulator.class, new BalanceCodecs.AccumulatorCodec());
     public static final TypeInformation<ChainTotalsState> CHAIN_TOTALS_STATE = Types.POJO(ChainTotalsState.class);
     public static final TypeInformation<TokenTotalsState> TOKEN_TOTALS_STATE = Types.POJO(TokenTotalsState.class);
 

@@ -54,23 +54,26 @@ public final class ChainEventValidator extends ProcessFunction<ChainEvent, Chain
         String hash = event.getBlock().getHash();
         for (int i = 0; i < event.getTransfersCount(); i++) {
             Transfer t = event.getTransfers(i);
-            String where = "transfer #" + i + " of block " + hash;
             if (t.getChainId() != chainId) {
-                return where + " has chain id " + t.getChainId() + " but the block is on chain " + chainId;
+                return where(i, hash) + " has chain id " + t.getChainId() + " but the block is on chain " + chainId;
             }
             if (!t.getBlockHash().equals(hash)) {
-                return where + " names block hash " + t.getBlockHash();
+                return where(i, hash) + " names block hash " + t.getBlockHash();
             }
             if (t.getStandard() == TokenStandard.TOKEN_STANDARD_UNSPECIFIED || t.getStandard() == TokenStandard.UNRECOGNIZED) {
-                return where + " has no token standard";
+                return where(i, hash) + " has no token standard";
             }
             if (t.getToken().isEmpty() || t.getFromAddress().isEmpty() || t.getToAddress().isEmpty()) {
-                return where + " is missing its token, from or to address";
+                return where(i, hash) + " is missing its token, from or to address";
             }
             if (t.getAmount().size() > 32 || t.getTokenId().size() > 32) {
-                return where + " has an amount or token id longer than 32 bytes";
+                return where(i, hash) + " has an amount or token id longer than 32 bytes";
             }
         }
         return null;
+    }
+
+    private static String where(int i, String hash) {
+        return "transfer #" + i + " of block " + hash;
     }
 }

@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
  * A window is emitted when the watermark passes its end; a delta landing in an emitted window (a late
  * REVERTED or a replacement block) re-emits it and every later emitted window, whose balance changed.
  * At end + reorg horizon the window is final: its state is dropped and the current balance keeps its effect.
+ * Timers: one per window end, plus one per key for the oldest emitted window's finalisation (each sweep sets the next).
  * A window whose transfers were all reverted is still upserted, with zero counts (the API hides such rows).
  * A delta older than a finalised window (beyond the horizon) still moves the current balance and later
  * windows, but cannot rewrite the finalised windows; it is counted in metric {@value #LATE_BEYOND_HORIZON}.
@@ -111,8 +112,8 @@ public final class WindowedBalanceFunction extends KeyedProcessFunction<BalanceA
             WindowAccumulator acc = open.get(start);
             if (acc == null) {
                 acc = WindowAccumulator.EMPTY;
+                // the horizon timer comes later, from onTimer: one pending per key instead of one per window
                 ctx.timerService().registerEventTimeTimer(end - 1);
-                ctx.timerService().registerEventTimeTimer(end - 1 + horizonMs);
             }
             acc = acc.plus(d);
             boolean ended = end - 1 <= watermark;
@@ -127,6 +128,7 @@ public final class WindowedBalanceFunction extends KeyedProcessFunction<BalanceA
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<BalanceWindowRow> out) throws Exception {
         BalanceAccount account = ctx.getCurrentKey();
         BigInteger current = currentBalance();
+        long nextFinal = Long.MAX_VALUE;
         for (int i = 0; i < resolutionsMs.length; i++) {
             long size = resolutionsMs[i];
             MapState<Long, WindowAccumulator> open = windows.get(i);
@@ -143,11 +145,17 @@ public final class WindowedBalanceFunction extends KeyedProcessFunction<BalanceA
                 if (end - 1 + horizonMs <= timestamp) {
                     open.remove(w.start);
                     finalised = finalised == null ? end : Math.max(finalised, end);
+                } else if (end - 1 <= timestamp) {
+                    nextFinal = Math.min(nextFinal, end - 1 + horizonMs);
                 }
             }
             if (finalised != null) {
                 finalisedThrough.get(i).update(finalised);
             }
+        }
+        // windows not yet emitted keep their end timers; the oldest emitted one's finalisation is the next sweep
+        if (nextFinal != Long.MAX_VALUE) {
+            ctx.timerService().registerEventTimeTimer(nextFinal);
         }
     }
 

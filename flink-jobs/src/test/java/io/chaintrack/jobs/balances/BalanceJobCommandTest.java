@@ -29,7 +29,7 @@ class BalanceJobCommandTest {
         assertThat(job.config().reorgHorizon()).isEqualTo(Duration.ofDays(1));
         assertThat(job.kafkaInput().bounded()).isFalse();
         assertThat(job.kafkaInput().groupId()).isEqualTo("chaintrack-balances");
-        assertThat(job.postgres().batchSize()).isEqualTo(500);
+        assertThat(job.postgres().batchSize()).isEqualTo(50_000);
         assertThat(job.checkpointInterval).isEqualTo(Duration.ofSeconds(10));
         assertThat(job.parallelism).isNull();
     }

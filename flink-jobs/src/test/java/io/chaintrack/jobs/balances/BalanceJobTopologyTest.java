@@ -15,6 +15,7 @@ import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.graph.StreamNode;
+import org.apache.flink.streaming.runtime.partitioner.ForwardPartitioner;
 import org.junit.jupiter.api.Test;
 
 /** The job graph: every operator named, every stateful one and every sink under its stable uid, no Kryo anywhere. */
@@ -55,13 +56,25 @@ class BalanceJobTopologyTest {
         assertThat(nodes.get(BalanceJob.UID_CHAIN_TOTALS).getOperatorName()).isEqualTo("chain-totals");
         assertThat(nodes.get(BalanceJob.UID_NFT_OWNERS).getOperatorName()).isEqualTo("nft-owner-rows");
         assertThat(graph.getStreamNodes()).allSatisfy(n -> assertThat(n.getOperatorName()).isNotBlank());
-        // keyed operators: the two stateful functions, and every sink input is keyed by its table's key
+        // keyed operators: the two stateful functions; every sink is fed forward by the operator that owns its keys
         Set<String> keyed = graph.getStreamNodes().stream().filter(n -> n.getStatePartitioners().length > 0)
                 .map(StreamNode::getTransformationUID).collect(Collectors.toSet());
-        assertThat(keyed).contains(BalanceJob.UID_WINDOWED_BALANCES, BalanceJob.UID_CHAIN_TOTALS,
-                BalanceJob.UID_BLOCKS_SINK, BalanceJob.UID_TRANSFERS_SINK, BalanceJob.UID_BALANCE_WINDOWS_SINK,
-                BalanceJob.UID_CURRENT_BALANCES_SINK, BalanceJob.UID_CHAIN_TOTALS_SINK, BalanceJob.UID_TOKEN_TOTALS_SINK,
-                BalanceJob.UID_CHAINS_SINK, BalanceJob.UID_NFT_OWNERS_SINK);
+        assertThat(keyed).contains(BalanceJob.UID_WINDOWED_BALANCES, BalanceJob.UID_CHAIN_TOTALS);
+        Map<String, String> feeds = Map.of(
+                BalanceJob.UID_BLOCKS_SINK, BalanceJob.UID_ROWS, BalanceJob.UID_TRANSFERS_SINK, BalanceJob.UID_ROWS,
+                BalanceJob.UID_BALANCE_WINDOWS_SINK, BalanceJob.UID_WINDOWED_BALANCES,
+                BalanceJob.UID_CURRENT_BALANCES_SINK, BalanceJob.UID_WINDOWED_BALANCES,
+                BalanceJob.UID_CHAIN_TOTALS_SINK, BalanceJob.UID_CHAIN_TOTALS,
+                BalanceJob.UID_TOKEN_TOTALS_SINK, BalanceJob.UID_CHAIN_TOTALS,
+                BalanceJob.UID_CHAINS_SINK, BalanceJob.UID_CHAIN_TOTALS, BalanceJob.UID_NFT_OWNERS_SINK, BalanceJob.UID_NFT_OWNERS);
+        feeds.forEach((sinkUid, producerUid) -> {
+            StreamNode sink = nodes.get(sinkUid);
+            assertThat(sink.getInEdges()).as(sinkUid).singleElement().satisfies(e -> {
+                assertThat(e.getPartitioner()).as(sinkUid).isInstanceOf(ForwardPartitioner.class);
+                assertThat(graph.getStreamNode(e.getSourceId()).getTransformationUID()).as(sinkUid).isEqualTo(producerUid);
+            });
+            assertThat(sink.getParallelism()).as(sinkUid).isEqualTo(nodes.get(producerUid).getParallelism());
+        });
     }
 
     @Test

@@ -97,8 +97,8 @@ class WindowedBalanceFunctionTest {
         process(delta(ALICE, 2, T0_MS + 20 * MINUTE_MS, true, false, 30));
 
         assertThat(drainWindows()).isEmpty();
-        // one window: its end timer and its finalisation timer
-        assertThat(harness.numEventTimeTimers()).isEqualTo(2);
+        // one window: its end timer only; the finalisation timer is set when the window is emitted
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
 
         harness.processWatermark(T0_MS + HOUR_MS - 2);
         assertThat(drainWindows()).isEmpty();
@@ -118,8 +118,8 @@ class WindowedBalanceFunctionTest {
         process(delta(ALICE, 1, T0_MS + 10 * MINUTE_MS, true, true, 100));
         process(delta(ALICE, 2, T0_MS + HOUR_MS + 10 * MINUTE_MS, true, true, 5));
         process(delta(ALICE, 3, T0_MS + 23 * HOUR_MS + 30 * MINUTE_MS, true, false, 20));
-        // three hourly windows x (end, final) plus the day's (end, final), which coincide with hour 23's
-        assertThat(harness.numEventTimeTimers()).isEqualTo(6);
+        // three hourly window ends plus the day's end, which coincides with hour 23's
+        assertThat(harness.numEventTimeTimers()).isEqualTo(3);
 
         harness.processWatermark(T0_MS + 2 * HOUR_MS - 1);
         assertThat(drainWindows()).containsExactly(
@@ -178,7 +178,11 @@ class WindowedBalanceFunctionTest {
         // balance, the hourly windows map; nothing final yet
         int entriesWithOpenWindows = harness.numKeyedStateEntries();
         assertThat(entriesWithOpenWindows).isEqualTo(2);
-        assertThat(harness.numEventTimeTimers()).isEqualTo(4);
+        assertThat(harness.numEventTimeTimers()).isEqualTo(2);
+
+        // both windows emitted: one finalisation timer per key (the oldest window's), not one per window
+        harness.processWatermark(T0_MS + 2 * HOUR_MS - 1);
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
 
         harness.processWatermark(T0_MS + 3 * HOUR_MS - 1); // window 0's end + 2 h: final
         assertThat(drainWindows()).containsExactly(

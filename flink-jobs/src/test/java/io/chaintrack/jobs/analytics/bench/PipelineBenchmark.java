@@ -71,14 +71,19 @@ public final class PipelineBenchmark {
                 AnalyticsJob.addToEnvironment(env, new KafkaInput(kafka.bootstrapServers(), "bench-analytics", true),
                         new JdbcTarget(pg.jdbcUrl(), pg.user(), pg.password()), AnalyticsConfig.defaults(), 5000);
             }
+            double jvmCpu0 = jvmCpuSeconds();
+            double pgCpu0 = PostgresCpu.seconds(pg);
             long t0 = System.nanoTime();
             env.execute("bench-" + jobs + "-p" + parallelism);
             double seconds = (System.nanoTime() - t0) / 1e9;
+            double jvmCpu = jvmCpuSeconds() - jvmCpu0;
+            double pgCpu = PostgresCpu.seconds(pg) - pgCpu0;
             Thread.sleep(1500); // let PostgreSQL publish its table statistics
             long rows = rowsWritten(pg);
-            System.out.printf(Locale.ROOT, "| %d | %s | %,d | %,d | %.1f | %,.0f | %.3f | %d | %d |%n",
+            // CPU seconds do not depend on what else the shared machine runs: transfers per CPU-second x cores bounds the rate
+            System.out.printf(Locale.ROOT, "| %d | %s | %,d | %,d | %.1f | %,.0f | %.3f | %d | %d | %.0f | %.0f | %,.0f |%n",
                     parallelism, jobs, counts[0], counts[1], seconds, counts[0] / seconds, (double) rows / counts[0],
-                    peakHeapMiB(), peakRssMiB());
+                    peakHeapMiB(), peakRssMiB(), jvmCpu, pgCpu, counts[0] / (jvmCpu + pgCpu));
         }
         System.exit(0);
     }
@@ -128,10 +133,21 @@ public final class PipelineBenchmark {
             System.err.println("track_counts=" + t.getString(1) + " live rows=" + t.getString(2));
         }
         try (Connection c = pg.dataSource().getConnection(); Statement s = c.createStatement();
+             ResultSet t = s.executeQuery("SELECT relname, n_tup_ins, n_tup_upd FROM pg_stat_all_tables "
+                     + "WHERE schemaname = 'public' AND n_tup_ins + n_tup_upd > 0 ORDER BY n_tup_ins + n_tup_upd DESC")) {
+            while (t.next()) {
+                System.err.printf(Locale.ROOT, "rows written %s: %,d inserted, %,d updated%n", t.getString(1), t.getLong(2), t.getLong(3));
+            }
+        }
+        try (Connection c = pg.dataSource().getConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT coalesce(sum(n_tup_ins + n_tup_upd), 0) FROM pg_stat_all_tables WHERE schemaname = 'public'")) {
             rs.next();
             return rs.getLong(1);
         }
+    }
+
+    static double jvmCpuSeconds() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
     }
 
     static long peakHeapMiB() {
