@@ -85,6 +85,8 @@ class ConfigurationDocsTest {
             JsonNode container = switch (kind) {
                 case "FlinkDeployment" -> obj.path("spec").path("podTemplate").path("spec").path("containers").path(0);
                 case "Deployment", "Job" -> obj.path("spec").path("template").path("spec").path("containers").path(0);
+                case "CronJob" -> obj.path("spec").path("jobTemplate").path("spec").path("template").path("spec")
+                        .path("containers").path(0);
                 default -> null;
             };
             if (container == null || !obj.path("metadata").path("name").asText().startsWith("chaintrack-")) {
@@ -117,7 +119,7 @@ class ConfigurationDocsTest {
             }
             assertThat(what).isNotEmpty();
         }
-        assertThat(processes).as("jobs, API and migrate Job").isGreaterThanOrEqualTo(5);
+        assertThat(processes).as("jobs, API, migrate Job and retention CronJob").isGreaterThanOrEqualTo(6);
     }
 
     private static void collectEnvNames(JsonNode node, List<String> out) {

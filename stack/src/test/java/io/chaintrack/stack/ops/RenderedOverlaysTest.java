@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
 import io.strimzi.api.kafka.model.nodepool.ProcessRoles;
@@ -65,7 +66,7 @@ class RenderedOverlaysTest {
     assertThat(failures).as("objects that do not fit their model in " + overlay).isEmpty();
     assertThat(kinds).containsEntry("FlinkDeployment", 3)
         .containsEntry("Kafka", 1).containsEntry("KafkaNodePool", 1).containsEntry("KafkaTopic", 2)
-        .containsEntry("Cluster", 1).containsEntry("Job", 1).containsEntry("Deployment", 1)
+        .containsEntry("Cluster", 1).containsEntry("Job", 1).containsEntry("CronJob", 1).containsEntry("Deployment", 1)
         .containsEntry("Service", 1).containsEntry("HorizontalPodAutoscaler", 1)
         .containsEntry("PodDisruptionBudget", 1).containsEntry("PrometheusRule", 1)
         .containsEntry("ServiceMonitor", 1).containsEntry("PodMonitor", 3);
@@ -143,6 +144,13 @@ class RenderedOverlaysTest {
     assertThat(c.getEnv()).anyMatch(e -> e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null);
     Job migrate = (Job) binder.bind(byKind(objects, "Job").get(0));
     assertThat(migrate.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()).containsExactly("migrate");
+    // the wall-clock retention step: daily, never two at once, against the jobs' database settings
+    CronJob retention = (CronJob) binder.bind(byKind(objects, "CronJob").get(0));
+    assertThat(retention.getSpec().getConcurrencyPolicy()).isEqualTo("Forbid");
+    assertThat(retention.getSpec().getTimeZone()).isEqualTo("Etc/UTC");
+    Container r = retention.getSpec().getJobTemplate().getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(r.getArgs()).containsExactly("analytics-retention");
+    assertThat(r.getEnvFrom()).extracting(e -> e.getConfigMapRef().getName()).anyMatch(n -> n.startsWith("chaintrack-jobs-config"));
   }
 
   @ParameterizedTest
