@@ -42,7 +42,7 @@ class JobConfigurationPrecedenceTest {
 
         BalanceJob defaults = BalanceJob.parse(Map.of(), "--bootstrap-servers", "k:1", "--jdbc-url", "jdbc:postgresql://x/y");
         assertThat(defaults.config().windows()).containsExactly(Duration.ofHours(1));
-        assertThat(defaults.postgres().batchSize()).isEqualTo(500);
+        assertThat(defaults.postgres().batchSize()).isEqualTo(50000);
 
         BalanceJob fromFile = BalanceJob.parse(Map.of(), withFile);
         assertThat(fromFile.config().windows()).containsExactly(Duration.ofHours(2));
