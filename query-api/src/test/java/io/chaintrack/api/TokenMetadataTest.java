@@ -49,7 +49,7 @@ class TokenMetadataTest {
     static Map<String, String> tokens = new HashMap<>();
 
     static String deploy(Web3j web3j, String from, String artifact) throws Exception {
-        JsonNode a = new ObjectMapper().readTree(Path.of("src/test/hardhat/compiled/" + artifact + ".json").toFile());
+        JsonNode a = new ObjectMapper().readTree(HardhatNode.fixtureDir().resolve("compiled/" + artifact + ".json").toFile());
         EthSendTransaction sent = web3j.ethSendTransaction(Transaction.createContractTransaction(from, null, null,
                 BigInteger.valueOf(6_000_000), BigInteger.ZERO, a.get("bytecode").asText())).send();
         assertThat(sent.hasError()).as(artifact + " deploy: " + (sent.hasError() ? sent.getError().getMessage() : "")).isFalse();
