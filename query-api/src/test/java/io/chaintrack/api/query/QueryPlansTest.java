@@ -41,7 +41,7 @@ class QueryPlansTest {
                     + " CASE WHEN i % 5 = 0 THEN 'native' ELSE '0x' || lpad(to_hex(4096 + i % 5), 40, '0') END,"
                     + " CASE WHEN i % 5 = 0 THEN 'NATIVE' ELSE 'ERC20' END,"
                     + " '0x' || lpad(to_hex((i * 7919) % 5000), 40, '0'), '0x' || lpad(to_hex((i * 104729 + 7) % 5000), 40, '0'),"
-                    + " i + 1, NULL, NULL, i % 97 <> 0 FROM generate_series(0, 49999) i");
+                    + " i + 1, NULL, NULL, i % 97 <> 0 FROM generate_series(0::bigint, 49999) i");
             st.execute("VACUUM (ANALYZE) transfers");
             st.execute("VACUUM (ANALYZE) blocks");
         }
