@@ -44,6 +44,11 @@ public final class ProtoJson {
     /** A message type's fields by number, and in declaration order. */
     private record Layout(Field[] byNumber, Field[] fields, boolean timestamp) {
         static Layout of(Descriptor type) {
+            boolean timestamp = type.getFullName().equals(Timestamp.getDescriptor().getFullName());
+            if (!timestamp && type.getFile().getPackage().equals("google.protobuf")) {
+                // JsonFormat gives the other well-known types (Duration, wrappers, Struct, ...) their own JSON forms
+                throw new IllegalArgumentException(type.getFullName() + ": only google.protobuf.Timestamp is rendered among well-known types");
+            }
             int max = 0;
             for (FieldDescriptor f : type.getFields()) {
                 if (f.isMapField() || f.isExtension()) {
@@ -57,7 +62,7 @@ public final class ProtoJson {
                 fields[i] = Field.of(type.getFields().get(i));
                 byNumber[fields[i].number()] = fields[i];
             }
-            return new Layout(byNumber, fields, type.getFullName().equals(Timestamp.getDescriptor().getFullName()));
+            return new Layout(byNumber, fields, timestamp);
         }
     }
 

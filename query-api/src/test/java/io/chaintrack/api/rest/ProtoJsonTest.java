@@ -1,6 +1,7 @@
 package io.chaintrack.api.rest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Descriptors.Descriptor;
@@ -124,6 +125,14 @@ class ProtoJsonTest {
             com.google.protobuf.Timestamp t = com.google.protobuf.Timestamp.newBuilder().setSeconds(seconds).setNanos(nanos).build();
             assertThat(ProtoJson.timestamp(t)).isEqualTo(com.google.protobuf.util.Timestamps.toString(t));
         }
+    }
+
+    @Test
+    void wellKnownTypesWithTheirOwnJsonFormAreRefusedNotMisprinted() {
+        assertThatThrownBy(() -> ProtoJson.print(com.google.protobuf.Duration.newBuilder().setSeconds(3).build()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("google.protobuf.Duration");
+        assertThatThrownBy(() -> ProtoJson.print(com.google.protobuf.Int64Value.of(7)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("google.protobuf.Int64Value");
     }
 
     @Test
