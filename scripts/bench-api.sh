@@ -56,7 +56,7 @@ until grep -q '^READY' "$WORK/db.log"; do
   if ! kill -0 "$DB_PID" 2>/dev/null; then cat "$WORK/db.log" >&2; exit 1; fi
   sleep 2
 done
-grep -v '^\s*at ' "$WORK/db.log" | grep -E '^  |^LOADED|^ROWS' | tee "$WORK/load.txt"
+grep -v '^\s*at ' "$WORK/db.log" | grep -E '^  |^LOADED|^ROWS|^PREWARM' | tee "$WORK/load.txt"
 JDBC="$(grep '^READY' "$WORK/db.log" | cut -d' ' -f2)"
 BLOCKS=$(( (N + 99) / 100 ))
 
@@ -116,10 +116,10 @@ MEM="$(awk '/MemTotal/ {printf "%.1f GiB", $2/1024/1024}' /proc/meminfo)"
   printf '\n## Query API over PostgreSQL (%s, commit %s)\n\n' "$(date -u +%Y-%m-%d)" "$(git rev-parse --short HEAD)"
   printf 'Machine: %s cores (nproc), %s RAM, %s; Java %s; PostgreSQL %s (zonky embedded). Load average (1/5/15 min) before the run %s, after %s — the machine is shared with other builds, so the API, PostgreSQL and wrk competed with them for the 2 cores.\n\n' \
     "$(nproc)" "$MEM" "$CPU" "$(java -version 2>&1 | head -1 | cut -d'"' -f2)" "$(grep -m1 '^VERSION' "$WORK/db.log" | cut -d' ' -f2)" "$LOAD_BEFORE" "$LOAD_AFTER"
-  printf 'Data: %s transfers (100 per block, %s blocks, 5 tokens) over %s addresses, loaded by `INSERT … SELECT generate_series` with indexes rebuilt after the load; balance_windows (1 h), current_balances and totals derived from the transfers by SQL; `VACUUM ANALYZE`. Load (seconds per step):\n\n```\n%s\n```\n\n' \
+  printf 'Data: %s transfers (100 per block, %s blocks, 5 tokens) over %s addresses, loaded by `INSERT … SELECT generate_series` with indexes rebuilt after the load; balance_windows (1 h), current_balances and totals derived from the transfers by SQL; `VACUUM ANALYZE`; before the runs the relations the routes read are read into the OS page cache with pg_prewarm (PREWARM line; the database does not fit in RAM whole). Load (seconds per step):\n\n```\n%s\n```\n\n' \
     "$N" "$BLOCKS" "$A" "$(cat "$WORK/load.txt")"
   printf 'Run: API `java -Xmx1g` with response caches off (`CHAINTRACK_API_CACHE_ENABLED=false`) and auth off, JSON access log on (to a file), Hikari pool 16; wrk %s threads, %s connections, %s per route after a 10 s warm-up, a random address / block per request (scripts/bench-api.lua). Goal on 2 cores: p99 ≤ 10 ms and ≥ 5,000 req/s.\n\n' "$T" "$C" "$D"
-  printf 'CPU/req is CPU time per request of the API process and of the PostgreSQL backends (from /proc), which does not depend on the other work on the machine; "2-core bound" is 2000 ms / (API + PostgreSQL CPU ms per request), the request rate two otherwise idle cores could sustain for API and database alone (wrk not counted). Load is the 1-minute load average at the start and end of the route'"'"'s run.\n\n'
+  printf 'CPU/req is CPU time per request of the API process and of the PostgreSQL backends (from /proc), which depends much less than req/s and latency on the other work on the machine (not entirely: on an oversubscribed machine caches are shared and every process runs slower per request); "2-core bound" is 2000 ms / (API + PostgreSQL CPU ms per request), the request rate two otherwise idle cores could sustain for API and database alone (wrk not counted). Load is the 1-minute load average at the start and end of the route'"'"'s run.\n\n'
   printf '| route | req/s | p50 ms | p95 ms | p99 ms | non-2xx | socket errors | requests | API CPU ms/req | PG CPU ms/req | 2-core bound req/s | load |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n'
   while read -r name _ rps p50 p95 p99 non2xx errors requests apims pgms load0 load1; do
     bound="$(echo "scale=0; 2000 / ($apims + $pgms)" | bc 2>/dev/null || echo '-')"

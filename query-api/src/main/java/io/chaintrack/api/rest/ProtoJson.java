@@ -1,6 +1,5 @@
 package io.chaintrack.api.rest;
 
-import com.google.gson.stream.JsonWriter;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.Descriptors.Descriptor;
@@ -9,6 +8,7 @@ import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.Timestamp;
+import com.google.protobuf.UnsafeByteOperations;
 import com.google.protobuf.WireFormat;
 import com.google.protobuf.util.JsonFormat;
 import com.google.protobuf.util.Timestamps;
@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -25,19 +26,41 @@ import java.util.concurrent.ConcurrentHashMap;
  * Proto3 JSON as grpc-gateway v2 renders it by default: lowerCamelCase names, every field emitted in declaration
  * order (unset message and optional fields as null, like protojson EmitUnpopulated), 64-bit integers as strings,
  * enums by name, timestamps RFC 3339. It reads the message's binary encoding (generated code, no reflection) and
- * streams JSON from it: the same bytes as protobuf's JsonFormat followed by the null rule, at a fraction of the cost.
+ * writes UTF-8 JSON bytes straight from it: the same bytes as protobuf's JsonFormat followed by the null rule and
+ * Gson's escaping (ProtoJsonTest compares them), at a fraction of the cost.
  */
 public final class ProtoJson {
     private static final JsonFormat.Parser PARSER = JsonFormat.parser();
     private static final Map<Descriptor, Layout> LAYOUTS = new ConcurrentHashMap<>();
+    private static final byte[] NULL = ascii("null");
+    private static final byte[] TRUE = ascii("true");
+    private static final byte[] FALSE = ascii("false");
+    /** Gson's JsonWriter escapes (not HTML-safe): the control characters, quote and backslash; null = as is. */
+    private static final byte[][] ESCAPES = new byte[128][];
+    private static final byte[] LINE_SEPARATOR = ascii("\\u2028");
+    private static final byte[] PARAGRAPH_SEPARATOR = ascii("\\u2029");
+
+    static {
+        for (int c = 0; c < 0x20; c++) {
+            ESCAPES[c] = ascii(String.format("\\u%04x", c));
+        }
+        ESCAPES['"'] = ascii("\\\"");
+        ESCAPES['\\'] = ascii("\\\\");
+        ESCAPES['\t'] = ascii("\\t");
+        ESCAPES['\b'] = ascii("\\b");
+        ESCAPES['\n'] = ascii("\\n");
+        ESCAPES['\r'] = ascii("\\r");
+        ESCAPES['\f'] = ascii("\\f");
+    }
 
     /** What the printer needs of one field, read from the descriptor once (descriptor getters are not free). */
-    private record Field(FieldDescriptor descriptor, int number, String jsonName, FieldDescriptor.Type type, boolean repeated,
+    private record Field(FieldDescriptor descriptor, int number, byte[] name, FieldDescriptor.Type type, boolean repeated,
                          boolean packable, boolean nullWhenAbsent, Object defaultValue) {
-        static Field of(FieldDescriptor f) {
+        static Field of(FieldDescriptor f, boolean first) {
             boolean message = f.getJavaType() == FieldDescriptor.JavaType.MESSAGE;
-            return new Field(f, f.getNumber(), f.getJsonName(), f.getType(), f.isRepeated(), f.isPackable(),
-                    message || f.hasPresence(), message || f.isRepeated() ? null : f.getDefaultValue());
+            // the member's separator, quoted JSON name and colon, ready to copy
+            return new Field(f, f.getNumber(), ascii((first ? "" : ",") + "\"" + f.getJsonName() + "\":"), f.getType(),
+                    f.isRepeated(), f.isPackable(), message || f.hasPresence(), message || f.isRepeated() ? null : f.getDefaultValue());
         }
     }
 
@@ -59,7 +82,7 @@ public final class ProtoJson {
             Field[] byNumber = new Field[max + 1];
             Field[] fields = new Field[type.getFields().size()];
             for (int i = 0; i < fields.length; i++) {
-                fields[i] = Field.of(type.getFields().get(i));
+                fields[i] = Field.of(type.getFields().get(i), i == 0);
                 byNumber[fields[i].number()] = fields[i];
             }
             return new Layout(byNumber, fields, timestamp);
@@ -69,20 +92,18 @@ public final class ProtoJson {
     private ProtoJson() {}
 
     public static String print(Message message) {
-        BuilderWriter out = new BuilderWriter();
-        JsonWriter writer = new JsonWriter(out);
+        return new String(printBytes(message), StandardCharsets.UTF_8);
+    }
+
+    /** The UTF-8 bytes of {@link #print}, ready to be sent. */
+    public static byte[] printBytes(Message message) {
+        Out out = new Out(message.getSerializedSize() * 2 + 64);
         try {
-            write(writer, message.getDescriptorForType(), message.toByteString());
-            writer.flush();
+            write(out, message.getDescriptorForType(), message.toByteString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return out.toString();
-    }
-
-    /** UTF-8 bytes of {@link #print}, ready to be sent. */
-    public static byte[] printBytes(Message message) {
-        return print(message).getBytes(StandardCharsets.UTF_8);
+        return out.toByteArray();
     }
 
     public static <B extends Message.Builder> B parse(String json, B builder) {
@@ -94,10 +115,10 @@ public final class ProtoJson {
         }
     }
 
-    private static void write(JsonWriter w, Descriptor type, ByteString bytes) throws IOException {
+    private static void write(Out w, Descriptor type, ByteString bytes) throws IOException {
         Layout layout = LAYOUTS.computeIfAbsent(type, Layout::of);
         if (layout.timestamp()) {
-            w.value(timestamp(Timestamp.parseFrom(bytes)));
+            w.quotedAscii(timestamp(Timestamp.parseFrom(bytes)));
             return;
         }
         Field[] byNumber = layout.byNumber();
@@ -127,25 +148,30 @@ public final class ProtoJson {
                 values[number] = read(in, field.type());
             }
         }
-        w.beginObject();
+        w.put((byte) '{');
         for (Field field : layout.fields()) {
-            w.name(field.jsonName());
+            w.put(field.name());
             Object value = values[field.number()];
             if (field.repeated()) {
-                w.beginArray();
+                w.put((byte) '[');
                 if (value != null) {
+                    boolean first = true;
                     for (Object item : (List<?>) value) {
+                        if (!first) {
+                            w.put((byte) ',');
+                        }
+                        first = false;
                         scalar(w, field, item);
                     }
                 }
-                w.endArray();
+                w.put((byte) ']');
             } else if (value == null && field.nullWhenAbsent()) {
-                w.nullValue();
+                w.put(NULL);
             } else {
                 scalar(w, field, value == null ? field.defaultValue() : value);
             }
         }
-        w.endObject();
+        w.put((byte) '}');
     }
 
     private static Object read(CodedInputStream in, FieldDescriptor.Type type) throws IOException {
@@ -158,7 +184,14 @@ public final class ProtoJson {
             case FIXED64 -> in.readFixed64();
             case FIXED32 -> in.readFixed32();
             case BOOL -> in.readBool();
-            case STRING -> in.readStringRequireUtf8();
+            // kept as UTF-8 (checked like readStringRequireUtf8): escaped and copied without a String in between
+            case STRING -> {
+                byte[] utf8 = in.readByteArray();
+                if (!UnsafeByteOperations.unsafeWrap(utf8).isValidUtf8()) {
+                    throw new InvalidProtocolBufferException("Protocol message had invalid UTF-8.");
+                }
+                yield new Utf8Text(utf8);
+            }
             case BYTES, MESSAGE -> in.readBytes();
             case UINT32 -> in.readUInt32();
             case ENUM -> in.readEnum();
@@ -170,25 +203,34 @@ public final class ProtoJson {
         };
     }
 
+    /** A string field's value as read from the wire (a default value stays a String). */
+    private record Utf8Text(byte[] bytes) {}
+
     /** One value the way JsonFormat prints it. */
-    private static void scalar(JsonWriter w, Field field, Object value) throws IOException {
+    private static void scalar(Out w, Field field, Object value) throws IOException {
         switch (field.type()) {
-            case INT32, SINT32, SFIXED32 -> w.value((long) (Integer) value);
-            case UINT32, FIXED32 -> w.value(Integer.toUnsignedLong((Integer) value));
-            case INT64, SINT64, SFIXED64 -> w.value(Long.toString((Long) value));
-            case UINT64, FIXED64 -> w.value(Long.toUnsignedString((Long) value));
-            case BOOL -> w.value((Boolean) value);
+            case INT32, SINT32, SFIXED32 -> w.ascii(Integer.toString((Integer) value));
+            case UINT32, FIXED32 -> w.ascii(Long.toString(Integer.toUnsignedLong((Integer) value)));
+            case INT64, SINT64, SFIXED64 -> w.quotedAscii(Long.toString((Long) value));
+            case UINT64, FIXED64 -> w.quotedAscii(Long.toUnsignedString((Long) value));
+            case BOOL -> w.put((Boolean) value ? TRUE : FALSE);
             case FLOAT -> floating(w, (Float) value, Float.toString((Float) value));
             case DOUBLE -> floating(w, (Double) value, Double.toString((Double) value));
-            case STRING -> w.value((String) value);
-            case BYTES -> w.value(Base64.getEncoder().encodeToString(((ByteString) value).toByteArray()));
+            case STRING -> {
+                if (value instanceof Utf8Text text) {
+                    w.string(text.bytes());
+                } else {
+                    w.string(((String) value).getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            case BYTES -> w.quotedAscii(Base64.getEncoder().encodeToString(((ByteString) value).toByteArray()));
             case ENUM -> {
                 int number = value instanceof EnumValueDescriptor d ? d.getNumber() : (Integer) value;
                 EnumValueDescriptor known = field.descriptor().getEnumType().findValueByNumber(number);
                 if (known == null) {
-                    w.value(number);
+                    w.ascii(Integer.toString(number));
                 } else {
-                    w.value(known.getName());
+                    w.string(known.getName().getBytes(StandardCharsets.UTF_8));
                 }
             }
             case MESSAGE -> write(w, field.descriptor().getMessageType(), value instanceof Message m ? m.toByteString() : (ByteString) value);
@@ -235,50 +277,100 @@ public final class ProtoJson {
         return out.append(digits);
     }
 
-    /** An unsynchronised StringWriter: JsonWriter appends many small pieces. */
-    private static final class BuilderWriter extends java.io.Writer {
-        private final StringBuilder buffer = new StringBuilder(512);
+    /** JSON bytes being written: a growable array, unsynchronised (one response, one thread). */
+    private static final class Out {
+        private byte[] buffer;
+        private int size;
 
-        @Override
-        public void write(char[] chars, int offset, int length) {
-            buffer.append(chars, offset, length);
+        Out(int capacity) {
+            buffer = new byte[capacity];
         }
 
-        @Override
-        public void write(int c) {
-            buffer.append((char) c);
+        private void room(int more) {
+            if (size + more > buffer.length) {
+                buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, size + more));
+            }
         }
 
-        @Override
-        public void write(String text, int offset, int length) {
-            buffer.append(text, offset, offset + length);
+        void put(byte b) {
+            room(1);
+            buffer[size++] = b;
         }
 
-        @Override
-        public java.io.Writer append(CharSequence text) {
-            buffer.append(text);
-            return this;
+        void put(byte[] bytes) {
+            room(bytes.length);
+            System.arraycopy(bytes, 0, buffer, size, bytes.length);
+            size += bytes.length;
         }
 
-        @Override
-        public void flush() {}
+        /** Text known to be ASCII without anything to escape (numbers, timestamps, base64). */
+        void ascii(String text) {
+            int n = text.length();
+            room(n);
+            for (int i = 0; i < n; i++) {
+                buffer[size++] = (byte) text.charAt(i);
+            }
+        }
 
-        @Override
-        public void close() {}
+        void quotedAscii(String text) {
+            put((byte) '"');
+            ascii(text);
+            put((byte) '"');
+        }
 
-        @Override
-        public String toString() {
-            return buffer.toString();
+        /**
+         * A JSON string from valid UTF-8, escaped like Gson's JsonWriter: the ASCII escapes above, and U+2028 and
+         * U+2029 (UTF-8 E2 80 A8/A9) as \u2028 and \u2029; every other byte is copied.
+         */
+        void string(byte[] utf8) {
+            int n = utf8.length;
+            room(n + 2);
+            buffer[size++] = '"';
+            int run = 0; // start of the bytes not copied yet
+            for (int i = 0; i < n; i++) {
+                byte b = utf8[i];
+                byte[] escape;
+                if (b >= 0) {
+                    escape = ESCAPES[b];
+                } else if (b == (byte) 0xE2 && i + 2 < n && utf8[i + 1] == (byte) 0x80 && (utf8[i + 2] == (byte) 0xA8 || utf8[i + 2] == (byte) 0xA9)) {
+                    escape = utf8[i + 2] == (byte) 0xA8 ? LINE_SEPARATOR : PARAGRAPH_SEPARATOR;
+                } else {
+                    continue;
+                }
+                if (escape == null) {
+                    continue;
+                }
+                copy(utf8, run, i - run);
+                put(escape);
+                i += b >= 0 ? 0 : 2;
+                run = i + 1;
+            }
+            copy(utf8, run, n - run);
+            put((byte) '"');
+        }
+
+        private void copy(byte[] bytes, int from, int length) {
+            room(length);
+            System.arraycopy(bytes, from, buffer, size, length);
+            size += length;
+        }
+
+        byte[] toByteArray() {
+            return Arrays.copyOf(buffer, size);
         }
     }
 
-    private static void floating(JsonWriter w, double value, String text) throws IOException {
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static void floating(Out w, double value, String text) {
         if (Double.isNaN(value)) {
-            w.value("NaN");
+            w.quotedAscii("NaN");
         } else if (Double.isInfinite(value)) {
-            w.value(value > 0 ? "Infinity" : "-Infinity");
+            w.quotedAscii(value > 0 ? "Infinity" : "-Infinity");
         } else {
-            w.jsonValue(text);
+            w.ascii(text);
         }
     }
 }
