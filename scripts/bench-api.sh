@@ -94,6 +94,11 @@ cpu_of() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 pg_cpu() { local t=0 p; for p in $(pgrep -P "$POSTMASTER"); do t=$((t + $(cpu_of "$p"))); done; echo "$t"; }
 LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 : > "$WORK/results.txt"
+# JIT warm-up of the code every route shares (HTTP, filters, JDBC, JSON) before anything is measured, so the
+# first route's figures are not those of an interpreted JVM
+for r in $ROUTES; do
+  wrk -t"$T" -c"$C" -d5s -s scripts/bench-api.lua "http://localhost:$HTTP_PORT" -- "$r" "$A" "$BLOCKS" >/dev/null
+done
 for r in $ROUTES; do
   wrk -t"$T" -c"$C" -d10s -s scripts/bench-api.lua "http://localhost:$HTTP_PORT" -- "$r" "$A" "$BLOCKS" >/dev/null  # warm-up
   api0="$(cpu_of "$API_PID")"; pg0="$(pg_cpu)"; load0="$(cut -d' ' -f1 /proc/loadavg)"
@@ -118,7 +123,7 @@ MEM="$(awk '/MemTotal/ {printf "%.1f GiB", $2/1024/1024}' /proc/meminfo)"
     "$(nproc)" "$MEM" "$CPU" "$(java -version 2>&1 | head -1 | cut -d'"' -f2)" "$(grep -m1 '^VERSION' "$WORK/db.log" | cut -d' ' -f2)" "$LOAD_BEFORE" "$LOAD_AFTER"
   printf 'Data: %s transfers (100 per block, %s blocks, 5 tokens) over %s addresses, loaded by `INSERT … SELECT generate_series` with indexes rebuilt after the load; balance_windows (1 h), current_balances and totals derived from the transfers by SQL; `VACUUM ANALYZE`; before the runs the relations the routes read are read into the OS page cache with pg_prewarm (PREWARM line; the database does not fit in RAM whole). Load (seconds per step):\n\n```\n%s\n```\n\n' \
     "$N" "$BLOCKS" "$A" "$(cat "$WORK/load.txt")"
-  printf 'Run: API `java -Xmx1g` with response caches off (`CHAINTRACK_API_CACHE_ENABLED=false`) and auth off, JSON access log on (to a file), Hikari pool 16; wrk %s threads, %s connections, %s per route after a 10 s warm-up, a random address / block per request (scripts/bench-api.lua). Goal on 2 cores: p99 ≤ 10 ms and ≥ 5,000 req/s.\n\n' "$T" "$C" "$D"
+  printf 'Run: API `java -Xmx1g` with response caches off (`CHAINTRACK_API_CACHE_ENABLED=false`) and auth off, JSON access log on (to a file), Hikari pool 16; wrk %s threads, %s connections, %s per route after a 10 s warm-up of that route (and 5 s of every route before the first), a random address / block per request (scripts/bench-api.lua). Goal on 2 cores: p99 ≤ 10 ms and ≥ 5,000 req/s.\n\n' "$T" "$C" "$D"
   printf 'CPU/req is CPU time per request of the API process and of the PostgreSQL backends (from /proc), which depends much less than req/s and latency on the other work on the machine (not entirely: on an oversubscribed machine caches are shared and every process runs slower per request); "2-core bound" is 2000 ms / (API + PostgreSQL CPU ms per request), the request rate two otherwise idle cores could sustain for API and database alone (wrk not counted). Load is the 1-minute load average at the start and end of the route'"'"'s run.\n\n'
   printf '| route | req/s | p50 ms | p95 ms | p99 ms | non-2xx | socket errors | requests | API CPU ms/req | PG CPU ms/req | 2-core bound req/s | load |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n'
   while read -r name _ rps p50 p95 p99 non2xx errors requests apims pgms load0 load1; do
