@@ -4,7 +4,7 @@
 -- column a page, a live stream or a balance-at sum reads, so a page reads one or two leaf pages per side once
 -- the table is vacuumed (the visibility map marks pages all-visible; rows newer than the last vacuum still visit
 -- the heap). They replace the V1 indexes (same keys, same predicate) at the price of size: about 3.7 GB each at
--- 10M transfers instead of about 0.8 GB (docs/benchmarks.md).
+-- 10M transfers instead of about 1 GB (docs/benchmarks.md).
 -- Every statement is CONCURRENTLY (ingestion continues), so Flyway runs this file outside a transaction.
 -- No IF NOT EXISTS on the builds: an interrupted concurrent build leaves an INVALID index of that name, which
 -- IF NOT EXISTS would accept silently before the old indexes are dropped; a rerun fails loudly on it instead

@@ -320,7 +320,7 @@ public final class ProtoJson {
 
         /**
          * A JSON string from valid UTF-8, escaped like Gson's JsonWriter: the ASCII escapes above, and U+2028 and
-         * U+2029 (UTF-8 E2 80 A8/A9) as \u2028 and \u2029; every other byte is copied.
+         * U+2029 (UTF-8 E2 80 A8/A9) as their six-character escapes; every other byte is copied.
          */
         void string(byte[] utf8) {
             int n = utf8.length;
