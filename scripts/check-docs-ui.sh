@@ -18,6 +18,7 @@ fi
 [ -d node_modules/playwright-core ] || npm install --ignore-scripts --no-audit --no-fund >/dev/null
 
 echo "building (offline)…"
+SECONDS=0
 mvn -B -q -o -pl query-api -am test-compile
 mvn -B -q -o -pl query-api dependency:build-classpath -DincludeScope=test -Dmdep.outputFile=target/docs-ui-classpath.txt >/dev/null
 # the worktree's own modules first (never stale jars of them from ~/.m2)
@@ -32,6 +33,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
+echo "built in ${SECONDS}s"
+SECONDS=0
 mkfifo "$WORK/in"
 java -Xmx384m -XX:TieredStopAtLevel=1 -Dot.epg.working-dir="$ROOT/query-api/target/embedded-pg" \
   -Dlogback.configurationFile="$ROOT/query-api/src/test/resources/logback-test.xml" \
@@ -45,5 +48,7 @@ for _ in $(seq 1 240); do
 done
 BASE="$(grep '^READY' "$WORK/api.log" | cut -d' ' -f2)"
 [ -n "$BASE" ] || { echo "the API did not start" >&2; cat "$WORK/api.log" >&2; exit 1; }
-echo "API on $BASE (embedded PostgreSQL, seed data, auth off)"
+echo "API on $BASE (embedded PostgreSQL, seed data, auth off) after ${SECONDS}s"
+SECONDS=0
 node scripts/check-docs-ui.mjs "$BASE" "$SHOT"
+echo "browser check in ${SECONDS}s"
