@@ -155,7 +155,8 @@ public final class OpenApiDocument {
         }
         for (FieldDescriptor field : input.getFields()) {
             if (!pathFields.contains(field.getName())) {
-                String description = describe(field) + " Also accepted as `" + field.getJsonName() + "`.";
+                String description = describe(field)
+                        + (field.getJsonName().equals(field.getName()) ? "" : " Also accepted as `" + field.getJsonName() + "`.");
                 parameters.add(parameter(field.getName(), "query", false, description, fieldSchema(field, false)));
             }
         }
@@ -210,6 +211,10 @@ public final class OpenApiDocument {
 
     private String describe(FieldDescriptor field) {
         String text = comments.of(field.getFullName());
+        if (text.isEmpty() && field.getJavaType() == FieldDescriptor.JavaType.ENUM) {
+            // an uncommented enum field (direction) is described by its type
+            text = comments.of(field.getEnumType().getFullName());
+        }
         return text.isEmpty() ? field.getName().replace('_', ' ') + "." : text;
     }
 

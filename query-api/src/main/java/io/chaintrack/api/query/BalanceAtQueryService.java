@@ -28,9 +28,15 @@ import java.util.List;
  */
 @Singleton
 public final class BalanceAtQueryService {
+    // per (token, id): the current balance, the last window ending at or before the block's time and the first
+    // window starting after it, each with the block bound its transfer sum would start or end at
     private static final String CHECKPOINTS = "SELECT cb.token, cb.token_id, cb.standard, cb.balance, cb.block_number, cb.block_time,"
             + " pw.window_start AS prev_start, pw.balance AS prev_balance,"
-            + " nw.window_start AS next_start, nw.balance - nw.delta AS next_opening"
+            + " (SELECT b.block_number FROM blocks b WHERE b.chain_id = cb.chain_id AND b.canonical"
+            + "   AND b.block_time >= pw.window_start + make_interval(secs => ?) ORDER BY b.block_time, b.block_number LIMIT 1) AS prev_lo,"
+            + " nw.window_start AS next_start, nw.balance - nw.delta AS next_opening,"
+            + " (SELECT b.block_number FROM blocks b WHERE b.chain_id = cb.chain_id AND b.canonical"
+            + "   AND b.block_time < nw.window_start ORDER BY b.block_time DESC, b.block_number DESC LIMIT 1) AS next_hi"
             + " FROM current_balances cb"
             + " LEFT JOIN LATERAL (SELECT window_start, balance FROM balance_windows w WHERE w.chain_id = cb.chain_id"
             + "   AND w.address = cb.address AND w.token = cb.token AND w.token_id = cb.token_id AND w.window_seconds = ?"
@@ -39,8 +45,13 @@ public final class BalanceAtQueryService {
             + "   AND w.address = cb.address AND w.token = cb.token AND w.token_id = cb.token_id AND w.window_seconds = ?"
             + "   AND w.window_start > ? ORDER BY w.window_start LIMIT 1) nw ON true"
             + " WHERE cb.chain_id = ? AND cb.address = ?";
+    // the first and latest canonical blocks and the requested one, in one round trip
+    private static final String RESOLVE = "SELECT f.block_number, f.block_time, l.block_number, r.block_number, r.block_hash, r.block_time"
+            + " FROM (SELECT block_number, block_time FROM blocks WHERE chain_id = ? AND canonical ORDER BY block_number LIMIT 1) f"
+            + " CROSS JOIN (SELECT block_number FROM blocks WHERE chain_id = ? AND canonical ORDER BY block_number DESC LIMIT 1) l"
+            + " LEFT JOIN LATERAL (SELECT block_number, block_hash, block_time FROM blocks WHERE chain_id = ? AND canonical AND ";
     // per (token, id): incoming minus outgoing canonical amounts in blocks [lo, hi]; both sides use their address index
-    private static final String SUMS = "SELECT k.i,"
+    static final String SUMS = "SELECT k.i,"
             + " (SELECT coalesce(sum(t.amount), 0) FROM transfers t WHERE t.chain_id = ? AND t.canonical AND t.to_address = ?"
             + "   AND t.block_number BETWEEN k.lo AND k.hi AND t.token = k.token"
             + "   AND (CASE WHEN t.standard = 'ERC1155' THEN t.token_id ELSE 0 END) = k.token_id)"
@@ -103,29 +114,41 @@ public final class BalanceAtQueryService {
 
     /** The canonical block the answer is valid at; a 400 for a block or time the index does not cover. */
     private Blocks.Block resolve(Connection c, long chainId, Long number, OffsetDateTime time) throws SQLException {
-        Blocks.Block first = Blocks.first(store, c, chainId);
-        if (first == null) {
-            throw new InvalidArgumentException(number != null ? "block_number" : "time", "chain " + chainId + " has no indexed block yet");
-        }
-        if (number != null) {
-            Blocks.Block latest = Blocks.latest(store, c, chainId);
-            if (number > latest.number()) {
-                throw new InvalidArgumentException("block_number", "block " + number + " is not indexed yet (latest is " + latest.number() + ")");
+        String sql = RESOLVE + (number != null ? "block_number = ? LIMIT 1" : "block_time <= ? ORDER BY block_time DESC, block_number DESC LIMIT 1")
+                + ") r ON true";
+        try (PreparedStatement st = store.prepare(c, sql)) {
+            st.setLong(1, chainId);
+            st.setLong(2, chainId);
+            st.setLong(3, chainId);
+            if (number != null) {
+                st.setLong(4, number);
+            } else {
+                st.setObject(4, time);
             }
-            if (number < first.number()) {
-                throw new InvalidArgumentException("block_number", "block " + number + " is before the first indexed block " + first.number());
+            try (ResultSet rs = st.executeQuery()) {
+                if (!rs.next()) {
+                    throw new InvalidArgumentException(number != null ? "block_number" : "time", "chain " + chainId + " has no indexed block yet");
+                }
+                long first = rs.getLong(1);
+                OffsetDateTime firstTime = rs.getObject(2, OffsetDateTime.class);
+                long latest = rs.getLong(3);
+                String hash = rs.getString(5);
+                if (number != null) {
+                    if (number > latest) {
+                        throw new InvalidArgumentException("block_number", "block " + number + " is not indexed yet (latest is " + latest + ")");
+                    }
+                    if (number < first) {
+                        throw new InvalidArgumentException("block_number", "block " + number + " is before the first indexed block " + first);
+                    }
+                    if (hash == null) {
+                        throw new InvalidArgumentException("block_number", "block " + number + " is not indexed (a gap in the indexed range)");
+                    }
+                } else if (hash == null) {
+                    throw new InvalidArgumentException("time", "before the first indexed block " + first + " at " + firstTime.toInstant());
+                }
+                return new Blocks.Block(rs.getLong(4), hash, rs.getObject(6, OffsetDateTime.class));
             }
-            Blocks.Block block = Blocks.byNumber(store, c, chainId, number);
-            if (block == null) {
-                throw new InvalidArgumentException("block_number", "block " + number + " is not indexed (a gap in the indexed range)");
-            }
-            return block;
         }
-        Blocks.Block block = Blocks.lastAtOrBefore(store, c, chainId, time);
-        if (block == null) {
-            throw new InvalidArgumentException("time", "before the first indexed block " + first.number() + " at " + first.time().toInstant());
-        }
-        return block;
     }
 
     private List<Plan> plan(Connection c, long chainId, String address, String token, Blocks.Block block) throws SQLException {
@@ -137,18 +160,19 @@ public final class BalanceAtQueryService {
         List<Plan> plans = new ArrayList<>();
         String sql = CHECKPOINTS + (token != null ? " AND cb.token = ?" : "") + " ORDER BY cb.token, cb.token_id";
         try (PreparedStatement st = store.prepare(c, sql)) {
-            st.setInt(1, (int) size);
-            st.setObject(2, lastStart);
-            st.setInt(3, (int) size);
-            st.setObject(4, after);
-            st.setLong(5, chainId);
-            st.setString(6, address);
+            st.setLong(1, size);
+            st.setInt(2, (int) size);
+            st.setObject(3, lastStart);
+            st.setInt(4, (int) size);
+            st.setObject(5, after);
+            st.setLong(6, chainId);
+            st.setString(7, address);
             if (token != null) {
-                st.setString(7, token);
+                st.setString(8, token);
             }
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
-                    plans.add(choose(c, chainId, rs, block, size));
+                    plans.add(choose(rs, block, size));
                 }
             }
         }
@@ -156,7 +180,7 @@ public final class BalanceAtQueryService {
     }
 
     /** The checkpoint with the shortest time span to the block, and the block range to sum from it. */
-    private Plan choose(Connection c, long chainId, ResultSet rs, Blocks.Block block, long size) throws SQLException {
+    private static Plan choose(ResultSet rs, Blocks.Block block, long size) throws SQLException {
         String token = rs.getString("token");
         BigInteger tokenId = rs.getBigDecimal("token_id").toBigIntegerExact();
         String standard = rs.getString("standard");
@@ -175,18 +199,20 @@ public final class BalanceAtQueryService {
             long end = prevStart.toEpochSecond() + size;
             if (at - end < bestSpan) {
                 // balance after every transfer with block_time < end, then forward through the blocks from end to n
-                Long lo = Blocks.firstAtOrAfter(store, c, chainId, prevStart.plusSeconds(size));
+                long lo = rs.getLong("prev_lo");
+                boolean none = rs.wasNull();
                 bestSpan = at - end;
                 best = new Plan(token, tokenId, standard, rs.getBigDecimal("prev_balance").toBigIntegerExact(), 1,
-                        lo == null ? n + 1 : lo, n);
+                        none ? n + 1 : lo, n);
             }
         }
         OffsetDateTime nextStart = rs.getObject("next_start", OffsetDateTime.class);
         if (nextStart != null && nextStart.toEpochSecond() - at < bestSpan) {
             // balance before every transfer with block_time >= next start, then back through the blocks after n
-            Long hi = Blocks.lastBefore(store, c, chainId, nextStart);
+            long hi = rs.getLong("next_hi");
+            boolean none = rs.wasNull();
             best = new Plan(token, tokenId, standard, rs.getBigDecimal("next_opening").toBigIntegerExact(), -1,
-                    n + 1, hi == null ? n : hi);
+                    n + 1, none ? n : hi);
         }
         return best;
     }

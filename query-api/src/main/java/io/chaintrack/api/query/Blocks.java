@@ -31,24 +31,7 @@ final class Blocks {
         return b == null ? null : b.number();
     }
 
-    /** The last canonical block with block_time <= time, or null. */
-    static Block lastAtOrBefore(Store store, Connection c, long chainId, OffsetDateTime time) throws SQLException {
-        return one(store, c, "SELECT block_number, block_hash, block_time FROM blocks WHERE chain_id = ? AND canonical"
-                + " AND block_time <= ? ORDER BY block_time DESC, block_number DESC LIMIT 1", chainId, time);
-    }
-
-    /** The canonical block at a height, or null. */
-    static Block byNumber(Store store, Connection c, long chainId, long number) throws SQLException {
-        return one(store, c, "SELECT block_number, block_hash, block_time FROM blocks WHERE chain_id = ? AND canonical"
-                + " AND block_number = ?", chainId, number);
-    }
-
-    /** The first (lowest) and latest canonical blocks, or null when the chain has none. */
-    static Block first(Store store, Connection c, long chainId) throws SQLException {
-        return one(store, c, "SELECT block_number, block_hash, block_time FROM blocks WHERE chain_id = ? AND canonical"
-                + " ORDER BY block_number LIMIT 1", chainId);
-    }
-
+    /** The latest canonical block, or null when the chain has none. */
     static Block latest(Store store, Connection c, long chainId) throws SQLException {
         return one(store, c, "SELECT block_number, block_hash, block_time FROM blocks WHERE chain_id = ? AND canonical"
                 + " ORDER BY block_number DESC LIMIT 1", chainId);

@@ -212,33 +212,8 @@ public final class TransferQueryService {
 
     private List<TransferView> fetch(Connection c, long chainId, List<Scan> scans, TransferCursor after, int fetch)
             throws SQLException {
-        StringBuilder sql = new StringBuilder();
-        if (scans.size() == 1) {
-            sql.append(select(scans.get(0), after != null)).append(" LIMIT ?");
-        } else {
-            // each scan is limited on its own so every branch stays an index range scan, then merged
-            for (int i = 0; i < scans.size(); i++) {
-                sql.append(i == 0 ? "(" : " UNION ALL (").append(select(scans.get(i), after != null)).append(" LIMIT ?)");
-            }
-            sql.append(ORDER).append(" LIMIT ?");
-        }
-        try (PreparedStatement st = store.prepare(c, sql.toString())) {
-            int i = 1;
-            for (Scan scan : scans) {
-                st.setLong(i++, chainId);
-                i = bind(st, i, scan.values());
-                if (after != null) {
-                    st.setLong(i++, after.blockNumber());
-                    st.setInt(i++, after.txIndex());
-                    st.setInt(i++, after.logIndex());
-                    st.setInt(i++, after.batchIndex());
-                    st.setString(i++, after.traceAddress());
-                }
-                st.setInt(i++, fetch);
-            }
-            if (scans.size() > 1) {
-                st.setInt(i, fetch);
-            }
+        try (PreparedStatement st = store.prepare(c, pageSql(scans, after != null))) {
+            bindPage(st, chainId, scans, after, fetch);
             List<TransferView> out = new ArrayList<>();
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
@@ -246,6 +221,38 @@ public final class TransferQueryService {
                 }
             }
             return out;
+        }
+    }
+
+    /** One page: each scan limited on its own so every branch stays an index range scan, then merged. */
+    static String pageSql(List<Scan> scans, boolean paged) {
+        StringBuilder sql = new StringBuilder();
+        if (scans.size() == 1) {
+            return select(scans.get(0), paged) + " LIMIT ?";
+        }
+        for (int i = 0; i < scans.size(); i++) {
+            sql.append(i == 0 ? "(" : " UNION ALL (").append(select(scans.get(i), paged)).append(" LIMIT ?)");
+        }
+        return sql.append(ORDER).append(" LIMIT ?").toString();
+    }
+
+    /** Binds {@link #pageSql}'s parameters. */
+    static void bindPage(PreparedStatement st, long chainId, List<Scan> scans, TransferCursor after, int fetch) throws SQLException {
+        int i = 1;
+        for (Scan scan : scans) {
+            st.setLong(i++, chainId);
+            i = bind(st, i, scan.values());
+            if (after != null) {
+                st.setLong(i++, after.blockNumber());
+                st.setInt(i++, after.txIndex());
+                st.setInt(i++, after.logIndex());
+                st.setInt(i++, after.batchIndex());
+                st.setString(i++, after.traceAddress());
+            }
+            st.setInt(i++, fetch);
+        }
+        if (scans.size() > 1) {
+            st.setInt(i, fetch);
         }
     }
 

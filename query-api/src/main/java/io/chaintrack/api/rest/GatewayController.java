@@ -80,21 +80,21 @@ public final class GatewayController {
     }
 
     @Get(uri = "/v1/chains/{chain_id}/tokens/{token}/transfers", produces = MediaType.APPLICATION_JSON)
-    public HttpResponse<String> listTokenTransfers(@PathVariable("chain_id") String chainId,
+    public HttpResponse<byte[]> listTokenTransfers(@PathVariable("chain_id") String chainId,
                                                    @PathVariable("token") String token, HttpRequest<?> request) {
         return ok(unary(ListTokenTransfersRequest.getDefaultInstance(), request,
                 Map.of("chain_id", chainId, "token", token), transfers::listTokenTransfers));
     }
 
     @Get(uri = "/v1/chains/{chain_id}/transactions/{tx_hash}/transfers", produces = MediaType.APPLICATION_JSON)
-    public HttpResponse<String> listTransactionTransfers(@PathVariable("chain_id") String chainId,
+    public HttpResponse<byte[]> listTransactionTransfers(@PathVariable("chain_id") String chainId,
                                                          @PathVariable("tx_hash") String txHash, HttpRequest<?> request) {
         return ok(unary(ListTransactionTransfersRequest.getDefaultInstance(), request,
                 Map.of("chain_id", chainId, "tx_hash", txHash), transfers::listTransactionTransfers));
     }
 
     @Get(uri = "/v1/chains/{chain_id}/transfers", produces = MediaType.APPLICATION_JSON)
-    public HttpResponse<String> listTransfers(@PathVariable("chain_id") String chainId, HttpRequest<?> request) {
+    public HttpResponse<byte[]> listTransfers(@PathVariable("chain_id") String chainId, HttpRequest<?> request) {
         return ok(unary(ListTransfersRequest.getDefaultInstance(), request, Map.of("chain_id", chainId), transfers::listTransfers));
     }
 
@@ -107,45 +107,45 @@ public final class GatewayController {
     }
 
     @Get(uri = "/v1/chains/{chain_id}/addresses/{address}/balances/at", produces = MediaType.APPLICATION_JSON)
-    public HttpResponse<String> getBalancesAt(@PathVariable("chain_id") String chainId,
+    public HttpResponse<byte[]> getBalancesAt(@PathVariable("chain_id") String chainId,
                                               @PathVariable("address") String address, HttpRequest<?> request) {
         return ok(unary(GetBalancesAtRequest.getDefaultInstance(), request,
                 Map.of("chain_id", chainId, "address", address), balancesAt::getBalancesAt));
     }
 
     @Get(uri = "/v1/chains/{chain_id}/addresses/{address}/history", produces = MediaType.APPLICATION_JSON)
-    public HttpResponse<String> getPortfolioHistory(@PathVariable("chain_id") String chainId,
+    public HttpResponse<byte[]> getPortfolioHistory(@PathVariable("chain_id") String chainId,
                                                     @PathVariable("address") String address, HttpRequest<?> request) {
         return ok(unary(GetPortfolioHistoryRequest.getDefaultInstance(), request,
                 Map.of("chain_id", chainId, "address", address), balances::getPortfolioHistory));
     }
 
     @Get(uri = "/v1/chains/{chain_id}/status", produces = MediaType.APPLICATION_JSON)
-    public HttpResponse<String> getChainStatus(@PathVariable("chain_id") String chainId, HttpRequest<?> request) {
+    public HttpResponse<byte[]> getChainStatus(@PathVariable("chain_id") String chainId, HttpRequest<?> request) {
         return ok(unary(GetChainStatusRequest.getDefaultInstance(), request, Map.of("chain_id", chainId), chains::getChainStatus));
     }
 
     @Get(uri = "/v1/chains/status", produces = MediaType.APPLICATION_JSON)
-    public HttpResponse<String> listChainStatuses(HttpRequest<?> request) {
+    public HttpResponse<byte[]> listChainStatuses(HttpRequest<?> request) {
         return ok(unary(ListChainStatusesRequest.getDefaultInstance(), request, Map.of(), chains::listChainStatuses));
     }
 
     @Get(uri = "/v1/chains/{chain_id}/addresses/{address}/transfers", produces = MediaType.APPLICATION_JSON)
-    public HttpResponse<String> listAddressTransfers(@PathVariable("chain_id") String chainId,
+    public HttpResponse<byte[]> listAddressTransfers(@PathVariable("chain_id") String chainId,
                                                      @PathVariable("address") String address, HttpRequest<?> request) {
         return ok(unary(ListAddressTransfersRequest.getDefaultInstance(), request,
                 Map.of("chain_id", chainId, "address", address), transfers::listAddressTransfers));
     }
 
     @Get(uri = "/v1/chains/{chain_id}/addresses/{address}/balances", produces = MediaType.APPLICATION_JSON)
-    public HttpResponse<String> getBalances(@PathVariable("chain_id") String chainId,
+    public HttpResponse<byte[]> getBalances(@PathVariable("chain_id") String chainId,
                                             @PathVariable("address") String address, HttpRequest<?> request) {
         return ok(unary(GetBalancesRequest.getDefaultInstance(), request,
                 Map.of("chain_id", chainId, "address", address), balances::getBalances));
     }
 
     @Get(uri = "/v1/chains/{chain_id}/addresses/{address}/tokens/{token}/history", produces = MediaType.APPLICATION_JSON)
-    public HttpResponse<String> getBalanceHistory(@PathVariable("chain_id") String chainId,
+    public HttpResponse<byte[]> getBalanceHistory(@PathVariable("chain_id") String chainId,
                                                   @PathVariable("address") String address,
                                                   @PathVariable("token") String token, HttpRequest<?> request) {
         return ok(unary(GetBalanceHistoryRequest.getDefaultInstance(), request,
@@ -153,52 +153,52 @@ public final class GatewayController {
     }
 
     @Get(uri = "/v1/chains", produces = MediaType.APPLICATION_JSON)
-    public HttpResponse<String> listChains(HttpRequest<?> request) {
+    public HttpResponse<byte[]> listChains(HttpRequest<?> request) {
         return ok(unary(ListChainsRequest.getDefaultInstance(), request, Map.of(), chains::listChains));
     }
 
     @Get(uri = "/v1/chains/{chain_id}/totals", produces = MediaType.APPLICATION_JSON)
-    public HttpResponse<String> getChainTotals(@PathVariable("chain_id") String chainId, HttpRequest<?> request) {
+    public HttpResponse<byte[]> getChainTotals(@PathVariable("chain_id") String chainId, HttpRequest<?> request) {
         return ok(unary(GetChainTotalsRequest.getDefaultInstance(), request, Map.of("chain_id", chainId), chains::getChainTotals));
     }
 
     @Get(uri = "/v1/chains/{chain_id}/analytics/totals", produces = MediaType.APPLICATION_JSON)
-    public HttpResponse<String> getChainAnalyticsTotals(@PathVariable("chain_id") String chainId, HttpRequest<?> request) {
+    public HttpResponse<byte[]> getChainAnalyticsTotals(@PathVariable("chain_id") String chainId, HttpRequest<?> request) {
         return ok(unary(GetAnalyticsTotalsRequest.getDefaultInstance(), request, Map.of("chain_id", chainId), analytics::getAnalyticsTotals));
     }
 
     @Get(uri = "/v1/analytics/totals", produces = MediaType.APPLICATION_JSON)
-    public HttpResponse<String> getAnalyticsTotals(HttpRequest<?> request) {
+    public HttpResponse<byte[]> getAnalyticsTotals(HttpRequest<?> request) {
         return ok(unary(GetAnalyticsTotalsRequest.getDefaultInstance(), request, Map.of(), analytics::getAnalyticsTotals));
     }
 
     @Get(uri = "/v1/chains/{chain_id}/analytics/daily", produces = MediaType.APPLICATION_JSON)
-    public HttpResponse<String> listChainDailyMetrics(@PathVariable("chain_id") String chainId, HttpRequest<?> request) {
+    public HttpResponse<byte[]> listChainDailyMetrics(@PathVariable("chain_id") String chainId, HttpRequest<?> request) {
         return ok(unary(ListDailyMetricsRequest.getDefaultInstance(), request, Map.of("chain_id", chainId), analytics::listDailyMetrics));
     }
 
     @Get(uri = "/v1/analytics/daily", produces = MediaType.APPLICATION_JSON)
-    public HttpResponse<String> listDailyMetrics(HttpRequest<?> request) {
+    public HttpResponse<byte[]> listDailyMetrics(HttpRequest<?> request) {
         return ok(unary(ListDailyMetricsRequest.getDefaultInstance(), request, Map.of(), analytics::listDailyMetrics));
     }
 
     @Get(uri = "/v1/chains/{chain_id}/analytics/forecasts", produces = MediaType.APPLICATION_JSON)
-    public HttpResponse<String> listChainForecasts(@PathVariable("chain_id") String chainId, HttpRequest<?> request) {
+    public HttpResponse<byte[]> listChainForecasts(@PathVariable("chain_id") String chainId, HttpRequest<?> request) {
         return ok(unary(ListForecastsRequest.getDefaultInstance(), request, Map.of("chain_id", chainId), analytics::listForecasts));
     }
 
     @Get(uri = "/v1/analytics/forecasts", produces = MediaType.APPLICATION_JSON)
-    public HttpResponse<String> listForecasts(HttpRequest<?> request) {
+    public HttpResponse<byte[]> listForecasts(HttpRequest<?> request) {
         return ok(unary(ListForecastsRequest.getDefaultInstance(), request, Map.of(), analytics::listForecasts));
     }
 
     @Get(uri = "/v1/chains/{chain_id}/analytics/anomalies", produces = MediaType.APPLICATION_JSON)
-    public HttpResponse<String> listChainAnomalies(@PathVariable("chain_id") String chainId, HttpRequest<?> request) {
+    public HttpResponse<byte[]> listChainAnomalies(@PathVariable("chain_id") String chainId, HttpRequest<?> request) {
         return ok(unary(ListAnomaliesRequest.getDefaultInstance(), request, Map.of("chain_id", chainId), analytics::listAnomalies));
     }
 
     @Get(uri = "/v1/analytics/anomalies", produces = MediaType.APPLICATION_JSON)
-    public HttpResponse<String> listAnomalies(HttpRequest<?> request) {
+    public HttpResponse<byte[]> listAnomalies(HttpRequest<?> request) {
         return ok(unary(ListAnomaliesRequest.getDefaultInstance(), request, Map.of(), analytics::listAnomalies));
     }
 
@@ -216,10 +216,10 @@ public final class GatewayController {
 
     /** 503 with the same body when the store does not answer, so load balancers and humans agree. */
     @Get(uri = "/v1/health", produces = MediaType.APPLICATION_JSON)
-    public HttpResponse<String> check(HttpRequest<?> request) {
+    public HttpResponse<byte[]> check(HttpRequest<?> request) {
         CheckResponse response = call(CheckRequest.getDefaultInstance(), request, Map.of(), health::check);
         HttpStatus status = HealthQueryService.SERVING.equals(response.getStatus()) ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE;
-        return HttpResponse.<String>status(status).body(ProtoJson.print(response)).contentType(MediaType.APPLICATION_JSON_TYPE);
+        return HttpResponse.<byte[]>status(status).body(ProtoJson.printBytes(response)).contentType(MediaType.APPLICATION_JSON_TYPE);
     }
 
     /** 503 with the same body until the API can serve (database reachable, schema migrated): the readiness probe. */
@@ -254,7 +254,7 @@ public final class GatewayController {
         return bound;
     }
 
-    private static HttpResponse<String> ok(Message response) {
-        return HttpResponse.ok(ProtoJson.print(response)).contentType(MediaType.APPLICATION_JSON_TYPE);
+    private static HttpResponse<byte[]> ok(Message response) {
+        return HttpResponse.ok(ProtoJson.printBytes(response)).contentType(MediaType.APPLICATION_JSON_TYPE);
     }
 }

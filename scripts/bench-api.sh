@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# Query API benchmark (a script, not a test): loads a synthetic chain into a real PostgreSQL (zonky, kept in
+# query-api/target/bench-pg so a rerun with the same size skips the load), derives balance windows, current
+# balances and totals from it by SQL, starts the API from the Maven build with caches and auth off, and drives
+# REST routes with wrk (64 connections) from another process. Appends req/s and p50/p95/p99 per route, the data
+# set and the machine to docs/benchmarks.md.
+#   scripts/bench-api.sh [TRANSFERS=10000000] [ADDRESSES=1000000] [DURATION=20s] [ROUTES="transfers history ..."]
+# Environment: BENCH_DATA_DIR (PostgreSQL data directory), BENCH_CONNECTIONS (64), BENCH_THREADS (2).
+set -euo pipefail
+N="${1:-10000000}"
+A="${2:-1000000}"
+D="${3:-20s}"
+ROUTES="${4:-transfers transfers100 history portfolio balances balances_at token range}"
+C="${BENCH_CONNECTIONS:-64}"
+T="${BENCH_THREADS:-2}"
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+DATA="${BENCH_DATA_DIR:-$ROOT/query-api/target/bench-pg}"
+WORK="$(mktemp -d)"
+
+command -v wrk >/dev/null || apt-get install -y wrk >/dev/null
+command -v curl >/dev/null || { echo "curl is required" >&2; exit 1; }
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+echo "building (offline)…"
+mvn -B -q -o -pl query-api -am test-compile
+mvn -B -q -o -pl query-api dependency:build-classpath -DincludeScope=runtime -Dmdep.outputFile=target/bench-runtime-classpath.txt >/dev/null
+mvn -B -q -o -pl query-api dependency:build-classpath -DincludeScope=test -Dmdep.outputFile=target/bench-test-classpath.txt >/dev/null
+# the worktree's own modules first (never stale jars of them from ~/.m2)
+deps() { tr ':' '\n' < "$1" | grep -v '/io/chaintrack/' | paste -sd: -; }
+API_CP="$ROOT/query-api/target/classes:$ROOT/connectors/target/classes:$ROOT/proto/target/classes:$(deps query-api/target/bench-runtime-classpath.txt)"
+DB_CP="$ROOT/query-api/target/test-classes:$ROOT/connectors/target/test-classes:$API_CP:$(deps query-api/target/bench-test-classpath.txt)"
+
+PG_PORT="$(free_port)"
+HTTP_PORT="$(free_port)"
+GRPC_PORT="$(free_port)"
+DB_PID=""
+API_PID=""
+cleanup() {
+  [ -n "$API_PID" ] && kill "$API_PID" 2>/dev/null && wait "$API_PID" 2>/dev/null || true
+  exec 3>&- 2>/dev/null || true   # closes the database's stdin: it shuts PostgreSQL down and exits
+  [ -n "$DB_PID" ] && wait "$DB_PID" 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+mkfifo "$WORK/db-in"
+java -Xmx512m -Dot.epg.working-dir="$ROOT/query-api/target/embedded-pg" \
+  -Dlogback.configurationFile="$ROOT/query-api/src/test/resources/logback-test.xml" \
+  -cp "$DB_CP" io.chaintrack.api.bench.BenchDatabase "$DATA" "$PG_PORT" "$N" "$A" < "$WORK/db-in" > "$WORK/db.log" 2>&1 &
+DB_PID=$!
+exec 3>"$WORK/db-in"
+echo "loading $N transfers over $A addresses into $DATA (PostgreSQL on port $PG_PORT)…"
+until grep -q '^READY' "$WORK/db.log"; do
+  if ! kill -0 "$DB_PID" 2>/dev/null; then cat "$WORK/db.log" >&2; exit 1; fi
+  sleep 2
+done
+grep -v '^\s*at ' "$WORK/db.log" | grep -E '^  |^LOADED|^ROWS|^PREWARM' | tee "$WORK/load.txt"
+JDBC="$(grep '^READY' "$WORK/db.log" | cut -d' ' -f2)"
+BLOCKS=$(( (N + 99) / 100 ))
+
+env DATASOURCES_DEFAULT_URL="$JDBC" DATASOURCES_DEFAULT_USERNAME=postgres \
+  CHAINTRACK_API_AUTH_ENABLED=false CHAINTRACK_API_CACHE_ENABLED=false \
+  MICRONAUT_SERVER_PORT="$HTTP_PORT" GRPC_SERVER_PORT="$GRPC_PORT" \
+  java -Xms1g -Xmx1g -cp "$API_CP" io.chaintrack.api.QueryApiApplication > "$WORK/api.log" 2>&1 &
+API_PID=$!
+for _ in $(seq 1 120); do
+  curl -sf "http://localhost:$HTTP_PORT/v1/health" >/dev/null && break
+  kill -0 "$API_PID" 2>/dev/null || { cat "$WORK/api.log" >&2; exit 1; }
+  sleep 1
+done
+curl -sf "http://localhost:$HTTP_PORT/v1/health" >/dev/null
+echo "API on http://localhost:$HTTP_PORT (caches off, auth off)"
+
+route_of() {
+  case "$1" in
+    transfers) echo 'GET /v1/chains/1/addresses/{random}/transfers?limit=20' ;;
+    transfers100) echo 'GET /v1/chains/1/addresses/{random}/transfers (default 100)' ;;
+    history) echo 'GET /v1/chains/1/addresses/{random}/tokens/{random}/history (1 h windows)' ;;
+    portfolio) echo 'GET /v1/chains/1/addresses/{random}/history (all tokens, 1 h windows)' ;;
+    balances) echo 'GET /v1/chains/1/addresses/{random}/balances' ;;
+    balances_at) echo 'GET /v1/chains/1/addresses/{random}/balances/at?block_number={random}' ;;
+    token) echo 'GET /v1/chains/1/tokens/{random of 5}/transfers?limit=20' ;;
+    range) echo 'GET /v1/chains/1/transfers?from_block={random}&to_block=+9&limit=20' ;;
+  esac
+}
+
+# CPU time (clock ticks) of the API and of PostgreSQL's backends: CPU per request does not depend on what else
+# runs on a shared machine, req/s and latency do
+TICKS="$(getconf CLK_TCK)"
+POSTMASTER="$(pgrep -f -- "-D $DATA" | head -1)"
+cpu_of() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+pg_cpu() { local t=0 p; for p in $(pgrep -P "$POSTMASTER"); do t=$((t + $(cpu_of "$p"))); done; echo "$t"; }
+LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
+: > "$WORK/results.txt"
+# JIT warm-up of the code every route shares (HTTP, filters, JDBC, JSON) before anything is measured, so the
+# first route's figures are not those of an interpreted JVM
+for r in $ROUTES; do
+  wrk -t"$T" -c"$C" -d5s -s scripts/bench-api.lua "http://localhost:$HTTP_PORT" -- "$r" "$A" "$BLOCKS" >/dev/null
+done
+for r in $ROUTES; do
+  wrk -t"$T" -c"$C" -d10s -s scripts/bench-api.lua "http://localhost:$HTTP_PORT" -- "$r" "$A" "$BLOCKS" >/dev/null  # warm-up
+  api0="$(cpu_of "$API_PID")"; pg0="$(pg_cpu)"; load0="$(cut -d' ' -f1 /proc/loadavg)"
+  out="$(wrk -t"$T" -c"$C" -d"$D" -s scripts/bench-api.lua "http://localhost:$HTTP_PORT" -- "$r" "$A" "$BLOCKS")"
+  api1="$(cpu_of "$API_PID")"; pg1="$(pg_cpu)"; load1="$(cut -d' ' -f1 /proc/loadavg)"
+  line="$(echo "$out" | grep '^RESULT')"
+  n="$(echo "$line" | awk '{print $8}')"
+  apims="$(printf '%.3f' "$(echo "scale=6; ($api1 - $api0) * 1000 / $TICKS / $n" | bc)")"
+  pgms="$(printf '%.3f' "$(echo "scale=6; ($pg1 - $pg0) * 1000 / $TICKS / $n" | bc)")"
+  echo "$r $line $apims $pgms $load0 $load1" | tee -a "$WORK/results.txt"
+done
+LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
+curl -s "http://localhost:$HTTP_PORT/metrics" | grep -E '^chaintrack_api_cache_requests_total' | grep -v bypass | grep -q . \
+  && { echo "a response cache answered during the run: results are not from the store" >&2; exit 1; }
+
+CPU="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+MEM="$(awk '/MemTotal/ {printf "%.1f GiB", $2/1024/1024}' /proc/meminfo)"
+[ -f docs/benchmarks.md ] || printf '# Benchmarks\n' > docs/benchmarks.md
+{
+  printf '\n## Query API over PostgreSQL (%s, commit %s)\n\n' "$(date -u +%Y-%m-%d)" "$(git rev-parse --short HEAD)"
+  printf 'Machine: %s cores (nproc), %s RAM, %s; Java %s; PostgreSQL %s (zonky embedded). Load average (1/5/15 min) before the run %s, after %s — the machine is shared with other builds, so the API, PostgreSQL and wrk competed with them for the 2 cores.\n\n' \
+    "$(nproc)" "$MEM" "$CPU" "$(java -version 2>&1 | head -1 | cut -d'"' -f2)" "$(grep -m1 '^VERSION' "$WORK/db.log" | cut -d' ' -f2)" "$LOAD_BEFORE" "$LOAD_AFTER"
+  printf 'Data: %s transfers (100 per block, %s blocks, 5 tokens) over %s addresses, loaded by `INSERT … SELECT generate_series` with indexes rebuilt after the load; balance_windows (1 h), current_balances and totals derived from the transfers by SQL; `VACUUM ANALYZE`; before the runs the relations the routes read are read into the OS page cache with pg_prewarm (PREWARM line; the database does not fit in RAM whole). Load (seconds per step):\n\n```\n%s\n```\n\n' \
+    "$N" "$BLOCKS" "$A" "$(cat "$WORK/load.txt")"
+  printf 'Run: API `java -Xmx1g` with response caches off (`CHAINTRACK_API_CACHE_ENABLED=false`) and auth off, JSON access log on (to a file), Hikari pool 16; wrk %s threads, %s connections, %s per route after a 10 s warm-up of that route (and 5 s of every route before the first), a random address / block per request (scripts/bench-api.lua). Goal on 2 cores: p99 ≤ 10 ms and ≥ 5,000 req/s.\n\n' "$T" "$C" "$D"
+  printf 'CPU/req is CPU time per request of the API process and of the PostgreSQL backends (from /proc), which depends much less than req/s and latency on the other work on the machine (not entirely: on an oversubscribed machine caches are shared and every process runs slower per request); "2-core bound" is 2000 ms / (API + PostgreSQL CPU ms per request), the request rate two otherwise idle cores could sustain for API and database alone (wrk not counted). Load is the 1-minute load average at the start and end of the route'"'"'s run.\n\n'
+  printf '| route | req/s | p50 ms | p95 ms | p99 ms | non-2xx | socket errors | requests | API CPU ms/req | PG CPU ms/req | 2-core bound req/s | load |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n'
+  while read -r name _ rps p50 p95 p99 non2xx errors requests apims pgms load0 load1; do
+    bound="$(echo "scale=0; 2000 / ($apims + $pgms)" | bc 2>/dev/null || echo '-')"
+    printf '| `%s` | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s → %s |\n' "$(route_of "$name")" "$rps" "$p50" "$p95" "$p99" \
+      "$non2xx" "$errors" "$requests" "$apims" "$pgms" "$bound" "$load0" "$load1"
+  done < "$WORK/results.txt"
+} >> docs/benchmarks.md
+echo "appended to docs/benchmarks.md"
