@@ -92,6 +92,26 @@ TICKS="$(getconf CLK_TCK)"
 POSTMASTER="$(pgrep -f -- "-D $DATA" | head -1)"
 cpu_of() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 pg_cpu() { local t=0 p; for p in $(pgrep -P "$POSTMASTER"); do t=$((t + $(cpu_of "$p"))); done; echo "$t"; }
+# The relations each route reads, loaded into PostgreSQL's own buffer pool (shared_buffers, BENCH_SHARED_BUFFERS,
+# default 12GB) right before the route runs: the database (about 23 GB at 10M transfers) does not fit in RAM whole,
+# and this machine's kernel reclaims idle page cache proactively (DAMON), so an OS-cache prewarm did not last
+# and the runs measured the disk. Shared buffers are the store's own memory, not a response cache.
+relations_of() {
+  case "$1" in
+    transfers|transfers100) echo transfers_from_cover_idx transfers_to_cover_idx blocks ;;
+    history|portfolio) echo balance_windows balance_windows_pkey balance_windows_address_size_idx current_balances_pkey ;;
+    balances) echo current_balances current_balances_pkey ;;
+    balances_at) echo current_balances current_balances_pkey balance_windows_pkey blocks blocks_canonical_time_idx transfers_from_cover_idx transfers_to_cover_idx ;;
+    token) echo transfers_token_idx transfers ;;
+    range) echo transfers_block_idx transfers blocks ;;
+  esac
+}
+prewarm() {
+  local list
+  list="$(relations_of "$1" | sed "s/[a-z_]*/'&'/g; s/ /,/g")"
+  psql "postgresql://postgres@localhost:$PG_PORT/postgres" -qAtX -c \
+    "SELECT round(sum(pg_prewarm(r::regclass, 'buffer')) * 8192 / 1e9, 1) FROM unnest(ARRAY[$list]) r"
+}
 LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 : > "$WORK/results.txt"
 # JIT warm-up of the code every route shares (HTTP, filters, JDBC, JSON) before anything is measured, so the
@@ -100,6 +120,7 @@ for r in $ROUTES; do
   wrk -t"$T" -c"$C" -d5s -s scripts/bench-api.lua "http://localhost:$HTTP_PORT" -- "$r" "$A" "$BLOCKS" >/dev/null
 done
 for r in $ROUTES; do
+  echo "$r: $(prewarm "$r") GB of $(relations_of "$r") in shared buffers"
   wrk -t"$T" -c"$C" -d10s -s scripts/bench-api.lua "http://localhost:$HTTP_PORT" -- "$r" "$A" "$BLOCKS" >/dev/null  # warm-up
   api0="$(cpu_of "$API_PID")"; pg0="$(pg_cpu)"; load0="$(cut -d' ' -f1 /proc/loadavg)"
   out="$(wrk -t"$T" -c"$C" -d"$D" -s scripts/bench-api.lua "http://localhost:$HTTP_PORT" -- "$r" "$A" "$BLOCKS")"
@@ -121,7 +142,7 @@ MEM="$(awk '/MemTotal/ {printf "%.1f GiB", $2/1024/1024}' /proc/meminfo)"
   printf '\n## Query API over PostgreSQL (%s, commit %s)\n\n' "$(date -u +%Y-%m-%d)" "$(git rev-parse --short HEAD)"
   printf 'Machine: %s cores (nproc), %s RAM, %s; Java %s; PostgreSQL %s (zonky embedded). Load average (1/5/15 min) before the run %s, after %s — the machine is shared with other builds, so the API, PostgreSQL and wrk competed with them for the 2 cores.\n\n' \
     "$(nproc)" "$MEM" "$CPU" "$(java -version 2>&1 | head -1 | cut -d'"' -f2)" "$(grep -m1 '^VERSION' "$WORK/db.log" | cut -d' ' -f2)" "$LOAD_BEFORE" "$LOAD_AFTER"
-  printf 'Data: %s transfers (100 per block, %s blocks, 5 tokens) over %s addresses, loaded by `INSERT … SELECT generate_series` with indexes rebuilt after the load; balance_windows (1 h), current_balances and totals derived from the transfers by SQL; `VACUUM ANALYZE`; before the runs the relations the routes read are read into the OS page cache with pg_prewarm (PREWARM line; the database does not fit in RAM whole). Load (seconds per step):\n\n```\n%s\n```\n\n' \
+  printf 'Data: %s transfers (100 per block, %s blocks, 5 tokens) over %s addresses, loaded by `INSERT … SELECT generate_series` with indexes rebuilt after the load; balance_windows (1 h), current_balances and totals derived from the transfers by SQL; `VACUUM ANALYZE`; before each route runs, the relations it reads are loaded into PostgreSQL'"'"'s buffer pool with pg_prewarm (shared_buffers '"${BENCH_SHARED_BUFFERS:-12GB}"'; the database does not fit in RAM whole and the kernel here reclaims idle page cache proactively). Load (seconds per step):\n\n```\n%s\n```\n\n' \
     "$N" "$BLOCKS" "$A" "$(cat "$WORK/load.txt")"
   printf 'Run: API `java -Xmx1g` with response caches off (`CHAINTRACK_API_CACHE_ENABLED=false`) and auth off, JSON access log on (to a file), Hikari pool 16; wrk %s threads, %s connections, %s per route after a 10 s warm-up of that route (and 5 s of every route before the first), a random address / block per request (scripts/bench-api.lua). Goal on 2 cores: p99 ≤ 10 ms and ≥ 5,000 req/s.\n\n' "$T" "$C" "$D"
   printf 'CPU/req is CPU time per request of the API process and of the PostgreSQL backends (from /proc), which depends much less than req/s and latency on the other work on the machine (not entirely: on an oversubscribed machine caches are shared and every process runs slower per request); "2-core bound" is 2000 ms / (API + PostgreSQL CPU ms per request), the request rate two otherwise idle cores could sustain for API and database alone (wrk not counted). Load is the 1-minute load average at the start and end of the route'"'"'s run.\n\n'

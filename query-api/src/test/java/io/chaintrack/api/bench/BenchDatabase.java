@@ -32,7 +32,7 @@ public final class BenchDatabase {
         EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                 .setDataDirectory(dataDir).setCleanDataDirectory(false).setPort(port)
                 .setServerConfig("max_connections", "200")
-                .setServerConfig("shared_buffers", "3GB")
+                .setServerConfig("shared_buffers", System.getenv().getOrDefault("BENCH_SHARED_BUFFERS", "12GB"))
                 .setServerConfig("effective_cache_size", "12GB")
                 .setServerConfig("work_mem", "64MB")
                 .setServerConfig("maintenance_work_mem", "1GB")
@@ -89,7 +89,9 @@ public final class BenchDatabase {
                         rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getString(4));
             }
         }
-        prewarm(ds);
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.execute("CREATE EXTENSION IF NOT EXISTS pg_prewarm");
+        }
         try (Connection c = ds.getConnection(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SHOW server_version")) {
             rs.next();
@@ -102,36 +104,6 @@ public final class BenchDatabase {
             // ignore input
         }
         System.exit(0);
-    }
-
-    /** The relations the benchmarked routes read; the whole database (about 23 GB at 10M transfers) does not fit in RAM. */
-    static final List<String> HOT = List.of("transfers_from_cover_idx", "transfers_to_cover_idx", "transfers_token_idx",
-            "transfers_block_idx", "balance_windows_pkey", "balance_windows", "balance_windows_address_size_idx",
-            "current_balances_pkey", "current_balances", "blocks", "blocks_canonical_head_idx", "blocks_canonical_time_idx");
-
-    /**
-     * Reads the relations the routes use into the OS page cache (pg_prewarm 'read'), as a long-running server would
-     * have them after a while, so the runs measure the API and the queries rather than a cold disk. Best effort: the
-     * kernel may evict some of it again (memory is shared with other work).
-     */
-    static void prewarm(DataSource ds) throws SQLException {
-        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
-            st.execute("CREATE EXTENSION IF NOT EXISTS pg_prewarm");
-            long start = System.nanoTime();
-            long blocks = 0;
-            for (String relation : HOT) {
-                try (ResultSet rs = st.executeQuery("SELECT pg_prewarm('" + relation + "', 'read')")) {
-                    rs.next();
-                    blocks += rs.getLong(1);
-                }
-            }
-            try (ResultSet rs = st.executeQuery("SELECT pg_prewarm('transfers', 'read', 'vm')")) {
-                rs.next();
-            }
-            System.out.printf("PREWARM %.1f GB (%s) read into the OS page cache in %.1f s%n", blocks * 8192 / 1e9,
-                    String.join(", ", HOT), (System.nanoTime() - start) / 1e9);
-            System.out.flush();
-        }
     }
 
     /** The load's step timings, printed now and stored with the data so a rerun can show them. */
