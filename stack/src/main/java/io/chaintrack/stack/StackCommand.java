@@ -14,7 +14,7 @@ import io.chaintrack.jobs.analytics.AnalyticsJob;
 import io.chaintrack.jobs.analytics.sink.JdbcTarget;
 import io.chaintrack.jobs.balances.BalanceJob;
 import io.chaintrack.jobs.balances.BalanceJobConfig;
-import io.chaintrack.jobs.common.DurationConverter;
+import io.chaintrack.connectors.config.DurationConverter;
 import io.chaintrack.jobs.common.KafkaInput;
 import io.chaintrack.jobs.ingest.IngestJob;
 import java.nio.file.Files;

@@ -31,7 +31,7 @@ class ConfiguredCommandLineTest {
     String bootstrap;
 
     @ConfigKey("chaintrack.flink.checkpoint-interval")
-    @Option(names = "--checkpoint-interval", defaultValue = "10s", converter = DurationText.class)
+    @Option(names = "--checkpoint-interval", defaultValue = "10s", converter = DurationConverter.class)
     Duration checkpointInterval;
 
     @ConfigKey("chaintrack.ingest.rpc-urls")
@@ -59,16 +59,6 @@ class ConfiguredCommandLineTest {
     }
   }
 
-  static final class DurationText implements CommandLine.ITypeConverter<Duration> {
-    @Override
-    public Duration convert(String value) {
-      try {
-        return Durations.parse(value);
-      } catch (IllegalArgumentException e) {
-        throw new CommandLine.TypeConversionException(e.getMessage());
-      }
-    }
-  }
 
   Path file(String content) throws IOException {
     Path f = dir.resolve("chaintrack.properties");

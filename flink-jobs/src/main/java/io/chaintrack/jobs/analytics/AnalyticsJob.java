@@ -2,6 +2,7 @@ package io.chaintrack.jobs.analytics;
 
 import io.chaintrack.connectors.config.ConfigKey;
 import io.chaintrack.connectors.config.ConfiguredCommandLine;
+import io.chaintrack.connectors.config.DurationConverter;
 import io.chaintrack.connectors.flink.ProtobufTypeInfo;
 import io.chaintrack.connectors.kafka.ChainEventDecoder;
 import io.chaintrack.connectors.kafka.ChainEventKafka;
@@ -28,7 +29,6 @@ import io.chaintrack.jobs.analytics.sink.JdbcTarget;
 import io.chaintrack.proto.v1.ChainEvent;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.flink.api.common.RuntimeExecutionMode;
@@ -304,35 +304,5 @@ public final class AnalyticsJob implements Callable<Integer> {
         rows.sinkTo(sinks.rows(producer))
                 .name(producer + "-sink").uid(producer + "-sink")
                 .setParallelism(rows.getParallelism());
-    }
-
-    /** Parses 1h, 30m, 90s, 2d or ISO-8601 (PT1H). */
-    public static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            String v = value.trim().toLowerCase(Locale.ROOT);
-            if (v.startsWith("p")) {
-                return Duration.parse(value.trim().toUpperCase(Locale.ROOT));
-            }
-            if (v.length() < 2) {
-                throw new CommandLine.TypeConversionException("not a duration: '" + value + "' (use e.g. 1h, 30m, 90s, 2d)");
-            }
-            long n;
-            try {
-                n = Long.parseLong(v.substring(0, v.length() - (v.endsWith("ms") ? 2 : 1)));
-            } catch (NumberFormatException e) {
-                throw new CommandLine.TypeConversionException("not a duration: '" + value + "' (use e.g. 1h, 30m, 90s, 2d)");
-            }
-            if (v.endsWith("ms")) {
-                return Duration.ofMillis(n);
-            }
-            return switch (v.charAt(v.length() - 1)) {
-                case 's' -> Duration.ofSeconds(n);
-                case 'm' -> Duration.ofMinutes(n);
-                case 'h' -> Duration.ofHours(n);
-                case 'd' -> Duration.ofDays(n);
-                default -> throw new CommandLine.TypeConversionException("not a duration: '" + value + "' (use e.g. 1h, 30m, 90s, 2d)");
-            };
-        }
     }
 }

@@ -9,7 +9,7 @@ import io.chaintrack.connectors.postgres.PostgresSinkOptions;
 import io.chaintrack.connectors.postgres.rows.BalanceWindowRow;
 import io.chaintrack.connectors.postgres.rows.BlockRow;
 import io.chaintrack.connectors.postgres.rows.ChainTotalsRow;
-import io.chaintrack.jobs.common.DurationConverter;
+import io.chaintrack.connectors.config.DurationConverter;
 import io.chaintrack.jobs.common.JobEnvironment;
 import io.chaintrack.jobs.common.KafkaInput;
 import io.chaintrack.proto.v1.ChainEvent;

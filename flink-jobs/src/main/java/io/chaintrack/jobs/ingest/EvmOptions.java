@@ -6,7 +6,7 @@ import io.chaintrack.connectors.evm.EvmChainConfig;
 import io.chaintrack.connectors.evm.FinalityPolicy;
 import io.chaintrack.connectors.evm.RateLimit;
 import io.chaintrack.connectors.evm.RpcEndpoint;
-import io.chaintrack.jobs.common.DurationConverter;
+import io.chaintrack.connectors.config.DurationConverter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -6,7 +6,7 @@ import io.chaintrack.connectors.evm.EvmChainConfig;
 import io.chaintrack.connectors.evm.EvmChainSource;
 import io.chaintrack.connectors.evm.EvmMetrics;
 import io.chaintrack.connectors.flink.ProtobufTypeInfo;
-import io.chaintrack.jobs.common.DurationConverter;
+import io.chaintrack.connectors.config.DurationConverter;
 import io.chaintrack.connectors.kafka.ChainEventKafka;
 import io.chaintrack.connectors.synthetic.SyntheticChainConfig;
 import io.chaintrack.connectors.synthetic.SyntheticChainSource;

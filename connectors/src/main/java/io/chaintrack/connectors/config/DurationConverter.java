@@ -1,6 +1,5 @@
-package io.chaintrack.jobs.common;
+package io.chaintrack.connectors.config;
 
-import io.chaintrack.connectors.config.Durations;
 import java.time.Duration;
 import picocli.CommandLine;
 
