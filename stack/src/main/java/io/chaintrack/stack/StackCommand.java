@@ -25,6 +25,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
@@ -154,9 +155,11 @@ final class StackCommand implements Callable<Integer> {
             conf.set(TaskManagerOptions.NUM_TASK_SLOTS, 8);
             conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, state.checkpoints().toUri().toString());
             conf.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, state.savepoints().toUri().toString());
-            state.latestSavepoint().ifPresent(savepoint -> {
-                LOG.info("resuming from savepoint {}", savepoint);
-                conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+            // checkpoints outlive a run that is killed or cannot stop with a savepoint: the next run resumes from them
+            conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+            state.restorePoint().ifPresent(snapshot -> {
+                LOG.info("resuming from {}", snapshot);
+                conf.set(StateRecoveryOptions.SAVEPOINT_PATH, snapshot);
             });
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
             env.enableCheckpointing(checkpointInterval.toMillis());
@@ -179,7 +182,9 @@ final class StackCommand implements Callable<Integer> {
 
             api = QueryApi.start(postgres.jdbcUrl(), postgres.user(), postgres.password(), httpPort, grpcPort,
                     java.util.Map.of("chaintrack.api.window-seconds", windows.stream().map(Duration::toSeconds).toList(),
-                            "chaintrack.api.default-window-seconds", windows.get(0).toSeconds()));
+                            "chaintrack.api.default-window-seconds", windows.get(0).toSeconds(),
+                            // health reports the jobs' consumer lag (queue depth) on the stack's own broker
+                            "chaintrack.kafka.bootstrap-servers", kafka.bootstrapServers()));
             new Examples(postgres.dataSource(), api.httpPort(), api.grpcPort(), chainId())
                     .printWhenReady(Duration.ofSeconds(90), System.out);
         }
@@ -194,8 +199,7 @@ final class StackCommand implements Callable<Integer> {
                     state.rememberSavepoint(savepoint);
                     System.out.println("savepoint " + savepoint + " (the next run resumes from it)");
                 } catch (Exception e) {
-                    LOG.warn("could not stop with a savepoint; the next run restarts the jobs from the beginning: {}", e.toString());
-                    state.forgetSavepoint();
+                    LOG.warn("could not stop with a savepoint; the next run resumes from the last completed checkpoint: {}", e.toString());
                     try {
                         job.cancel().get(30, TimeUnit.SECONDS);
                     } catch (Exception ignored) {

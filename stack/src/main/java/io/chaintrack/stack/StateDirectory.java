@@ -10,8 +10,9 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Layout of the stack's state directory. The savepoint pointer is written only after a savepoint
- * completed, so a run killed mid-stop restarts from the last good savepoint, never a half-written one.
+ * Layout of the stack's state directory. A run resumes from the newest complete snapshot: the savepoint of a clean
+ * stop, or the last retained checkpoint of a run that died or could not stop cleanly, never an older one than that
+ * (an older snapshot would replay the ingest job past output Kafka already committed, doubling events).
  */
 record StateDirectory(Path root) {
     private static final String LATEST = "LATEST_SAVEPOINT";
@@ -68,20 +69,51 @@ record StateDirectory(Path root) {
         }
     }
 
+    /**
+     * The newest complete snapshot to resume from: the remembered savepoint or a retained checkpoint
+     * ({@code checkpoints/<job>/chk-N/_metadata}), whichever completed last; empty on a first run.
+     */
+    Optional<String> restorePoint() {
+        Optional<Path> checkpoint = newestCheckpoint();
+        Optional<String> savepoint = latestSavepoint();
+        if (checkpoint.isEmpty()) {
+            return savepoint;
+        }
+        if (savepoint.isPresent() && modified(metadataOf(savepoint.get())) >= modified(checkpoint.get().resolve("_metadata"))) {
+            return savepoint;
+        }
+        return Optional.of(checkpoint.get().toUri().toString());
+    }
+
+    private Optional<Path> newestCheckpoint() {
+        try (Stream<Path> walk = Files.walk(checkpoints(), 3)) {
+            return walk.filter(p -> p.getFileName().toString().equals("_metadata") && p.getParent().getFileName().toString().startsWith("chk-"))
+                    .max(Comparator.comparingLong(StateDirectory::modified))
+                    .map(Path::getParent);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Path metadataOf(String snapshot) {
+        Path dir = snapshot.startsWith("file:") ? Path.of(java.net.URI.create(snapshot)) : Path.of(snapshot);
+        return dir.resolve("_metadata");
+    }
+
+    private static long modified(Path file) {
+        try {
+            return Files.exists(file) ? Files.getLastModifiedTime(file).toMillis() : Long.MIN_VALUE;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     void rememberSavepoint(String path) {
         try {
             Path tmp = savepoints().resolve(LATEST + ".tmp");
             Files.writeString(tmp, path, StandardCharsets.UTF_8);
             Files.move(tmp, savepoints().resolve(LATEST), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    void forgetSavepoint() {
-        try {
-            Files.deleteIfExists(savepoints().resolve(LATEST));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -27,7 +27,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     }
 
     /**
-     * @param dataDirectory kept across runs when given (the stack's state directory), temporary when null
+     * @param dataDirectory kept across runs when given (the stack's state directory; the caller must close the
+     *     server, no JVM shutdown hook does), temporary when null
      * @param port 0 for any free port
      */
     public static EmbeddedPostgresServer start(Path dataDirectory, int port) {
@@ -36,7 +37,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     .setServerConfig("max_connections", "200")
                     .setServerConfig("fsync", "on");
             if (dataDirectory != null) {
-                builder.setDataDirectory(dataDirectory).setCleanDataDirectory(false);
+                // a kept server is closed by its owner: the stack's own shutdown hook stops the jobs with a savepoint
+                // first, which needs the database; zonky's hook would stop it concurrently (JVM hooks run in parallel)
+                builder.setDataDirectory(dataDirectory).setCleanDataDirectory(false).setRegisterShutdownHook(false);
             }
             if (port > 0) {
                 builder.setPort(port);
