@@ -132,7 +132,9 @@ for r in $ROUTES; do
   echo "$r $line $apims $pgms $load0 $load1" | tee -a "$WORK/results.txt"
 done
 LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
-curl -s "http://localhost:$HTTP_PORT/metrics" | grep -E '^chaintrack_api_cache_requests_total' | grep -v bypass | grep -q . \
+# an unreachable /metrics must fail the run, not read as "no cache answered"
+METRICS="$(curl -sf "http://localhost:$HTTP_PORT/metrics")" || { echo "GET /metrics failed after the run" >&2; exit 1; }
+echo "$METRICS" | grep -E '^chaintrack_api_cache_requests_total' | grep -v bypass | grep -q . \
   && { echo "a response cache answered during the run: results are not from the store" >&2; exit 1; }
 
 CPU="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
@@ -140,7 +142,7 @@ MEM="$(awk '/MemTotal/ {printf "%.1f GiB", $2/1024/1024}' /proc/meminfo)"
 [ -f docs/benchmarks.md ] || printf '# Benchmarks\n' > docs/benchmarks.md
 {
   printf '\n## Query API over PostgreSQL (%s, commit %s)\n\n' "$(date -u +%Y-%m-%d)" "$(git rev-parse --short HEAD)"
-  printf 'Machine: %s cores (nproc), %s RAM, %s; Java %s; PostgreSQL %s (zonky embedded). Load average (1/5/15 min) before the run %s, after %s — the machine is shared with other builds, so the API, PostgreSQL and wrk competed with them for the 2 cores.\n\n' \
+  printf 'Machine: %s cores (nproc), %s RAM, %s; Java %s; PostgreSQL %s (zonky embedded). Load average (1/5/15 min) before the run %s, after %s; the API, PostgreSQL and wrk share the 2 cores, so the load includes the benchmark'"'"'s own runnable threads.\n\n' \
     "$(nproc)" "$MEM" "$CPU" "$(java -version 2>&1 | head -1 | cut -d'"' -f2)" "$(grep -m1 '^VERSION' "$WORK/db.log" | cut -d' ' -f2)" "$LOAD_BEFORE" "$LOAD_AFTER"
   printf 'Data: %s transfers (100 per block, %s blocks, 5 tokens) over %s addresses, loaded by `INSERT … SELECT generate_series` with indexes rebuilt after the load; balance_windows (1 h), current_balances and totals derived from the transfers by SQL; `VACUUM ANALYZE`; before each route runs, the relations it reads are loaded into PostgreSQL'"'"'s buffer pool with pg_prewarm (shared_buffers '"${BENCH_SHARED_BUFFERS:-12GB}"'; the database does not fit in RAM whole and the kernel here reclaims idle page cache proactively). Load (seconds per step):\n\n```\n%s\n```\n\n' \
     "$N" "$BLOCKS" "$A" "$(cat "$WORK/load.txt")"

@@ -16,8 +16,6 @@ echo "== buf lint"
 echo "== maven verify"
 mvn -B -ntp verify "$@"
 
-if [ -x scripts/check-ops.sh ]; then
-  echo "== operations checks (kustomize, yamllint, promtool)"
-  scripts/check-ops.sh
-fi
+echo "== operations checks (kustomize, yamllint, promtool)"
+scripts/check-ops.sh
 echo "== all tests passed"

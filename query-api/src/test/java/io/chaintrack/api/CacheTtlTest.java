@@ -2,6 +2,7 @@ package io.chaintrack.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.chaintrack.connectors.evm.testkit.Await;
 import io.chaintrack.api.cache.ResponseCache;
 import io.chaintrack.connectors.embedded.EmbeddedPostgresServer;
 import io.chaintrack.proto.v1.ChainView;
@@ -12,7 +13,6 @@ import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,12 +48,8 @@ class CacheTtlTest {
         postgres.close();
     }
 
-    static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
-            Thread.sleep(20);
-        }
+    static void await(String what, BooleanSupplier condition) throws Exception {
+        Await.until(condition::getAsBoolean, 30_000, () -> "waiting for " + what);
     }
 
     static void sql(String statement) throws Exception {

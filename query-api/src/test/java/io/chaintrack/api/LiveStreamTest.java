@@ -3,6 +3,7 @@ package io.chaintrack.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.util.JsonFormat;
+import io.chaintrack.connectors.evm.testkit.Await;
 import io.chaintrack.api.query.LiveStreams;
 import io.chaintrack.connectors.embedded.EmbeddedPostgresServer;
 import io.chaintrack.proto.v1.StreamAddressTransfersRequest;
@@ -65,12 +66,8 @@ class LiveStreamTest {
     }
 
     /** Waits (bounded) for a condition the server reaches asynchronously. */
-    static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
-            Thread.sleep(20);
-        }
+    static void await(String what, BooleanSupplier condition) throws Exception {
+        Await.until(condition::getAsBoolean, 30_000, () -> "waiting for " + what);
     }
 
     static final class GrpcCollector implements StreamObserver<StreamAddressTransfersResponse> {

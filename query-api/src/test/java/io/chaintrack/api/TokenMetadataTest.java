@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.gson.JsonObject;
+import io.chaintrack.connectors.evm.testkit.Await;
 import io.chaintrack.api.tokens.TokenMetadataResolver;
 import io.chaintrack.connectors.embedded.EmbeddedPostgresServer;
 import io.chaintrack.connectors.evm.testkit.HardhatNode;
@@ -20,7 +21,6 @@ import java.sql.ResultSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -111,12 +111,8 @@ class TokenMetadataTest {
         node.close();
     }
 
-    static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
-            Thread.sleep(50);
-        }
+    static void await(String what, BooleanSupplier condition) throws Exception {
+        Await.until(condition::getAsBoolean, 60_000, () -> "waiting for " + what);
     }
 
     record Row(String status, int attempts, String lookedUpAt, String error) {}

@@ -114,20 +114,14 @@ public final class ConfiguredCommandLine {
       String origin;
       if (last.hasMatchedOption(option)) {
         origin = "command-line flag " + option.longestName();
-      } else if (defaults != null && defaults.lookup(option).isPresent()) {
-        origin = defaults.lookup(option).get().origin();
       } else {
-        origin = "defaults";
+        origin = defaults == null ? "defaults" : defaults.lookup(option).map(LayeredConfig.Value::origin).orElse("defaults");
       }
       Object value = option.getValue();
-      String shown = LayeredConfig.isSecret(key.value()) ? "****" : value == null ? "(unset)" : flagTextOf(option);
+      String shown = LayeredConfig.isSecret(key.value()) ? "****" : value == null ? "(unset)" : flagText(option);
       out.put(key.value(), shown + "  <- " + origin);
     }
     return out;
-  }
-
-  private static String flagTextOf(OptionSpec option) {
-    return option.getValue() == null ? "(unset)" : flagText(option);
   }
 
   private static LayeredDefaults install(CommandLine commandLine, String[] args, Map<String, String> env) {

@@ -338,9 +338,9 @@ public final class AnalyticsQueryService {
         String metric = request.getMetric().isEmpty() ? null : metric("metric", request.getMetric(), ANOMALY_METRICS);
         String method = method("method", request.getMethod());
         Severity severity = severity("min_severity", request.getMinSeverity(), true);
-        OffsetDateTime from = request.hasStartTime() ? BalanceQueryService.time("start_time", request.getStartTime()) : null;
-        OffsetDateTime to = request.hasEndTime() ? BalanceQueryService.time("end_time", request.getEndTime()) : null;
-        BalanceQueryService.requireOrdered(from, to);
+        OffsetDateTime from = request.hasStartTime() ? RequestValues.time("start_time", request.getStartTime()) : null;
+        OffsetDateTime to = request.hasEndTime() ? RequestValues.time("end_time", request.getEndTime()) : null;
+        RequestValues.requireOrdered(from, to);
         byte[] query = TransferCursor.queryDigest("anomalies", request.getChainId(), token, metric, method, severity, from, to);
         KeysetCursor after = request.getCursor().isEmpty() ? null : KeysetCursor.decode("cursor",
                 cursors.verify("cursor", request.getCursor()), query, Instant.class, Long.class, String.class, String.class,

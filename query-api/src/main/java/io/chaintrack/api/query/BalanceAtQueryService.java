@@ -85,7 +85,7 @@ public final class BalanceAtQueryService {
             throw new InvalidArgumentException("block_number", "is required (or give time instead)");
         }
         Long number = request.hasBlockNumber() ? RequestValues.blockNumber("block_number", request.getBlockNumber()) : null;
-        OffsetDateTime time = request.hasTime() ? BalanceQueryService.time("time", request.getTime()) : null;
+        OffsetDateTime time = request.hasTime() ? RequestValues.time("time", request.getTime()) : null;
         long chainId = chains.requireKnown(request.getChainId());
         return store.read(c -> {
             Blocks.Block block = resolve(c, chainId, number, time);

@@ -85,21 +85,19 @@ public final class BalanceQueryService {
         String token = RequestValues.token("token", request.getToken());
         BigInteger tokenId = RequestValues.uint256("token_id", request.getTokenId());
         int windowSeconds = windowSeconds(request.getWindowSeconds());
-        OffsetDateTime from = request.hasStartTime() ? time("start_time", request.getStartTime()) : null;
-        OffsetDateTime to = request.hasEndTime() ? time("end_time", request.getEndTime()) : null;
-        requireOrdered(from, to);
+        OffsetDateTime from = request.hasStartTime() ? RequestValues.time("start_time", request.getStartTime()) : null;
+        OffsetDateTime to = request.hasEndTime() ? RequestValues.time("end_time", request.getEndTime()) : null;
+        RequestValues.requireOrdered(from, to);
         long chainId = chains.requireKnown(request.getChainId());
         int max = config.maxLimit();
 
-        // a window whose transfers were all reverted keeps a row with zero counts (the pipeline upserts, never
-        // deletes); it is not a window with activity, so it is not served
         String key = " FROM balance_windows WHERE chain_id = ? AND address = ? AND token = ? AND token_id = ? AND window_seconds = ?"
-                + " AND transfers_in + transfers_out > 0";
+                + VISIBLE;
         return store.read(c -> {
             List<BalanceWindowView> windows = new ArrayList<>();
             String sql = "SELECT window_start, delta, balance, transfers_in, transfers_out, volume_in, volume_out" + key
                     + (from != null ? " AND window_start >= ?" : "") + (to != null ? " AND window_start < ?" : "")
-                    + VISIBLE + " ORDER BY window_start LIMIT ?";
+                    + " ORDER BY window_start LIMIT ?";
             try (PreparedStatement st = store.prepare(c, sql)) {
                 int i = bindKey(st, chainId, address, token, tokenId, windowSeconds);
                 if (from != null) {
@@ -146,9 +144,9 @@ public final class BalanceQueryService {
     public GetPortfolioHistoryResponse getPortfolioHistory(GetPortfolioHistoryRequest request) {
         String address = RequestValues.address("address", request.getAddress());
         int windowSeconds = windowSeconds(request.getWindowSeconds());
-        OffsetDateTime from = request.hasStartTime() ? time("start_time", request.getStartTime()) : null;
-        OffsetDateTime to = request.hasEndTime() ? time("end_time", request.getEndTime()) : null;
-        requireOrdered(from, to);
+        OffsetDateTime from = request.hasStartTime() ? RequestValues.time("start_time", request.getStartTime()) : null;
+        OffsetDateTime to = request.hasEndTime() ? RequestValues.time("end_time", request.getEndTime()) : null;
+        RequestValues.requireOrdered(from, to);
         long chainId = chains.requireKnown(request.getChainId());
         int max = config.maxLimit();
         return store.read(c -> {
@@ -249,17 +247,6 @@ public final class BalanceQueryService {
                     + " (0 for the default " + config.defaultWindowSeconds() + "), got " + Integer.toUnsignedString(requested));
         }
         return windowSeconds;
-    }
-
-    static OffsetDateTime time(String parameter, com.google.protobuf.Timestamp value) {
-        RequestValues.timestamp(parameter, value);
-        return Rows.toOffsetDateTime(value);
-    }
-
-    static void requireOrdered(OffsetDateTime start, OffsetDateTime end) {
-        if (start != null && end != null && !start.isBefore(end)) {
-            throw new InvalidArgumentException("end_time", "must be after start_time (the range is [start_time, end_time))");
-        }
     }
 
     private static int bindKey(PreparedStatement st, long chainId, String address, String token, BigInteger tokenId,

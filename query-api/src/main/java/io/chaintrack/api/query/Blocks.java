@@ -37,13 +37,11 @@ final class Blocks {
                 + " ORDER BY block_number DESC LIMIT 1", chainId);
     }
 
-    private static Block one(Store store, Connection c, String sql, long chainId, Object value) throws SQLException {
+    private static Block one(Store store, Connection c, String sql, long chainId, OffsetDateTime time) throws SQLException {
         try (PreparedStatement st = store.prepare(c, sql)) {
             st.setLong(1, chainId);
-            if (value instanceof Long n) {
-                st.setLong(2, n);
-            } else if (value != null) {
-                st.setObject(2, value);
+            if (time != null) {
+                st.setObject(2, time);
             }
             try (ResultSet rs = st.executeQuery()) {
                 return rs.next() ? new Block(rs.getLong(1), rs.getString(2), rs.getObject(3, OffsetDateTime.class)) : null;

@@ -52,7 +52,6 @@ public final class LiveStreams {
         public void close() {
             if (released.compareAndSet(false, true)) {
                 slots.release();
-                active.decrementAndGet();
             }
         }
     }
@@ -61,7 +60,6 @@ public final class LiveStreams {
 
     private final StreamConfig config;
     private final Semaphore slots;
-    private final AtomicInteger active = new AtomicInteger();
     private final AtomicInteger running = new AtomicInteger();
     private final ScheduledExecutorService scheduler;
 
@@ -95,7 +93,6 @@ public final class LiveStreams {
             throw new ApiException(ErrorKind.RESOURCE_EXHAUSTED, null, "this server already serves "
                     + config.maxStreams() + " live streams; retry later or on another replica");
         }
-        active.incrementAndGet();
         return new Slot();
     }
 

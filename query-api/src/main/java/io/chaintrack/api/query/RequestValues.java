@@ -7,6 +7,7 @@ import io.chaintrack.connectors.model.Addresses;
 import io.chaintrack.proto.v1.Direction;
 import io.chaintrack.proto.v1.TokenStandard;
 import java.math.BigInteger;
+import java.time.OffsetDateTime;
 import java.util.regex.Pattern;
 
 /** Decoding of request values shared by every domain; each failure names the parameter it is about. */
@@ -115,6 +116,19 @@ final class RequestValues {
     static void timestamp(String parameter, Timestamp value) {
         if (!Timestamps.isValid(value)) {
             throw new InvalidArgumentException(parameter, "not a valid timestamp (seconds in 0001-01-01..9999-12-31, nanos in 0..999999999)");
+        }
+    }
+
+    /** A valid timestamp parameter as a UTC date-time. */
+    static OffsetDateTime time(String parameter, Timestamp value) {
+        timestamp(parameter, value);
+        return Rows.toOffsetDateTime(value);
+    }
+
+    /** A half-open time range [start, end) must not be empty or reversed; either bound may be absent. */
+    static void requireOrdered(OffsetDateTime start, OffsetDateTime end) {
+        if (start != null && end != null && !start.isBefore(end)) {
+            throw new InvalidArgumentException("end_time", "must be after start_time (the range is [start_time, end_time))");
         }
     }
 

@@ -111,19 +111,9 @@ public final class TransferQueryService {
         if (fromBlock != null && toBlock != null && fromBlock > toBlock) {
             throw new InvalidArgumentException("to_block", "must not be below from_block (the range is [from_block, to_block])");
         }
-        OffsetDateTime start = null;
-        OffsetDateTime end = null;
-        if (request.hasStartTime()) {
-            RequestValues.timestamp("start_time", request.getStartTime());
-            start = Rows.toOffsetDateTime(request.getStartTime());
-        }
-        if (request.hasEndTime()) {
-            RequestValues.timestamp("end_time", request.getEndTime());
-            end = Rows.toOffsetDateTime(request.getEndTime());
-        }
-        if (start != null && end != null && !start.isBefore(end)) {
-            throw new InvalidArgumentException("end_time", "must be after start_time (the range is [start_time, end_time))");
-        }
+        OffsetDateTime start = request.hasStartTime() ? RequestValues.time("start_time", request.getStartTime()) : null;
+        OffsetDateTime end = request.hasEndTime() ? RequestValues.time("end_time", request.getEndTime()) : null;
+        RequestValues.requireOrdered(start, end);
         byte[] query = TransferCursor.queryDigest("range", request.getChainId(), fromBlock, toBlock, start, end);
         TransferCursor after = cursor(request.getCursor(), query);
         long chainId = chains.requireKnown(request.getChainId());

@@ -99,7 +99,6 @@ class ConfigurationDocsTest {
                     e.has("value") ? e.path("value").asText() : "from-secret"));
             env.replaceAll((k, v) -> k.endsWith("_URLS") && v.equals("from-secret") ? "http://rpc.example:8545" : v);
             List<String> args = new ArrayList<>();
-            String what = kind + " " + obj.path("metadata").path("name").asText();
             if (kind.equals("FlinkDeployment")) {
                 obj.path("spec").path("job").path("args").forEach(a -> args.add(a.asText()));
                 Object job = Class.forName(obj.path("spec").path("job").path("entryClass").asText())
@@ -117,7 +116,6 @@ class ConfigurationDocsTest {
                         env, args.toArray(String[]::new));
                 processes++;
             }
-            assertThat(what).isNotEmpty();
         }
         assertThat(processes).as("jobs, API, migrate Job and retention CronJob").isGreaterThanOrEqualTo(6);
     }

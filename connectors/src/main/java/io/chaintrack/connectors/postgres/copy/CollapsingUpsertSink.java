@@ -45,10 +45,6 @@ public final class CollapsingUpsertSink<T> implements Sink<T> {
         this.options = options;
     }
 
-    public UpsertTable<T> table() {
-        return table;
-    }
-
     @Override
     public SinkWriter<T> createWriter(WriterInitContext context) throws IOException {
         return new Writer<>(table, options, context.getProcessingTimeService(),
@@ -108,14 +104,12 @@ public final class CollapsingUpsertSink<T> implements Sink<T> {
 
         @Override
         public void write(T row, Context context) throws IOException {
-            T previous = buffer.put(table.keyOf(row), row);
+            Object key = table.keyOf(row);
+            T previous = buffer.get(key);
             if (previous != null) {
                 collapsed.inc();
-                T kept = table.merge(previous, row);
-                if (kept != row) {
-                    buffer.put(table.keyOf(row), kept);
-                }
             }
+            buffer.put(key, previous == null ? row : table.merge(previous, row));
             if (buffer.size() >= options.batchSize()) {
                 flush(false);
             }

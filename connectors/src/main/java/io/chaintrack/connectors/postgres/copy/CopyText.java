@@ -16,7 +16,6 @@ public final class CopyText {
     private byte[] bytes = new byte[1 << 16];
     private int n;
     private boolean rowStarted;
-    private int rows;
     private long lastTimestampMs;
     private String lastTimestamp;
 
@@ -135,11 +134,6 @@ public final class CopyText {
         ensure(1);
         bytes[n++] = '\n';
         rowStarted = false;
-        rows++;
-    }
-
-    public int rows() {
-        return rows;
     }
 
     public int length() {
@@ -158,6 +152,5 @@ public final class CopyText {
     public void clear() {
         n = 0;
         rowStarted = false;
-        rows = 0;
     }
 }

@@ -126,10 +126,6 @@ public final class DailyRollup extends KeyedProcessFunction<Long, LedgerBlock, S
     }
 
     /** JSON array of the day's top tokens by transfers (ties by token), as analysts read it. */
-    static String topTokens(DayAcc acc) {
-        return json(top(acc));
-    }
-
     static String json(List<DayTopTokens.Entry> top) {
         StringBuilder sb = new StringBuilder("[");
         for (DayTopTokens.Entry e : top) {
