@@ -23,6 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -122,6 +123,13 @@ public final class ResponseCache implements ApplicationEventListener<StartupEven
     /** The answer for {@code request}: from memory while its method's TTL allows, else computed (and kept). */
     @SuppressWarnings("unchecked")
     public <R extends Message> R get(Message request, Supplier<R> compute) {
+        // compute answers synchronously (or throws), so the future is already complete
+        return getAsync(request, () -> CompletableFuture.completedFuture(compute.get())).join();
+    }
+
+    /** As {@link #get}, for a method answered asynchronously; only a successful answer is kept. */
+    @SuppressWarnings("unchecked")
+    public <R extends Message> CompletableFuture<R> getAsync(Message request, Supplier<CompletableFuture<R>> compute) {
         Deadlines.remainingNanos(); // a request already past its deadline is answered 504, cached or not
         String name = request.getDescriptorForType().getName();
         String method = name.endsWith("Request") ? name.substring(0, name.length() - "Request".length()) : name;
@@ -134,12 +142,13 @@ public final class ResponseCache implements ApplicationEventListener<StartupEven
         Entry cached = cache.getIfPresent(key);
         if (cached != null) {
             requests.labelValues(method, "hit").inc();
-            return (R) cached.response();
+            return CompletableFuture.completedFuture((R) cached.response());
         }
         requests.labelValues(method, "miss").inc();
-        R response = compute.get();
-        cache.put(key, new Entry(response, ttl.toNanos()));
-        return response;
+        return compute.get().thenApply(response -> {
+            cache.put(key, new Entry(response, ttl.toNanos()));
+            return response;
+        });
     }
 
     /** Re-reads api_cache_ttls; a method whose TTL changed loses its entries. Keeps the last TTLs when the store is down. */

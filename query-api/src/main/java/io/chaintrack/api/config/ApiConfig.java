@@ -17,6 +17,8 @@ import java.util.List;
  * @param queryTimeout upper bound of one SQL statement
  * @param requestTimeout upper bound of one request (a client deadline can only shorten it)
  * @param validateSchema check at start-up that the core tables exist (the API never migrates)
+ * @param accessLog which requests get a JSON access-log line: all, errors (status 400 and above) or off; failures
+ *        are logged with their request id by the error handlers whatever this says
  */
 @ConfigurationProperties("chaintrack.api")
 public record ApiConfig(
@@ -27,7 +29,11 @@ public record ApiConfig(
         @Bindable(defaultValue = "") String cursorSecret,
         @Bindable(defaultValue = "10s") Duration queryTimeout,
         @Bindable(defaultValue = "15s") Duration requestTimeout,
-        @Bindable(defaultValue = "true") boolean validateSchema) {
+        @Bindable(defaultValue = "true") boolean validateSchema,
+        @Bindable(defaultValue = "all") String accessLog) {
+
+    /** Values of {@code chaintrack.api.access-log}. */
+    public enum AccessLog { ALL, ERRORS, OFF }
 
     public ApiConfig {
         windowSeconds = List.copyOf(windowSeconds);
@@ -35,8 +41,21 @@ public record ApiConfig(
             throw new IllegalArgumentException("chaintrack.api.default-window-seconds " + defaultWindowSeconds
                     + " is not in chaintrack.api.window-seconds " + windowSeconds);
         }
+        parseAccessLog(accessLog);
         if (defaultLimit < 1 || defaultLimit > maxLimit) {
             throw new IllegalArgumentException("chaintrack.api.default-limit must be in 1.." + maxLimit);
+        }
+    }
+
+    public AccessLog accessLogLevel() {
+        return parseAccessLog(accessLog);
+    }
+
+    private static AccessLog parseAccessLog(String value) {
+        try {
+            return AccessLog.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("chaintrack.api.access-log must be all, errors or off, not '" + value + "'");
         }
     }
 

@@ -30,9 +30,15 @@ public final class GrpcRequestContextInterceptor implements ServerInterceptor, O
     private static final Logger ACCESS = LoggerFactory.getLogger("io.chaintrack.api.access");
 
     private final long requestTimeoutNanos;
+    private final ApiConfig.AccessLog accessLog;
 
     public GrpcRequestContextInterceptor(ApiConfig config) {
         this.requestTimeoutNanos = config.requestTimeout().toNanos();
+        this.accessLog = config.accessLogLevel();
+    }
+
+    private boolean logs(Status status) {
+        return accessLog == ApiConfig.AccessLog.ALL || (accessLog == ApiConfig.AccessLog.ERRORS && !status.isOk());
     }
 
     @Override
@@ -61,9 +67,11 @@ public final class GrpcRequestContextInterceptor implements ServerInterceptor, O
             @Override
             public void close(Status status, Metadata trailers) {
                 trailers.put(REQUEST_ID, id);
-                try (MDC.MDCCloseable ignored = MDC.putCloseable(RequestIds.MDC_KEY, id)) {
-                    ACCESS.info("{} {} {} {} {} {}", kv("method", "GRPC"), kv("path", method), kv("status", status.getCode().name()),
+                if (logs(status)) {
+                    try (MDC.MDCCloseable ignored = MDC.putCloseable(RequestIds.MDC_KEY, id)) {
+                        ACCESS.info("{} {} {} {} {} {}", kv("method", "GRPC"), kv("path", method), kv("status", status.getCode().name()),
                             kv("route", method), kv("durationMs", (System.nanoTime() - start) / 1_000_000.0), kv("transport", "grpc"));
+                    }
                 }
                 super.close(status, trailers);
             }

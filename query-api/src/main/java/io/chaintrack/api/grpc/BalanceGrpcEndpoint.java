@@ -36,7 +36,7 @@ public final class BalanceGrpcEndpoint extends BalanceServiceGrpc.BalanceService
 
     @Override
     public void getBalanceHistory(GetBalanceHistoryRequest request, StreamObserver<GetBalanceHistoryResponse> observer) {
-        GrpcCalls.unary(observer, () -> cache.get(request, () -> service.getBalanceHistory(request)));
+        GrpcCalls.unaryAsync(observer, () -> cache.getAsync(request, () -> service.getBalanceHistory(request)));
     }
 
     @Override

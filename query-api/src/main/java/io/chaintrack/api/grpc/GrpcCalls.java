@@ -1,16 +1,37 @@
 package io.chaintrack.api.grpc;
 
 import io.chaintrack.api.error.ApiException;
+import io.chaintrack.api.query.Async;
 import io.chaintrack.api.query.LiveStreams;
 import io.chaintrack.api.query.StreamSink;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /** Runs one call of a domain service and completes the observer with its answer or its failure. */
 final class GrpcCalls {
     private GrpcCalls() {}
+
+    /** A unary method answered asynchronously: validation failures are thrown at once, the rest fail the future. */
+    static <T> void unaryAsync(StreamObserver<T> observer, Supplier<CompletableFuture<T>> call) {
+        CompletableFuture<T> answer;
+        try {
+            answer = call.get();
+        } catch (RuntimeException e) {
+            observer.onError(GrpcErrors.toStatus(e));
+            return;
+        }
+        answer.whenComplete((response, error) -> {
+            if (error != null) {
+                observer.onError(GrpcErrors.toStatus(Async.cause(error)));
+            } else {
+                observer.onNext(response);
+                observer.onCompleted();
+            }
+        });
+    }
 
     static <T> void unary(StreamObserver<T> observer, Supplier<T> call) {
         T response;

@@ -33,7 +33,7 @@ public final class TransferGrpcEndpoint extends TransferServiceGrpc.TransferServ
 
     @Override
     public void listAddressTransfers(ListAddressTransfersRequest request, StreamObserver<ListAddressTransfersResponse> observer) {
-        GrpcCalls.unary(observer, () -> cache.get(request, () -> service.listAddressTransfers(request)));
+        GrpcCalls.unaryAsync(observer, () -> cache.getAsync(request, () -> service.listAddressTransfers(request)));
     }
 
     @Override

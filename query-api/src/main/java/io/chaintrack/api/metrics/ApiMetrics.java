@@ -28,6 +28,7 @@ public final class ApiMetrics {
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Histogram requestDuration;
+    private final Histogram batchReads;
     private final DataSource dataSource;
 
     public ApiMetrics(DataSource dataSource) {
@@ -38,6 +39,13 @@ public final class ApiMetrics {
                 .labelNames("route", "method", "status")
                 .classicOnly()
                 .classicUpperBounds(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+                .register(registry);
+        batchReads = Histogram.builder()
+                .name("chaintrack_api_batch_reads")
+                .help("Reads answered by one coalesced SQL statement, by read shape (see chaintrack.api.batch)")
+                .labelNames("batch")
+                .classicOnly()
+                .classicUpperBounds(1, 2, 4, 8, 16, 32, 64, 128)
                 .register(registry);
         GaugeWithCallback.builder()
                 .name("chaintrack_api_db_up")
@@ -51,6 +59,10 @@ public final class ApiMetrics {
 
     public void observe(String route, String method, String status, long nanos) {
         requestDuration.labelValues(route, method, status).observe(nanos / 1e9);
+    }
+
+    public void observeBatch(String batch, int reads) {
+        batchReads.labelValues(batch).observe(reads);
     }
 
     public PrometheusRegistry registry() {

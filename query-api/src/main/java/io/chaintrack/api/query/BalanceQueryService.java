@@ -1,6 +1,8 @@
 package io.chaintrack.api.query;
 
 import io.chaintrack.api.config.ApiConfig;
+import io.chaintrack.api.config.BatchConfig;
+import io.chaintrack.api.metrics.ApiMetrics;
 import io.chaintrack.api.error.InvalidArgumentException;
 import io.chaintrack.proto.v1.BalanceView;
 import io.chaintrack.proto.v1.BalanceWindowView;
@@ -12,17 +14,22 @@ import io.chaintrack.proto.v1.GetPortfolioHistoryRequest;
 import io.chaintrack.proto.v1.GetPortfolioHistoryResponse;
 import io.chaintrack.proto.v1.TokenHistoryView;
 import io.chaintrack.proto.v1.TokenStandard;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Current balances and per-window balance history of an address. A history answer is complete or
@@ -37,12 +44,20 @@ public final class BalanceQueryService {
     private final Store store;
     private final ApiConfig config;
     private final TokenMetadataReader metadata;
+    private final StatementBatcher<HistoryRead, History> histories;
 
-    public BalanceQueryService(ChainDirectory chains, Store store, ApiConfig config, TokenMetadataReader metadata) {
+    public BalanceQueryService(ChainDirectory chains, Store store, ApiConfig config, TokenMetadataReader metadata,
+                               BatchConfig batch, ApiMetrics metrics) {
         this.chains = chains;
         this.store = store;
         this.config = config;
         this.metadata = metadata;
+        this.histories = new StatementBatcher<>("balance-history", store, metrics, batch, (c, reads) -> readHistories(store, c, reads));
+    }
+
+    @PreDestroy
+    void close() {
+        histories.close();
     }
 
     public GetBalancesResponse getBalances(GetBalancesRequest request) {
@@ -80,7 +95,7 @@ public final class BalanceQueryService {
      * Windows with window_start in [start_time, end_time), oldest first. Defaults: no start_time means
      * from the first window (opening balance 0), no end_time means up to the latest window.
      */
-    public GetBalanceHistoryResponse getBalanceHistory(GetBalanceHistoryRequest request) {
+    public CompletableFuture<GetBalanceHistoryResponse> getBalanceHistory(GetBalanceHistoryRequest request) {
         String address = RequestValues.address("address", request.getAddress());
         String token = RequestValues.token("token", request.getToken());
         BigInteger tokenId = RequestValues.uint256("token_id", request.getTokenId());
@@ -90,50 +105,98 @@ public final class BalanceQueryService {
         RequestValues.requireOrdered(from, to);
         long chainId = chains.requireKnown(request.getChainId());
         int max = config.maxLimit();
+        return histories.submit(new HistoryRead(chainId, address, token, tokenId, windowSeconds, from, to, max + 1))
+                .thenApply(history -> {
+                    if (history.windows().size() > max) {
+                        throw new InvalidArgumentException("start_time", "the range holds more than " + max
+                                + " windows; narrow start_time/end_time or use a larger window_seconds");
+                    }
+                    return GetBalanceHistoryResponse.newBuilder()
+                            .setChainId(chainId).setAddress(address).setToken(token)
+                            .setOpeningBalance(history.opening()).addAllWindows(history.windows()).build();
+                });
+    }
 
-        String key = " FROM balance_windows WHERE chain_id = ? AND address = ? AND token = ? AND token_id = ? AND window_seconds = ?"
-                + VISIBLE;
-        return store.read(c -> {
-            List<BalanceWindowView> windows = new ArrayList<>();
-            String sql = "SELECT window_start, delta, balance, transfers_in, transfers_out, volume_in, volume_out" + key
-                    + (from != null ? " AND window_start >= ?" : "") + (to != null ? " AND window_start < ?" : "")
-                    + " ORDER BY window_start LIMIT ?";
-            try (PreparedStatement st = store.prepare(c, sql)) {
-                int i = bindKey(st, chainId, address, token, tokenId, windowSeconds);
-                if (from != null) {
-                    st.setObject(i++, from);
-                }
-                if (to != null) {
-                    st.setObject(i++, to);
-                }
-                st.setInt(i, max + 1);
-                try (ResultSet rs = st.executeQuery()) {
-                    while (rs.next()) {
-                        windows.add(window(rs, windowSeconds));
+    /** One token history to read: windows with window_start in [from, to) (null: unbounded), at most fetch of them. */
+    record HistoryRead(long chainId, String address, String token, BigInteger tokenId, int windowSeconds,
+                       OffsetDateTime from, OffsetDateTime to, int fetch) {}
+
+    /** The windows of one history, oldest first, and the balance before its first window ("0" without one). */
+    record History(List<BalanceWindowView> windows, String opening) {}
+
+    /**
+     * Every history of a batch in one statement: per read (one row of the unnest, in order) the last visible window
+     * before the range, whose balance opens it (not looked up for an unbounded start), and the visible windows in
+     * the range. The range is written as a row comparison in the primary key's order, (token, token_id,
+     * window_seconds, window_start) between (.., from) and (.., to), which selects exactly that key's windows in
+     * [from, to) and keeps the planner on the primary key instead of the address-wide index, whose token filter
+     * would read every token's windows. An unbounded side is +/-infinity.
+     */
+    static final String HISTORIES = "SELECT k.i, o.balance AS opening, w.*"
+            + " FROM unnest(?::bigint[], ?::text[], ?::text[], ?::numeric[], ?::int[], ?::timestamptz[], ?::timestamptz[],"
+            + " ?::int[]) WITH ORDINALITY AS k(chain_id, address, token, token_id, window_seconds, from_time, to_time, n, i)"
+            + " LEFT JOIN LATERAL (SELECT balance FROM balance_windows WHERE k.from_time > '-infinity'"
+            + " AND chain_id = k.chain_id AND address = k.address AND token = k.token AND token_id = k.token_id"
+            + " AND window_seconds = k.window_seconds" + VISIBLE
+            + " AND window_start < k.from_time ORDER BY window_start DESC LIMIT 1) o ON true"
+            + " LEFT JOIN LATERAL (SELECT window_start, delta, balance, transfers_in, transfers_out, volume_in, volume_out"
+            + " FROM balance_windows WHERE chain_id = k.chain_id AND address = k.address"
+            + " AND (token, token_id, window_seconds, window_start) >= (k.token, k.token_id, k.window_seconds, k.from_time)"
+            + " AND (token, token_id, window_seconds, window_start) < (k.token, k.token_id, k.window_seconds, k.to_time)"
+            + VISIBLE + " ORDER BY token, token_id, window_seconds, window_start LIMIT k.n) w ON true"
+            + " ORDER BY k.i, w.window_start";
+
+    /** {@link #HISTORIES} for a batch of reads: one history per read, in the reads' order. */
+    static List<History> readHistories(Store store, Connection c, List<HistoryRead> reads) throws SQLException {
+        int n = reads.size();
+        Long[] chainIds = new Long[n];
+        String[] addresses = new String[n];
+        String[] tokens = new String[n];
+        BigDecimal[] tokenIds = new BigDecimal[n];
+        Integer[] windowSizes = new Integer[n];
+        String[] froms = new String[n];
+        String[] tos = new String[n];
+        Integer[] fetches = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            HistoryRead r = reads.get(i);
+            chainIds[i] = r.chainId();
+            addresses[i] = r.address();
+            tokens[i] = r.token();
+            tokenIds[i] = new BigDecimal(r.tokenId());
+            windowSizes[i] = r.windowSeconds();
+            froms[i] = r.from() == null ? "-infinity" : r.from().toString();
+            tos[i] = r.to() == null ? "infinity" : r.to().toString();
+            fetches[i] = r.fetch();
+        }
+        String[] types = {"int8", "text", "text", "numeric", "int4", "timestamptz", "timestamptz", "int4"};
+        Object[][] columns = {chainIds, addresses, tokens, tokenIds, windowSizes, froms, tos, fetches};
+        List<List<BalanceWindowView>> windows = new ArrayList<>(n);
+        String[] openings = new String[n];
+        Arrays.fill(openings, "0");
+        for (int i = 0; i < n; i++) {
+            windows.add(new ArrayList<>());
+        }
+        try (PreparedStatement st = store.prepare(c, HISTORIES)) {
+            for (int i = 0; i < columns.length; i++) {
+                st.setArray(i + 1, c.createArrayOf(types[i], columns[i]));
+            }
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    int read = rs.getInt(1) - 1;
+                    if (rs.getObject("opening") != null) {
+                        openings[read] = Rows.decimal(rs, "opening");
+                    }
+                    if (rs.getObject("window_start") != null) {
+                        windows.get(read).add(window(rs, reads.get(read).windowSeconds()));
                     }
                 }
             }
-            if (windows.size() > max) {
-                throw new InvalidArgumentException("start_time", "the range holds more than " + max
-                        + " windows; narrow start_time/end_time or use a larger window_seconds");
-            }
-            String opening = "0";
-            if (from != null) {
-                try (PreparedStatement st = store.prepare(c, "SELECT balance" + key
-                        + " AND window_start < ? ORDER BY window_start DESC LIMIT 1")) {
-                    int i = bindKey(st, chainId, address, token, tokenId, windowSeconds);
-                    st.setObject(i, from);
-                    try (ResultSet rs = st.executeQuery()) {
-                        if (rs.next()) {
-                            opening = Rows.decimal(rs, "balance");
-                        }
-                    }
-                }
-            }
-            return GetBalanceHistoryResponse.newBuilder()
-                    .setChainId(chainId).setAddress(address).setToken(token)
-                    .setOpeningBalance(opening).addAllWindows(windows).build();
-        });
+        }
+        List<History> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(new History(windows.get(i), openings[i]));
+        }
+        return out;
     }
 
     /**

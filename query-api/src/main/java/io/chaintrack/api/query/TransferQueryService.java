@@ -1,6 +1,8 @@
 package io.chaintrack.api.query;
 
 import io.chaintrack.api.config.ApiConfig;
+import io.chaintrack.api.config.BatchConfig;
+import io.chaintrack.api.metrics.ApiMetrics;
 import io.chaintrack.api.error.InvalidArgumentException;
 import io.chaintrack.proto.v1.Direction;
 import io.chaintrack.proto.v1.ListAddressTransfersRequest;
@@ -12,9 +14,11 @@ import io.chaintrack.proto.v1.ListTransactionTransfersResponse;
 import io.chaintrack.proto.v1.ListTransfersRequest;
 import io.chaintrack.proto.v1.ListTransfersResponse;
 import io.chaintrack.proto.v1.TransferView;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -22,13 +26,15 @@ import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Transfer listings, canonical rows only, newest first by
  * (block_number, tx_index, log_index, batch_index, trace_address) DESC with keyset paging on that key.
  * Every listing is one or two range scans of a partial index (WHERE canonical) in exactly that order, so a
  * page costs limit+1 index entries however long the history is. Rows added after a page was served sort
- * before its cursor, so later pages never repeat or skip a row.
+ * before its cursor, so later pages never repeat or skip a row. Address pages, the hottest listing, are read
+ * through a {@link StatementBatcher}: concurrent pages share one statement that runs the same scans per page.
  */
 @Singleton
 public final class TransferQueryService {
@@ -49,19 +55,54 @@ public final class TransferQueryService {
     /** A page of rows and the position after its last row (null on the last page). */
     record Page(List<TransferView> rows, String nextCursor) {}
 
+    /** One address page to read: fetch rows of one side or both, below the cursor (none: from the newest). */
+    record AddressPage(long chainId, String address, Direction direction, String standard, BigInteger minAmount,
+                       TransferCursor after, int fetch) {}
+
+    /** The per-page filters and cursor of {@link #ADDRESS_PAGES}; a NULL filter means "not filtered". */
+    private static final String PAGE_FILTERS = " AND (k.standard IS NULL OR standard = k.standard)"
+            + " AND (k.min_amount IS NULL OR amount >= k.min_amount)"
+            + " AND (block_number, tx_index, log_index, batch_index, trace_address) < (k.b, k.tx, k.lg, k.bt, k.tr)";
+
+    /**
+     * Every address page of a batch in one statement: per page (one row of the unnest, in order), the same two
+     * index-only scans as {@link #addressScans} with its filters, each limited, then merged. A side a page does not
+     * ask for is a one-time false filter, so its scan never runs; a page without a cursor compares below a key no
+     * row has ((max bigint, ...)), so the cursor stays an index condition of a single statement shape.
+     */
+    static final String ADDRESS_PAGES = "SELECT k.i, t.* FROM unnest(?::bigint[], ?::text[], ?::boolean[], ?::boolean[],"
+            + " ?::text[], ?::numeric[], ?::bigint[], ?::int[], ?::int[], ?::int[], ?::text[], ?::int[]) WITH ORDINALITY"
+            + " AS k(chain_id, address, outgoing, incoming, standard, min_amount, b, tx, lg, bt, tr, n, i)"
+            + " CROSS JOIN LATERAL ("
+            + "(SELECT " + COLUMNS + " FROM transfers WHERE k.outgoing AND chain_id = k.chain_id AND canonical"
+            + " AND from_address = k.address" + PAGE_FILTERS + ORDER + " LIMIT k.n)"
+            + " UNION ALL (SELECT " + COLUMNS + " FROM transfers WHERE k.incoming AND chain_id = k.chain_id AND canonical"
+            + " AND to_address = k.address AND (NOT k.outgoing OR from_address <> k.address)" + PAGE_FILTERS
+            + ORDER + " LIMIT k.n)" + ORDER + " LIMIT k.n) t"
+            + " ORDER BY k.i, t.block_number DESC, t.tx_index DESC, t.log_index DESC, t.batch_index DESC, t.trace_address DESC";
+
     private final ChainDirectory chains;
     private final Store store;
     private final CursorCodec cursors;
     private final ApiConfig config;
+    private final StatementBatcher<AddressPage, List<TransferView>> addressPages;
 
-    public TransferQueryService(ChainDirectory chains, Store store, CursorCodec cursors, ApiConfig config) {
+    public TransferQueryService(ChainDirectory chains, Store store, CursorCodec cursors, ApiConfig config,
+                                BatchConfig batch, ApiMetrics metrics) {
         this.chains = chains;
         this.store = store;
         this.cursors = cursors;
         this.config = config;
+        this.addressPages = new StatementBatcher<>("address-transfers", store, metrics, batch, (c, pages) -> readAddressPages(store, c, pages));
     }
 
-    public ListAddressTransfersResponse listAddressTransfers(ListAddressTransfersRequest request) {
+    @PreDestroy
+    void close() {
+        addressPages.close();
+    }
+
+    /** Validated on the calling thread (bad input throws at once); answered when the page's batch has run. */
+    public CompletableFuture<ListAddressTransfersResponse> listAddressTransfers(ListAddressTransfersRequest request) {
         String address = RequestValues.address("address", request.getAddress());
         int limit = RequestValues.limit("limit", request.getLimit(), config.defaultLimit(), config.maxLimit());
         Direction direction = RequestValues.direction("direction", request.getDirection(), request.getDirectionValue());
@@ -70,9 +111,11 @@ public final class TransferQueryService {
         byte[] query = TransferCursor.queryDigest("address", request.getChainId(), address, direction.getNumber(), standard, minAmount);
         TransferCursor after = cursor(request.getCursor(), query);
         long chainId = chains.requireKnown(request.getChainId());
-        List<Scan> scans = filtered(addressScans(address, direction), standard, minAmount);
-        Page page = store.read(c -> page(c, chainId, scans, after, limit, query));
-        return ListAddressTransfersResponse.newBuilder().addAllTransfers(page.rows()).setNextCursor(page.nextCursor()).build();
+        return addressPages.submit(new AddressPage(chainId, address, direction, standard, minAmount, after, limit + 1))
+                .thenApply(rows -> {
+                    Page page = page(rows, limit, query);
+                    return ListAddressTransfersResponse.newBuilder().addAllTransfers(page.rows()).setNextCursor(page.nextCursor()).build();
+                });
     }
 
     public ListTokenTransfersResponse listTokenTransfers(ListTokenTransfersRequest request) {
@@ -189,7 +232,12 @@ public final class TransferQueryService {
 
     private Page page(Connection c, long chainId, List<Scan> scans, TransferCursor after, int limit, byte[] query)
             throws SQLException {
-        List<TransferView> rows = fetch(c, chainId, scans, after, limit + 1);
+        return page(fetch(c, chainId, scans, after, limit + 1), limit, query);
+    }
+
+    /** The first limit of limit+1 fetched rows, and a cursor after the last when there were more. */
+    private Page page(List<TransferView> fetched, int limit, byte[] query) {
+        List<TransferView> rows = fetched;
         if (rows.size() <= limit) {
             return new Page(rows, "");
         }
@@ -212,6 +260,57 @@ public final class TransferQueryService {
             }
             return out;
         }
+    }
+
+    /** {@link #ADDRESS_PAGES} for a batch of pages: the rows of each page, in the pages' order. */
+    static List<List<TransferView>> readAddressPages(Store store, Connection c, List<AddressPage> pages) throws SQLException {
+        int n = pages.size();
+        Long[] chainIds = new Long[n];
+        String[] addresses = new String[n];
+        Boolean[] outgoing = new Boolean[n];
+        Boolean[] incoming = new Boolean[n];
+        String[] standards = new String[n];
+        BigDecimal[] minAmounts = new BigDecimal[n];
+        Long[] blocks = new Long[n];
+        Integer[] txs = new Integer[n];
+        Integer[] logs = new Integer[n];
+        Integer[] batches = new Integer[n];
+        String[] traces = new String[n];
+        Integer[] fetches = new Integer[n];
+        List<List<TransferView>> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            AddressPage p = pages.get(i);
+            chainIds[i] = p.chainId();
+            addresses[i] = p.address();
+            outgoing[i] = p.direction() != Direction.DIRECTION_INCOMING;
+            incoming[i] = p.direction() != Direction.DIRECTION_OUTGOING;
+            standards[i] = p.standard();
+            minAmounts[i] = p.minAmount() == null ? null : new BigDecimal(p.minAmount());
+            TransferCursor after = p.after();
+            blocks[i] = after == null ? Long.MAX_VALUE : after.blockNumber();
+            txs[i] = after == null ? 0 : after.txIndex();
+            logs[i] = after == null ? 0 : after.logIndex();
+            batches[i] = after == null ? 0 : after.batchIndex();
+            traces[i] = after == null ? "" : after.traceAddress();
+            fetches[i] = p.fetch();
+            out.add(new ArrayList<>(p.fetch()));
+        }
+        try (PreparedStatement st = store.prepare(c, ADDRESS_PAGES)) {
+            Object[][] columns = {chainIds, addresses, outgoing, incoming, standards, minAmounts, blocks, txs, logs, batches,
+                    traces, fetches};
+            String[] types = {"int8", "text", "bool", "bool", "text", "numeric", "int8", "int4", "int4", "int4", "text", "int4"};
+            for (int i = 0; i < columns.length; i++) {
+                Array array = c.createArrayOf(types[i], columns[i]);
+                st.setArray(i + 1, array);
+            }
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    int page = rs.getInt(1) - 1;
+                    out.get(page).add(view(rs, chainIds[page]));
+                }
+            }
+        }
+        return out;
     }
 
     /** One page: each scan limited on its own so every branch stays an index range scan, then merged. */

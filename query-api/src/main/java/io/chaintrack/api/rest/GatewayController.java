@@ -3,6 +3,7 @@ package io.chaintrack.api.rest;
 import com.google.protobuf.Message;
 import io.chaintrack.api.cache.ResponseCache;
 import io.chaintrack.api.query.AnalyticsQueryService;
+import io.chaintrack.api.query.Async;
 import io.chaintrack.api.query.AnomalyStreamService;
 import io.chaintrack.api.query.BalanceAtQueryService;
 import io.chaintrack.proto.v1.GetAnalyticsTotalsRequest;
@@ -46,14 +47,15 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 /**
  * REST transport following the google.api.http rules of query.proto: binds path and query into the
- * proto request, calls the same domain service the gRPC endpoint calls, renders proto3 JSON.
+ * proto request, calls the same domain service the gRPC endpoint calls, renders proto3 JSON. Routes whose
+ * service answers asynchronously run on the event loop; every other route runs on the blocking executor.
  */
 @Controller
-@ExecuteOn(TaskExecutors.BLOCKING)
 public final class GatewayController {
     private final TransferQueryService transfers;
     private final TransferStreamService transferStreams;
@@ -79,6 +81,7 @@ public final class GatewayController {
         this.health = health;
     }
 
+    @ExecuteOn(TaskExecutors.BLOCKING)
     @Get(uri = "/v1/chains/{chain_id}/tokens/{token}/transfers", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<byte[]> listTokenTransfers(@PathVariable("chain_id") String chainId,
                                                    @PathVariable("token") String token, HttpRequest<?> request) {
@@ -86,6 +89,7 @@ public final class GatewayController {
                 Map.of("chain_id", chainId, "token", token), transfers::listTokenTransfers));
     }
 
+    @ExecuteOn(TaskExecutors.BLOCKING)
     @Get(uri = "/v1/chains/{chain_id}/transactions/{tx_hash}/transfers", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<byte[]> listTransactionTransfers(@PathVariable("chain_id") String chainId,
                                                          @PathVariable("tx_hash") String txHash, HttpRequest<?> request) {
@@ -93,12 +97,14 @@ public final class GatewayController {
                 Map.of("chain_id", chainId, "tx_hash", txHash), transfers::listTransactionTransfers));
     }
 
+    @ExecuteOn(TaskExecutors.BLOCKING)
     @Get(uri = "/v1/chains/{chain_id}/transfers", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<byte[]> listTransfers(@PathVariable("chain_id") String chainId, HttpRequest<?> request) {
         return ok(unary(ListTransfersRequest.getDefaultInstance(), request, Map.of("chain_id", chainId), transfers::listTransfers));
     }
 
     /** Server-Sent Events: one "transfer" event per message (data = proto JSON); "error" then end on failure. */
+    @ExecuteOn(TaskExecutors.BLOCKING)
     @Get(uri = "/v1/chains/{chain_id}/addresses/{address}/transfers/stream", produces = MediaType.TEXT_EVENT_STREAM)
     public Publisher<Event<String>> streamAddressTransfers(@PathVariable("chain_id") String chainId,
                                                            @PathVariable("address") String address, HttpRequest<?> request) {
@@ -106,6 +112,7 @@ public final class GatewayController {
                 Map.of("chain_id", chainId, "address", address), transferStreams::streamAddressTransfers));
     }
 
+    @ExecuteOn(TaskExecutors.BLOCKING)
     @Get(uri = "/v1/chains/{chain_id}/addresses/{address}/balances/at", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<byte[]> getBalancesAt(@PathVariable("chain_id") String chainId,
                                               @PathVariable("address") String address, HttpRequest<?> request) {
@@ -113,6 +120,7 @@ public final class GatewayController {
                 Map.of("chain_id", chainId, "address", address), balancesAt::getBalancesAt));
     }
 
+    @ExecuteOn(TaskExecutors.BLOCKING)
     @Get(uri = "/v1/chains/{chain_id}/addresses/{address}/history", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<byte[]> getPortfolioHistory(@PathVariable("chain_id") String chainId,
                                                     @PathVariable("address") String address, HttpRequest<?> request) {
@@ -120,23 +128,27 @@ public final class GatewayController {
                 Map.of("chain_id", chainId, "address", address), balances::getPortfolioHistory));
     }
 
+    @ExecuteOn(TaskExecutors.BLOCKING)
     @Get(uri = "/v1/chains/{chain_id}/status", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<byte[]> getChainStatus(@PathVariable("chain_id") String chainId, HttpRequest<?> request) {
         return ok(unary(GetChainStatusRequest.getDefaultInstance(), request, Map.of("chain_id", chainId), chains::getChainStatus));
     }
 
+    @ExecuteOn(TaskExecutors.BLOCKING)
     @Get(uri = "/v1/chains/status", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<byte[]> listChainStatuses(HttpRequest<?> request) {
         return ok(unary(ListChainStatusesRequest.getDefaultInstance(), request, Map.of(), chains::listChainStatuses));
     }
 
     @Get(uri = "/v1/chains/{chain_id}/addresses/{address}/transfers", produces = MediaType.APPLICATION_JSON)
-    public HttpResponse<byte[]> listAddressTransfers(@PathVariable("chain_id") String chainId,
-                                                     @PathVariable("address") String address, HttpRequest<?> request) {
-        return ok(unary(ListAddressTransfersRequest.getDefaultInstance(), request,
-                Map.of("chain_id", chainId, "address", address), transfers::listAddressTransfers));
+    public CompletableFuture<HttpResponse<byte[]>> listAddressTransfers(@PathVariable("chain_id") String chainId,
+                                                                        @PathVariable("address") String address,
+                                                                        HttpRequest<?> request) {
+        return unaryAsync(ListAddressTransfersRequest.getDefaultInstance(), request,
+                Map.of("chain_id", chainId, "address", address), transfers::listAddressTransfers);
     }
 
+    @ExecuteOn(TaskExecutors.BLOCKING)
     @Get(uri = "/v1/chains/{chain_id}/addresses/{address}/balances", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<byte[]> getBalances(@PathVariable("chain_id") String chainId,
                                             @PathVariable("address") String address, HttpRequest<?> request) {
@@ -145,69 +157,82 @@ public final class GatewayController {
     }
 
     @Get(uri = "/v1/chains/{chain_id}/addresses/{address}/tokens/{token}/history", produces = MediaType.APPLICATION_JSON)
-    public HttpResponse<byte[]> getBalanceHistory(@PathVariable("chain_id") String chainId,
-                                                  @PathVariable("address") String address,
-                                                  @PathVariable("token") String token, HttpRequest<?> request) {
-        return ok(unary(GetBalanceHistoryRequest.getDefaultInstance(), request,
-                Map.of("chain_id", chainId, "address", address, "token", token), balances::getBalanceHistory));
+    public CompletableFuture<HttpResponse<byte[]>> getBalanceHistory(@PathVariable("chain_id") String chainId,
+                                                                     @PathVariable("address") String address,
+                                                                     @PathVariable("token") String token,
+                                                                     HttpRequest<?> request) {
+        return unaryAsync(GetBalanceHistoryRequest.getDefaultInstance(), request,
+                Map.of("chain_id", chainId, "address", address, "token", token), balances::getBalanceHistory);
     }
 
+    @ExecuteOn(TaskExecutors.BLOCKING)
     @Get(uri = "/v1/chains", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<byte[]> listChains(HttpRequest<?> request) {
         return ok(unary(ListChainsRequest.getDefaultInstance(), request, Map.of(), chains::listChains));
     }
 
+    @ExecuteOn(TaskExecutors.BLOCKING)
     @Get(uri = "/v1/chains/{chain_id}/totals", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<byte[]> getChainTotals(@PathVariable("chain_id") String chainId, HttpRequest<?> request) {
         return ok(unary(GetChainTotalsRequest.getDefaultInstance(), request, Map.of("chain_id", chainId), chains::getChainTotals));
     }
 
+    @ExecuteOn(TaskExecutors.BLOCKING)
     @Get(uri = "/v1/chains/{chain_id}/analytics/totals", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<byte[]> getChainAnalyticsTotals(@PathVariable("chain_id") String chainId, HttpRequest<?> request) {
         return ok(unary(GetAnalyticsTotalsRequest.getDefaultInstance(), request, Map.of("chain_id", chainId), analytics::getAnalyticsTotals));
     }
 
+    @ExecuteOn(TaskExecutors.BLOCKING)
     @Get(uri = "/v1/analytics/totals", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<byte[]> getAnalyticsTotals(HttpRequest<?> request) {
         return ok(unary(GetAnalyticsTotalsRequest.getDefaultInstance(), request, Map.of(), analytics::getAnalyticsTotals));
     }
 
+    @ExecuteOn(TaskExecutors.BLOCKING)
     @Get(uri = "/v1/chains/{chain_id}/analytics/daily", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<byte[]> listChainDailyMetrics(@PathVariable("chain_id") String chainId, HttpRequest<?> request) {
         return ok(unary(ListDailyMetricsRequest.getDefaultInstance(), request, Map.of("chain_id", chainId), analytics::listDailyMetrics));
     }
 
+    @ExecuteOn(TaskExecutors.BLOCKING)
     @Get(uri = "/v1/analytics/daily", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<byte[]> listDailyMetrics(HttpRequest<?> request) {
         return ok(unary(ListDailyMetricsRequest.getDefaultInstance(), request, Map.of(), analytics::listDailyMetrics));
     }
 
+    @ExecuteOn(TaskExecutors.BLOCKING)
     @Get(uri = "/v1/chains/{chain_id}/analytics/forecasts", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<byte[]> listChainForecasts(@PathVariable("chain_id") String chainId, HttpRequest<?> request) {
         return ok(unary(ListForecastsRequest.getDefaultInstance(), request, Map.of("chain_id", chainId), analytics::listForecasts));
     }
 
+    @ExecuteOn(TaskExecutors.BLOCKING)
     @Get(uri = "/v1/analytics/forecasts", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<byte[]> listForecasts(HttpRequest<?> request) {
         return ok(unary(ListForecastsRequest.getDefaultInstance(), request, Map.of(), analytics::listForecasts));
     }
 
+    @ExecuteOn(TaskExecutors.BLOCKING)
     @Get(uri = "/v1/chains/{chain_id}/analytics/anomalies", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<byte[]> listChainAnomalies(@PathVariable("chain_id") String chainId, HttpRequest<?> request) {
         return ok(unary(ListAnomaliesRequest.getDefaultInstance(), request, Map.of("chain_id", chainId), analytics::listAnomalies));
     }
 
+    @ExecuteOn(TaskExecutors.BLOCKING)
     @Get(uri = "/v1/analytics/anomalies", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<byte[]> listAnomalies(HttpRequest<?> request) {
         return ok(unary(ListAnomaliesRequest.getDefaultInstance(), request, Map.of(), analytics::listAnomalies));
     }
 
+    @ExecuteOn(TaskExecutors.BLOCKING)
     @Get(uri = "/v1/chains/{chain_id}/analytics/anomalies/stream", produces = MediaType.TEXT_EVENT_STREAM)
     public Publisher<Event<String>> streamChainAnomalies(@PathVariable("chain_id") String chainId, HttpRequest<?> request) {
         return ServerSentEvents.of("anomaly", call(StreamAnomaliesRequest.getDefaultInstance(), request,
                 Map.of("chain_id", chainId), anomalyStreams::streamAnomalies));
     }
 
+    @ExecuteOn(TaskExecutors.BLOCKING)
     @Get(uri = "/v1/analytics/anomalies/stream", produces = MediaType.TEXT_EVENT_STREAM)
     public Publisher<Event<String>> streamAnomalies(HttpRequest<?> request) {
         return ServerSentEvents.of("anomaly", call(StreamAnomaliesRequest.getDefaultInstance(), request, Map.of(),
@@ -215,6 +240,7 @@ public final class GatewayController {
     }
 
     /** 503 with the same body when the store does not answer, so load balancers and humans agree. */
+    @ExecuteOn(TaskExecutors.BLOCKING)
     @Get(uri = "/v1/health", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<byte[]> check(HttpRequest<?> request) {
         CheckResponse response = call(CheckRequest.getDefaultInstance(), request, Map.of(), health::check);
@@ -223,6 +249,7 @@ public final class GatewayController {
     }
 
     /** 503 with the same body until the API can serve (database reachable, schema migrated): the readiness probe. */
+    @ExecuteOn(TaskExecutors.BLOCKING)
     @Get(uri = "/v1/health/readiness", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<String> readiness(HttpRequest<?> request) {
         ReadinessResponse response = call(ReadinessRequest.getDefaultInstance(), request, Map.of(), health::readiness);
@@ -235,6 +262,16 @@ public final class GatewayController {
                                                           Function<Q, R> service) {
         Q bound = bind(prototype, request, path);
         return cache.get(bound, () -> service.apply(bound));
+    }
+
+    /**
+     * A unary method answered asynchronously, so the request holds no thread while its statement runs (these
+     * routes run on the event loop; binding and validation are CPU-only and fail at once).
+     */
+    private <Q extends Message, R extends Message> CompletableFuture<HttpResponse<byte[]>> unaryAsync(
+            Q prototype, HttpRequest<?> request, Map<String, String> path, Function<Q, CompletableFuture<R>> service) {
+        Q bound = bind(prototype, request, path);
+        return Async.unwrapped(cache.getAsync(bound, () -> service.apply(bound)).thenApply(GatewayController::ok));
     }
 
     private static <Q extends Message, R> R call(Q prototype, HttpRequest<?> request, Map<String, String> path,

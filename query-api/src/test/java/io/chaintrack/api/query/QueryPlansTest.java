@@ -42,6 +42,14 @@ class QueryPlansTest {
                     + " CASE WHEN i % 5 = 0 THEN 'NATIVE' ELSE 'ERC20' END,"
                     + " '0x' || lpad(to_hex((i * 7919) % 5000), 40, '0'), '0x' || lpad(to_hex((i * 104729 + 7) % 5000), 40, '0'),"
                     + " i + 1, NULL, NULL, i % 97 <> 0 FROM generate_series(0::bigint, 49999) i");
+            // 1 h windows of 200 addresses x 5 tokens, every third one fully reverted (invisible to the API)
+            st.execute("INSERT INTO balance_windows (chain_id, address, token, token_id, window_seconds, window_start, delta,"
+                    + " balance, transfers_in, transfers_out, volume_in, volume_out)"
+                    + " SELECT 1, '0x' || lpad(to_hex(a), 40, '0'), CASE WHEN t = 0 THEN 'native' ELSE '0x' || lpad(to_hex(4096 + t), 40, '0') END,"
+                    + " 0, 3600, timestamptz '2024-01-01 00:00:00+00' + w * interval '1 hour', w + 1, (w + 1) * (w + 2) / 2 + a + t,"
+                    + " CASE WHEN (a + t + w) % 3 = 0 THEN 0 ELSE 1 END, 0, w + 1, 0"
+                    + " FROM generate_series(1200, 1399) a, generate_series(0, 4) t, generate_series(0, 59) w");
+            st.execute("VACUUM (ANALYZE) balance_windows");
             st.execute("VACUUM (ANALYZE) transfers");
             st.execute("VACUUM (ANALYZE) blocks");
         }
@@ -93,6 +101,131 @@ class QueryPlansTest {
         String filtered = pagePlan(TransferQueryService.filtered(TransferQueryService.addressScans(ADDRESS, Direction.DIRECTION_UNSPECIFIED),
                 "ERC20", BigInteger.TEN), null);
         assertThat(filtered).contains("Index Only Scan using transfers_from_cover_idx").doesNotContain("Sort  ");
+    }
+
+    static Store store() {
+        return new Store(postgres.dataSource(), new io.chaintrack.api.config.ApiConfig(3600, List.of(3600), 100, 1000, "",
+                java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(15), true, "all"));
+    }
+
+    @Test
+    void batchedAddressPagesAreIndexOnlyScansWithTheCursorAsIndexCondition() throws SQLException {
+        String plan = plan(TransferQueryService.ADDRESS_PAGES, st -> {
+            Object[][] columns = {{1L, 1L}, {ADDRESS, ADDRESS}, {true, false}, {true, true}, {null, "ERC20"},
+                    {null, java.math.BigDecimal.TEN}, {Long.MAX_VALUE, 300L}, {0, 5}, {0, 5}, {0, 0}, {"", ""}, {21, 21}};
+            String[] types = {"int8", "text", "bool", "bool", "text", "numeric", "int8", "int4", "int4", "int4", "text", "int4"};
+            for (int i = 0; i < columns.length; i++) {
+                st.setArray(i + 1, c.createArrayOf(types[i], columns[i]));
+            }
+        });
+        assertThat(plan).contains("Index Only Scan using transfers_from_cover_idx").contains("Index Only Scan using transfers_to_cover_idx")
+                .doesNotContain("Seq Scan").doesNotContain("Bitmap");
+        // the keyset position bounds the range scanned, it is not a filter over the address's whole history
+        assertThat(plan.lines().filter(l -> l.contains("Index Cond") && l.contains("ROW(block_number")).count()).isEqualTo(2);
+    }
+
+    @Test
+    void batchedAddressPagesEqualOnePageStatementPerRead() throws SQLException {
+        Store store = store();
+        java.util.Random random = new java.util.Random(42);
+        List<TransferQueryService.AddressPage> reads = new java.util.ArrayList<>();
+        List<List<io.chaintrack.proto.v1.TransferView>> expected = new java.util.ArrayList<>();
+        Direction[] directions = {Direction.DIRECTION_UNSPECIFIED, Direction.DIRECTION_INCOMING, Direction.DIRECTION_OUTGOING};
+        for (int n = 0; n < 60; n++) {
+            String address = String.format("0x%040x", random.nextInt(5000));
+            Direction direction = directions[n % 3];
+            String standard = n % 4 == 1 ? "NATIVE" : n % 4 == 2 ? "ERC20" : null;
+            BigInteger minAmount = n % 5 == 3 ? BigInteger.valueOf(random.nextInt(50000)) : null;
+            int fetch = 1 + random.nextInt(12);
+            List<TransferQueryService.Scan> scans = TransferQueryService.filtered(TransferQueryService.addressScans(address, direction),
+                    standard, minAmount);
+            // walk the address's pages with the per-read statement; each page, with its cursor, is one read of the batch
+            TransferCursor after = null;
+            for (int page = 0; page < 3; page++) {
+                List<io.chaintrack.proto.v1.TransferView> rows = reference(scans, after, fetch);
+                reads.add(new TransferQueryService.AddressPage(1, address, direction, standard, minAmount, after, fetch));
+                expected.add(rows);
+                if (rows.size() < fetch) {
+                    break;
+                }
+                io.chaintrack.proto.v1.TransferView last = rows.get(rows.size() - 1);
+                after = new TransferCursor(new byte[16], last.getBlockNumber(), last.getTxIndex(), last.getLogIndex(),
+                        last.getBatchIndex(), last.getTraceAddress());
+            }
+        }
+        assertThat(expected.stream().mapToInt(List::size).sum()).as("reads that return rows").isGreaterThan(300);
+        List<List<io.chaintrack.proto.v1.TransferView>> batched = TransferQueryService.readAddressPages(store, c, reads);
+        assertThat(batched).hasSameSizeAs(expected);
+        for (int i = 0; i < reads.size(); i++) {
+            assertThat(batched.get(i)).as(reads.get(i).toString()).isEqualTo(expected.get(i));
+        }
+    }
+
+    static List<io.chaintrack.proto.v1.TransferView> reference(List<TransferQueryService.Scan> scans, TransferCursor after, int fetch)
+            throws SQLException {
+        try (PreparedStatement st = c.prepareStatement(TransferQueryService.pageSql(scans, after != null))) {
+            TransferQueryService.bindPage(st, 1, scans, after, fetch);
+            List<io.chaintrack.proto.v1.TransferView> out = new java.util.ArrayList<>();
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    out.add(TransferQueryService.view(rs, 1));
+                }
+            }
+            return out;
+        }
+    }
+
+    @Test
+    void batchedHistoriesReadTheirKeyOnlyAndMatchTheWindowsAndOpeningBalance() throws SQLException {
+        String plan = plan(BalanceQueryService.HISTORIES, st -> {
+            Object[][] columns = {{1L}, {String.format("0x%040x", 1234)}, {"native"}, {java.math.BigDecimal.ZERO}, {3600},
+                    {"2024-01-01T10:00:00Z"}, {"infinity"}, {1001}};
+            String[] types = {"int8", "text", "text", "numeric", "int4", "timestamptz", "timestamptz", "int4"};
+            for (int i = 0; i < columns.length; i++) {
+                st.setArray(i + 1, c.createArrayOf(types[i], columns[i]));
+            }
+        });
+        assertThat(plan).contains("balance_windows_pkey").doesNotContain("balance_windows_address_size_idx").doesNotContain("Seq Scan");
+        Store store = store();
+        java.time.OffsetDateTime base = java.time.OffsetDateTime.parse("2024-01-01T00:00:00Z");
+        List<BalanceQueryService.HistoryRead> reads = new java.util.ArrayList<>();
+        for (int a = 1200; a < 1210; a++) {
+            for (String token : List.of("native", String.format("0x%040x", 4096 + 3))) {
+                String address = String.format("0x%040x", a);
+                reads.add(new BalanceQueryService.HistoryRead(1, address, token, BigInteger.ZERO, 3600, null, null, 1001));
+                reads.add(new BalanceQueryService.HistoryRead(1, address, token, BigInteger.ZERO, 3600, base.plusHours(a % 7 + 3),
+                        base.plusHours(a % 7 + 20), 1001));
+            }
+        }
+        reads.add(new BalanceQueryService.HistoryRead(1, String.format("0x%040x", 99), "native", BigInteger.ZERO, 3600, base, null, 1001));
+        List<BalanceQueryService.History> histories = BalanceQueryService.readHistories(store, c, reads);
+        assertThat(histories).hasSameSizeAs(reads);
+        for (int i = 0; i < reads.size(); i++) {
+            BalanceQueryService.HistoryRead r = reads.get(i);
+            int a = Integer.parseInt(r.address().substring(2), 16);
+            int t = r.token().equals("native") ? 0 : 3;
+            int first = r.from() == null ? 0 : (int) java.time.Duration.between(base, r.from()).toHours();
+            int end = r.to() == null ? 60 : (int) java.time.Duration.between(base, r.to()).toHours();
+            List<Integer> visible = new java.util.ArrayList<>();
+            for (int w = first; w < end && a >= 1200 && a < 1400; w++) {
+                if ((a + t + w) % 3 != 0) {
+                    visible.add(w);
+                }
+            }
+            assertThat(histories.get(i).windows()).as(r.toString()).extracting(v -> v.getWindowStart().getSeconds())
+                    .containsExactlyElementsOf(visible.stream().map(w -> base.plusHours(w).toEpochSecond()).toList());
+            assertThat(histories.get(i).windows()).extracting(io.chaintrack.proto.v1.BalanceWindowView::getBalance)
+                    .containsExactlyElementsOf(visible.stream().map(w -> Integer.toString((w + 1) * (w + 2) / 2 + a + t)).toList());
+            int opening = -1;
+            for (int w = first - 1; w >= 0 && r.from() != null && a >= 1200 && a < 1400; w--) {
+                if ((a + t + w) % 3 != 0) {
+                    opening = w;
+                    break;
+                }
+            }
+            String expectedOpening = opening < 0 ? "0" : Integer.toString((opening + 1) * (opening + 2) / 2 + a + t);
+            assertThat(histories.get(i).opening()).as("opening of " + r).isEqualTo(expectedOpening);
+        }
     }
 
     @Test

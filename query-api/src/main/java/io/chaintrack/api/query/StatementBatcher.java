@@ -1,0 +1,147 @@
+package io.chaintrack.api.query;
+
+import io.chaintrack.api.config.BatchConfig;
+import io.chaintrack.api.context.Deadlines;
+import io.chaintrack.api.error.UnavailableException;
+import io.chaintrack.api.metrics.ApiMetrics;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Natural batching of reads of one shape: at most max-concurrent statements run at once, and each takes every
+ * read queued while the others ran (up to max-batch), so a lone read runs at once and, under load, PostgreSQL's
+ * per-statement cost (round trip, executor start, context switches) is paid once per batch instead of per read.
+ * Every read still reads the store; a statement's failure fails exactly the reads it carried.
+ */
+public final class StatementBatcher<K, V> implements AutoCloseable {
+    /** Answers a batch of keys with one statement: one answer per key, in the keys' order. */
+    @FunctionalInterface
+    public interface BatchRead<K, V> {
+        List<V> read(Connection connection, List<K> keys) throws SQLException;
+    }
+
+    private record Pending<K, V>(K key, CompletableFuture<V> answer) {}
+
+    private final String name;
+    private final Store store;
+    private final ApiMetrics metrics;
+    private final BatchRead<K, V> read;
+    private final int maxBatch;
+    private final int maxConcurrent;
+    private final ConcurrentLinkedQueue<Pending<K, V>> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger running = new AtomicInteger();
+    private final ExecutorService runners;
+
+    public StatementBatcher(String name, Store store, ApiMetrics metrics, BatchConfig config, BatchRead<K, V> read) {
+        this.name = name;
+        this.store = store;
+        this.metrics = metrics;
+        this.read = read;
+        this.maxBatch = config.maxBatch();
+        this.maxConcurrent = config.maxConcurrent();
+        AtomicInteger threads = new AtomicInteger();
+        this.runners = Executors.newFixedThreadPool(maxConcurrent, r -> {
+            Thread t = new Thread(r, "chaintrack-batch-" + name + "-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * The answer for one key; fails with DEADLINE_EXCEEDED when the current request's deadline passes first (a
+     * batch not yet started then skips the read; one already running finishes for the others).
+     */
+    public CompletableFuture<V> submit(K key) {
+        long left = Deadlines.remainingNanos();
+        Pending<K, V> pending = new Pending<>(key, new CompletableFuture<>());
+        if (left >= 0) {
+            pending.answer().orTimeout(left, TimeUnit.NANOSECONDS);
+        }
+        queue.add(pending);
+        startRunner();
+        return Async.unwrapped(pending.answer());
+    }
+
+    private void startRunner() {
+        if (tryAcquire()) {
+            try {
+                runners.execute(this::drain);
+            } catch (RejectedExecutionException e) {
+                running.decrementAndGet();
+                failQueued(new UnavailableException("the API is shutting down", e));
+            }
+        }
+    }
+
+    private boolean tryAcquire() {
+        while (true) {
+            int n = running.get();
+            if (n >= maxConcurrent) {
+                return false;
+            }
+            if (running.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+    }
+
+    private void drain() {
+        while (true) {
+            List<Pending<K, V>> batch = new ArrayList<>(Math.min(maxBatch, 64));
+            Pending<K, V> next;
+            while (batch.size() < maxBatch && (next = queue.poll()) != null) {
+                if (!next.answer().isDone()) {
+                    batch.add(next);
+                }
+            }
+            if (!batch.isEmpty()) {
+                run(batch);
+                continue;
+            }
+            running.decrementAndGet();
+            // a read queued after the poll above saw every runner busy; whoever sees it first takes it
+            if (queue.isEmpty() || !tryAcquire()) {
+                return;
+            }
+        }
+    }
+
+    private void run(List<Pending<K, V>> batch) {
+        metrics.observeBatch(name, batch.size());
+        List<K> keys = new ArrayList<>(batch.size());
+        batch.forEach(p -> keys.add(p.key()));
+        try {
+            List<V> answers = store.read(c -> read.read(c, keys));
+            if (answers.size() != keys.size()) {
+                throw new IllegalStateException(name + ": " + answers.size() + " answers for " + keys.size() + " reads");
+            }
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).answer().complete(answers.get(i));
+            }
+        } catch (RuntimeException | Error e) {
+            batch.forEach(p -> p.answer().completeExceptionally(e));
+        }
+    }
+
+    private void failQueued(RuntimeException e) {
+        Pending<K, V> next;
+        while ((next = queue.poll()) != null) {
+            next.answer().completeExceptionally(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        runners.shutdownNow();
+        failQueued(new UnavailableException("the API is shutting down", null));
+    }
+}
