@@ -93,9 +93,11 @@ class HealthLoadTest {
                         .isEqualTo(2L * calls);
 
                 // the database refuses the API for a while: reported as down, the known-good schema is kept
-                SeedData.execute(stats, "ALTER DATABASE postgres ALLOW_CONNECTIONS false");
-                SeedData.execute(stats, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                        + " WHERE datname = 'postgres' AND pid <> pg_backend_pid() AND backend_type = 'client backend'");
+                try (Connection admin = postgres.getDatabase("postgres", "template1").getConnection()) {
+                    SeedData.execute(admin, "ALTER DATABASE postgres ALLOW_CONNECTIONS false");
+                    SeedData.execute(admin, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'postgres'"
+                            + " AND backend_type = 'client backend' AND pid <> " + backendPid(stats));
+                }
                 Clients.Response down = clients.get("/v1/health");
                 assertThat(down.status()).isEqualTo(503);
                 CheckResponse downBody = down.parse(CheckResponse.newBuilder()).build();
@@ -103,7 +105,9 @@ class HealthLoadTest {
                 assertThat(downBody.getSchemaMigrated()).as("unknown while the database is down").isFalse();
                 assertThat(downBody.getChainStatusesList()).isEmpty();
                 assertThat(clients.get("/v1/health/readiness").json().get("reason").getAsString()).isEqualTo("database not answering");
-                SeedData.execute(stats, "ALTER DATABASE postgres ALLOW_CONNECTIONS true");
+                try (Connection admin = postgres.getDatabase("postgres", "template1").getConnection()) {
+                    SeedData.execute(admin, "ALTER DATABASE postgres ALLOW_CONNECTIONS true");
+                }
                 reset(stats);
                 assertThat(clients.get("/v1/health").status()).isEqualTo(200);
                 assertThat(clients.get("/v1/health/readiness").status()).isEqualTo(200);
@@ -241,6 +245,13 @@ class HealthLoadTest {
                 .setServerConfig("shared_preload_libraries", "pg_stat_statements")
                 .setServerConfig("pg_stat_statements.track", "all")
                 .start();
+    }
+
+    static int backendPid(Connection c) throws Exception {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            return rs.getInt(1);
+        }
     }
 
     static void reset(Connection stats) throws Exception {
