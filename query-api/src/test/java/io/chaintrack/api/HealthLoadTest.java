@@ -112,6 +112,17 @@ class HealthLoadTest {
                 assertThat(clients.get("/v1/health").status()).isEqualTo(200);
                 assertThat(clients.get("/v1/health/readiness").status()).isEqualTo(200);
                 assertThat(sum(calls(stats, "postgres"), SCHEMA)).as("no schema look-up after the database came back").isZero();
+
+                // a database replaced behind the process (a table gone): the remembered schema is dropped and named
+                SeedData.execute(stats, "DROP TABLE ingest_endpoint_status");
+                Clients.Response gone = clients.get("/v1/health");
+                assertThat(gone.status()).isEqualTo(503);
+                CheckResponse goneBody = gone.parse(CheckResponse.newBuilder()).build();
+                assertThat(goneBody.getDatabaseUp()).isTrue();
+                assertThat(goneBody.getSchemaMigrated()).isFalse();
+                assertThat(goneBody.getMissingSchemaList()).containsExactly("ingest_endpoint_status");
+                assertThat(clients.get("/v1/health/readiness").json().get("reason").getAsString())
+                        .contains("schema not migrated").contains("ingest_endpoint_status");
             }
         }
     }

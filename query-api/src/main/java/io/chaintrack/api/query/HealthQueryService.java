@@ -118,7 +118,6 @@ public final class HealthQueryService {
             }
             return ReadinessResponse.newBuilder().setReady(true).build();
         } catch (ApiException e) {
-            forgetSchemaIfGone(e);
             return ReadinessResponse.newBuilder().setReady(false).setReason("database not answering").build();
         }
     }
@@ -128,7 +127,6 @@ public final class HealthQueryService {
     /** The schema result is kept (a lost connection does not unmigrate it); what this call read is dropped. */
     private CheckResponse databaseDown(CheckResponse.Builder out, ApiException e) {
         LOG.warn("health check: database not answering: {}", e.getMessage());
-        forgetSchemaIfGone(e);
         return out.clearChains().clearChainStatuses().clearIngestEndpoints().clearSchemaMigrated().clearMissingSchema()
                 .setStatus(NOT_SERVING).setDatabaseUp(false).build();
     }
