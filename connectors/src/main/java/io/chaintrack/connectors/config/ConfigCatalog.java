@@ -77,7 +77,7 @@ public final class ConfigCatalog {
       "chaintrack.api.cache.enabled", "chaintrack.api.cache.default-ttl", "chaintrack.api.cache.max-entries",
       "chaintrack.api.cache.refresh-interval",
       "chaintrack.api.health.consumer-groups", "chaintrack.api.health.kafka-timeout",
-      "chaintrack.api.health.ingest-status-stale-after");
+      "chaintrack.api.health.ingest-status-stale-after", "chaintrack.api.health.lag-refresh-interval");
 
   /** Map settings: any key below these prefixes is an entry (chain id or method name after the prefix). */
   public static final List<String> MAP_PREFIXES = List.of(

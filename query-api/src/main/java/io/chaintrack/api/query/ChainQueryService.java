@@ -74,6 +74,22 @@ public final class ChainQueryService {
         return ListChainStatusesResponse.newBuilder().addAllChains(store.read(c -> statuses(c, null))).build();
     }
 
+    /** Every chain's status in one statement on {@code c}; health derives its chain list from the same rows. */
+    List<ChainStatusView> statuses(Connection c) throws SQLException {
+        return statuses(c, null);
+    }
+
+    /** The chain with its latest canonical block, as listChains answers it, from that chain's status. */
+    static ChainView chainView(ChainStatusView status) {
+        ChainView.Builder view = ChainView.newBuilder().setChainId(status.getChainId()).setName(status.getName());
+        if (status.hasLatestBlockTime()) {
+            view.setLatestBlock(status.getLatestBlock())
+                    .setLatestBlockHash(status.getLatestBlockHash())
+                    .setLatestBlockTime(status.getLatestBlockTime());
+        }
+        return view.build();
+    }
+
     /**
      * Lag is measured from the latest canonical block's time to this server's clock; the last reorg is the
      * highest orphaned block; the head is what the follower last reported (unknown when not recorded).
@@ -132,8 +148,8 @@ public final class ChainQueryService {
         return ListChainsResponse.newBuilder().addAllChains(store.read(c -> chainViews(store, c))).build();
     }
 
-    /** Every chain with its latest canonical block; shared with the health check. */
-    static List<ChainView> chainViews(Store store, Connection c) throws SQLException {
+    /** Every chain with its latest canonical block (same rule as {@link #chainView}, without the status columns). */
+    private static List<ChainView> chainViews(Store store, Connection c) throws SQLException {
         List<ChainView> out = new ArrayList<>();
         try (PreparedStatement st = store.prepare(c, CHAINS_SQL); ResultSet rs = st.executeQuery()) {
             while (rs.next()) {

@@ -3,15 +3,17 @@ package io.chaintrack.api.query;
 import com.google.protobuf.Timestamp;
 import io.chaintrack.api.config.HealthConfig;
 import io.chaintrack.api.error.ApiException;
+import io.chaintrack.proto.v1.ChainStatusView;
 import io.chaintrack.proto.v1.CheckRequest;
 import io.chaintrack.proto.v1.CheckResponse;
 import io.chaintrack.proto.v1.IngestEndpointStatus;
-import io.chaintrack.proto.v1.ListChainStatusesRequest;
 import io.chaintrack.proto.v1.ReadinessRequest;
 import io.chaintrack.proto.v1.ReadinessResponse;
 import jakarta.inject.Singleton;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,13 +26,15 @@ import org.slf4j.LoggerFactory;
 /**
  * SERVING exactly when the store answers and its schema is migrated (what readiness requires); the rest
  * — uptime, chain lag, Kafka lag, ingest endpoint status — is detail that never turns health red by itself.
- * Never throws, so health itself cannot fail.
+ * Never throws, so health itself cannot fail. Probes poll it on every replica, so one call costs one connection
+ * and two statements once the schema is known complete (chain statuses, endpoint status); Kafka lag is a shared reading.
  */
 @Singleton
 public final class HealthQueryService {
     public static final String SERVING = "SERVING";
     public static final String NOT_SERVING = "NOT_SERVING";
     private static final Logger LOG = LoggerFactory.getLogger(HealthQueryService.class);
+    private static final String PING_SQL = "SELECT 1 AS ready";
     private static final String ENDPOINTS_SQL = "SELECT chain, endpoint, rate_limited_total, breaker_state, reported_at"
             + " FROM ingest_endpoint_status ORDER BY chain, endpoint";
 
@@ -61,34 +65,56 @@ public final class HealthQueryService {
                 .setQueueDepth(kafka.measure());
         List<String> missing;
         try {
-            missing = missingSchema();
+            missing = schema.missing();
         } catch (ApiException e) {
-            LOG.warn("health check: database not answering: {}", e.getMessage());
-            return out.setStatus(NOT_SERVING).setDatabaseUp(false).build();
+            return databaseDown(out, e);
         }
         out.setDatabaseUp(true).setSchemaMigrated(missing.isEmpty()).addAllMissingSchema(missing);
         if (!missing.isEmpty()) {
             return out.setStatus(NOT_SERVING).build();
         }
         try {
-            out.addAllChains(store.read(c -> ChainQueryService.chainViews(store, c)))
-                    .addAllChainStatuses(chains.listChainStatuses(ListChainStatusesRequest.getDefaultInstance()).getChainsList())
-                    .addAllIngestEndpoints(ingestEndpoints(now));
-            return out.setStatus(SERVING).build();
+            // one connection, one chain status statement: the chain list is the same rows seen without the status
+            Details details = store.read(c -> new Details(chains.statuses(c), ingestEndpoints(c, now)));
+            details.statuses().forEach(s -> out.addChains(ChainQueryService.chainView(s)));
+            return out.addAllChainStatuses(details.statuses()).addAllIngestEndpoints(details.endpoints())
+                    .setStatus(SERVING).build();
         } catch (ApiException e) {
-            LOG.warn("health check: database not answering: {}", e.getMessage());
-            return out.clearChains().clearChainStatuses().clearIngestEndpoints()
-                    .setStatus(NOT_SERVING).setDatabaseUp(false).build();
+            if (forgetSchemaIfGone(e)) {
+                List<String> gone = schemaMissingNow();
+                if (!gone.isEmpty()) {
+                    return out.clearChains().clearChainStatuses().clearIngestEndpoints().setSchemaMigrated(false)
+                            .addAllMissingSchema(gone).setStatus(NOT_SERVING).build();
+                }
+            }
+            return databaseDown(out, e);
+        }
+    }
+
+    private List<String> schemaMissingNow() {
+        try {
+            return schema.missing();
+        } catch (ApiException e) {
+            return List.of();
         }
     }
 
     /** Ready when the database answers and every table and column the API reads exists. */
     public ReadinessResponse readiness(ReadinessRequest request) {
         try {
-            List<String> missing = missingSchema();
+            boolean remembered = schema.knownComplete();
+            List<String> missing = schema.missing();
             if (!missing.isEmpty()) {
                 return ReadinessResponse.newBuilder().setReady(false)
                         .setReason("schema not migrated, missing " + missing + ": run chaintrack migrate").build();
+            }
+            if (remembered) {
+                // the schema answer came from memory: the database still has to answer now
+                store.read(c -> {
+                    try (PreparedStatement st = store.prepare(c, PING_SQL); ResultSet rs = st.executeQuery()) {
+                        return rs.next();
+                    }
+                });
             }
             return ReadinessResponse.newBuilder().setReady(true).build();
         } catch (ApiException e) {
@@ -96,32 +122,40 @@ public final class HealthQueryService {
         }
     }
 
-    private List<String> missingSchema() {
-        List<String> missing = new ArrayList<>(schema.missingTables());
-        if (missing.isEmpty()) {
-            missing.addAll(schema.missingColumns());
-        }
-        return missing;
+    private record Details(List<ChainStatusView> statuses, List<IngestEndpointStatus> endpoints) {}
+
+    /** The schema result is kept (a lost connection does not unmigrate it); what this call read is dropped. */
+    private CheckResponse databaseDown(CheckResponse.Builder out, ApiException e) {
+        LOG.warn("health check: database not answering: {}", e.getMessage());
+        return out.clearChains().clearChainStatuses().clearIngestEndpoints().clearSchemaMigrated().clearMissingSchema()
+                .setStatus(NOT_SERVING).setDatabaseUp(false).build();
     }
 
-    private List<IngestEndpointStatus> ingestEndpoints(Instant now) {
-        return store.read(c -> {
-            List<IngestEndpointStatus> out = new ArrayList<>();
-            try (PreparedStatement st = store.prepare(c, ENDPOINTS_SQL); ResultSet rs = st.executeQuery()) {
-                while (rs.next()) {
-                    Instant reported = rs.getObject("reported_at", OffsetDateTime.class).toInstant();
-                    out.add(IngestEndpointStatus.newBuilder()
-                            .setChain(rs.getString("chain"))
-                            .setEndpoint(rs.getString("endpoint"))
-                            .setRateLimitedTotal(rs.getLong("rate_limited_total"))
-                            .setBreakerState(rs.getString("breaker_state"))
-                            .setReportedAt(timestamp(reported))
-                            .setStale(Duration.between(reported, now).compareTo(config.ingestStatusStaleAfter()) > 0)
-                            .build());
-                }
+    /** A table or column the remembered schema had is missing after all (database replaced): check again next time. */
+    private boolean forgetSchemaIfGone(ApiException e) {
+        if (e.getCause() instanceof SQLException sql && ("42P01".equals(sql.getSQLState()) || "42703".equals(sql.getSQLState()))) {
+            schema.forget();
+            return true;
+        }
+        return false;
+    }
+
+    private List<IngestEndpointStatus> ingestEndpoints(Connection c, Instant now) throws SQLException {
+        List<IngestEndpointStatus> out = new ArrayList<>();
+        try (PreparedStatement st = store.prepare(c, ENDPOINTS_SQL); ResultSet rs = st.executeQuery()) {
+            while (rs.next()) {
+                Instant reported = rs.getObject("reported_at", OffsetDateTime.class).toInstant();
+                out.add(IngestEndpointStatus.newBuilder()
+                        .setChain(rs.getString("chain"))
+                        .setEndpoint(rs.getString("endpoint"))
+                        .setRateLimitedTotal(rs.getLong("rate_limited_total"))
+                        .setBreakerState(rs.getString("breaker_state"))
+                        .setReportedAt(timestamp(reported))
+                        .setStale(Duration.between(reported, now).compareTo(config.ingestStatusStaleAfter()) > 0)
+                        .build());
             }
-            return out;
-        });
+        }
+        return out;
     }
 
     private static Timestamp timestamp(Instant i) {

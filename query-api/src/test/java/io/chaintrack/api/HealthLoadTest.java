@@ -1,0 +1,291 @@
+package io.chaintrack.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.chaintrack.api.config.HealthConfig;
+import io.chaintrack.api.query.KafkaLagProbe;
+import io.chaintrack.connectors.embedded.EmbeddedKafkaBroker;
+import io.chaintrack.connectors.kafka.TopicCatalog;
+import io.chaintrack.connectors.postgres.Migrations;
+import io.chaintrack.proto.v1.CheckRequest;
+import io.chaintrack.proto.v1.CheckResponse;
+import io.chaintrack.proto.v1.QueueDepth;
+import io.chaintrack.proto.v1.ReadinessRequest;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What health costs the shared database, counted by the server itself (pg_stat_statements preloaded in a
+ * real PostgreSQL): once the schema is complete it is not looked up again, and the per-chain status is
+ * read once per call; while it is incomplete every call re-checks it, so readiness follows the migration.
+ * Kafka lag (in-process broker) is one reading per refresh interval.
+ */
+class HealthLoadTest {
+    static final String TOPIC = TopicCatalog.CHAIN_EVENTS.name();
+    static final Predicate<String> SCHEMA = q -> q.contains("to_regclass") || q.contains("information_schema.columns");
+    static final Predicate<String> CHAIN_STATUS = q -> q.contains("LATERAL") && q.contains("head_seen_at");
+    static final Predicate<String> CHAIN_LIST = q -> q.contains("LATERAL") && !q.contains("head_seen_at");
+    static final Predicate<String> ENDPOINTS = q -> q.contains("FROM ingest_endpoint_status");
+
+    @Test
+    void repeatedHealthChecksDoNotRepeatTheSchemaLookupsOrTheChainStatus() throws Exception {
+        try (EmbeddedPostgres postgres = countingPostgres()) {
+            Migrations.migrate(postgres.getPostgresDatabase());
+            new SeedData().seed(postgres.getPostgresDatabase());
+            String url = "jdbc:postgresql://localhost:" + postgres.getPort() + "/postgres";
+            try (Connection stats = postgres.getPostgresDatabase().getConnection();
+                 QueryApi api = QueryApi.start(url, "postgres", "", 0, 0,
+                         Map.of("chaintrack.api.cache.enabled", false, "datasources.default.connection-timeout", 1000));
+                 Clients clients = new Clients(api)) {
+                SeedData.execute(stats, "CREATE EXTENSION pg_stat_statements");
+                assertThat(clients.get("/v1/health").status()).isEqualTo(200);
+
+                int calls = 5;
+                reset(stats);
+                for (int i = 0; i < calls; i++) {
+                    assertThat(clients.get("/v1/health").status()).isEqualTo(200);
+                    CheckResponse grpc = clients.health.check(CheckRequest.getDefaultInstance());
+                    assertThat(grpc.getStatus()).isEqualTo("SERVING");
+                    assertThat(grpc.getSchemaMigrated()).isTrue();
+                    assertThat(grpc.getChainsList()).extracting(c -> c.getChainId()).containsExactly(1L, 10L);
+                    assertThat(grpc.getChainStatusesList()).extracting(c -> c.getChainId()).containsExactly(1L, 10L);
+                }
+                Map<String, Long> health = calls(stats, "postgres");
+                System.out.printf("health x%d: schema=%d status=%d list=%d endpoints=%d all=%d %s%n", 2 * calls,
+                        sum(health, SCHEMA), sum(health, CHAIN_STATUS), sum(health, CHAIN_LIST), sum(health, ENDPOINTS),
+                        sum(health, q -> true), health);
+                assertThat(sum(health, SCHEMA)).as("schema look-ups after the schema was found complete").isZero();
+                assertThat(sum(health, CHAIN_STATUS)).as("chain status queries").isEqualTo(2L * calls);
+                assertThat(sum(health, CHAIN_LIST)).as("the chain list is derived from the status").isZero();
+                assertThat(sum(health, ENDPOINTS)).isEqualTo(2L * calls);
+
+                reset(stats);
+                for (int i = 0; i < calls; i++) {
+                    assertThat(clients.get("/v1/health/readiness").status()).isEqualTo(200);
+                    assertThat(clients.health.readiness(ReadinessRequest.getDefaultInstance()).getReady()).isTrue();
+                }
+                Map<String, Long> readiness = calls(stats, "postgres");
+                System.out.printf("readiness x%d: schema=%d all=%d %s%n", 2 * calls, sum(readiness, SCHEMA),
+                        sum(readiness, q -> true), readiness);
+                assertThat(sum(readiness, SCHEMA)).isZero();
+                assertThat(sum(readiness, q -> q.contains("AS ready"))).as("readiness still asks the database")
+                        .isEqualTo(2L * calls);
+
+                // the database refuses the API for a while: reported as down, the known-good schema is kept
+                try (Connection admin = postgres.getDatabase("postgres", "template1").getConnection()) {
+                    SeedData.execute(admin, "ALTER DATABASE postgres ALLOW_CONNECTIONS false");
+                    SeedData.execute(admin, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'postgres'"
+                            + " AND backend_type = 'client backend' AND pid <> " + backendPid(stats));
+                }
+                Clients.Response down = clients.get("/v1/health");
+                assertThat(down.status()).isEqualTo(503);
+                CheckResponse downBody = down.parse(CheckResponse.newBuilder()).build();
+                assertThat(downBody.getDatabaseUp()).isFalse();
+                assertThat(downBody.getSchemaMigrated()).as("unknown while the database is down").isFalse();
+                assertThat(downBody.getChainStatusesList()).isEmpty();
+                assertThat(clients.get("/v1/health/readiness").json().get("reason").getAsString()).isEqualTo("database not answering");
+                try (Connection admin = postgres.getDatabase("postgres", "template1").getConnection()) {
+                    SeedData.execute(admin, "ALTER DATABASE postgres ALLOW_CONNECTIONS true");
+                }
+                reset(stats);
+                assertThat(clients.get("/v1/health").status()).isEqualTo(200);
+                assertThat(clients.get("/v1/health/readiness").status()).isEqualTo(200);
+                assertThat(sum(calls(stats, "postgres"), SCHEMA)).as("no schema look-up after the database came back").isZero();
+
+                // a database replaced behind the process (a table gone): the remembered schema is dropped and named
+                SeedData.execute(stats, "DROP TABLE ingest_endpoint_status");
+                Clients.Response gone = clients.get("/v1/health");
+                assertThat(gone.status()).isEqualTo(503);
+                CheckResponse goneBody = gone.parse(CheckResponse.newBuilder()).build();
+                assertThat(goneBody.getDatabaseUp()).isTrue();
+                assertThat(goneBody.getSchemaMigrated()).isFalse();
+                assertThat(goneBody.getMissingSchemaList()).containsExactly("ingest_endpoint_status");
+                assertThat(clients.get("/v1/health/readiness").json().get("reason").getAsString())
+                        .contains("schema not migrated").contains("ingest_endpoint_status");
+            }
+        }
+    }
+
+    @Test
+    void anIncompleteSchemaIsCheckedOnEveryCallUntilTheMigrationsRan() throws Exception {
+        try (EmbeddedPostgres postgres = countingPostgres()) {
+            try (Connection c = postgres.getPostgresDatabase().getConnection()) {
+                SeedData.execute(c, "CREATE DATABASE bare");
+                SeedData.execute(c, "CREATE EXTENSION pg_stat_statements");
+            }
+            String bareUrl = "jdbc:postgresql://localhost:" + postgres.getPort() + "/bare";
+            try (Connection stats = postgres.getPostgresDatabase().getConnection();
+                 QueryApi api = QueryApi.start(bareUrl, "postgres", "", 0, 0, Map.of("chaintrack.api.validate-schema", false));
+                 Clients clients = new Clients(api)) {
+                reset(stats);
+                for (int i = 0; i < 3; i++) {
+                    assertThat(clients.get("/v1/health").status()).isEqualTo(503);
+                    assertThat(clients.get("/v1/health/readiness").status()).isEqualTo(503);
+                }
+                long incomplete = sum(calls(stats, "bare"), SCHEMA);
+                System.out.printf("incomplete schema, 6 calls: schema statements=%d%n", incomplete);
+                assertThat(incomplete).as("one schema look-up statement per call while incomplete").isEqualTo(6);
+
+                Migrations.migrate(bareUrl, "postgres", "");
+                assertThat(clients.get("/v1/health/readiness").status()).isEqualTo(200);
+                reset(stats);
+                for (int i = 0; i < 3; i++) {
+                    assertThat(clients.get("/v1/health").status()).isEqualTo(200);
+                    assertThat(clients.get("/v1/health/readiness").status()).isEqualTo(200);
+                }
+                assertThat(sum(calls(stats, "bare"), SCHEMA)).as("complete schema remembered").isZero();
+            }
+        }
+    }
+
+    @Test
+    void kafkaLagIsOneReadingPerRefreshInterval() throws Exception {
+        try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start()) {
+            kafka.createTopics(List.of(TopicCatalog.CHAIN_EVENTS));
+            int partitions = TopicCatalog.CHAIN_EVENTS.partitions();
+            Properties props = kafka.clientProperties();
+            props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+            props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props);
+                 Admin admin = Admin.create(kafka.clientProperties())) {
+                for (int i = 0; i < 4; i++) {
+                    producer.send(new ProducerRecord<>(TOPIC, 0, null, new byte[] {(byte) i})).get();
+                }
+                commit(admin, 1, partitions);
+                MovingClock clock = new MovingClock(Instant.parse("2025-01-01T00:00:00Z"));
+                HealthConfig config = new HealthConfig(List.of("chaintrack-balances"), Duration.ofSeconds(3),
+                        Duration.ofMinutes(2), Duration.ofSeconds(5));
+                KafkaLagProbe probe = new KafkaLagProbe(kafka.bootstrapServers(), config, clock);
+                try {
+                    assertThat(lag(probe)).isEqualTo(3);
+
+                    commit(admin, 4, partitions);
+                    clock.advance(Duration.ofMillis(4900));
+                    assertThat(lag(probe)).as("within the refresh interval: the last reading").isEqualTo(3);
+
+                    clock.advance(Duration.ofMillis(100));
+                    assertThat(lag(probe)).as("after it: a new reading").isZero();
+
+                    producer.send(new ProducerRecord<>(TOPIC, 0, null, new byte[] {9})).get();
+                    clock.advance(Duration.ofSeconds(1));
+                    assertThat(lag(probe)).isZero();
+                    clock.advance(Duration.ofSeconds(-60));
+                    assertThat(lag(probe)).as("a clock stepped back does not keep a reading").isEqualTo(1);
+                } finally {
+                    probe.close();
+                }
+
+                KafkaLagProbe everyCall = new KafkaLagProbe(kafka.bootstrapServers(), new HealthConfig(
+                        List.of("chaintrack-balances"), Duration.ofSeconds(3), Duration.ofMinutes(2), Duration.ZERO), clock);
+                try {
+                    assertThat(lag(everyCall)).isEqualTo(1);
+                    producer.send(new ProducerRecord<>(TOPIC, 0, null, new byte[] {10})).get();
+                    assertThat(lag(everyCall)).as("interval 0: read on every call").isEqualTo(2);
+                } finally {
+                    everyCall.close();
+                }
+            }
+        }
+    }
+
+    private static long lag(KafkaLagProbe probe) {
+        QueueDepth depth = probe.measure();
+        assertThat(depth.getState()).as(depth.getDetail()).isEqualTo(KafkaLagProbe.OK);
+        return depth.getGroups(0).getLag();
+    }
+
+    private static void commit(Admin admin, long partition0, int partitions) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
+        for (int p = 0; p < partitions; p++) {
+            commits.put(new TopicPartition(TOPIC, p), new OffsetAndMetadata(p == 0 ? partition0 : 0));
+        }
+        admin.alterConsumerGroupOffsets("chaintrack-balances", commits).all().get();
+    }
+
+    /** A clock the test moves; readings' ages are measured against it. */
+    static final class MovingClock extends Clock {
+        private volatile Instant now;
+
+        MovingClock(Instant start) {
+            now = start;
+        }
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException();
+        }
+    }
+
+    static EmbeddedPostgres countingPostgres() throws Exception {
+        return EmbeddedPostgres.builder()
+                .setServerConfig("shared_preload_libraries", "pg_stat_statements")
+                .setServerConfig("pg_stat_statements.track", "all")
+                .start();
+    }
+
+    static int backendPid(Connection c) throws Exception {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    static void reset(Connection stats) throws Exception {
+        try (Statement st = stats.createStatement()) {
+            st.execute("SELECT pg_stat_statements_reset()");
+        }
+    }
+
+    /** Calls per normalised statement text run in {@code database} since the last reset (this test's own excluded). */
+    static Map<String, Long> calls(Connection stats, String database) throws Exception {
+        Map<String, Long> out = new TreeMap<>();
+        try (Statement st = stats.createStatement();
+             ResultSet rs = st.executeQuery("SELECT s.query, sum(s.calls) FROM pg_stat_statements s"
+                     + " JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = '" + database + "'"
+                     + " AND s.query NOT LIKE '%pg_stat_statements%' GROUP BY s.query")) {
+            while (rs.next()) {
+                out.merge(rs.getString(1).replaceAll("\\s+", " "), rs.getLong(2), Long::sum);
+            }
+        }
+        return out;
+    }
+
+    static long sum(Map<String, Long> calls, Predicate<String> which) {
+        return calls.entrySet().stream().filter(e -> which.test(e.getKey())).mapToLong(Map.Entry::getValue).sum();
+    }
+}
