@@ -1,0 +1,81 @@
+package io.chaintrack.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.chaintrack.connectors.embedded.EmbeddedPostgresServer;
+import io.chaintrack.proto.v1.ListAddressTransfersRequest;
+import io.chaintrack.connectors.evm.testkit.Await;
+import io.grpc.StatusRuntimeException;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/**
+ * chaintrack.api.access-log=errors: a failed request still gets its access-log line (both transports), a
+ * successful one does not, and the metrics count every request either way.
+ */
+class AccessLogLevelTest {
+    static EmbeddedPostgresServer postgres;
+    static QueryApi api;
+    static Clients clients;
+    static ListAppender<ILoggingEvent> access;
+
+    @BeforeAll
+    static void start() throws Exception {
+        postgres = EmbeddedPostgresServer.start();
+        new SeedData().seed(postgres.dataSource());
+        api = QueryApi.start(postgres.jdbcUrl(), postgres.user(), postgres.password(), 0, 0,
+                Map.of("chaintrack.api.access-log", "errors", "chaintrack.api.auth.enabled", false));
+        clients = new Clients(api);
+        access = new ListAppender<>();
+        access.setContext((LoggerContext) LoggerFactory.getILoggerFactory());
+        access.start();
+        ((Logger) LoggerFactory.getLogger("io.chaintrack.api.access")).addAppender(access);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        ((Logger) LoggerFactory.getLogger("io.chaintrack.api.access")).detachAppender(access);
+        clients.close();
+        api.close();
+        postgres.close();
+    }
+
+    static List<String> lines() {
+        synchronized (access.list) {
+            return access.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        }
+    }
+
+    @Test
+    void onlyFailedRequestsAreLoggedButAllAreCounted() throws Exception {
+        String path = "/v1/chains/1/addresses/" + SeedData.A + "/transfers";
+        assertThat(clients.get(path).status()).isEqualTo(200);
+        assertThat(clients.get("/v1/chains/1/addresses/0xnot-an-address/transfers").status()).isEqualTo(400);
+        assertThat(clients.get(path, Map.of("Grpc-Timeout", "soon")).status()).isEqualTo(400);
+        clients.transfers.listAddressTransfers(ListAddressTransfersRequest.newBuilder().setChainId(1).setAddress(SeedData.A).build());
+        assertThatThrownBy(() -> clients.transfers.listAddressTransfers(ListAddressTransfersRequest.newBuilder()
+                .setChainId(1).setAddress("0xabc").build())).isInstanceOf(StatusRuntimeException.class);
+
+        Await.until(() -> lines().size() >= 3, 10_000, () -> "the failed requests' access-log lines: " + lines());
+        assertThat(lines()).hasSize(3);
+        assertThat(lines()).filteredOn(l -> l.contains("status=400")).hasSize(2)
+                .allSatisfy(l -> assertThat(l).contains("route=/v1/chains/{chain_id}/addresses/{address}/transfers"));
+        assertThat(lines()).filteredOn(l -> l.contains("status=INVALID_ARGUMENT")).hasSize(1);
+        assertThat(lines()).noneMatch(l -> l.contains("status=200") || l.contains("status=OK"));
+
+        String metrics = clients.get("/metrics").body();
+        assertThat(MetricsText.parse(metrics).value("chaintrack_api_request_duration_seconds_count",
+                Map.of("route", "/v1/chains/{chain_id}/addresses/{address}/transfers", "method", "GET", "status", "200"))).isEqualTo(1.0);
+        assertThat(MetricsText.parse(metrics).value("chaintrack_api_request_duration_seconds_count",
+                Map.of("route", "/v1/chains/{chain_id}/addresses/{address}/transfers", "method", "GET", "status", "400"))).isEqualTo(2.0);
+    }
+}
