@@ -55,6 +55,7 @@ class AnalyticsTest {
     static final String TOKEN_A = "0x" + "a".repeat(40);
     static final String TOKEN_B = "0x" + "b".repeat(40);
     static final Instant W0 = Instant.parse("2024-01-01T00:00:00Z");
+    static ApiFixture fixture;
     static EmbeddedPostgresServer postgres;
     static QueryApi api;
     static Clients clients;
@@ -67,8 +68,7 @@ class AnalyticsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        postgres = EmbeddedPostgresServer.start();
-        try (Connection c = postgres.dataSource().getConnection()) {
+        fixture = ApiFixture.builder().seedConnection(c -> {
             SeedData.execute(c, "INSERT INTO chains (chain_id, name) VALUES (1, 'one'), (2, 'two'), (3, 'quiet')");
             for (String table : List.of("analytics_anomalies", "analytics_daily", "analytics_forecasts")) {
                 SeedData.execute(c, "SELECT chaintrack_ensure_day_partitions('" + table + "', DATE '2023-12-25', DATE '2024-01-20')");
@@ -130,18 +130,17 @@ class AnalyticsTest {
                 }
                 hour = 1; // chain 2's windows are an hour later
             }
-        }
-        api = QueryApi.start(postgres.jdbcUrl(), postgres.user(), postgres.password(), 0, 0,
-                Map.of("chaintrack.api.streams.poll-interval", "100ms", "chaintrack.api.max-limit", 5, "chaintrack.api.default-limit", 3));
-        clients = new Clients(api);
+        }).properties(Map.of("chaintrack.api.streams.poll-interval", "100ms", "chaintrack.api.max-limit", 5,
+                "chaintrack.api.default-limit", 3)).start();
+        postgres = fixture.postgres;
+        api = fixture.api;
+        clients = fixture.clients;
         grpc = AnalyticsServiceGrpc.newBlockingStub(clients.channel);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        clients.close();
-        api.close();
-        postgres.close();
+        fixture.close();
     }
 
     static void anomaly(Connection c, Anomaly a) throws SQLException {

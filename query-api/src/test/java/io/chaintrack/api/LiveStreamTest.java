@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
 class LiveStreamTest {
     static final String WATCHED = "0x" + "9".repeat(40);
     static final String OTHER = "0x" + "8".repeat(40);
+    static ApiFixture fixture;
     static EmbeddedPostgresServer postgres;
     static QueryApi api;
     static Clients clients;
@@ -38,20 +39,17 @@ class LiveStreamTest {
 
     @BeforeAll
     static void start() throws Exception {
-        postgres = EmbeddedPostgresServer.start();
-        new SeedData().seed(postgres.dataSource());
-        api = QueryApi.start(postgres.jdbcUrl(), postgres.user(), postgres.password(), 0, 0,
-                Map.of("chaintrack.api.streams.poll-interval", "100ms", "chaintrack.api.streams.max-streams", 3,
-                        "chaintrack.api.streams.heartbeat", "500ms"));
-        clients = new Clients(api);
+        fixture = ApiFixture.builder().seed(new SeedData()::seed).properties(Map.of("chaintrack.api.streams.poll-interval", "100ms",
+                "chaintrack.api.streams.max-streams", 3, "chaintrack.api.streams.heartbeat", "500ms")).start();
+        postgres = fixture.postgres;
+        api = fixture.api;
+        clients = fixture.clients;
         streams = api.context().getBean(LiveStreams.class);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        clients.close();
-        api.close();
-        postgres.close();
+        fixture.close();
     }
 
     /** Waits (bounded) for a condition the server reaches asynchronously. */
