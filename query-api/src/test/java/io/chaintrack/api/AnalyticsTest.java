@@ -29,12 +29,7 @@ import io.chaintrack.proto.v1.StreamAnomaliesRequest;
 import io.chaintrack.proto.v1.StreamAnomaliesResponse;
 import io.chaintrack.proto.v1.TotalsScope;
 import io.chaintrack.proto.v1.TopTokenView;
-import io.grpc.Context;
-import io.grpc.stub.StreamObserver;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -45,11 +40,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -63,6 +55,7 @@ class AnalyticsTest {
     static final String TOKEN_A = "0x" + "a".repeat(40);
     static final String TOKEN_B = "0x" + "b".repeat(40);
     static final Instant W0 = Instant.parse("2024-01-01T00:00:00Z");
+    static ApiFixture fixture;
     static EmbeddedPostgresServer postgres;
     static QueryApi api;
     static Clients clients;
@@ -75,8 +68,7 @@ class AnalyticsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        postgres = EmbeddedPostgresServer.start();
-        try (Connection c = postgres.dataSource().getConnection()) {
+        fixture = ApiFixture.builder().seedConnection(c -> {
             SeedData.execute(c, "INSERT INTO chains (chain_id, name) VALUES (1, 'one'), (2, 'two'), (3, 'quiet')");
             for (String table : List.of("analytics_anomalies", "analytics_daily", "analytics_forecasts")) {
                 SeedData.execute(c, "SELECT chaintrack_ensure_day_partitions('" + table + "', DATE '2023-12-25', DATE '2024-01-20')");
@@ -138,18 +130,17 @@ class AnalyticsTest {
                 }
                 hour = 1; // chain 2's windows are an hour later
             }
-        }
-        api = QueryApi.start(postgres.jdbcUrl(), postgres.user(), postgres.password(), 0, 0,
-                Map.of("chaintrack.api.streams.poll-interval", "100ms", "chaintrack.api.max-limit", 5, "chaintrack.api.default-limit", 3));
-        clients = new Clients(api);
+        }).properties(Map.of("chaintrack.api.streams.poll-interval", "100ms", "chaintrack.api.max-limit", 5,
+                "chaintrack.api.default-limit", 3)).start();
+        postgres = fixture.postgres;
+        api = fixture.api;
+        clients = fixture.clients;
         grpc = AnalyticsServiceGrpc.newBlockingStub(clients.channel);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        clients.close();
-        api.close();
-        postgres.close();
+        fixture.close();
     }
 
     static void anomaly(Connection c, Anomaly a) throws SQLException {
@@ -358,44 +349,14 @@ class AnalyticsTest {
     @Test
     void newFlaggedAnomaliesArriveLiveOnBothTransports() throws Exception {
         LiveStreams streams = api.context().getBean(LiveStreams.class);
-        BlockingQueue<StreamAnomaliesResponse> grpcMessages = new LinkedBlockingQueue<>();
-        Context.CancellableContext scope = Context.current().withCancellation();
-        scope.run(() -> AnalyticsServiceGrpc.newStub(clients.channel).streamAnomalies(StreamAnomaliesRequest.newBuilder().setChainId(2).build(),
-                new StreamObserver<>() {
-                    @Override
-                    public void onNext(StreamAnomaliesResponse value) {
-                        grpcMessages.add(value);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {}
-
-                    @Override
-                    public void onCompleted() {}
-                }));
-        HttpResponse<Stream<String>> sse = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://localhost:" + api.httpPort() + "/v1/analytics/anomalies/stream?min_severity=critical")).build(),
-                HttpResponse.BodyHandlers.ofLines());
-        BlockingQueue<StreamAnomaliesResponse> sseMessages = new LinkedBlockingQueue<>();
-        Thread reader = new Thread(() -> {
-            String event = null;
-            try {
-                for (String line : (Iterable<String>) sse.body()::iterator) {
-                    if (line.startsWith("event:")) {
-                        event = line.substring(6).strip();
-                    } else if (line.startsWith("data:") && "anomaly".equals(event)) {
-                        StreamAnomaliesResponse.Builder b = StreamAnomaliesResponse.newBuilder();
-                        JsonFormat.parser().merge(line.substring(5).strip(), b);
-                        sseMessages.add(b.build());
-                    }
-                }
-            } catch (Exception e) {
-                // closed
-            }
-        });
-        reader.setDaemon(true);
-        reader.start();
-        try {
+        try (var grpcMessages = new LiveReaders.Grpc<StreamAnomaliesResponse>("grpc chain 2", observer -> AnalyticsServiceGrpc
+                .newStub(clients.channel).streamAnomalies(StreamAnomaliesRequest.newBuilder().setChainId(2).build(), observer));
+             var sseMessages = new LiveReaders.Sse<StreamAnomaliesResponse>("sse critical", URI.create("http://localhost:"
+                     + api.httpPort() + "/v1/analytics/anomalies/stream?min_severity=critical"), "anomaly", json -> {
+                 StreamAnomaliesResponse.Builder b = StreamAnomaliesResponse.newBuilder();
+                 JsonFormat.parser().merge(json, b);
+                 return b.build();
+             })) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (streams.running() < 2) {
                 assertThat(System.nanoTime()).as("two running streams").isLessThan(deadline);
@@ -414,19 +375,26 @@ class AnalyticsTest {
                 anomaly(c, new Anomaly(2, TOKEN_B, "transfers", W0.plusSeconds(3600 * 8), "ZSCORE", "", 3.5, "warn"));
                 c.commit();
             }
-            List<StreamAnomaliesResponse> g = List.of(grpcMessages.poll(30, TimeUnit.SECONDS), grpcMessages.poll(30, TimeUnit.SECONDS));
+            List<StreamAnomaliesResponse> g = grpcMessages.next(2);
             assertThat(g).doesNotContainNull();
             assertThat(g).extracting(m -> m.getAnomaly().getMetric()).containsExactly("transfers", "active_addresses");
-            StreamAnomaliesResponse s = sseMessages.poll(30, TimeUnit.SECONDS);
+            StreamAnomaliesResponse s = sseMessages.next();
             assertThat(s).isNotNull();
             assertThat(s.getAnomaly().getMetric()).isEqualTo("gas_used");
             assertThat(s.getAnomaly().getSeverity()).isEqualTo(Severity.SEVERITY_CRITICAL);
             Thread.sleep(500); // several more polls: nothing else arrives
-            assertThat(grpcMessages).isEmpty();
-            assertThat(sseMessages).isEmpty();
-        } finally {
-            scope.cancel(null);
-            sse.body().close();
+            grpcMessages.assertNothingQueued();
+            sseMessages.assertNothingQueued();
+            // both readers were alive through the quiet period: a later anomaly both want arrives, and arrives first
+            try (Connection c = postgres.dataSource().getConnection()) {
+                anomaly(c, new Anomaly(2, null, "transfers", W0.plusSeconds(3600 * 13), "ZSCORE", "", 8, "critical"));
+            }
+            assertThat(grpcMessages.next().getAnomaly().getMetric()).isEqualTo("transfers");
+            assertThat(sseMessages.next().getAnomaly()).satisfies(a -> {
+                assertThat(a.getMetric()).isEqualTo("transfers");
+                assertThat(a.getChainId()).isEqualTo(2);
+                assertThat(a.getWindowStart().getSeconds()).isEqualTo(W0.plusSeconds(3600 * 13).getEpochSecond());
+            });
         }
     }
 }

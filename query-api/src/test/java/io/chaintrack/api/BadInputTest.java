@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.google.gson.JsonObject;
 import com.google.protobuf.Timestamp;
 import com.google.rpc.BadRequest;
-import io.chaintrack.connectors.embedded.EmbeddedPostgresServer;
 import io.chaintrack.proto.v1.GetBalanceHistoryRequest;
 import io.chaintrack.proto.v1.GetBalancesRequest;
 import io.chaintrack.proto.v1.GetChainTotalsRequest;
@@ -45,8 +44,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * google.rpc.BadRequest detail).
  */
 class BadInputTest {
-    static EmbeddedPostgresServer postgres;
-    static QueryApi api;
+    static ApiFixture fixture;
     static Clients clients;
     static String cursorOfA;
     static String cursorOfB;
@@ -66,10 +64,8 @@ class BadInputTest {
 
     @BeforeAll
     static void start() throws Exception {
-        postgres = EmbeddedPostgresServer.start();
-        new SeedData().seed(postgres.dataSource());
-        api = QueryApi.start(postgres.jdbcUrl(), postgres.user(), postgres.password(), 0, 0);
-        clients = new Clients(api);
+        fixture = ApiFixture.builder().seed(new SeedData()::seed).start();
+        clients = fixture.clients;
         cursorOfA = clients.transfers.listAddressTransfers(ListAddressTransfersRequest.newBuilder()
                 .setChainId(1).setAddress(A).setLimit(2).build()).getNextCursor();
         cursorOfB = clients.transfers.listAddressTransfers(ListAddressTransfersRequest.newBuilder()
@@ -79,9 +75,7 @@ class BadInputTest {
 
     @AfterAll
     static void stop() throws Exception {
-        clients.close();
-        api.close();
-        postgres.close();
+        fixture.close();
     }
 
     static String tampered(String cursor) {

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.Timestamp;
 import io.chaintrack.api.LedgerScenario.Asset;
 import io.chaintrack.api.LedgerScenario.Window;
-import io.chaintrack.connectors.embedded.EmbeddedPostgresServer;
 import io.chaintrack.proto.v1.BalanceView;
 import io.chaintrack.proto.v1.BalanceWindowView;
 import io.chaintrack.proto.v1.GetBalanceHistoryRequest;
@@ -18,7 +17,6 @@ import io.chaintrack.proto.v1.GetPortfolioHistoryResponse;
 import io.chaintrack.proto.v1.TokenHistoryView;
 import io.chaintrack.proto.v1.TokenStandard;
 import java.math.BigInteger;
-import java.sql.Connection;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,31 +32,25 @@ import org.junit.jupiter.api.Test;
  */
 class BalancesAtTest {
     static final LedgerScenario ledger = new LedgerScenario(20240301);
-    static EmbeddedPostgresServer postgres;
-    static QueryApi api;
+    static ApiFixture fixture;
     static Clients clients;
     static final Instant HIDDEN = LedgerScenario.T0.plusSeconds(60 * 3600);
 
     @BeforeAll
     static void start() throws Exception {
-        postgres = EmbeddedPostgresServer.start();
-        ledger.seed(postgres.dataSource());
-        // a window whose transfers were all reverted: written with zero counts and an unchanged balance
-        String holder = HOLDERS.get(1);
-        Asset native_ = new Asset("native", "NATIVE", BigInteger.ZERO);
-        long balance = ledger.balancesAt(holder, LedgerScenario.BLOCKS).get(native_);
-        try (Connection c = postgres.dataSource().getConnection()) {
+        fixture = ApiFixture.builder().seed(ledger::seed).seedConnection(c -> {
+            // a window whose transfers were all reverted: written with zero counts and an unchanged balance
+            String holder = HOLDERS.get(1);
+            Asset native_ = new Asset("native", "NATIVE", BigInteger.ZERO);
+            long balance = ledger.balancesAt(holder, LedgerScenario.BLOCKS).get(native_);
             LedgerScenario.window(c, holder, native_, 3600, HIDDEN, new Window(0, balance, 0, 0, 0, 0));
-        }
-        api = QueryApi.start(postgres.jdbcUrl(), postgres.user(), postgres.password(), 0, 0);
-        clients = new Clients(api);
+        }).start();
+        clients = fixture.clients;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        clients.close();
-        api.close();
-        postgres.close();
+        fixture.close();
     }
 
     record Row(String token, String tokenId, String balance) {}

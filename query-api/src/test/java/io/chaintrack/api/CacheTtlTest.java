@@ -23,29 +23,26 @@ import org.junit.jupiter.api.Test;
  * the api_cache_ttls table without a restart, shared by both transports, and off when caching is disabled.
  */
 class CacheTtlTest {
+    static ApiFixture fixture;
     static EmbeddedPostgresServer postgres;
-    static QueryApi api;
     static Clients clients;
     static ResponseCache cache;
 
     @BeforeAll
     static void start() throws Exception {
-        postgres = EmbeddedPostgresServer.start();
-        new SeedData().seed(postgres.dataSource());
-        api = QueryApi.start(postgres.jdbcUrl(), postgres.user(), postgres.password(), 0, 0, Map.of(
+        fixture = ApiFixture.builder().seed(new SeedData()::seed).properties(Map.of(
                 "chaintrack.api.cache.ttls.list-chains", "1h",
                 "chaintrack.api.cache.ttls.GetChainTotals", "0s",
                 "chaintrack.api.cache.ttls.listAnomalies", "7s",
-                "chaintrack.api.cache.refresh-interval", "50ms"));
-        clients = new Clients(api);
-        cache = api.context().getBean(ResponseCache.class);
+                "chaintrack.api.cache.refresh-interval", "50ms")).start();
+        postgres = fixture.postgres;
+        clients = fixture.clients;
+        cache = fixture.api.context().getBean(ResponseCache.class);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        clients.close();
-        api.close();
-        postgres.close();
+        fixture.close();
     }
 
     static void await(String what, BooleanSupplier condition) throws Exception {

@@ -3,7 +3,6 @@ package io.chaintrack.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
-import io.chaintrack.connectors.embedded.EmbeddedPostgresServer;
 import io.chaintrack.proto.v1.ChainFreshness;
 import io.chaintrack.proto.v1.ChainStatusView;
 import io.chaintrack.proto.v1.GetChainStatusRequest;
@@ -25,16 +24,14 @@ import org.junit.jupiter.api.Test;
  * the latest reorg (highest orphaned block and what replaced it), and the follower's head when recorded.
  */
 class ChainStatusTest {
-    static EmbeddedPostgresServer postgres;
-    static QueryApi api;
+    static ApiFixture fixture;
     static Clients clients;
     static Instant now;
 
     @BeforeAll
     static void start() throws Exception {
-        postgres = EmbeddedPostgresServer.start();
-        now = Instant.now();
-        try (Connection c = postgres.dataSource().getConnection()) {
+        fixture = ApiFixture.builder().seedConnection(c -> {
+            now = Instant.now();
             SeedData.execute(c, "INSERT INTO chains (chain_id, name) VALUES (21, 'fresh'), (22, 'stale'), (23, 'slow'), (24, 'empty')");
             for (long n = 1; n <= 10; n++) {
                 block(c, 21, n, 'a', now.minusSeconds(10 + (10 - n) * 12), true);
@@ -47,18 +44,14 @@ class ChainStatusTest {
             block(c, 23, 2, 'e', now.minusSeconds(3500), false); // an orphaned tip with no canonical replacement yet
             SeedData.execute(c, "UPDATE chains SET head_number = 13, head_seen_at = '" + now.minusSeconds(2) + "' WHERE chain_id = 21");
             SeedData.execute(c, "UPDATE chains SET head_number = 99 WHERE chain_id = 24");
-        }
-        api = QueryApi.start(postgres.jdbcUrl(), postgres.user(), postgres.password(), 0, 0,
-                Map.of("chaintrack.api.chain-status.stale-after", "90s",
-                        "chaintrack.api.chain-status.stale-after-by-chain.23", "2h"));
-        clients = new Clients(api);
+        }).properties(Map.of("chaintrack.api.chain-status.stale-after", "90s",
+                "chaintrack.api.chain-status.stale-after-by-chain.23", "2h")).start();
+        clients = fixture.clients;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        clients.close();
-        api.close();
-        postgres.close();
+        fixture.close();
     }
 
     static void block(Connection c, long chain, long n, char variant, Instant time, boolean canonical) throws SQLException {

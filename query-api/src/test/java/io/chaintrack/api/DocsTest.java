@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import io.chaintrack.connectors.embedded.EmbeddedPostgresServer;
 import io.micronaut.web.router.Router;
 import io.micronaut.web.router.UriRouteInfo;
 import io.swagger.v3.parser.OpenAPIV3Parser;
@@ -24,22 +23,20 @@ import org.junit.jupiter.api.Test;
 
 /** The OpenAPI document is valid, lists exactly the routes the server serves, and /docs needs no network. */
 class DocsTest {
-    static EmbeddedPostgresServer postgres;
+    static ApiFixture fixture;
     static QueryApi api;
     static Clients clients;
 
     @BeforeAll
-    static void start() {
-        postgres = EmbeddedPostgresServer.start();
-        api = QueryApi.start(postgres.jdbcUrl(), postgres.user(), postgres.password(), 0, 0);
-        clients = new Clients(api);
+    static void start() throws Exception {
+        fixture = ApiFixture.builder().start();
+        api = fixture.api;
+        clients = fixture.clients;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        clients.close();
-        api.close();
-        postgres.close();
+        fixture.close();
     }
 
     @Test

@@ -8,7 +8,6 @@ import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.Message;
 import com.google.protobuf.Timestamp;
 import io.chaintrack.api.docs.OpenApiDocument;
-import io.chaintrack.connectors.embedded.EmbeddedPostgresServer;
 import io.chaintrack.proto.v1.QueryProto;
 import io.grpc.MethodDescriptor.MethodType;
 import io.grpc.Status;
@@ -53,23 +52,20 @@ class FuzzTest {
             "ü日本語", "\u0000", "\u202e", "%", "x".repeat(5000), "..%2F..%2F", "\r\nX-Injected: 1");
     static final List<String> RAW = List.of("%zz", "%", "%f", "%ff%fe", "%00", "%C0%AE", "%2F", "a%20b", "%u0041", "%%", "+", "%2B1");
 
-    static EmbeddedPostgresServer postgres;
+    static ApiFixture fixture;
     static QueryApi api;
     static Clients clients;
 
     @BeforeAll
     static void start() throws Exception {
-        postgres = EmbeddedPostgresServer.start();
-        new SeedData().seed(postgres.dataSource());
-        api = QueryApi.start(postgres.jdbcUrl(), postgres.user(), postgres.password(), 0, 0);
-        clients = new Clients(api);
+        fixture = ApiFixture.builder().seed(new SeedData()::seed).start();
+        api = fixture.api;
+        clients = fixture.clients;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        clients.close();
-        api.close();
-        postgres.close();
+        fixture.close();
     }
 
     record Answer(int status, String head, String body) {}

@@ -10,26 +10,15 @@ import io.chaintrack.proto.v1.StreamAddressTransfersRequest;
 import io.chaintrack.proto.v1.StreamAddressTransfersResponse;
 import io.chaintrack.proto.v1.TransferServiceGrpc;
 import io.chaintrack.proto.v1.TransferView;
-import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.StreamObserver;
 import java.math.BigInteger;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.sql.Connection;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,6 +31,7 @@ import org.junit.jupiter.api.Test;
 class LiveStreamTest {
     static final String WATCHED = "0x" + "9".repeat(40);
     static final String OTHER = "0x" + "8".repeat(40);
+    static ApiFixture fixture;
     static EmbeddedPostgresServer postgres;
     static QueryApi api;
     static Clients clients;
@@ -49,20 +39,17 @@ class LiveStreamTest {
 
     @BeforeAll
     static void start() throws Exception {
-        postgres = EmbeddedPostgresServer.start();
-        new SeedData().seed(postgres.dataSource());
-        api = QueryApi.start(postgres.jdbcUrl(), postgres.user(), postgres.password(), 0, 0,
-                Map.of("chaintrack.api.streams.poll-interval", "100ms", "chaintrack.api.streams.max-streams", 3,
-                        "chaintrack.api.streams.heartbeat", "500ms"));
-        clients = new Clients(api);
+        fixture = ApiFixture.builder().seed(new SeedData()::seed).properties(Map.of("chaintrack.api.streams.poll-interval", "100ms",
+                "chaintrack.api.streams.max-streams", 3, "chaintrack.api.streams.heartbeat", "500ms")).start();
+        postgres = fixture.postgres;
+        api = fixture.api;
+        clients = fixture.clients;
         streams = api.context().getBean(LiveStreams.class);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        clients.close();
-        api.close();
-        postgres.close();
+        fixture.close();
     }
 
     /** Waits (bounded) for a condition the server reaches asynchronously. */
@@ -70,62 +57,16 @@ class LiveStreamTest {
         Await.until(condition::getAsBoolean, 30_000, () -> "waiting for " + what);
     }
 
-    static final class GrpcCollector implements StreamObserver<StreamAddressTransfersResponse> {
-        final BlockingQueue<StreamAddressTransfersResponse> messages = new LinkedBlockingQueue<>();
-        volatile Throwable error;
-
-        @Override
-        public void onNext(StreamAddressTransfersResponse value) {
-            messages.add(value);
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            error = t;
-        }
-
-        @Override
-        public void onCompleted() {}
+    static LiveReaders.Grpc<StreamAddressTransfersResponse> grpcStream(String name, StreamAddressTransfersRequest request) {
+        return new LiveReaders.Grpc<>(name, observer -> TransferServiceGrpc.newStub(clients.channel).streamAddressTransfers(request, observer));
     }
 
-    /** An SSE client on a real HTTP connection: "transfer" events parsed, other lines kept for inspection. */
-    static final class SseCollector implements AutoCloseable {
-        final BlockingQueue<StreamAddressTransfersResponse> messages = new LinkedBlockingQueue<>();
-        final List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
-        final HttpResponse<Stream<String>> response;
-        private final Thread reader;
-
-        SseCollector(String pathAndQuery) throws Exception {
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-            response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + api.httpPort() + pathAndQuery))
-                    .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofLines());
-            reader = new Thread(() -> {
-                String event = null;
-                try {
-                    for (String line : (Iterable<String>) response.body()::iterator) {
-                        lines.add(line);
-                        if (line.startsWith("event:")) {
-                            event = line.substring(6).strip();
-                        } else if (line.startsWith("data:") && "transfer".equals(event)) {
-                            StreamAddressTransfersResponse.Builder b = StreamAddressTransfersResponse.newBuilder();
-                            JsonFormat.parser().merge(line.substring(5).strip(), b);
-                            messages.add(b.build());
-                        } else if (line.isEmpty()) {
-                            event = null;
-                        }
-                    }
-                } catch (Exception e) {
-                    // the connection was closed by close()
-                }
-            });
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        @Override
-        public void close() {
-            response.body().close();
-        }
+    static LiveReaders.Sse<StreamAddressTransfersResponse> sseStream(String pathAndQuery) throws Exception {
+        return new LiveReaders.Sse<>("sse " + pathAndQuery, URI.create("http://localhost:" + api.httpPort() + pathAndQuery), "transfer", json -> {
+            StreamAddressTransfersResponse.Builder b = StreamAddressTransfersResponse.newBuilder();
+            JsonFormat.parser().merge(json, b);
+            return b.build();
+        });
     }
 
     static TransferRow row(long block, int log, String from, String to, long amount, boolean canonical) {
@@ -134,29 +75,13 @@ class LiveStreamTest {
                 BigInteger.valueOf(amount), null, null, canonical);
     }
 
-    static List<StreamAddressTransfersResponse> take(BlockingQueue<StreamAddressTransfersResponse> queue, int n) throws InterruptedException {
-        List<StreamAddressTransfersResponse> out = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            StreamAddressTransfersResponse m = queue.poll(30, TimeUnit.SECONDS);
-            assertThat(m).as("message " + (i + 1) + " of " + n).isNotNull();
-            out.add(m);
-        }
-        return out;
-    }
-
     @Test
     void rowsInsertedAfterSubscribingArriveOnBothTransportsAndReorgsAreSignalled() throws Exception {
-        TransferServiceGrpc.TransferServiceStub async = TransferServiceGrpc.newStub(clients.channel);
-        GrpcCollector all = new GrpcCollector();
-        GrpcCollector big = new GrpcCollector();
-        Context.CancellableContext grpcScope = Context.current().withCancellation();
-        grpcScope.run(() -> {
-            async.streamAddressTransfers(StreamAddressTransfersRequest.newBuilder().setChainId(1).setAddress(WATCHED).build(), all);
-            async.streamAddressTransfers(StreamAddressTransfersRequest.newBuilder().setChainId(1).setAddress(WATCHED)
-                    .setMinAmount("1000").build(), big);
-        });
-        try (SseCollector sse = new SseCollector("/v1/chains/1/addresses/" + WATCHED.toUpperCase().replace("0X", "0x")
-                + "/transfers/stream?direction=incoming")) {
+        try (var all = grpcStream("grpc all", StreamAddressTransfersRequest.newBuilder().setChainId(1).setAddress(WATCHED).build());
+             var big = grpcStream("grpc big", StreamAddressTransfersRequest.newBuilder().setChainId(1).setAddress(WATCHED)
+                     .setMinAmount("1000").build());
+             var sse = sseStream("/v1/chains/1/addresses/" + WATCHED.toUpperCase().replace("0X", "0x")
+                     + "/transfers/stream?direction=incoming")) {
             assertThat(sse.response.statusCode()).isEqualTo(200);
             assertThat(sse.response.headers().firstValue("content-type").orElse("")).startsWith("text/event-stream");
             await("three running streams", () -> streams.running() == 3);
@@ -182,27 +107,38 @@ class LiveStreamTest {
                 c.commit();
             }
             List<TransferView> expected = List.of(late.view(), fresh.view());
-            assertThat(take(all.messages, 2)).extracting(StreamAddressTransfersResponse::getTransfer).containsExactlyElementsOf(expected);
-            assertThat(take(sse.messages, 2)).extracting(StreamAddressTransfersResponse::getTransfer).containsExactlyElementsOf(expected);
-            assertThat(take(big.messages, 1)).extracting(StreamAddressTransfersResponse::getTransfer).containsExactly(fresh.view());
+            assertThat(all.next(2)).extracting(StreamAddressTransfersResponse::getTransfer).containsExactlyElementsOf(expected);
+            assertThat(sse.next(2)).extracting(StreamAddressTransfersResponse::getTransfer).containsExactlyElementsOf(expected);
+            assertThat(big.next(1)).extracting(StreamAddressTransfersResponse::getTransfer).containsExactly(fresh.view());
 
             // the block of the big transfer is reorged away: every stream that sent it says so
             try (Connection c = postgres.dataSource().getConnection()) {
                 SeedData.execute(c, "UPDATE transfers SET canonical = false WHERE log_index = 902");
             }
-            StreamAddressTransfersResponse removed = take(all.messages, 1).get(0);
+            StreamAddressTransfersResponse removed = all.next();
             assertThat(removed.getRemoved()).isTrue();
             assertThat(removed.getTransfer()).isEqualTo(fresh.view());
-            assertThat(take(sse.messages, 1).get(0)).isEqualTo(removed);
-            assertThat(take(big.messages, 1).get(0)).isEqualTo(removed);
+            assertThat(sse.next()).isEqualTo(removed);
+            assertThat(big.next()).isEqualTo(removed);
 
-            // idle streams send SSE comments, which clients ignore
-            await("a keep-alive comment", () -> sse.lines.contains(": keep-alive"));
-            assertThat(all.messages).isEmpty();
-            assertThat(all.error).isNull();
-            assertThat(sse.messages).isEmpty();
-        } finally {
-            grpcScope.cancel(null);
+            // idle streams send SSE comments, which clients ignore: a keep-alive read after the last message
+            // proves the SSE reader ran through the quiet period
+            long keepAlives = sse.count(": keep-alive");
+            await("a keep-alive comment", () -> {
+                sse.assertAlive();
+                return sse.count(": keep-alive") > keepAlives;
+            });
+            all.assertNothingQueued();
+            big.assertNothingQueued();
+            sse.assertNothingQueued();
+            // gRPC has no heartbeat: a later row that does arrive, and arrives first, proves nothing came before it
+            TransferRow after = row(40, 904, OTHER, WATCHED, 6000, true);
+            try (Connection c = postgres.dataSource().getConnection()) {
+                after.insert(c);
+            }
+            assertThat(all.next().getTransfer()).isEqualTo(after.view());
+            assertThat(big.next().getTransfer()).isEqualTo(after.view());
+            assertThat(sse.next().getTransfer()).isEqualTo(after.view());
         }
         // clients that leave free their slots
         await("every stream released", () -> streams.running() == 0);
@@ -210,7 +146,7 @@ class LiveStreamTest {
         assertThat(again.status()).isEqualTo(400);
         assertThat(again.json().get("parameter").getAsString()).isEqualTo("standard");
         await("no slot held by the refused request", () -> streams.running() == 0);
-        try (SseCollector next = new SseCollector("/v1/chains/1/addresses/" + WATCHED + "/transfers/stream")) {
+        try (var next = sseStream("/v1/chains/1/addresses/" + WATCHED + "/transfers/stream")) {
             assertThat(next.response.statusCode()).isEqualTo(200);
             await("one running stream", () -> streams.running() == 1);
         }
@@ -220,11 +156,8 @@ class LiveStreamTest {
     @Test
     void aStreamStartsEmptyOnAChainWithoutBlocks() throws Exception {
         Instant t = Instant.parse("2024-06-01T00:00:00Z");
-        GrpcCollector collector = new GrpcCollector();
-        Context.CancellableContext scope = Context.current().withCancellation();
-        try {
-            scope.run(() -> TransferServiceGrpc.newStub(clients.channel).streamAddressTransfers(StreamAddressTransfersRequest.newBuilder()
-                    .setChainId(SeedData.EMPTY_CHAIN).setAddress(WATCHED).build(), collector));
+        try (var collector = grpcStream("grpc empty chain", StreamAddressTransfersRequest.newBuilder()
+                .setChainId(SeedData.EMPTY_CHAIN).setAddress(WATCHED).build())) {
             await("a running stream", () -> streams.running() >= 1);
             try (Connection c = postgres.dataSource().getConnection()) {
                 SeedData.execute(c, "INSERT INTO blocks (chain_id, block_hash, block_number, parent_hash, block_time, transfer_count,"
@@ -232,12 +165,10 @@ class LiveStreamTest {
                 new TransferRow(10, SeedData.hash(1, '3'), 1, t, SeedData.hash(77, '3'), 0, -1, "", 0, "native", "NATIVE",
                         OTHER, WATCHED, BigInteger.TEN, null, null, true).insert(c);
             }
-            StreamAddressTransfersResponse first = take(collector.messages, 1).get(0);
+            StreamAddressTransfersResponse first = collector.next();
             assertThat(first.getTransfer().getChainId()).isEqualTo(10);
             assertThat(first.getTransfer().getAmount()).isEqualTo("10");
             assertThat(first.getRemoved()).isFalse();
-        } finally {
-            scope.cancel(null);
         }
     }
 }

@@ -3,7 +3,6 @@ package io.chaintrack.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import io.chaintrack.connectors.embedded.EmbeddedPostgresServer;
 import io.chaintrack.proto.v1.GetChainTotalsRequest;
 import io.chaintrack.proto.v1.ListChainsRequest;
 import java.util.Map;
@@ -13,23 +12,18 @@ import org.junit.jupiter.api.Test;
 
 /** /metrics exposes request durations by route template (both transports), database and pool state. */
 class MetricsTest {
-    static EmbeddedPostgresServer postgres;
-    static QueryApi api;
+    static ApiFixture fixture;
     static Clients clients;
 
     @BeforeAll
     static void start() throws Exception {
-        postgres = EmbeddedPostgresServer.start();
-        new SeedData().seed(postgres.dataSource());
-        api = QueryApi.start(postgres.jdbcUrl(), postgres.user(), postgres.password(), 0, 0);
-        clients = new Clients(api);
+        fixture = ApiFixture.builder().seed(new SeedData()::seed).start();
+        clients = fixture.clients;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        clients.close();
-        api.close();
-        postgres.close();
+        fixture.close();
     }
 
     @Test

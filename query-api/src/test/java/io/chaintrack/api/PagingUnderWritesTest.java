@@ -25,25 +25,21 @@ import org.junit.jupiter.api.Test;
 class PagingUnderWritesTest {
     static final String WALKER = "0x" + "7".repeat(40);
     static final String OTHER = "0x" + "8".repeat(40);
+    static ApiFixture fixture;
     static EmbeddedPostgresServer postgres;
-    static QueryApi api;
     static Clients clients;
 
     @BeforeAll
     static void start() throws Exception {
-        postgres = EmbeddedPostgresServer.start();
-        try (Connection c = postgres.dataSource().getConnection()) {
-            SeedData.execute(c, "INSERT INTO chains (chain_id, name) VALUES (1, 'devnet')");
-        }
-        api = QueryApi.start(postgres.jdbcUrl(), postgres.user(), postgres.password(), 0, 0);
-        clients = new Clients(api);
+        fixture = ApiFixture.builder()
+                .seedConnection(c -> SeedData.execute(c, "INSERT INTO chains (chain_id, name) VALUES (1, 'devnet')")).start();
+        postgres = fixture.postgres;
+        clients = fixture.clients;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        clients.close();
-        api.close();
-        postgres.close();
+        fixture.close();
     }
 
     static TransferRow row(long block, int tx, int log, String trace, int batch, String from, String to, boolean canonical) {

@@ -11,7 +11,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
 import com.google.protobuf.util.Timestamps;
-import io.chaintrack.connectors.embedded.EmbeddedPostgresServer;
 import io.chaintrack.proto.v1.BalanceView;
 import io.chaintrack.proto.v1.BalanceWindowView;
 import io.chaintrack.proto.v1.CheckRequest;
@@ -38,24 +37,19 @@ import org.junit.jupiter.api.Test;
 
 /** Every endpoint over REST and gRPC against a seeded real PostgreSQL; both transports must agree exactly. */
 class QueryEndpointsTest {
-    static EmbeddedPostgresServer postgres;
-    static QueryApi api;
+    static ApiFixture fixture;
     static Clients clients;
     static final SeedData seed = new SeedData();
 
     @BeforeAll
     static void start() throws Exception {
-        postgres = EmbeddedPostgresServer.start();
-        seed.seed(postgres.dataSource());
-        api = QueryApi.start(postgres.jdbcUrl(), postgres.user(), postgres.password(), 0, 0);
-        clients = new Clients(api);
+        fixture = ApiFixture.builder().seed(seed::seed).start();
+        clients = fixture.clients;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        clients.close();
-        api.close();
-        postgres.close();
+        fixture.close();
     }
 
     @Test

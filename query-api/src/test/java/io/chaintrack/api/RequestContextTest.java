@@ -33,21 +33,17 @@ import org.slf4j.LoggerFactory;
 /** Request ids on both transports, JSON access/error logs carrying them, and request deadlines. */
 class RequestContextTest {
     static final Metadata.Key<String> REQUEST_ID = Metadata.Key.of("x-request-id", Metadata.ASCII_STRING_MARSHALLER);
+    static ApiFixture fixture;
     static EmbeddedPostgresServer postgres;
-    static QueryApi api;
     static Clients clients;
     static final ByteArrayOutputStream logs = new ByteArrayOutputStream();
     static OutputStreamAppender<ILoggingEvent> appender;
 
     @BeforeAll
     static void start() throws Exception {
-        postgres = EmbeddedPostgresServer.start();
-        new SeedData().seed(postgres.dataSource());
-        try (Connection c = postgres.dataSource().getConnection()) {
-            SeedData.execute(c, "CREATE DATABASE bare");
-        }
-        api = QueryApi.start(postgres.jdbcUrl(), postgres.user(), postgres.password(), 0, 0);
-        clients = new Clients(api);
+        fixture = ApiFixture.builder().seed(new SeedData()::seed).seedConnection(c -> SeedData.execute(c, "CREATE DATABASE bare")).start();
+        postgres = fixture.postgres;
+        clients = fixture.clients;
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         LogstashEncoder encoder = new LogstashEncoder();
         encoder.setContext(context);
@@ -65,9 +61,7 @@ class RequestContextTest {
     static void stop() throws Exception {
         ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(Logger.ROOT_LOGGER_NAME).detachAppender(appender);
         ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger("io.chaintrack.api.access").detachAppender(appender);
-        clients.close();
-        api.close();
-        postgres.close();
+        fixture.close();
     }
 
     static List<JsonObject> jsonLogLines() {

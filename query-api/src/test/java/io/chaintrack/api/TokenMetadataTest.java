@@ -43,6 +43,7 @@ class TokenMetadataTest {
     static final long DEAD = 3;
     static final String HOLDER = "0x" + "d".repeat(40);
     static HardhatNode node;
+    static ApiFixture fixture;
     static EmbeddedPostgresServer postgres;
     static QueryApi api;
     static Clients clients;
@@ -68,9 +69,12 @@ class TokenMetadataTest {
         tokens.put("eoa", accounts.get(5).toLowerCase());
         web3j.shutdown();
 
-        postgres = EmbeddedPostgresServer.start();
         String otherToken = "0x" + "4".repeat(40);
-        try (Connection c = postgres.dataSource().getConnection()) {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        fixture = ApiFixture.builder().seedConnection(c -> {
             SeedData.execute(c, "INSERT INTO chains (chain_id, name) VALUES (" + HARDHAT + ", 'hardhat'), (" + NO_RPC + ", 'no-rpc'), ("
                     + DEAD + ", 'dead')");
             StringBuilder totals = new StringBuilder("INSERT INTO token_totals (chain_id, token, standard, transfers, volume) VALUES"
@@ -90,24 +94,19 @@ class TokenMetadataTest {
             SeedData.execute(c, balances.toString());
             SeedData.execute(c, "INSERT INTO blocks (chain_id, block_hash, block_number, parent_hash, block_time, transfer_count, canonical)"
                     + " VALUES (" + HARDHAT + ", '" + SeedData.hash(1, '1') + "', 1, '" + SeedData.hash(0, '1') + "', now() - interval '1 minute', 0, true)");
-        }
-        int closed;
-        try (ServerSocket s = new ServerSocket(0)) {
-            closed = s.getLocalPort();
-        }
-        api = QueryApi.start(postgres.jdbcUrl(), postgres.user(), postgres.password(), 0, 0, Map.of(
+        }).properties(Map.of(
                 "chaintrack.api.token-metadata.rpc-urls." + HARDHAT, node.url(),
                 "chaintrack.api.token-metadata.rpc-urls." + DEAD, "http://127.0.0.1:" + closed + "/",
                 "chaintrack.api.token-metadata.interval", "200ms",
-                "chaintrack.api.token-metadata.request-timeout", "2s"));
-        clients = new Clients(api);
+                "chaintrack.api.token-metadata.request-timeout", "2s")).start();
+        postgres = fixture.postgres;
+        api = fixture.api;
+        clients = fixture.clients;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        clients.close();
-        api.close();
-        postgres.close();
+        fixture.close();
         node.close();
     }
 

@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.Message;
 import com.google.protobuf.Timestamp;
-import io.chaintrack.connectors.embedded.EmbeddedPostgresServer;
 import io.chaintrack.proto.v1.Direction;
 import io.chaintrack.proto.v1.ListAddressTransfersRequest;
 import io.chaintrack.proto.v1.ListAddressTransfersResponse;
@@ -36,24 +35,19 @@ import org.junit.jupiter.api.Test;
  * a cursor only works with the query it came from.
  */
 class TransferListingsTest {
-    static EmbeddedPostgresServer postgres;
-    static QueryApi api;
+    static ApiFixture fixture;
     static Clients clients;
     static final SeedData seed = new SeedData();
 
     @BeforeAll
     static void start() throws Exception {
-        postgres = EmbeddedPostgresServer.start();
-        seed.seed(postgres.dataSource());
-        api = QueryApi.start(postgres.jdbcUrl(), postgres.user(), postgres.password(), 0, 0);
-        clients = new Clients(api);
+        fixture = ApiFixture.builder().seed(seed::seed).start();
+        clients = fixture.clients;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        clients.close();
-        api.close();
-        postgres.close();
+        fixture.close();
     }
 
     static List<TransferView> expected(Predicate<TransferRow> filter) {
