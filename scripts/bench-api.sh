@@ -5,7 +5,8 @@
 # REST routes with wrk (64 connections) from another process. Appends req/s and p50/p95/p99 per route, the data
 # set and the machine to docs/benchmarks.md.
 #   scripts/bench-api.sh [TRANSFERS=10000000] [ADDRESSES=1000000] [DURATION=20s] [ROUTES="transfers history ..."]
-# Environment: BENCH_DATA_DIR (PostgreSQL data directory), BENCH_CONNECTIONS (64), BENCH_THREADS (2).
+# Environment: BENCH_DATA_DIR (PostgreSQL data directory), BENCH_CONNECTIONS (64), BENCH_THREADS (2),
+#   BENCH_ACCESS_LOG (the API's chaintrack.api.access-log: all, the default, or errors / off).
 set -euo pipefail
 N="${1:-10000000}"
 A="${2:-1000000}"
@@ -13,6 +14,7 @@ D="${3:-20s}"
 ROUTES="${4:-transfers transfers100 history portfolio balances balances_at token range}"
 C="${BENCH_CONNECTIONS:-64}"
 T="${BENCH_THREADS:-2}"
+ACCESS_LOG="${BENCH_ACCESS_LOG:-all}"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 DATA="${BENCH_DATA_DIR:-$ROOT/query-api/target/bench-pg}"
@@ -61,7 +63,7 @@ JDBC="$(grep '^READY' "$WORK/db.log" | cut -d' ' -f2)"
 BLOCKS=$(( (N + 99) / 100 ))
 
 env DATASOURCES_DEFAULT_URL="$JDBC" DATASOURCES_DEFAULT_USERNAME=postgres \
-  CHAINTRACK_API_AUTH_ENABLED=false CHAINTRACK_API_CACHE_ENABLED=false \
+  CHAINTRACK_API_AUTH_ENABLED=false CHAINTRACK_API_CACHE_ENABLED=false CHAINTRACK_API_ACCESS_LOG="$ACCESS_LOG" \
   MICRONAUT_SERVER_PORT="$HTTP_PORT" GRPC_SERVER_PORT="$GRPC_PORT" \
   java -Xms1g -Xmx1g -cp "$API_CP" io.chaintrack.api.QueryApiApplication > "$WORK/api.log" 2>&1 &
 API_PID=$!
@@ -112,6 +114,10 @@ prewarm() {
   psql "postgresql://postgres@localhost:$PG_PORT/postgres" -qAtX -c \
     "SELECT round(sum(pg_prewarm(r::regclass, 'buffer')) * 8192 / 1e9, 1) FROM unnest(ARRAY[$list]) r"
 }
+# reads answered per SQL statement (natural batching): sum and count of the API's chaintrack_api_batch_reads
+batch_totals() {
+  curl -sf "http://localhost:$HTTP_PORT/metrics" | awk '/^chaintrack_api_batch_reads_sum/ {s += $2} /^chaintrack_api_batch_reads_count/ {c += $2} END {printf "%d %d", s, c}'
+}
 LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 : > "$WORK/results.txt"
 # JIT warm-up of the code every route shares (HTTP, filters, JDBC, JSON) before anything is measured, so the
@@ -122,14 +128,17 @@ done
 for r in $ROUTES; do
   echo "$r: $(prewarm "$r") GB of $(relations_of "$r") in shared buffers"
   wrk -t"$T" -c"$C" -d10s -s scripts/bench-api.lua "http://localhost:$HTTP_PORT" -- "$r" "$A" "$BLOCKS" >/dev/null  # warm-up
+  read -r bs0 bc0 <<< "$(batch_totals)"
   api0="$(cpu_of "$API_PID")"; pg0="$(pg_cpu)"; load0="$(cut -d' ' -f1 /proc/loadavg)"
   out="$(wrk -t"$T" -c"$C" -d"$D" -s scripts/bench-api.lua "http://localhost:$HTTP_PORT" -- "$r" "$A" "$BLOCKS")"
   api1="$(cpu_of "$API_PID")"; pg1="$(pg_cpu)"; load1="$(cut -d' ' -f1 /proc/loadavg)"
+  read -r bs1 bc1 <<< "$(batch_totals)"
+  batch="-"; [ "$bc1" -gt "$bc0" ] && batch="$(printf '%.1f' "$(echo "scale=3; ($bs1 - $bs0) / ($bc1 - $bc0)" | bc)")"
   line="$(echo "$out" | grep '^RESULT')"
   n="$(echo "$line" | awk '{print $8}')"
   apims="$(printf '%.3f' "$(echo "scale=6; ($api1 - $api0) * 1000 / $TICKS / $n" | bc)")"
   pgms="$(printf '%.3f' "$(echo "scale=6; ($pg1 - $pg0) * 1000 / $TICKS / $n" | bc)")"
-  echo "$r $line $apims $pgms $load0 $load1" | tee -a "$WORK/results.txt"
+  echo "$r $line $apims $pgms $load0 $load1 $batch" | tee -a "$WORK/results.txt"
 done
 LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
 # an unreachable /metrics must fail the run, not read as "no cache answered"
@@ -146,13 +155,14 @@ MEM="$(awk '/MemTotal/ {printf "%.1f GiB", $2/1024/1024}' /proc/meminfo)"
     "$(nproc)" "$MEM" "$CPU" "$(java -version 2>&1 | head -1 | cut -d'"' -f2)" "$(grep -m1 '^VERSION' "$WORK/db.log" | cut -d' ' -f2)" "$LOAD_BEFORE" "$LOAD_AFTER"
   printf 'Data: %s transfers (100 per block, %s blocks, 5 tokens) over %s addresses, loaded by `INSERT … SELECT generate_series` with indexes rebuilt after the load; balance_windows (1 h), current_balances and totals derived from the transfers by SQL; `VACUUM ANALYZE`; before each route runs, the relations it reads are loaded into PostgreSQL'"'"'s buffer pool with pg_prewarm (shared_buffers '"${BENCH_SHARED_BUFFERS:-12GB}"'; the database does not fit in RAM whole and the kernel here reclaims idle page cache proactively). Load (seconds per step):\n\n```\n%s\n```\n\n' \
     "$N" "$BLOCKS" "$A" "$(cat "$WORK/load.txt")"
-  printf 'Run: API `java -Xmx1g` with response caches off (`CHAINTRACK_API_CACHE_ENABLED=false`) and auth off, JSON access log on (to a file), Hikari pool 16; wrk %s threads, %s connections, %s per route after a 10 s warm-up of that route (and 5 s of every route before the first), a random address / block per request (scripts/bench-api.lua). Goal on 2 cores: p99 ≤ 10 ms and ≥ 5,000 req/s.\n\n' "$T" "$C" "$D"
+  printf 'Run: API `java -Xmx1g` with response caches off (`CHAINTRACK_API_CACHE_ENABLED=false`) and auth off, access log `'"$ACCESS_LOG"'` (JSON lines through the async appender, to a file), Hikari pool 16, statement batching at its defaults (`chaintrack.api.batch`); wrk %s threads, %s connections, %s per route after a 10 s warm-up of that route (and 5 s of every route before the first), a random address / block per request (scripts/bench-api.lua). Goal on 2 cores: p99 ≤ 10 ms and ≥ 5,000 req/s.\n\n' "$T" "$C" "$D"
   printf 'CPU/req is CPU time per request of the API process and of the PostgreSQL backends (from /proc), which depends much less than req/s and latency on the other work on the machine (not entirely: on an oversubscribed machine caches are shared and every process runs slower per request); "2-core bound" is 2000 ms / (API + PostgreSQL CPU ms per request), the request rate two otherwise idle cores could sustain for API and database alone (wrk not counted). Load is the 1-minute load average at the start and end of the route'"'"'s run.\n\n'
-  printf '| route | req/s | p50 ms | p95 ms | p99 ms | non-2xx | socket errors | requests | API CPU ms/req | PG CPU ms/req | 2-core bound req/s | load |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n'
-  while read -r name _ rps p50 p95 p99 non2xx errors requests apims pgms load0 load1; do
+  printf 'Reads/stmt is the mean number of requests one SQL statement answered during the route'"'"'s run (chaintrack_api_batch_reads; "-" for routes read one statement per request).\n\n'
+  printf '| route | req/s | p50 ms | p95 ms | p99 ms | non-2xx | socket errors | requests | API CPU ms/req | PG CPU ms/req | 2-core bound req/s | reads/stmt | load |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n'
+  while read -r name _ rps p50 p95 p99 non2xx errors requests apims pgms load0 load1 batch; do
     bound="$(echo "scale=0; 2000 / ($apims + $pgms)" | bc 2>/dev/null || echo '-')"
-    printf '| `%s` | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s → %s |\n' "$(route_of "$name")" "$rps" "$p50" "$p95" "$p99" \
-      "$non2xx" "$errors" "$requests" "$apims" "$pgms" "$bound" "$load0" "$load1"
+    printf '| `%s` | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s → %s |\n' "$(route_of "$name")" "$rps" "$p50" "$p95" "$p99" \
+      "$non2xx" "$errors" "$requests" "$apims" "$pgms" "$bound" "$batch" "$load0" "$load1"
   done < "$WORK/results.txt"
 } >> docs/benchmarks.md
 echo "appended to docs/benchmarks.md"

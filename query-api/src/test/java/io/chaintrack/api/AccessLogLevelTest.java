@@ -7,7 +7,6 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import io.chaintrack.connectors.embedded.EmbeddedPostgresServer;
 import io.chaintrack.proto.v1.ListAddressTransfersRequest;
 import io.chaintrack.connectors.evm.testkit.Await;
 import io.grpc.StatusRuntimeException;
@@ -23,18 +22,14 @@ import org.slf4j.LoggerFactory;
  * successful one does not, and the metrics count every request either way.
  */
 class AccessLogLevelTest {
-    static EmbeddedPostgresServer postgres;
-    static QueryApi api;
+    static ApiFixture fixture;
     static Clients clients;
     static ListAppender<ILoggingEvent> access;
 
     @BeforeAll
     static void start() throws Exception {
-        postgres = EmbeddedPostgresServer.start();
-        new SeedData().seed(postgres.dataSource());
-        api = QueryApi.start(postgres.jdbcUrl(), postgres.user(), postgres.password(), 0, 0,
-                Map.of("chaintrack.api.access-log", "errors", "chaintrack.api.auth.enabled", false));
-        clients = new Clients(api);
+        fixture = ApiFixture.builder().seed(new SeedData()::seed).property("chaintrack.api.access-log", "errors").start();
+        clients = fixture.clients;
         access = new ListAppender<>();
         access.setContext((LoggerContext) LoggerFactory.getILoggerFactory());
         access.start();
@@ -44,9 +39,7 @@ class AccessLogLevelTest {
     @AfterAll
     static void stop() throws Exception {
         ((Logger) LoggerFactory.getLogger("io.chaintrack.api.access")).detachAppender(access);
-        clients.close();
-        api.close();
-        postgres.close();
+        fixture.close();
     }
 
     static List<String> lines() {
