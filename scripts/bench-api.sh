@@ -101,7 +101,8 @@ pg_cpu() { local t=0 p; for p in $(pgrep -P "$POSTMASTER"); do t=$((t + $(cpu_of
 relations_of() {
   case "$1" in
     transfers|transfers100) echo transfers_from_cover_idx transfers_to_cover_idx blocks ;;
-    history|portfolio) echo balance_windows balance_windows_pkey balance_windows_address_size_idx current_balances_pkey ;;
+    history) echo balance_windows balance_windows_pkey ;;
+    portfolio) echo balance_windows balance_windows_address_size_idx current_balances current_balances_pkey ;;
     balances) echo current_balances current_balances_pkey ;;
     balances_at) echo current_balances current_balances_pkey balance_windows_pkey blocks blocks_canonical_time_idx transfers_from_cover_idx transfers_to_cover_idx ;;
     token) echo transfers_token_idx transfers ;;
