@@ -168,8 +168,9 @@ public final class BalanceQueryService {
             tos[i] = r.to() == null ? "infinity" : r.to().toString();
             fetches[i] = r.fetch();
         }
-        String[] types = {"int8", "text", "text", "numeric", "int4", "timestamptz", "timestamptz", "int4"};
-        Object[][] columns = {chainIds, addresses, tokens, tokenIds, windowSizes, froms, tos, fetches};
+        BatchParameters parameters = new BatchParameters().column("int8", chainIds).column("text", addresses)
+                .column("text", tokens).column("numeric", tokenIds).column("int4", windowSizes)
+                .column("timestamptz", froms).column("timestamptz", tos).column("int4", fetches);
         List<List<BalanceWindowView>> windows = new ArrayList<>(n);
         String[] openings = new String[n];
         Arrays.fill(openings, "0");
@@ -177,9 +178,7 @@ public final class BalanceQueryService {
             windows.add(new ArrayList<>());
         }
         try (PreparedStatement st = store.prepare(c, HISTORIES)) {
-            for (int i = 0; i < columns.length; i++) {
-                st.setArray(i + 1, c.createArrayOf(types[i], columns[i]));
-            }
+            parameters.bind(c, st);
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     int read = rs.getInt(1) - 1;

@@ -18,7 +18,6 @@ import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -295,14 +294,12 @@ public final class TransferQueryService {
             fetches[i] = p.fetch();
             out.add(new ArrayList<>(p.fetch()));
         }
+        BatchParameters parameters = new BatchParameters().column("int8", chainIds).column("text", addresses)
+                .column("bool", outgoing).column("bool", incoming).column("text", standards).column("numeric", minAmounts)
+                .column("int8", blocks).column("int4", txs).column("int4", logs).column("int4", batches).column("text", traces)
+                .column("int4", fetches);
         try (PreparedStatement st = store.prepare(c, ADDRESS_PAGES)) {
-            Object[][] columns = {chainIds, addresses, outgoing, incoming, standards, minAmounts, blocks, txs, logs, batches,
-                    traces, fetches};
-            String[] types = {"int8", "text", "bool", "bool", "text", "numeric", "int8", "int4", "int4", "int4", "text", "int4"};
-            for (int i = 0; i < columns.length; i++) {
-                Array array = c.createArrayOf(types[i], columns[i]);
-                st.setArray(i + 1, array);
-            }
+            parameters.bind(c, st);
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     int page = rs.getInt(1) - 1;

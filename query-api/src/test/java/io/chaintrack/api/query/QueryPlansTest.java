@@ -111,12 +111,12 @@ class QueryPlansTest {
     @Test
     void batchedAddressPagesAreIndexOnlyScansWithTheCursorAsIndexCondition() throws SQLException {
         String plan = plan(TransferQueryService.ADDRESS_PAGES, st -> {
-            Object[][] columns = {{1L, 1L}, {ADDRESS, ADDRESS}, {true, false}, {true, true}, {null, "ERC20"},
-                    {null, java.math.BigDecimal.TEN}, {Long.MAX_VALUE, 300L}, {0, 5}, {0, 5}, {0, 0}, {"", ""}, {21, 21}};
-            String[] types = {"int8", "text", "bool", "bool", "text", "numeric", "int8", "int4", "int4", "int4", "text", "int4"};
-            for (int i = 0; i < columns.length; i++) {
-                st.setArray(i + 1, c.createArrayOf(types[i], columns[i]));
-            }
+            new BatchParameters().column("int8", new Long[] {1L, 1L}).column("text", new String[] {ADDRESS, ADDRESS})
+                    .column("bool", new Boolean[] {true, false}).column("bool", new Boolean[] {true, true})
+                    .column("text", new String[] {null, "ERC20"}).column("numeric", new java.math.BigDecimal[] {null, java.math.BigDecimal.TEN})
+                    .column("int8", new Long[] {Long.MAX_VALUE, 300L}).column("int4", new Integer[] {0, 5})
+                    .column("int4", new Integer[] {0, 5}).column("int4", new Integer[] {0, 0}).column("text", new String[] {"", ""})
+                    .column("int4", new Integer[] {21, 21}).bind(c, st);
         });
         assertThat(plan).contains("Index Only Scan using transfers_from_cover_idx").contains("Index Only Scan using transfers_to_cover_idx")
                 .doesNotContain("Seq Scan").doesNotContain("Bitmap");
@@ -178,12 +178,10 @@ class QueryPlansTest {
     @Test
     void batchedHistoriesReadTheirKeyOnlyAndMatchTheWindowsAndOpeningBalance() throws SQLException {
         String plan = plan(BalanceQueryService.HISTORIES, st -> {
-            Object[][] columns = {{1L}, {String.format("0x%040x", 1234)}, {"native"}, {java.math.BigDecimal.ZERO}, {3600},
-                    {"2024-01-01T10:00:00Z"}, {"infinity"}, {1001}};
-            String[] types = {"int8", "text", "text", "numeric", "int4", "timestamptz", "timestamptz", "int4"};
-            for (int i = 0; i < columns.length; i++) {
-                st.setArray(i + 1, c.createArrayOf(types[i], columns[i]));
-            }
+            new BatchParameters().column("int8", new Long[] {1L}).column("text", new String[] {String.format("0x%040x", 1234)})
+                    .column("text", new String[] {"native"}).column("numeric", new java.math.BigDecimal[] {java.math.BigDecimal.ZERO})
+                    .column("int4", new Integer[] {3600}).column("timestamptz", new String[] {"2024-01-01T10:00:00Z"})
+                    .column("timestamptz", new String[] {"infinity"}).column("int4", new Integer[] {1001}).bind(c, st);
         });
         assertThat(plan).contains("balance_windows_pkey").doesNotContain("balance_windows_address_size_idx").doesNotContain("Seq Scan");
         Store store = store();
