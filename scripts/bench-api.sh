@@ -92,6 +92,7 @@ route_of() {
 # runs on a shared machine, req/s and latency do
 TICKS="$(getconf CLK_TCK)"
 POSTMASTER="$(pgrep -f -- "-D $DATA" | head -1)"
+[ -n "$POSTMASTER" ] || { echo "no PostgreSQL postmaster for $DATA: PostgreSQL CPU cannot be measured" >&2; exit 1; }
 cpu_of() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 pg_cpu() { local t=0 p; for p in $(pgrep -P "$POSTMASTER"); do t=$((t + $(cpu_of "$p"))); done; echo "$t"; }
 # The relations each route reads, loaded into PostgreSQL's own buffer pool (shared_buffers, BENCH_SHARED_BUFFERS,
@@ -117,7 +118,9 @@ prewarm() {
 }
 # reads answered per SQL statement (natural batching): sum and count of the API's chaintrack_api_batch_reads
 batch_totals() {
-  curl -sf "http://localhost:$HTTP_PORT/metrics" | awk '/^chaintrack_api_batch_reads_sum/ {s += $2} /^chaintrack_api_batch_reads_count/ {c += $2} END {printf "%d %d", s, c}'
+  local text
+  text="$(curl -sf "http://localhost:$HTTP_PORT/metrics")" || { echo "GET /metrics failed" >&2; exit 1; }
+  echo "$text" | awk '/^chaintrack_api_batch_reads_sum/ {s += $2} /^chaintrack_api_batch_reads_count/ {c += $2} END {printf "%d %d", s, c}'
 }
 LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 : > "$WORK/results.txt"
@@ -129,11 +132,13 @@ done
 for r in $ROUTES; do
   echo "$r: $(prewarm "$r") GB of $(relations_of "$r") in shared buffers"
   wrk -t"$T" -c"$C" -d10s -s scripts/bench-api.lua "http://localhost:$HTTP_PORT" -- "$r" "$A" "$BLOCKS" >/dev/null  # warm-up
-  read -r bs0 bc0 <<< "$(batch_totals)"
+  totals="$(batch_totals)"   # an assignment, so a failed scrape stops the run (set -e)
+  read -r bs0 bc0 <<< "$totals"
   api0="$(cpu_of "$API_PID")"; pg0="$(pg_cpu)"; load0="$(cut -d' ' -f1 /proc/loadavg)"
   out="$(wrk -t"$T" -c"$C" -d"$D" -s scripts/bench-api.lua "http://localhost:$HTTP_PORT" -- "$r" "$A" "$BLOCKS")"
   api1="$(cpu_of "$API_PID")"; pg1="$(pg_cpu)"; load1="$(cut -d' ' -f1 /proc/loadavg)"
-  read -r bs1 bc1 <<< "$(batch_totals)"
+  totals="$(batch_totals)"
+  read -r bs1 bc1 <<< "$totals"
   batch="-"; [ "$bc1" -gt "$bc0" ] && batch="$(printf '%.1f' "$(echo "scale=3; ($bs1 - $bs0) / ($bc1 - $bc0)" | bc)")"
   line="$(echo "$out" | grep '^RESULT')"
   n="$(echo "$line" | awk '{print $8}')"
@@ -152,8 +157,8 @@ MEM="$(awk '/MemTotal/ {printf "%.1f GiB", $2/1024/1024}' /proc/meminfo)"
 [ -f docs/benchmarks.md ] || printf '# Benchmarks\n' > docs/benchmarks.md
 {
   printf '\n## Query API over PostgreSQL (%s, commit %s)\n\n' "$(date -u +%Y-%m-%d)" "$(git rev-parse --short HEAD)"
-  printf 'Machine: %s cores (nproc), %s RAM, %s; Java %s; PostgreSQL %s (zonky embedded). Load average (1/5/15 min) before the run %s, after %s; the API, PostgreSQL and wrk share the 2 cores, so the load includes the benchmark'"'"'s own runnable threads.\n\n' \
-    "$(nproc)" "$MEM" "$CPU" "$(java -version 2>&1 | head -1 | cut -d'"' -f2)" "$(grep -m1 '^VERSION' "$WORK/db.log" | cut -d' ' -f2)" "$LOAD_BEFORE" "$LOAD_AFTER"
+  printf 'Machine: %s cores (nproc), %s RAM, %s; Java %s; PostgreSQL %s (zonky embedded). Load average (1/5/15 min) before the run %s, after %s; the API, PostgreSQL and wrk share the %s cores, so the load includes the benchmark'"'"'s own runnable threads.\n\n' \
+    "$(nproc)" "$MEM" "$CPU" "$(java -version 2>&1 | head -1 | cut -d'"' -f2)" "$(grep -m1 '^VERSION' "$WORK/db.log" | cut -d' ' -f2)" "$LOAD_BEFORE" "$LOAD_AFTER" "$(nproc)"
   printf 'Data: %s transfers (100 per block, %s blocks, 5 tokens) over %s addresses, loaded by `INSERT … SELECT generate_series` with indexes rebuilt after the load; balance_windows (1 h), current_balances and totals derived from the transfers by SQL; `VACUUM ANALYZE`; before each route runs, the relations it reads are loaded into PostgreSQL'"'"'s buffer pool with pg_prewarm (shared_buffers '"${BENCH_SHARED_BUFFERS:-12GB}"'; the database does not fit in RAM whole and the kernel here reclaims idle page cache proactively). Load (seconds per step):\n\n```\n%s\n```\n\n' \
     "$N" "$BLOCKS" "$A" "$(cat "$WORK/load.txt")"
   printf 'Run: API `java -Xmx1g` with response caches off (`CHAINTRACK_API_CACHE_ENABLED=false`) and auth off, access log `'"$ACCESS_LOG"'` (JSON lines through the async appender, to a file), Hikari pool 16, statement batching at its defaults (`chaintrack.api.batch`); wrk %s threads, %s connections, %s per route after a 10 s warm-up of that route (and 5 s of every route before the first), a random address / block per request (scripts/bench-api.lua). Goal on 2 cores: p99 ≤ 10 ms and ≥ 5,000 req/s.\n\n' "$T" "$C" "$D"

@@ -2,7 +2,6 @@ package io.chaintrack.connectors.config;
 
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
@@ -85,6 +84,6 @@ public final class ConfigCatalog {
       "chaintrack.api.token-metadata.rpc-urls.",
       "chaintrack.api.cache.ttls.");
 
-  public static final Set<String> KEYS = Set.copyOf(new TreeSet<>(
-      Stream.of(SHARED, INGEST, BALANCES, ANALYTICS, STACK, API).flatMap(List::stream).toList()));
+  public static final Set<String> KEYS = Set.copyOf(
+      Stream.of(SHARED, INGEST, BALANCES, ANALYTICS, STACK, API).flatMap(List::stream).toList());
 }

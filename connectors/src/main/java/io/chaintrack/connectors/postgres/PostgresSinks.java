@@ -16,44 +16,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The balance job's tables as collapsing COPY upsert sinks ({@link CollapsingUpsertSink}): each write sets every
+ * The balance job's tables, for {@link CollapsingUpsertSink}s ({@code new CollapsingUpsertSink<>(TABLE, options)}): each write sets every
  * column to the row's full value (never an increment), so replays converge. Callers must deliver all rows of one
  * table key to one sink subtask, in order (keyed, or forward from the operator that owns the key).
  */
 public final class PostgresSinks {
     private PostgresSinks() {}
-
-    public static CollapsingUpsertSink<ChainRow> chains(PostgresSinkOptions options) {
-        return new CollapsingUpsertSink<>(CHAINS, options);
-    }
-
-    public static CollapsingUpsertSink<BlockRow> blocks(PostgresSinkOptions options) {
-        return new CollapsingUpsertSink<>(BLOCKS, options);
-    }
-
-    public static CollapsingUpsertSink<TransferRow> transfers(PostgresSinkOptions options) {
-        return new CollapsingUpsertSink<>(TRANSFERS, options);
-    }
-
-    public static CollapsingUpsertSink<BalanceWindowRow> balanceWindows(PostgresSinkOptions options) {
-        return new CollapsingUpsertSink<>(BALANCE_WINDOWS, options);
-    }
-
-    public static CollapsingUpsertSink<CurrentBalanceRow> currentBalances(PostgresSinkOptions options) {
-        return new CollapsingUpsertSink<>(CURRENT_BALANCES, options);
-    }
-
-    public static CollapsingUpsertSink<ChainTotalsRow> chainTotals(PostgresSinkOptions options) {
-        return new CollapsingUpsertSink<>(CHAIN_TOTALS, options);
-    }
-
-    public static CollapsingUpsertSink<TokenTotalsRow> tokenTotals(PostgresSinkOptions options) {
-        return new CollapsingUpsertSink<>(TOKEN_TOTALS, options);
-    }
-
-    public static CollapsingUpsertSink<NftOwnerRow> nftOwners(PostgresSinkOptions options) {
-        return new CollapsingUpsertSink<>(NFT_OWNERS, options);
-    }
 
     private static Column col(String name, String type) {
         return new Column(name, type);

@@ -3,6 +3,7 @@ package io.chaintrack.jobs.balances;
 import io.chaintrack.connectors.kafka.DeadLetter;
 import io.chaintrack.connectors.postgres.PostgresSinkOptions;
 import io.chaintrack.connectors.postgres.PostgresSinks;
+import io.chaintrack.connectors.postgres.copy.CollapsingUpsertSink;
 import io.chaintrack.connectors.postgres.rows.BalanceWindowRow;
 import io.chaintrack.connectors.postgres.rows.BlockRow;
 import io.chaintrack.connectors.postgres.rows.ChainRow;
@@ -41,17 +42,17 @@ public record BalanceSinks(
         Objects.requireNonNull(rejectedEvents, "rejectedEvents");
     }
 
-    /** JDBC upsert sinks into the V1 tables and nft_owners (V3); rejected events go to {@code rejectedEvents}. */
+    /** COPY upsert sinks into the V1 tables and nft_owners (V3); rejected events go to {@code rejectedEvents}. */
     public static BalanceSinks postgres(PostgresSinkOptions options, Sink<DeadLetter> rejectedEvents) {
         return new BalanceSinks(
-                PostgresSinks.chains(options),
-                PostgresSinks.blocks(options),
-                PostgresSinks.transfers(options),
-                PostgresSinks.balanceWindows(options),
-                PostgresSinks.currentBalances(options),
-                PostgresSinks.chainTotals(options),
-                PostgresSinks.tokenTotals(options),
-                PostgresSinks.nftOwners(options),
+                new CollapsingUpsertSink<>(PostgresSinks.CHAINS, options),
+                new CollapsingUpsertSink<>(PostgresSinks.BLOCKS, options),
+                new CollapsingUpsertSink<>(PostgresSinks.TRANSFERS, options),
+                new CollapsingUpsertSink<>(PostgresSinks.BALANCE_WINDOWS, options),
+                new CollapsingUpsertSink<>(PostgresSinks.CURRENT_BALANCES, options),
+                new CollapsingUpsertSink<>(PostgresSinks.CHAIN_TOTALS, options),
+                new CollapsingUpsertSink<>(PostgresSinks.TOKEN_TOTALS, options),
+                new CollapsingUpsertSink<>(PostgresSinks.NFT_OWNERS, options),
                 rejectedEvents);
     }
 }

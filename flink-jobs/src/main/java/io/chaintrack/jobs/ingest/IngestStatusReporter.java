@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -63,14 +64,24 @@ public final class IngestStatusReporter extends RichMapFunction<ChainEvent, Chai
     public void close() {
         if (scheduler != null) {
             scheduler.shutdownNow();
+            try {
+                // the last snapshot must not race a scheduled one still writing
+                scheduler.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             report();
         }
     }
 
     /** One snapshot written now; public for the health test. */
     public void report() {
+        List<EndpointStatusSnapshot.EndpointStatus> statuses = EndpointStatusSnapshot.of(EvmMetrics.on(registry.get()));
+        if (statuses.isEmpty()) {
+            return; // no RPC endpoint has reported yet (or this job follows the synthetic chain): nothing to connect for
+        }
         try (Connection c = DriverManager.getConnection(jdbcUrl, user, password)) {
-            EndpointStatusSnapshot.write(c, EndpointStatusSnapshot.of(EvmMetrics.on(registry.get())), Instant.now());
+            EndpointStatusSnapshot.write(c, statuses, Instant.now());
         } catch (Exception e) {
             LOG.warn("could not write the ingest endpoint status to {}: {}", jdbcUrl, e.toString());
         }

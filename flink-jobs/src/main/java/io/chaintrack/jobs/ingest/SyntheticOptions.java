@@ -1,7 +1,6 @@
 package io.chaintrack.jobs.ingest;
 
 import io.chaintrack.connectors.config.ConfigKey;
-import io.chaintrack.connectors.config.ConfiguredCommandLine;
 import io.chaintrack.connectors.synthetic.SyntheticChainConfig;
 import picocli.CommandLine.Option;
 

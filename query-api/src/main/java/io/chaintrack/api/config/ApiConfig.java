@@ -33,7 +33,14 @@ public record ApiConfig(
         @Bindable(defaultValue = "all") String accessLog) {
 
     /** Values of {@code chaintrack.api.access-log}. */
-    public enum AccessLog { ALL, ERRORS, OFF }
+    public enum AccessLog {
+        ALL, ERRORS, OFF;
+
+        /** Whether a request that ended so gets an access-log line. */
+        public boolean logs(boolean failed) {
+            return this == ALL || (this == ERRORS && failed);
+        }
+    }
 
     public ApiConfig {
         windowSeconds = List.copyOf(windowSeconds);

@@ -3,6 +3,7 @@ package io.chaintrack.api.config;
 import io.chaintrack.connectors.config.ConfigCatalog;
 import io.chaintrack.connectors.config.ConfigException;
 import io.chaintrack.connectors.config.ConfiguredCommandLine;
+import io.chaintrack.connectors.config.Durations;
 import io.chaintrack.connectors.config.LayeredConfig;
 import io.chaintrack.connectors.config.LayeredConfig.Value;
 import io.micronaut.context.env.PropertySource;
@@ -117,11 +118,9 @@ public final class LayeredApiProperties {
         if (prefix.endsWith("rpc-urls.")) {
             return value.raw().trim();
         }
-        LayeredConfig one = LayeredConfig.builder().environmentPrefix(null).build().toBuilder()
-                .flag(value.key(), value.raw(), "-").build();
         try {
-            return one.duration(value.key()).toString();
-        } catch (ConfigException e) {
+            return Durations.parse(value.raw()).toString();
+        } catch (IllegalArgumentException e) {
             throw new ConfigException("configuration key '" + value.key() + "' from " + value.origin() + " (layer "
                     + value.layer() + ") is '" + value.raw() + "', expected a duration such as 500ms, 30s, 5m, 1h or PT1H");
         }

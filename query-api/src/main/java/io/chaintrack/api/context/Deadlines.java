@@ -28,6 +28,11 @@ public final class Deadlines {
         return left;
     }
 
+    /** The current thread's deadline (System.nanoTime based), or null when none is set. */
+    public static Long current() {
+        return DEADLINE.get();
+    }
+
     public static Long set(Long deadlineNanos) {
         Long previous = DEADLINE.get();
         if (deadlineNanos == null) {

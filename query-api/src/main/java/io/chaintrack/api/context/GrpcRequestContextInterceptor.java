@@ -37,9 +37,6 @@ public final class GrpcRequestContextInterceptor implements ServerInterceptor, O
         this.accessLog = config.accessLogLevel();
     }
 
-    private boolean logs(Status status) {
-        return accessLog == ApiConfig.AccessLog.ALL || (accessLog == ApiConfig.AccessLog.ERRORS && !status.isOk());
-    }
 
     @Override
     public int getOrder() {
@@ -67,7 +64,7 @@ public final class GrpcRequestContextInterceptor implements ServerInterceptor, O
             @Override
             public void close(Status status, Metadata trailers) {
                 trailers.put(REQUEST_ID, id);
-                if (logs(status)) {
+                if (accessLog.logs(!status.isOk())) {
                     try (MDC.MDCCloseable ignored = MDC.putCloseable(RequestIds.MDC_KEY, id)) {
                         ACCESS.info("{} {} {} {} {} {}", kv("method", "GRPC"), kv("path", method), kv("status", status.getCode().name()),
                             kv("route", method), kv("durationMs", (System.nanoTime() - start) / 1_000_000.0), kv("transport", "grpc"));

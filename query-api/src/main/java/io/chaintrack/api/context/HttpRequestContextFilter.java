@@ -94,7 +94,7 @@ public final class HttpRequestContextFilter implements Ordered {
         String route = route(request);
         int status = response.code();
         metrics.observe(route, request.getMethodName(), Integer.toString(status), nanos);
-        if (accessLog == ApiConfig.AccessLog.OFF || (accessLog == ApiConfig.AccessLog.ERRORS && status < 400)) {
+        if (!accessLog.logs(status >= 400)) {
             return;
         }
         String previous = MDC.get(RequestIds.MDC_KEY);

@@ -2,6 +2,7 @@ package io.chaintrack.api.query;
 
 import io.chaintrack.api.config.ApiConfig;
 import io.chaintrack.api.config.BatchConfig;
+import io.chaintrack.api.context.Deadlines;
 import io.chaintrack.api.metrics.ApiMetrics;
 import io.chaintrack.api.error.InvalidArgumentException;
 import io.chaintrack.proto.v1.BalanceView;
@@ -103,16 +104,18 @@ public final class BalanceQueryService {
         OffsetDateTime from = request.hasStartTime() ? RequestValues.time("start_time", request.getStartTime()) : null;
         OffsetDateTime to = request.hasEndTime() ? RequestValues.time("end_time", request.getEndTime()) : null;
         RequestValues.requireOrdered(from, to);
-        long chainId = chains.requireKnown(request.getChainId());
         int max = config.maxLimit();
-        return histories.submit(new HistoryRead(chainId, address, token, tokenId, windowSeconds, from, to, max + 1))
+        Long deadline = Deadlines.current();
+        return chains.requireKnownAsync(request.getChainId())
+                .thenCompose(chainId -> histories.submit(
+                        new HistoryRead(chainId, address, token, tokenId, windowSeconds, from, to, max + 1), deadline))
                 .thenApply(history -> {
                     if (history.windows().size() > max) {
                         throw new InvalidArgumentException("start_time", "the range holds more than " + max
                                 + " windows; narrow start_time/end_time or use a larger window_seconds");
                     }
                     return GetBalanceHistoryResponse.newBuilder()
-                            .setChainId(chainId).setAddress(address).setToken(token)
+                            .setChainId(request.getChainId()).setAddress(address).setToken(token)
                             .setOpeningBalance(history.opening()).addAllWindows(history.windows()).build();
                 });
     }

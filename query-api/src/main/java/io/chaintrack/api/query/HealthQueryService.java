@@ -1,6 +1,5 @@
 package io.chaintrack.api.query;
 
-import com.google.protobuf.Timestamp;
 import io.chaintrack.api.config.HealthConfig;
 import io.chaintrack.api.error.ApiException;
 import io.chaintrack.proto.v1.ChainStatusView;
@@ -61,7 +60,7 @@ public final class HealthQueryService {
         Instant now = clock.instant();
         CheckResponse.Builder out = CheckResponse.newBuilder()
                 .setUptimeSeconds(Math.max(0, Duration.between(startedAt, now).toSeconds()))
-                .setStartedAt(timestamp(startedAt))
+                .setStartedAt(Rows.toTimestamp(startedAt))
                 .setQueueDepth(kafka.measure());
         List<String> missing;
         try {
@@ -83,7 +82,7 @@ public final class HealthQueryService {
             if (forgetSchemaIfGone(e)) {
                 List<String> gone = schemaMissingNow();
                 if (!gone.isEmpty()) {
-                    return out.clearChains().clearChainStatuses().clearIngestEndpoints().setSchemaMigrated(false)
+                    return out.setSchemaMigrated(false)
                             .addAllMissingSchema(gone).setStatus(NOT_SERVING).build();
                 }
             }
@@ -124,10 +123,10 @@ public final class HealthQueryService {
 
     private record Details(List<ChainStatusView> statuses, List<IngestEndpointStatus> endpoints) {}
 
-    /** The schema result is kept (a lost connection does not unmigrate it); what this call read is dropped. */
+    /** The schema result is kept (a lost connection does not unmigrate it); the schema fields of this answer are dropped. */
     private CheckResponse databaseDown(CheckResponse.Builder out, ApiException e) {
         LOG.warn("health check: database not answering: {}", e.getMessage());
-        return out.clearChains().clearChainStatuses().clearIngestEndpoints().clearSchemaMigrated().clearMissingSchema()
+        return out.clearSchemaMigrated().clearMissingSchema()
                 .setStatus(NOT_SERVING).setDatabaseUp(false).build();
     }
 
@@ -150,15 +149,11 @@ public final class HealthQueryService {
                         .setEndpoint(rs.getString("endpoint"))
                         .setRateLimitedTotal(rs.getLong("rate_limited_total"))
                         .setBreakerState(rs.getString("breaker_state"))
-                        .setReportedAt(timestamp(reported))
+                        .setReportedAt(Rows.toTimestamp(reported))
                         .setStale(Duration.between(reported, now).compareTo(config.ingestStatusStaleAfter()) > 0)
                         .build());
             }
         }
         return out;
-    }
-
-    private static Timestamp timestamp(Instant i) {
-        return Timestamp.newBuilder().setSeconds(i.getEpochSecond()).setNanos(i.getNano()).build();
     }
 }

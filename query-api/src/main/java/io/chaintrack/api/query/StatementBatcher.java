@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -29,7 +30,8 @@ public final class StatementBatcher<K, V> implements AutoCloseable {
         List<V> read(Connection connection, List<K> keys) throws SQLException;
     }
 
-    private record Pending<K, V>(K key, CompletableFuture<V> answer) {}
+    /** A queued read: its key, its request's deadline (System.nanoTime based, null = none) and its answer. */
+    private record Pending<K, V>(K key, Long deadline, CompletableFuture<V> answer) {}
 
     private final String name;
     private final Store store;
@@ -56,14 +58,23 @@ public final class StatementBatcher<K, V> implements AutoCloseable {
         });
     }
 
-    /**
-     * The answer for one key; fails with DEADLINE_EXCEEDED when the current request's deadline passes first (a
-     * batch not yet started then skips the read; one already running finishes for the others).
-     */
+    /** {@link #submit(Object, Long)} within the current thread's request deadline. */
     public CompletableFuture<V> submit(K key) {
-        long left = Deadlines.remainingNanos();
-        Pending<K, V> pending = new Pending<>(key, new CompletableFuture<>());
-        if (left >= 0) {
+        return submit(key, Deadlines.current());
+    }
+
+    /**
+     * The answer for one key; fails with DEADLINE_EXCEEDED when the deadline passes first (a batch not yet
+     * started then skips the read; one already running finishes for the others). The statement that answers it
+     * is bounded by the latest deadline of the reads it carries.
+     */
+    public CompletableFuture<V> submit(K key, Long deadline) {
+        Pending<K, V> pending = new Pending<>(key, deadline, new CompletableFuture<>());
+        if (deadline != null) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return CompletableFuture.failedFuture(Async.cause(new TimeoutException()));
+            }
             pending.answer().orTimeout(left, TimeUnit.NANOSECONDS);
         }
         queue.add(pending);
@@ -116,10 +127,16 @@ public final class StatementBatcher<K, V> implements AutoCloseable {
     }
 
     private void run(List<Pending<K, V>> batch) {
-        metrics.observeBatch(name, batch.size());
         List<K> keys = new ArrayList<>(batch.size());
-        batch.forEach(p -> keys.add(p.key()));
+        Long latest = batch.get(0).deadline();
+        for (Pending<K, V> p : batch) {
+            keys.add(p.key());
+            // nanoTime values are compared by difference; one read without a deadline leaves the statement unbounded
+            latest = latest == null || p.deadline() == null ? null : p.deadline() - latest > 0 ? p.deadline() : latest;
+        }
+        Long previous = Deadlines.set(latest);
         try {
+            metrics.observeBatch(name, batch.size());
             List<V> answers = store.read(c -> read.read(c, keys));
             if (answers.size() != keys.size()) {
                 throw new IllegalStateException(name + ": " + answers.size() + " answers for " + keys.size() + " reads");
@@ -129,6 +146,8 @@ public final class StatementBatcher<K, V> implements AutoCloseable {
             }
         } catch (RuntimeException | Error e) {
             batch.forEach(p -> p.answer().completeExceptionally(e));
+        } finally {
+            Deadlines.set(previous);
         }
     }
 

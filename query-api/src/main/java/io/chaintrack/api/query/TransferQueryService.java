@@ -2,6 +2,7 @@ package io.chaintrack.api.query;
 
 import io.chaintrack.api.config.ApiConfig;
 import io.chaintrack.api.config.BatchConfig;
+import io.chaintrack.api.context.Deadlines;
 import io.chaintrack.api.metrics.ApiMetrics;
 import io.chaintrack.api.error.InvalidArgumentException;
 import io.chaintrack.proto.v1.Direction;
@@ -109,8 +110,10 @@ public final class TransferQueryService {
         BigInteger minAmount = RequestValues.minAmount("min_amount", request.getMinAmount());
         byte[] query = TransferCursor.queryDigest("address", request.getChainId(), address, direction.getNumber(), standard, minAmount);
         TransferCursor after = cursor(request.getCursor(), query);
-        long chainId = chains.requireKnown(request.getChainId());
-        return addressPages.submit(new AddressPage(chainId, address, direction, standard, minAmount, after, limit + 1))
+        Long deadline = Deadlines.current();
+        return chains.requireKnownAsync(request.getChainId())
+                .thenCompose(chainId -> addressPages.submit(
+                        new AddressPage(chainId, address, direction, standard, minAmount, after, limit + 1), deadline))
                 .thenApply(rows -> {
                     Page page = page(rows, limit, query);
                     return ListAddressTransfersResponse.newBuilder().addAllTransfers(page.rows()).setNextCursor(page.nextCursor()).build();

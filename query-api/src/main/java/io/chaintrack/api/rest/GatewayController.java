@@ -251,10 +251,10 @@ public final class GatewayController {
     /** 503 with the same body until the API can serve (database reachable, schema migrated): the readiness probe. */
     @ExecuteOn(TaskExecutors.BLOCKING)
     @Get(uri = "/v1/health/readiness", produces = MediaType.APPLICATION_JSON)
-    public HttpResponse<String> readiness(HttpRequest<?> request) {
+    public HttpResponse<byte[]> readiness(HttpRequest<?> request) {
         ReadinessResponse response = call(ReadinessRequest.getDefaultInstance(), request, Map.of(), health::readiness);
         HttpStatus status = response.getReady() ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE;
-        return HttpResponse.<String>status(status).body(ProtoJson.print(response)).contentType(MediaType.APPLICATION_JSON_TYPE);
+        return HttpResponse.<byte[]>status(status).body(ProtoJson.printBytes(response)).contentType(MediaType.APPLICATION_JSON_TYPE);
     }
 
     /** A unary method: bound, then answered through the response cache (each method's TTL). */

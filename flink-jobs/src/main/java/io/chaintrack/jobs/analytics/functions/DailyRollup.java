@@ -125,7 +125,7 @@ public final class DailyRollup extends KeyedProcessFunction<Long, LedgerBlock, S
         ctx.output(DAILY_POINTS, new SeriesPoint(chainId, null, METRICS[2], day, newAddresses));
     }
 
-    /** JSON array of the day's top tokens by transfers (ties by token), as analysts read it. */
+    /** JSON array of top-token entries, in the order given (already ranked by the caller), as analysts read it. */
     static String json(List<DayTopTokens.Entry> top) {
         StringBuilder sb = new StringBuilder("[");
         for (DayTopTokens.Entry e : top) {
