@@ -44,7 +44,9 @@ class AccessLogLevelTest {
 
     static List<String> lines() {
         synchronized (access.list) {
-            return access.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+            // the structured fields (key=value each), which the JSON encoder writes as the line's fields
+            return access.list.stream().map(e -> java.util.Arrays.stream(e.getArgumentArray()).map(String::valueOf)
+                    .collect(java.util.stream.Collectors.joining(" "))).toList();
         }
     }
 

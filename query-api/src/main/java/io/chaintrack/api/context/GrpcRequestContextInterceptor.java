@@ -66,8 +66,9 @@ public final class GrpcRequestContextInterceptor implements ServerInterceptor, O
                 trailers.put(REQUEST_ID, id);
                 if (accessLog.logs(!status.isOk())) {
                     try (MDC.MDCCloseable ignored = MDC.putCloseable(RequestIds.MDC_KEY, id)) {
-                        ACCESS.info("{} {} {} {} {} {}", kv("method", "GRPC"), kv("path", method), kv("status", status.getCode().name()),
-                            kv("route", method), kv("durationMs", (System.nanoTime() - start) / 1_000_000.0), kv("transport", "grpc"));
+                        ACCESS.info("GRPC " + method + " " + status.getCode().name(), kv("method", "GRPC"), kv("path", method),
+                            kv("status", status.getCode().name()), kv("route", method),
+                            kv("durationMs", (System.nanoTime() - start) / 1_000_000.0), kv("transport", "grpc"));
                     }
                 }
                 super.close(status, trailers);

@@ -100,8 +100,10 @@ public final class HttpRequestContextFilter implements Ordered {
         String previous = MDC.get(RequestIds.MDC_KEY);
         MDC.put(RequestIds.MDC_KEY, id);
         try {
-            ACCESS.info("{} {} {} {} {} {}", kv("method", request.getMethodName()), kv("path", request.getPath()),
-                    kv("status", status), kv("route", route), kv("durationMs", nanos / 1_000_000.0), kv("transport", "http"));
+            // the fields travel as structured arguments; a message without placeholders is never formatted from them
+            ACCESS.info(request.getMethodName() + " " + request.getPath() + " " + status, kv("method", request.getMethodName()),
+                    kv("path", request.getPath()), kv("status", status), kv("route", route), kv("durationMs", nanos / 1_000_000.0),
+                    kv("transport", "http"));
         } finally {
             if (previous == null) {
                 MDC.remove(RequestIds.MDC_KEY);

@@ -29,6 +29,8 @@ public final class ApiMetrics {
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Histogram requestDuration;
     private final Histogram batchReads;
+    private final Histogram batchWait;
+    private final Histogram batchStatement;
     private final DataSource dataSource;
 
     public ApiMetrics(DataSource dataSource) {
@@ -47,6 +49,22 @@ public final class ApiMetrics {
                 .classicOnly()
                 .classicUpperBounds(1, 2, 4, 8, 16, 32, 64, 128)
                 .register(registry);
+        // where a batched read's time goes: queued behind running statements, then its statement (with the
+        // connection borrow); the rest of its request duration is request handling and the response
+        batchWait = Histogram.builder()
+                .name("chaintrack_api_batch_wait_seconds")
+                .help("Time a read waited for its coalesced SQL statement to start, by read shape")
+                .labelNames("batch")
+                .classicOnly()
+                .classicUpperBounds(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1)
+                .register(registry);
+        batchStatement = Histogram.builder()
+                .name("chaintrack_api_batch_statement_seconds")
+                .help("Time one coalesced SQL statement took, connection borrow included, by read shape")
+                .labelNames("batch")
+                .classicOnly()
+                .classicUpperBounds(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1)
+                .register(registry);
         GaugeWithCallback.builder()
                 .name("chaintrack_api_db_up")
                 .help("1 when PostgreSQL answered a validity check during this scrape, else 0")
@@ -63,6 +81,14 @@ public final class ApiMetrics {
 
     public void observeBatch(String batch, int reads) {
         batchReads.labelValues(batch).observe(reads);
+    }
+
+    public void observeBatchWait(String batch, long nanos) {
+        batchWait.labelValues(batch).observe(nanos / 1e9);
+    }
+
+    public void observeBatchStatement(String batch, long nanos) {
+        batchStatement.labelValues(batch).observe(nanos / 1e9);
     }
 
     public PrometheusRegistry registry() {

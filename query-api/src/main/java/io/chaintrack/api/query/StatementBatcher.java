@@ -30,8 +30,8 @@ public final class StatementBatcher<K, V> implements AutoCloseable {
         List<V> read(Connection connection, List<K> keys) throws SQLException;
     }
 
-    /** A queued read: its key, its request's deadline (System.nanoTime based, null = none) and its answer. */
-    private record Pending<K, V>(K key, Long deadline, CompletableFuture<V> answer) {}
+    /** A queued read: its key, its request's deadline (System.nanoTime based, null = none), when it was queued, and its answer. */
+    private record Pending<K, V>(K key, Long deadline, long queuedAt, CompletableFuture<V> answer) {}
 
     private final String name;
     private final Store store;
@@ -51,7 +51,8 @@ public final class StatementBatcher<K, V> implements AutoCloseable {
         this.maxBatch = config.maxBatch();
         this.maxConcurrent = config.maxConcurrent();
         AtomicInteger threads = new AtomicInteger();
-        this.runners = Executors.newFixedThreadPool(maxConcurrent, r -> {
+        // max-concurrent threads in statements, as many again completing answers of statements that returned
+        this.runners = Executors.newFixedThreadPool(2 * maxConcurrent, r -> {
             Thread t = new Thread(r, "chaintrack-batch-" + name + "-" + threads.incrementAndGet());
             t.setDaemon(true);
             return t;
@@ -69,7 +70,7 @@ public final class StatementBatcher<K, V> implements AutoCloseable {
      * is bounded by the latest deadline of the reads it carries.
      */
     public CompletableFuture<V> submit(K key, Long deadline) {
-        Pending<K, V> pending = new Pending<>(key, deadline, new CompletableFuture<>());
+        Pending<K, V> pending = new Pending<>(key, deadline, System.nanoTime(), new CompletableFuture<>());
         if (deadline != null) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
@@ -105,6 +106,11 @@ public final class StatementBatcher<K, V> implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs while holding a statement slot. The slot is given back as soon as a statement returns, before its
+     * answers complete: completing runs the readers' response building on this thread, and the reads queued
+     * meanwhile should not wait for that to get their own statement going.
+     */
     private void drain() {
         while (true) {
             List<Pending<K, V>> batch = new ArrayList<>(Math.min(maxBatch, 64));
@@ -114,23 +120,49 @@ public final class StatementBatcher<K, V> implements AutoCloseable {
                     batch.add(next);
                 }
             }
-            if (!batch.isEmpty()) {
-                run(batch);
-                continue;
+            if (batch.isEmpty()) {
+                running.decrementAndGet();
+            } else {
+                Outcome<V> outcome;
+                try {
+                    outcome = execute(batch);
+                } catch (RuntimeException | Error e) { // a failing metric, say: still fail the reads, never leak the slot
+                    outcome = new Outcome<>(null, e);
+                } finally {
+                    running.decrementAndGet();
+                }
+                if (!queue.isEmpty()) {
+                    startRunner();
+                }
+                outcome.complete(batch);
             }
-            running.decrementAndGet();
-            // a read queued after the poll above saw every runner busy; whoever sees it first takes it
+            // a read queued after the poll above saw every slot taken; whoever sees it first takes it
             if (queue.isEmpty() || !tryAcquire()) {
                 return;
             }
         }
     }
 
-    private void run(List<Pending<K, V>> batch) {
+    /** A statement's answers (one per read, in order) or the failure of all its reads. */
+    private record Outcome<V>(List<V> answers, Throwable failure) {
+        <K> void complete(List<Pending<K, V>> batch) {
+            for (int i = 0; i < batch.size(); i++) {
+                if (failure == null) {
+                    batch.get(i).answer().complete(answers.get(i));
+                } else {
+                    batch.get(i).answer().completeExceptionally(failure);
+                }
+            }
+        }
+    }
+
+    private Outcome<V> execute(List<Pending<K, V>> batch) {
         List<K> keys = new ArrayList<>(batch.size());
+        long start = System.nanoTime();
         Long latest = batch.get(0).deadline();
         for (Pending<K, V> p : batch) {
             keys.add(p.key());
+            metrics.observeBatchWait(name, start - p.queuedAt());
             // nanoTime values are compared by difference; one read without a deadline leaves the statement unbounded
             latest = latest == null || p.deadline() == null ? null : p.deadline() - latest > 0 ? p.deadline() : latest;
         }
@@ -141,13 +173,12 @@ public final class StatementBatcher<K, V> implements AutoCloseable {
             if (answers.size() != keys.size()) {
                 throw new IllegalStateException(name + ": " + answers.size() + " answers for " + keys.size() + " reads");
             }
-            for (int i = 0; i < batch.size(); i++) {
-                batch.get(i).answer().complete(answers.get(i));
-            }
+            return new Outcome<>(answers, null);
         } catch (RuntimeException | Error e) {
-            batch.forEach(p -> p.answer().completeExceptionally(e));
+            return new Outcome<>(null, e);
         } finally {
             Deadlines.set(previous);
+            metrics.observeBatchStatement(name, System.nanoTime() - start);
         }
     }
 

@@ -130,6 +130,45 @@ class StatementBatcherTest {
     }
 
     @Test
+    void aStatementGivesItsSlotBackBeforeItsAnswersAreCompletedAndIsTimed() throws Exception {
+        Doubler read = new Doubler();
+        CountDownLatch building = new CountDownLatch(1);
+        CountDownLatch built = new CountDownLatch(1);
+        try (StatementBatcher<Integer, Integer> batcher = batcher(read, 32, 1)) {
+            long statements = count("chaintrack_api_batch_statement_seconds");
+            long waits = count("chaintrack_api_batch_wait_seconds");
+            // the first answer's dependent (response building, in the API) blocks the thread that completes it
+            CompletableFuture<Integer> first = batcher.submit(1).thenApply(v -> {
+                building.countDown();
+                try {
+                    built.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return v;
+            });
+            assertThat(building.await(10, TimeUnit.SECONDS)).isTrue();
+            // with max-concurrent 1, this read's statement can run only if the first gave its slot back
+            assertThat(batcher.submit(2).get(10, TimeUnit.SECONDS)).isEqualTo(4);
+            assertThat(first).isNotDone();
+            built.countDown();
+            assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo(2);
+            assertThat(count("chaintrack_api_batch_statement_seconds") - statements).isEqualTo(2);
+            assertThat(count("chaintrack_api_batch_wait_seconds") - waits).isEqualTo(2);
+        }
+    }
+
+    /** Observations of a histogram with label batch="test". */
+    static long count(String histogram) {
+        return metrics.registry().scrape().stream()
+                .filter(m -> m.getMetadata().getPrometheusName().equals(histogram))
+                .flatMap(m -> ((io.prometheus.metrics.model.snapshots.HistogramSnapshot) m).getDataPoints().stream())
+                .filter(d -> "test".equals(d.getLabels().get("batch")))
+                .mapToLong(io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot::getCount)
+                .sum();
+    }
+
+    @Test
     void aFailedStatementFailsOnlyTheReadsItCarried() throws Exception {
         Doubler read = new Doubler();
         read.release = new CountDownLatch(1);
