@@ -351,7 +351,7 @@ public final class ProtoJson {
         if (layout.timestamp()) {
             Timestamp t = message instanceof Timestamp generated ? generated
                     : Timestamp.newBuilder().setSeconds((Long) message.getField(layout.seconds())).setNanos((Integer) message.getField(layout.nanos())).build();
-            w.quotedAscii(timestamp(t));
+            timestamp(w, t);
             return;
         }
         w.put((byte) '{');
@@ -440,38 +440,54 @@ public final class ProtoJson {
      * its SimpleDateFormat; out-of-range values are left to it (it throws).
      */
     static String timestamp(Timestamp t) {
+        Out out = new Out(32);
+        timestamp(out, t);
+        return new String(out.buffer, 1, out.size - 2, StandardCharsets.US_ASCII); // without the quotes
+    }
+
+    private static void timestamp(Out w, Timestamp t) {
         long seconds = t.getSeconds();
         int nanos = t.getNanos();
         if (seconds < Timestamps.MIN_VALUE.getSeconds() || seconds > Timestamps.MAX_VALUE.getSeconds() || nanos < 0 || nanos > 999_999_999) {
-            return Timestamps.toString(t);
+            w.quotedAscii(Timestamps.toString(t));
+            return;
         }
-        java.time.LocalDateTime d = java.time.LocalDateTime.ofEpochSecond(seconds, 0, java.time.ZoneOffset.UTC);
-        StringBuilder out = new StringBuilder(30);
-        pad(out, d.getYear(), 4).append('-');
-        pad(out, d.getMonthValue(), 2).append('-');
-        pad(out, d.getDayOfMonth(), 2).append('T');
-        pad(out, d.getHour(), 2).append(':');
-        pad(out, d.getMinute(), 2).append(':');
-        pad(out, d.getSecond(), 2);
+        long days = Math.floorDiv(seconds, 86_400);
+        int second = (int) Math.floorMod(seconds, 86_400);
+        // the proleptic Gregorian date of a day number, counted in 400-year eras from 0000-03-01 (years 1..9999 here)
+        long shifted = days + 719_468;
+        long era = Math.floorDiv(shifted, 146_097);
+        int dayOfEra = (int) (shifted - era * 146_097);
+        int yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
+        int dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
+        int monthFromMarch = (5 * dayOfYear + 2) / 153;
+        int day = dayOfYear - (153 * monthFromMarch + 2) / 5 + 1;
+        int month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9;
+        long year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+        w.put((byte) '"');
+        w.digits((int) year, 4);
+        w.put((byte) '-');
+        w.digits(month, 2);
+        w.put((byte) '-');
+        w.digits(day, 2);
+        w.put((byte) 'T');
+        w.digits(second / 3600, 2);
+        w.put((byte) ':');
+        w.digits(second / 60 % 60, 2);
+        w.put((byte) ':');
+        w.digits(second % 60, 2);
         if (nanos != 0) {
-            out.append('.');
+            w.put((byte) '.');
             if (nanos % 1_000_000 == 0) {
-                pad(out, nanos / 1_000_000, 3);
+                w.digits(nanos / 1_000_000, 3);
             } else if (nanos % 1000 == 0) {
-                pad(out, nanos / 1000, 6);
+                w.digits(nanos / 1000, 6);
             } else {
-                pad(out, nanos, 9);
+                w.digits(nanos, 9);
             }
         }
-        return out.append('Z').toString();
-    }
-
-    private static StringBuilder pad(StringBuilder out, int value, int width) {
-        String digits = Integer.toString(value);
-        for (int i = digits.length(); i < width; i++) {
-            out.append('0');
-        }
-        return out.append(digits);
+        w.put((byte) 'Z');
+        w.put((byte) '"');
     }
 
     /** JSON bytes being written: a growable array, unsynchronised (one response, one thread). */
@@ -531,6 +547,17 @@ public final class ProtoJson {
                 digits++;
             }
             int end = size + digits;
+            for (int i = end - 1; i >= size; i--) {
+                buffer[i] = (byte) ('0' + value % 10);
+                value /= 10;
+            }
+            size = end;
+        }
+
+        /** A non-negative number's digits, zero-padded to the width. */
+        void digits(int value, int width) {
+            room(10);
+            int end = size + width;
             for (int i = end - 1; i >= size; i--) {
                 buffer[i] = (byte) ('0' + value % 10);
                 value /= 10;
