@@ -29,12 +29,7 @@ import java.util.function.ToLongFunction;
 
 /**
  * Proto3 JSON as grpc-gateway v2 renders it by default: lowerCamelCase names, every field in declaration order (unset
- * message and optional fields as null), 64-bit integers as strings, enums by name, timestamps RFC 3339.
- *
- * <p>The bytes equal protobuf's JsonFormat followed by the null rule and Gson's escaping (ProtoJsonTest compares them).
- * Generated messages are read through their own getters, bound once per class as lambdas: no serialise-and-reparse,
- * no reflection per value, no boxing of singular numbers. Other messages (DynamicMessage) are read through
- * {@link Message#getField}, slower but written by the same code.
+ * message and optional fields as null), 64-bit integers as strings, enums by name, timestamps RFC 3339, UTF-8 bytes.
  */
 public final class ProtoJson {
     private static final JsonFormat.Parser PARSER = JsonFormat.parser();
@@ -238,9 +233,11 @@ public final class ProtoJson {
     }
 
     /**
-     * The generated accessors protoc names after the field (getFoo, getFooValue for enums, getFooList or
-     * getFooValueList, hasFoo), as lambdas: a call costs what a plain interface call does, unlike Method.invoke or a
-     * non-constant MethodHandle. A field whose accessor is not found as expected (a renamed clash) is read reflectively.
+     * Byte-equal to JsonFormat + the null rule + Gson's escaping (ProtoJsonTest), without serialising and re-parsing:
+     * the generated accessors protoc names after the field (getFoo, getFooValue for enums, getFooList or
+     * getFooValueList, hasFoo), as lambdas: an interface call, no boxing (Message.getField on a 20-transfer page was
+     * measured 1.3x slower with 6 KB more garbage). A field whose accessor is not as expected (a protoc rename on a name
+     * clash) is read reflectively.
      */
     private static Layout bindGetters(Class<?> type, Layout layout) {
         for (Field field : layout.fields()) {
