@@ -100,8 +100,8 @@ public final class ProtoJson {
         Function<Message, Object> objectValue;
         /** A nested message's generated class, or null when it is read reflectively. */
         Class<?> nestedClass;
-        /** Resolved on first use (types may nest themselves); a benign race, Layout being immutable. */
-        private Layout nested;
+        /** Resolved on first use (types may nest themselves); volatile as the accessors are set after Layout's constructor. */
+        private volatile Layout nested;
         /** Enum names as JSON strings by number, when the numbers are small; null = look the name up. */
         byte[][] enumNames;
         boolean boundToGetters;
