@@ -10,9 +10,18 @@ import com.google.protobuf.Descriptors.MethodDescriptor;
 import com.google.protobuf.Descriptors.ServiceDescriptor;
 import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.Message;
+import com.google.protobuf.GeneratedMessage;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Timestamp;
 import io.chaintrack.proto.v1.ChainStatusView;
+import io.chaintrack.proto.v1.EventsProto;
+import io.chaintrack.proto.v1.ListAddressTransfersResponse;
 import io.chaintrack.proto.v1.QueryProto;
+import io.chaintrack.proto.v1.TokenStandard;
 import io.chaintrack.proto.v1.TransferView;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Random;
@@ -21,7 +30,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The streaming JSON printer against the reflective reference (JsonFormat + null rule): for random values of every
- * message type the API answers with (every field, nested, repeated, optional, odd strings and numbers), byte-equal.
+ * message type the API answers with (every field, nested, repeated, optional, odd strings and numbers), byte-equal,
+ * both as DynamicMessage (read reflectively) and as the generated class (read through its getters).
  */
 class ProtoJsonTest {
     static final List<String> STRINGS = List.of("", "native", "0x" + "a".repeat(40), "quote \" backslash \\ slash /",
@@ -39,7 +49,55 @@ class ProtoJsonTest {
                 types.add(method.getOutputType());
             }
         }
+        // the event types add bytes fields, which no response has
+        types.addAll(EventsProto.getDescriptor().getMessageTypes());
         return types;
+    }
+
+    /** The type and every message type it holds, transitively. */
+    static Set<Descriptor> reachable(Set<Descriptor> roots) {
+        Set<Descriptor> seen = new LinkedHashSet<>();
+        Deque<Descriptor> todo = new ArrayDeque<>(roots);
+        while (!todo.isEmpty()) {
+            Descriptor type = todo.pop();
+            if (seen.add(type)) {
+                for (FieldDescriptor f : type.getFields()) {
+                    if (f.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
+                        todo.push(f.getMessageType());
+                    }
+                }
+            }
+        }
+        return seen;
+    }
+
+    /** The generated class protoc wrote for the type (every file here sets java_multiple_files). */
+    @SuppressWarnings("unchecked")
+    static Class<? extends GeneratedMessage> generatedClass(Descriptor type) {
+        assertThat(type.getFile().getOptions().getJavaMultipleFiles()).as(type.getFile().getName()).isTrue();
+        String name = type.getName();
+        for (Descriptor outer = type.getContainingType(); outer != null; outer = outer.getContainingType()) {
+            name = outer.getName() + "$" + name;
+        }
+        try {
+            Class<?> found = Class.forName(type.getFile().getOptions().getJavaPackage() + "." + name);
+            assertThat(GeneratedMessage.class).isAssignableFrom(found);
+            return (Class<? extends GeneratedMessage>) found;
+        } catch (ClassNotFoundException e) {
+            throw new AssertionError("no generated class for " + type.getFullName(), e);
+        }
+    }
+
+    /** The same message as an instance of its generated class, through the wire format. */
+    static Message generated(Message message) {
+        try {
+            Message prototype = (Message) generatedClass(message.getDescriptorForType()).getMethod("getDefaultInstance").invoke(null);
+            Message parsed = prototype.getParserForType().parseFrom(message.toByteString());
+            assertThat(parsed.getDescriptorForType()).isSameAs(message.getDescriptorForType());
+            return parsed;
+        } catch (ReflectiveOperationException | InvalidProtocolBufferException e) {
+            throw new AssertionError(e);
+        }
     }
 
     static Message random(Descriptor type, Random r, int depth) {
@@ -95,13 +153,70 @@ class ProtoJsonTest {
         for (Descriptor type : types) {
             for (int i = 0; i < 60; i++) {
                 Message message = random(type, r, 0);
-                assertThat(ProtoJson.print(message)).as(type.getFullName() + " " + message).isEqualTo(ReferenceProtoJson.print(message));
+                String reference = ReferenceProtoJson.print(message);
+                assertThat(ProtoJson.print(message)).as(type.getFullName() + " " + message).isEqualTo(reference);
+                Message generated = generated(message);
+                assertThat(generated).isInstanceOf(GeneratedMessage.class);
+                assertThat(ReferenceProtoJson.print(generated)).isEqualTo(reference);
+                assertThat(ProtoJson.printBytes(generated)).as(type.getFullName() + " generated " + generated)
+                        .isEqualTo(reference.getBytes(StandardCharsets.UTF_8));
                 compared++;
             }
             Message empty = DynamicMessage.getDefaultInstance(type);
             assertThat(ProtoJson.print(empty)).isEqualTo(ReferenceProtoJson.print(empty));
+            assertThat(ProtoJson.print(generated(empty))).isEqualTo(ReferenceProtoJson.print(empty));
         }
         assertThat(compared).isGreaterThan(1000);
+    }
+
+    @Test
+    void everyGeneratedTypeIsReadThroughItsGettersNotReflectively() {
+        Set<Descriptor> types = reachable(responseTypes());
+        assertThat(types).contains(TransferView.getDescriptor(), Timestamp.getDescriptor());
+        for (Descriptor type : types) {
+            assertThat(ProtoJson.readThroughGetters(generatedClass(type), type)).as(type.getFullName()).isTrue();
+        }
+    }
+
+    @Test
+    void protocAccessorNames() {
+        assertThat(ProtoJson.camelCase("block_time")).isEqualTo("BlockTime");
+        assertThat(ProtoJson.camelCase("erc20_total")).isEqualTo("Erc20Total");
+        assertThat(ProtoJson.camelCase("x509cert")).isEqualTo("X509Cert");
+        assertThat(ProtoJson.camelCase("fooBar__baz")).isEqualTo("FooBarBaz");
+    }
+
+    /** Every field set to a value unlike any other field's, so a skipped, repeated or swapped field shows. */
+    static TransferView fullTransfer(int i) {
+        return TransferView.newBuilder().setChainId(-2L).setBlockNumber(19_000_000L + i).setBlockHash("0x" + "b".repeat(63) + i)
+                .setBlockTime(Timestamp.newBuilder().setSeconds(1_700_000_000L + i).setNanos(123_000_000)).setTxHash("0x" + "c".repeat(63) + i)
+                .setTxIndex(-5).setLogIndex(-7 - i).setTraceAddress("0.2." + i).setBatchIndex(9).setToken("0x" + "d".repeat(40))
+                .setStandard(TokenStandard.TOKEN_STANDARD_ERC1155).setFromAddress("0x" + "e".repeat(40)).setToAddress("0x" + "f".repeat(40))
+                .setAmount("1000000000000000000" + i).setTokenId("42" + i).setOperator("0x" + "1".repeat(40)).build();
+    }
+
+    @Test
+    void fullyPopulatedTransfersPrintEveryFieldInOrder() {
+        TransferView view = fullTransfer(3);
+        for (FieldDescriptor f : TransferView.getDescriptor().getFields()) {
+            assertThat(view.hasField(f)).as(f.getName()).isTrue();
+        }
+        String json = ProtoJson.print(view);
+        assertThat(json).isEqualTo(ReferenceProtoJson.print(view)).isEqualTo(ProtoJson.print(DynamicMessage.newBuilder(view).build()))
+                .startsWith("{\"chainId\":\"18446744073709551614\",\"blockNumber\":\"19000003\",\"blockHash\":\"0x" + "b".repeat(63) + "3\","
+                        + "\"blockTime\":\"2023-11-14T22:13:23.123Z\",")
+                .contains("\"txIndex\":4294967291,\"logIndex\":-10,\"traceAddress\":\"0.2.3\",\"batchIndex\":9,")
+                .contains("\"standard\":\"TOKEN_STANDARD_ERC1155\",")
+                .endsWith("\"amount\":\"10000000000000000003\",\"tokenId\":\"423\",\"operator\":\"0x" + "1".repeat(40) + "\"}");
+        ListAddressTransfersResponse.Builder page = ListAddressTransfersResponse.newBuilder().setNextCursor("cursor\u00e9\"\n");
+        for (int i = 0; i < 20; i++) {
+            page.addTransfers(fullTransfer(i));
+        }
+        ListAddressTransfersResponse response = page.build();
+        byte[] printed = ProtoJson.printBytes(response);
+        assertThat(new String(printed, StandardCharsets.UTF_8)).isEqualTo(ReferenceProtoJson.print(response))
+                .endsWith("],\"nextCursor\":\"cursor\u00e9\\\"\\n\"}");
+        assertThat(printed).isEqualTo(ProtoJson.printBytes(DynamicMessage.newBuilder(response).build()));
     }
 
     @Test
