@@ -7,7 +7,9 @@
 #   scripts/bench-api.sh [TRANSFERS=10000000] [ADDRESSES=1000000] [DURATION=20s] [ROUTES="transfers history ..."]
 # Environment: BENCH_DATA_DIR (PostgreSQL data directory), BENCH_CONNECTIONS (64), BENCH_THREADS (2),
 #   BENCH_ACCESS_LOG (the API's chaintrack.api.access-log: all, the default, or errors / off),
-#   BENCH_JIT_WARMUP (10s: how long every route runs, unmeasured, before the first route is measured).
+#   BENCH_JIT_WARMUP (30s: how long every route runs, unmeasured, before the first route is measured; on two busy
+#   cores the JIT's compiler threads get little CPU and the API kept getting faster for minutes with less),
+#   BENCH_ROUTE_WARMUP (20s: each route, unmeasured, right before it is measured).
 set -euo pipefail
 N="${1:-10000000}"
 A="${2:-1000000}"
@@ -16,7 +18,8 @@ ROUTES="${4:-transfers transfers100 history portfolio balances balances_at token
 C="${BENCH_CONNECTIONS:-64}"
 T="${BENCH_THREADS:-2}"
 ACCESS_LOG="${BENCH_ACCESS_LOG:-all}"
-JIT_WARMUP="${BENCH_JIT_WARMUP:-10s}"
+JIT_WARMUP="${BENCH_JIT_WARMUP:-30s}"
+ROUTE_WARMUP="${BENCH_ROUTE_WARMUP:-20s}"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 DATA="${BENCH_DATA_DIR:-$ROOT/query-api/target/bench-pg}"
@@ -133,7 +136,7 @@ for r in $ROUTES; do
 done
 for r in $ROUTES; do
   echo "$r: $(prewarm "$r") GB of $(relations_of "$r") in shared buffers"
-  wrk -t"$T" -c"$C" -d10s -s scripts/bench-api.lua "http://localhost:$HTTP_PORT" -- "$r" "$A" "$BLOCKS" >/dev/null  # warm-up
+  wrk -t"$T" -c"$C" -d"$ROUTE_WARMUP" -s scripts/bench-api.lua "http://localhost:$HTTP_PORT" -- "$r" "$A" "$BLOCKS" >/dev/null  # warm-up
   totals="$(batch_totals)"   # an assignment, so a failed scrape stops the run (set -e)
   read -r bs0 bc0 <<< "$totals"
   api0="$(cpu_of "$API_PID")"; pg0="$(pg_cpu)"; load0="$(cut -d' ' -f1 /proc/loadavg)"
@@ -163,7 +166,7 @@ MEM="$(awk '/MemTotal/ {printf "%.1f GiB", $2/1024/1024}' /proc/meminfo)"
     "$(nproc)" "$MEM" "$CPU" "$(java -version 2>&1 | head -1 | cut -d'"' -f2)" "$(grep -m1 '^VERSION' "$WORK/db.log" | cut -d' ' -f2)" "$LOAD_BEFORE" "$LOAD_AFTER" "$(nproc)"
   printf 'Data: %s transfers (100 per block, %s blocks, 5 tokens) over %s addresses, loaded by `INSERT … SELECT generate_series` with indexes rebuilt after the load; balance_windows (1 h), current_balances and totals derived from the transfers by SQL; `VACUUM ANALYZE`; before each route runs, the relations it reads are loaded into PostgreSQL'"'"'s buffer pool with pg_prewarm (shared_buffers '"${BENCH_SHARED_BUFFERS:-12GB}"'; the database does not fit in RAM whole and the kernel here reclaims idle page cache proactively). Load (seconds per step):\n\n```\n%s\n```\n\n' \
     "$N" "$BLOCKS" "$A" "$(cat "$WORK/load.txt")"
-  printf 'Run: API `java -Xmx1g` with response caches off (`CHAINTRACK_API_CACHE_ENABLED=false`) and auth off, access log `'"$ACCESS_LOG"'` (JSON lines through the async appender, to a file), Hikari pool 16, statement batching at its defaults (`chaintrack.api.batch`); wrk %s threads, %s connections, %s per route after a 10 s warm-up of that route (and '"$JIT_WARMUP"' of every route before the first), a random address / block per request (scripts/bench-api.lua). Goal on 2 cores: p99 ≤ 10 ms and ≥ 5,000 req/s.\n\n' "$T" "$C" "$D"
+  printf 'Run: API `java -Xmx1g` with response caches off (`CHAINTRACK_API_CACHE_ENABLED=false`) and auth off, access log `'"$ACCESS_LOG"'` (JSON lines through the async appender, to a file), Hikari pool 16, statement batching at its defaults (`chaintrack.api.batch`); wrk %s threads, %s connections, %s per route after a '"$ROUTE_WARMUP"' warm-up of that route (and '"$JIT_WARMUP"' of every route before the first), a random address / block per request (scripts/bench-api.lua). Goal on 2 cores: p99 ≤ 10 ms and ≥ 5,000 req/s.\n\n' "$T" "$C" "$D"
   printf 'CPU/req is CPU time per request of the API process and of the PostgreSQL backends (from /proc), which depends much less than req/s and latency on the other work on the machine (not entirely: on an oversubscribed machine caches are shared and every process runs slower per request); "2-core bound" is 2000 ms / (API + PostgreSQL CPU ms per request), the request rate two otherwise idle cores could sustain for API and database alone (wrk not counted). Load is the 1-minute load average at the start and end of the route'"'"'s run.\n\n'
   printf 'Reads/stmt is the mean number of requests one SQL statement answered during the route'"'"'s run (chaintrack_api_batch_reads; "-" for routes read one statement per request).\n\n'
   printf '| route | req/s | p50 ms | p95 ms | p99 ms | non-2xx | socket errors | requests | API CPU ms/req | PG CPU ms/req | 2-core bound req/s | reads/stmt | load |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n'
