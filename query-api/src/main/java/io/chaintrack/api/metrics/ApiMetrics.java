@@ -51,20 +51,10 @@ public final class ApiMetrics {
                 .register(registry);
         // where a batched read's time goes: queued behind running statements, then its statement (with the
         // connection borrow); the rest of its request duration is request handling and the response
-        batchWait = Histogram.builder()
-                .name("chaintrack_api_batch_wait_seconds")
-                .help("Time a read waited for its coalesced SQL statement to start, by read shape")
-                .labelNames("batch")
-                .classicOnly()
-                .classicUpperBounds(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1)
-                .register(registry);
-        batchStatement = Histogram.builder()
-                .name("chaintrack_api_batch_statement_seconds")
-                .help("Time one coalesced SQL statement took, connection borrow included, by read shape")
-                .labelNames("batch")
-                .classicOnly()
-                .classicUpperBounds(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1)
-                .register(registry);
+        batchWait = batchSeconds("chaintrack_api_batch_wait_seconds",
+                "Time a read waited for its coalesced SQL statement to start, by read shape");
+        batchStatement = batchSeconds("chaintrack_api_batch_statement_seconds",
+                "Time one coalesced SQL statement took, connection borrow included, by read shape");
         GaugeWithCallback.builder()
                 .name("chaintrack_api_db_up")
                 .help("1 when PostgreSQL answered a validity check during this scrape, else 0")
@@ -110,6 +100,12 @@ public final class ApiMetrics {
 
     /** A rendered scrape. */
     public record Exposition(String contentType, byte[] body) {}
+
+    private Histogram batchSeconds(String name, String help) {
+        return Histogram.builder().name(name).help(help).labelNames("batch").classicOnly()
+                .classicUpperBounds(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1)
+                .register(registry);
+    }
 
     private void poolGauge(String name, String help, ToIntFunction<HikariPoolMXBean> value) {
         GaugeWithCallback.builder().name(name).help(help)
