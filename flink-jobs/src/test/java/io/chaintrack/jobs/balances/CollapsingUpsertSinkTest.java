@@ -140,7 +140,10 @@ class CollapsingUpsertSinkTest {
                 first.flush(false);
             }
             if (i == 1000) {
-                sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'chaintrack-sink-current_balances'");
+                // the sink's one connection is killed: the retry below must reconnect, not find it alive
+                // (in the select list, so it runs only for the rows the filter kept)
+                assertThat(count("SELECT count(*) FILTER (WHERE killed) FROM (SELECT pg_terminate_backend(pid) AS killed"
+                        + " FROM pg_stat_activity WHERE application_name = 'chaintrack-sink-current_balances') k")).isEqualTo(1);
             }
         }
         assertThat(first.buffered()).isPositive(); // rows still buffered die with the crash
@@ -166,6 +169,13 @@ class CollapsingUpsertSinkTest {
             }
         }
         return new TreeMap<>(out);
+    }
+
+    static long count(String sql) throws Exception {
+        try (Connection c = pg.dataSource().getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     static void sql(String sql) throws Exception {
