@@ -1,7 +1,5 @@
 package io.chaintrack.api.context;
 
-import static net.logstash.logback.argument.StructuredArguments.kv;
-
 import io.chaintrack.api.config.ApiConfig;
 import io.grpc.Context;
 import io.grpc.Deadline;
@@ -15,8 +13,6 @@ import io.grpc.Status;
 import io.micronaut.core.order.Ordered;
 import jakarta.inject.Singleton;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
@@ -27,7 +23,6 @@ import org.slf4j.MDC;
 @Singleton
 public final class GrpcRequestContextInterceptor implements ServerInterceptor, Ordered {
     public static final Metadata.Key<String> REQUEST_ID = Metadata.Key.of("x-request-id", Metadata.ASCII_STRING_MARSHALLER);
-    private static final Logger ACCESS = LoggerFactory.getLogger("io.chaintrack.api.access");
 
     private final long requestTimeoutNanos;
     private final ApiConfig.AccessLog accessLog;
@@ -65,11 +60,7 @@ public final class GrpcRequestContextInterceptor implements ServerInterceptor, O
             public void close(Status status, Metadata trailers) {
                 trailers.put(REQUEST_ID, id);
                 if (accessLog.logs(!status.isOk())) {
-                    try (MDC.MDCCloseable ignored = MDC.putCloseable(RequestIds.MDC_KEY, id)) {
-                        ACCESS.info("GRPC " + method + " " + status.getCode().name(), kv("method", "GRPC"), kv("path", method),
-                            kv("status", status.getCode().name()), kv("route", method),
-                            kv("durationMs", (System.nanoTime() - start) / 1_000_000.0), kv("transport", "grpc"));
-                    }
+                    AccessLogLine.write(id, "GRPC", method, status.getCode().name(), method, System.nanoTime() - start, "grpc");
                 }
                 super.close(status, trailers);
             }

@@ -17,11 +17,6 @@ import io.micronaut.http.annotation.ServerFilter;
 import io.micronaut.web.router.RouteAttributes;
 import io.micronaut.web.router.UriRouteInfo;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
-
-import static net.logstash.logback.argument.StructuredArguments.kv;
 
 /**
  * Per HTTP request: a request id (X-Request-Id kept or generated, echoed, in the MDC of every log line
@@ -33,7 +28,6 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 @ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
 public final class HttpRequestContextFilter implements Ordered {
     public static final String TIMEOUT_HEADER = "Grpc-Timeout";
-    private static final Logger ACCESS = LoggerFactory.getLogger("io.chaintrack.api.access");
     private static final String ID = "chaintrack.request.id";
     private static final String START = "chaintrack.request.start";
 
@@ -97,19 +91,6 @@ public final class HttpRequestContextFilter implements Ordered {
         if (!accessLog.logs(status >= 400)) {
             return;
         }
-        String previous = MDC.get(RequestIds.MDC_KEY);
-        MDC.put(RequestIds.MDC_KEY, id);
-        try {
-            // the fields travel as structured arguments; a message without placeholders is never formatted from them
-            ACCESS.info(request.getMethodName() + " " + request.getPath() + " " + status, kv("method", request.getMethodName()),
-                    kv("path", request.getPath()), kv("status", status), kv("route", route), kv("durationMs", nanos / 1_000_000.0),
-                    kv("transport", "http"));
-        } finally {
-            if (previous == null) {
-                MDC.remove(RequestIds.MDC_KEY);
-            } else {
-                MDC.put(RequestIds.MDC_KEY, previous);
-            }
-        }
+        AccessLogLine.write(id, request.getMethodName(), request.getPath(), status, route, nanos, "http");
     }
 }

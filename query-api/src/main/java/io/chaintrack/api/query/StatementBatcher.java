@@ -59,11 +59,6 @@ public final class StatementBatcher<K, V> implements AutoCloseable {
         });
     }
 
-    /** {@link #submit(Object, Long)} within the current thread's request deadline. */
-    public CompletableFuture<V> submit(K key) {
-        return submit(key, Deadlines.current());
-    }
-
     /**
      * The answer for one key; fails with DEADLINE_EXCEEDED when the deadline passes first (a batch not yet
      * started then skips the read; one already running finishes for the others). The statement that answers it

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.chaintrack.api.config.ApiConfig;
 import io.chaintrack.api.config.BatchConfig;
-import io.chaintrack.api.context.Deadlines;
 import io.chaintrack.api.error.ApiException;
 import io.chaintrack.api.error.ErrorKind;
 import io.chaintrack.api.metrics.ApiMetrics;
@@ -94,11 +93,11 @@ class StatementBatcherTest {
         Doubler read = new Doubler();
         read.release = new CountDownLatch(1);
         try (StatementBatcher<Integer, Integer> batcher = batcher(read, 32, 1)) {
-            CompletableFuture<Integer> first = batcher.submit(1000);
+            CompletableFuture<Integer> first = batcher.submit(1000, null);
             assertThat(read.entered.await(10, TimeUnit.SECONDS)).isTrue();
             List<CompletableFuture<Integer>> queued = new ArrayList<>();
             for (int k = 0; k < 10; k++) {
-                queued.add(batcher.submit(k));
+                queued.add(batcher.submit(k, null));
             }
             read.release.countDown();
             assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo(2000);
@@ -114,11 +113,11 @@ class StatementBatcherTest {
         Doubler read = new Doubler();
         read.release = new CountDownLatch(1);
         try (StatementBatcher<Integer, Integer> batcher = batcher(read, 4, 1)) {
-            CompletableFuture<Integer> first = batcher.submit(100);
+            CompletableFuture<Integer> first = batcher.submit(100, null);
             assertThat(read.entered.await(10, TimeUnit.SECONDS)).isTrue();
             List<CompletableFuture<Integer>> queued = new ArrayList<>();
             for (int k = 0; k < 10; k++) {
-                queued.add(batcher.submit(k));
+                queued.add(batcher.submit(k, null));
             }
             read.release.countDown();
             first.get(10, TimeUnit.SECONDS);
@@ -138,7 +137,7 @@ class StatementBatcherTest {
             long statements = count("chaintrack_api_batch_statement_seconds");
             long waits = count("chaintrack_api_batch_wait_seconds");
             // the first answer's dependent (response building, in the API) blocks the thread that completes it
-            CompletableFuture<Integer> first = batcher.submit(1).thenApply(v -> {
+            CompletableFuture<Integer> first = batcher.submit(1, null).thenApply(v -> {
                 building.countDown();
                 try {
                     built.await(10, TimeUnit.SECONDS);
@@ -149,7 +148,7 @@ class StatementBatcherTest {
             });
             assertThat(building.await(10, TimeUnit.SECONDS)).isTrue();
             // with max-concurrent 1, this read's statement can run only if the first gave its slot back
-            assertThat(batcher.submit(2).get(10, TimeUnit.SECONDS)).isEqualTo(4);
+            assertThat(batcher.submit(2, null).get(10, TimeUnit.SECONDS)).isEqualTo(4);
             assertThat(first).isNotDone();
             built.countDown();
             assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo(2);
@@ -173,11 +172,11 @@ class StatementBatcherTest {
         Doubler read = new Doubler();
         read.release = new CountDownLatch(1);
         try (StatementBatcher<Integer, Integer> batcher = batcher(read, 2, 1)) {
-            CompletableFuture<Integer> first = batcher.submit(1);
+            CompletableFuture<Integer> first = batcher.submit(1, null);
             assertThat(read.entered.await(10, TimeUnit.SECONDS)).isTrue();
-            CompletableFuture<Integer> failing = batcher.submit(-1);
-            CompletableFuture<Integer> sameBatch = batcher.submit(2);
-            CompletableFuture<Integer> nextBatch = batcher.submit(3);
+            CompletableFuture<Integer> failing = batcher.submit(-1, null);
+            CompletableFuture<Integer> sameBatch = batcher.submit(2, null);
+            CompletableFuture<Integer> nextBatch = batcher.submit(3, null);
             read.release.countDown();
             assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo(2);
             for (CompletableFuture<Integer> f : List.of(failing, sameBatch)) {
@@ -194,16 +193,10 @@ class StatementBatcherTest {
         Doubler read = new Doubler();
         read.release = new CountDownLatch(1);
         try (StatementBatcher<Integer, Integer> batcher = batcher(read, 32, 1)) {
-            CompletableFuture<Integer> first = batcher.submit(1);
+            CompletableFuture<Integer> first = batcher.submit(1, null);
             assertThat(read.entered.await(10, TimeUnit.SECONDS)).isTrue();
-            Long previous = Deadlines.set(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50));
-            CompletableFuture<Integer> late;
-            try {
-                late = batcher.submit(7);
-            } finally {
-                Deadlines.set(previous);
-            }
-            CompletableFuture<Integer> patient = batcher.submit(8);
+            CompletableFuture<Integer> late = batcher.submit(7, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50));
+            CompletableFuture<Integer> patient = batcher.submit(8, null);
             assertThatThrownBy(() -> late.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                     .cause().isInstanceOfSatisfying(ApiException.class,
                             e -> assertThat(e.kind()).isEqualTo(ErrorKind.DEADLINE_EXCEEDED));
@@ -227,7 +220,7 @@ class StatementBatcherTest {
                 results.add(pool.submit(() -> {
                     List<Integer> answers = new ArrayList<>();
                     for (int k = base; k < base + perThread; k++) {
-                        answers.add(batcher.submit(k).get(30, TimeUnit.SECONDS));
+                        answers.add(batcher.submit(k, null).get(30, TimeUnit.SECONDS));
                     }
                     return answers;
                 }));
