@@ -5,8 +5,10 @@
 # REST routes with wrk (64 connections) from another process. Appends req/s and p50/p95/p99 per route, the data
 # set and the machine to docs/benchmarks.md.
 #   scripts/bench-api.sh [TRANSFERS=10000000] [ADDRESSES=1000000] [DURATION=20s] [ROUTES="transfers history ..."]
-# Environment: BENCH_DATA_DIR (PostgreSQL data directory), BENCH_CONNECTIONS (64), BENCH_THREADS (2),
-#   BENCH_ACCESS_LOG (the API's chaintrack.api.access-log: all, the default, or errors / off),
+# Environment: BENCH_DATA_DIR (PostgreSQL data directory), BENCH_CONNECTIONS (64), BENCH_THREADS (wrk's, 1: wrk
+#   shares the API's cores here, and one thread drives 64 connections at 20,000 req/s with a second one only
+#   competing with the API for a core), BENCH_ACCESS_LOG (the API's chaintrack.api.access-log: errors, the
+#   default, or all / off),
 #   BENCH_JIT_WARMUP (30s: how long every route runs, unmeasured, before the first route is measured; on two busy
 #   cores the JIT's compiler threads get little CPU and the API kept getting faster for minutes with less),
 #   BENCH_ROUTE_WARMUP (20s: each route, unmeasured, right before it is measured).
@@ -16,8 +18,8 @@ A="${2:-1000000}"
 D="${3:-20s}"
 ROUTES="${4:-transfers transfers100 history portfolio balances balances_at token range}"
 C="${BENCH_CONNECTIONS:-64}"
-T="${BENCH_THREADS:-2}"
-ACCESS_LOG="${BENCH_ACCESS_LOG:-all}"
+T="${BENCH_THREADS:-1}"
+ACCESS_LOG="${BENCH_ACCESS_LOG:-errors}"
 JIT_WARMUP="${BENCH_JIT_WARMUP:-30s}"
 ROUTE_WARMUP="${BENCH_ROUTE_WARMUP:-20s}"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"

@@ -41,7 +41,9 @@ class RequestContextTest {
 
     @BeforeAll
     static void start() throws Exception {
-        fixture = ApiFixture.builder().seed(new SeedData()::seed).seedConnection(c -> SeedData.execute(c, "CREATE DATABASE bare")).start();
+        // every request's line, so that successful ones can be checked for their request id
+        fixture = ApiFixture.builder().seed(new SeedData()::seed).seedConnection(c -> SeedData.execute(c, "CREATE DATABASE bare"))
+                .property("chaintrack.api.access-log", "all").start();
         postgres = fixture.postgres;
         clients = fixture.clients;
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();

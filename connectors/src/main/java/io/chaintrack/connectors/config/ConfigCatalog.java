@@ -64,7 +64,7 @@ public final class ConfigCatalog {
       "chaintrack.api.default-window-seconds", "chaintrack.api.window-seconds", "chaintrack.api.default-limit",
       "chaintrack.api.max-limit", "chaintrack.api.cursor-secret", "chaintrack.api.query-timeout",
       "chaintrack.api.request-timeout", "chaintrack.api.validate-schema",
-      "chaintrack.api.access-log", "chaintrack.api.batch.max-batch", "chaintrack.api.batch.max-concurrent",
+      "chaintrack.api.access-log", "chaintrack.api.access-log-slow-after", "chaintrack.api.batch.max-batch", "chaintrack.api.batch.max-concurrent",
       "chaintrack.api.auth.enabled",
       "chaintrack.api.chain-status.stale-after",
       "chaintrack.api.streams.max-streams", "chaintrack.api.streams.poll-interval", "chaintrack.api.streams.threads",

@@ -17,8 +17,10 @@ import java.util.List;
  * @param queryTimeout upper bound of one SQL statement
  * @param requestTimeout upper bound of one request (a client deadline can only shorten it)
  * @param validateSchema check at start-up that the core tables exist (the API never migrates)
- * @param accessLog which requests get a JSON access-log line: all, errors (status 400 and above) or off; failures
+ * @param accessLog which requests get a JSON access-log line: all, errors (failed or slow requests) or off; failures
  *        are logged with their request id by the error handlers whatever this says
+ * @param accessLogSlowAfter with {@code errors}, a successful request that took at least this long is logged too
+ *        (0 = only failures)
  */
 @ConfigurationProperties("chaintrack.api")
 public record ApiConfig(
@@ -30,15 +32,19 @@ public record ApiConfig(
         @Bindable(defaultValue = "10s") Duration queryTimeout,
         @Bindable(defaultValue = "15s") Duration requestTimeout,
         @Bindable(defaultValue = "true") boolean validateSchema,
-        @Bindable(defaultValue = "all") String accessLog) {
+        @Bindable(defaultValue = "errors") String accessLog,
+        @Bindable(defaultValue = "1s") Duration accessLogSlowAfter) {
 
-    /** Values of {@code chaintrack.api.access-log}. */
+    /**
+     * Values of {@code chaintrack.api.access-log}. Every request is counted and timed in /metrics whatever the
+     * level, so the log only has to carry the requests someone will look up one by one.
+     */
     public enum AccessLog {
         ALL, ERRORS, OFF;
 
-        /** Whether a request that ended so gets an access-log line. */
-        public boolean logs(boolean failed) {
-            return this == ALL || (this == ERRORS && failed);
+        /** Whether a request that ended so gets an access-log line ({@code slowAfterNanos} 0: none is slow). */
+        public boolean logs(boolean failed, long nanos, long slowAfterNanos) {
+            return this == ALL || (this == ERRORS && (failed || (slowAfterNanos > 0 && nanos >= slowAfterNanos)));
         }
     }
 
@@ -49,6 +55,9 @@ public record ApiConfig(
                     + " is not in chaintrack.api.window-seconds " + windowSeconds);
         }
         parseAccessLog(accessLog);
+        if (accessLogSlowAfter.isNegative()) {
+            throw new IllegalArgumentException("chaintrack.api.access-log-slow-after must not be negative, not " + accessLogSlowAfter);
+        }
         if (defaultLimit < 1 || defaultLimit > maxLimit) {
             throw new IllegalArgumentException("chaintrack.api.default-limit must be in 1.." + maxLimit);
         }

@@ -26,10 +26,12 @@ public final class GrpcRequestContextInterceptor implements ServerInterceptor, O
 
     private final long requestTimeoutNanos;
     private final ApiConfig.AccessLog accessLog;
+    private final long slowAfterNanos;
 
     public GrpcRequestContextInterceptor(ApiConfig config) {
         this.requestTimeoutNanos = config.requestTimeout().toNanos();
         this.accessLog = config.accessLogLevel();
+        this.slowAfterNanos = config.accessLogSlowAfter().toNanos();
     }
 
 
@@ -59,8 +61,9 @@ public final class GrpcRequestContextInterceptor implements ServerInterceptor, O
             @Override
             public void close(Status status, Metadata trailers) {
                 trailers.put(REQUEST_ID, id);
-                if (accessLog.logs(!status.isOk())) {
-                    AccessLogLine.write(id, "GRPC", method, status.getCode().name(), method, System.nanoTime() - start, "grpc");
+                long nanos = System.nanoTime() - start;
+                if (accessLog.logs(!status.isOk(), nanos, slowAfterNanos)) {
+                    AccessLogLine.write(id, "GRPC", method, status.getCode().name(), method, nanos, "grpc");
                 }
                 super.close(status, trailers);
             }

@@ -33,11 +33,13 @@ public final class HttpRequestContextFilter implements Ordered {
 
     private final long requestTimeoutNanos;
     private final ApiConfig.AccessLog accessLog;
+    private final long slowAfterNanos;
     private final ApiMetrics metrics;
 
     public HttpRequestContextFilter(ApiConfig config, ApiMetrics metrics) {
         this.requestTimeoutNanos = config.requestTimeout().toNanos();
         this.accessLog = config.accessLogLevel();
+        this.slowAfterNanos = config.accessLogSlowAfter().toNanos();
         this.metrics = metrics;
     }
 
@@ -88,7 +90,7 @@ public final class HttpRequestContextFilter implements Ordered {
         String route = route(request);
         int status = response.code();
         metrics.observe(route, request.getMethodName(), Integer.toString(status), nanos);
-        if (!accessLog.logs(status >= 400)) {
+        if (!accessLog.logs(status >= 400, nanos, slowAfterNanos)) {
             return;
         }
         AccessLogLine.write(id, request.getMethodName(), request.getPath(), status, route, nanos, "http");

@@ -105,7 +105,7 @@ class QueryPlansTest {
 
     static Store store() {
         return new Store(postgres.dataSource(), new io.chaintrack.api.config.ApiConfig(3600, List.of(3600), 100, 1000, "",
-                java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(15), true, "all"));
+                java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(15), true, "all", java.time.Duration.ZERO));
     }
 
     @Test

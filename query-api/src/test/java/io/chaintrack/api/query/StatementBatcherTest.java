@@ -42,7 +42,7 @@ class StatementBatcherTest {
     static void start() {
         postgres = EmbeddedPostgresServer.start();
         ApiConfig config = new ApiConfig(3600, List.of(3600), 100, 1000, "", Duration.ofSeconds(10), Duration.ofSeconds(15),
-                true, "all");
+                true, "all", Duration.ZERO);
         store = new Store(postgres.dataSource(), config);
         metrics = new ApiMetrics(postgres.dataSource());
     }
