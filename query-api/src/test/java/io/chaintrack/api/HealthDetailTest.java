@@ -6,7 +6,6 @@ import io.chaintrack.connectors.embedded.EmbeddedKafkaBroker;
 import io.chaintrack.connectors.embedded.EmbeddedPostgresServer;
 import io.chaintrack.connectors.evm.EndpointStatusSnapshot;
 import io.chaintrack.connectors.evm.EvmMetrics;
-import io.chaintrack.connectors.kafka.TopicCatalog;
 import io.chaintrack.proto.v1.ChainStatusView;
 import io.chaintrack.proto.v1.CheckRequest;
 import io.chaintrack.proto.v1.CheckResponse;
@@ -19,14 +18,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,8 +25,6 @@ import org.junit.jupiter.api.Test;
  * jobs' groups (embedded broker), ingest endpoint status written as the ingest job writes it, readiness.
  */
 class HealthDetailTest {
-    static final String TOPIC = TopicCatalog.CHAIN_EVENTS.name();
-
     @Test
     void healthReportsUptimeChainLagQueueDepthAndIngestEndpoints() throws Exception {
         try (EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start();
@@ -55,26 +44,16 @@ class HealthDetailTest {
                 EndpointStatusSnapshot.write(c, List.of(new EndpointStatusSnapshot.EndpointStatus("old-net", "gone", 9, "HALF_OPEN")),
                         Instant.now().minusSeconds(600));
             }
-            kafka.createTopics(List.of(TopicCatalog.CHAIN_EVENTS));
-            int partitions = TopicCatalog.CHAIN_EVENTS.partitions();
+            int partitions = ChainEventsKafka.PARTITIONS;
             Map<Integer, Integer> produced = new HashMap<>();
-            Properties props = kafka.clientProperties();
-            props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-            props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+            try (ChainEventsKafka events = ChainEventsKafka.create(kafka)) {
                 for (int i = 0; i < 10; i++) {
                     int p = i % partitions;
-                    producer.send(new ProducerRecord<>(TOPIC, p, null, new byte[] {(byte) i})).get();
+                    events.produce(p, (byte) i);
                     produced.merge(p, 1, Integer::sum);
                 }
-            }
-            // the balance job committed 3 records of partition 0 and everything of the others; analytics nothing
-            Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
-            for (int p = 0; p < partitions; p++) {
-                commits.put(new TopicPartition(TOPIC, p), new OffsetAndMetadata(p == 0 ? 3 : produced.getOrDefault(p, 0)));
-            }
-            try (Admin admin = Admin.create(kafka.clientProperties())) {
-                admin.alterConsumerGroupOffsets("chaintrack-balances", commits).all().get();
+                // the balance job committed 3 records of partition 0 and everything of the others; analytics nothing
+                events.commit("chaintrack-balances", p -> p == 0 ? 3 : produced.getOrDefault(p, 0));
             }
             long balancesLag = produced.get(0) - 3;
 
@@ -98,7 +77,7 @@ class HealthDetailTest {
                 assertThat(devnet.getFreshness().name()).contains("STALE");
 
                 assertThat(body.getQueueDepth().getState()).isEqualTo("OK");
-                assertThat(body.getQueueDepth().getTopic()).isEqualTo(TOPIC);
+                assertThat(body.getQueueDepth().getTopic()).isEqualTo(ChainEventsKafka.TOPIC);
                 ConsumerGroupLag balances = body.getQueueDepth().getGroupsList().get(0);
                 assertThat(balances.getGroupId()).isEqualTo("chaintrack-balances");
                 assertThat(balances.getLag()).isEqualTo(balancesLag);

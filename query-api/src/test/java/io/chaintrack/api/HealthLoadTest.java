@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.chaintrack.api.config.HealthConfig;
 import io.chaintrack.api.query.KafkaLagProbe;
 import io.chaintrack.connectors.embedded.EmbeddedKafkaBroker;
-import io.chaintrack.connectors.kafka.TopicCatalog;
 import io.chaintrack.connectors.postgres.Migrations;
 import io.chaintrack.proto.v1.CheckRequest;
 import io.chaintrack.proto.v1.CheckResponse;
@@ -20,19 +19,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.function.Predicate;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,7 +32,6 @@ import org.junit.jupiter.api.Test;
  * Kafka lag (in-process broker) is one reading per refresh interval.
  */
 class HealthLoadTest {
-    static final String TOPIC = TopicCatalog.CHAIN_EVENTS.name();
     static final Predicate<String> SCHEMA = q -> q.contains("to_regclass") || q.contains("information_schema.columns");
     static final Predicate<String> CHAIN_STATUS = q -> q.contains("LATERAL") && q.contains("head_seen_at");
     static final Predicate<String> CHAIN_LIST = q -> q.contains("LATERAL") && !q.contains("head_seen_at");
@@ -162,17 +151,11 @@ class HealthLoadTest {
     @Test
     void kafkaLagIsOneReadingPerRefreshInterval() throws Exception {
         try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start()) {
-            kafka.createTopics(List.of(TopicCatalog.CHAIN_EVENTS));
-            int partitions = TopicCatalog.CHAIN_EVENTS.partitions();
-            Properties props = kafka.clientProperties();
-            props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-            props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props);
-                 Admin admin = Admin.create(kafka.clientProperties())) {
+            try (ChainEventsKafka events = ChainEventsKafka.create(kafka)) {
                 for (int i = 0; i < 4; i++) {
-                    producer.send(new ProducerRecord<>(TOPIC, 0, null, new byte[] {(byte) i})).get();
+                    events.produce(0, (byte) i);
                 }
-                commit(admin, 1, partitions);
+                commit(events, 1);
                 MovingClock clock = new MovingClock(Instant.parse("2025-01-01T00:00:00Z"));
                 HealthConfig config = new HealthConfig(List.of("chaintrack-balances"), Duration.ofSeconds(3),
                         Duration.ofMinutes(2), Duration.ofSeconds(5));
@@ -180,14 +163,14 @@ class HealthLoadTest {
                 try {
                     assertThat(lag(probe)).isEqualTo(3);
 
-                    commit(admin, 4, partitions);
+                    commit(events, 4);
                     clock.advance(Duration.ofMillis(4900));
                     assertThat(lag(probe)).as("within the refresh interval: the last reading").isEqualTo(3);
 
                     clock.advance(Duration.ofMillis(100));
                     assertThat(lag(probe)).as("after it: a new reading").isZero();
 
-                    producer.send(new ProducerRecord<>(TOPIC, 0, null, new byte[] {9})).get();
+                    events.produce(0, (byte) 9);
                     clock.advance(Duration.ofSeconds(1));
                     assertThat(lag(probe)).isZero();
                     clock.advance(Duration.ofSeconds(-60));
@@ -200,7 +183,7 @@ class HealthLoadTest {
                         List.of("chaintrack-balances"), Duration.ofSeconds(3), Duration.ofMinutes(2), Duration.ZERO), clock);
                 try {
                     assertThat(lag(everyCall)).isEqualTo(1);
-                    producer.send(new ProducerRecord<>(TOPIC, 0, null, new byte[] {10})).get();
+                    events.produce(0, (byte) 10);
                     assertThat(lag(everyCall)).as("interval 0: read on every call").isEqualTo(2);
                 } finally {
                     everyCall.close();
@@ -215,12 +198,9 @@ class HealthLoadTest {
         return depth.getGroups(0).getLag();
     }
 
-    private static void commit(Admin admin, long partition0, int partitions) throws Exception {
-        Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
-        for (int p = 0; p < partitions; p++) {
-            commits.put(new TopicPartition(TOPIC, p), new OffsetAndMetadata(p == 0 ? partition0 : 0));
-        }
-        admin.alterConsumerGroupOffsets("chaintrack-balances", commits).all().get();
+    /** The balance job committed {@code partition0} records of partition 0 and nothing of the others. */
+    private static void commit(ChainEventsKafka events, long partition0) throws Exception {
+        events.commit("chaintrack-balances", p -> p == 0 ? partition0 : 0);
     }
 
     /** A clock the test moves; readings' ages are measured against it. */

@@ -15,11 +15,19 @@ final class Rows {
 
     /** NUMERIC(78,0) as an exact decimal integer string; "" when SQL NULL. */
     static String decimal(ResultSet rs, String column) throws SQLException {
+        return decimal(rs, rs.findColumn(column));
+    }
+
+    static String decimal(ResultSet rs, int column) throws SQLException {
         BigDecimal value = rs.getBigDecimal(column);
         return value == null ? "" : value.toBigIntegerExact().toString();
     }
 
     static Timestamp timestamp(ResultSet rs, String column) throws SQLException {
+        return timestamp(rs, rs.findColumn(column));
+    }
+
+    static Timestamp timestamp(ResultSet rs, int column) throws SQLException {
         OffsetDateTime time = rs.getObject(column, OffsetDateTime.class);
         return time == null ? null : toTimestamp(time.toInstant());
     }

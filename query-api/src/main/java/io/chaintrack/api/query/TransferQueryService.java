@@ -1,5 +1,8 @@
 package io.chaintrack.api.query;
 
+import static io.chaintrack.api.query.TransferRows.COLUMNS;
+import static io.chaintrack.api.query.TransferRows.NEWEST_FIRST;
+
 import io.chaintrack.api.config.ApiConfig;
 import io.chaintrack.api.config.BatchConfig;
 import io.chaintrack.api.context.Deadlines;
@@ -38,9 +41,7 @@ import java.util.concurrent.CompletableFuture;
  */
 @Singleton
 public final class TransferQueryService {
-    static final String COLUMNS = "block_number, tx_index, log_index, batch_index, trace_address, block_hash,"
-            + " block_time, tx_hash, token, standard, from_address, to_address, amount, token_id, operator";
-    static final String ORDER = " ORDER BY block_number DESC, tx_index DESC, log_index DESC, batch_index DESC, trace_address DESC";
+    /** A page's position: below its cursor in the listing order. */
     private static final String AFTER = " AND (block_number, tx_index, log_index, batch_index, trace_address) < (?, ?, ?, ?, ?)";
 
     /** One index range scan: a condition on top of {@code chain_id = ? AND canonical} and its bind values. */
@@ -75,10 +76,10 @@ public final class TransferQueryService {
             + " AS k(chain_id, address, outgoing, incoming, standard, min_amount, b, tx, lg, bt, tr, n, i)"
             + " CROSS JOIN LATERAL ("
             + "(SELECT " + COLUMNS + " FROM transfers WHERE k.outgoing AND chain_id = k.chain_id AND canonical"
-            + " AND from_address = k.address" + PAGE_FILTERS + ORDER + " LIMIT k.n)"
+            + " AND from_address = k.address" + PAGE_FILTERS + NEWEST_FIRST + " LIMIT k.n)"
             + " UNION ALL (SELECT " + COLUMNS + " FROM transfers WHERE k.incoming AND chain_id = k.chain_id AND canonical"
             + " AND to_address = k.address AND (NOT k.outgoing OR from_address <> k.address)" + PAGE_FILTERS
-            + ORDER + " LIMIT k.n)" + ORDER + " LIMIT k.n) t"
+            + NEWEST_FIRST + " LIMIT k.n)" + NEWEST_FIRST + " LIMIT k.n) t"
             + " ORDER BY k.i, t.block_number DESC, t.tx_index DESC, t.log_index DESC, t.batch_index DESC, t.trace_address DESC";
 
     private final ChainDirectory chains;
@@ -254,13 +255,7 @@ public final class TransferQueryService {
             throws SQLException {
         try (PreparedStatement st = store.prepare(c, pageSql(scans, after != null))) {
             bindPage(st, chainId, scans, after, fetch);
-            List<TransferView> out = new ArrayList<>();
-            try (ResultSet rs = st.executeQuery()) {
-                while (rs.next()) {
-                    out.add(view(rs, chainId));
-                }
-            }
-            return out;
+            return TransferRows.read(st, chainId);
         }
     }
 
@@ -306,7 +301,7 @@ public final class TransferQueryService {
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     int page = rs.getInt(1) - 1;
-                    out.get(page).add(view(rs, chainIds[page]));
+                    out.get(page).add(TransferRows.view(rs, 2, chainIds[page])); // t.* follows k.i
                 }
             }
         }
@@ -315,39 +310,21 @@ public final class TransferQueryService {
 
     /** One page: each scan limited on its own so every branch stays an index range scan, then merged. */
     static String pageSql(List<Scan> scans, boolean paged) {
-        StringBuilder sql = new StringBuilder();
+        String position = paged ? AFTER : "";
         if (scans.size() == 1) {
-            return select(scans.get(0), paged) + " LIMIT ?";
+            return TransferRows.select(scans.get(0), position, NEWEST_FIRST) + " LIMIT ?";
         }
-        for (int i = 0; i < scans.size(); i++) {
-            sql.append(i == 0 ? "(" : " UNION ALL (").append(select(scans.get(i), paged)).append(" LIMIT ?)");
-        }
-        return sql.append(ORDER).append(" LIMIT ?").toString();
+        return TransferRows.branches(scans, position, NEWEST_FIRST).append(NEWEST_FIRST).append(" LIMIT ?").toString();
     }
 
     /** Binds {@link #pageSql}'s parameters. */
     static void bindPage(PreparedStatement st, long chainId, List<Scan> scans, TransferCursor after, int fetch) throws SQLException {
-        int i = 1;
-        for (Scan scan : scans) {
-            st.setLong(i++, chainId);
-            i = bind(st, i, scan.values());
-            if (after != null) {
-                st.setLong(i++, after.blockNumber());
-                st.setInt(i++, after.txIndex());
-                st.setInt(i++, after.logIndex());
-                st.setInt(i++, after.batchIndex());
-                st.setString(i++, after.traceAddress());
-            }
-            st.setInt(i++, fetch);
-        }
+        List<Object> position = after == null ? List.of()
+                : List.of(after.blockNumber(), after.txIndex(), after.logIndex(), after.batchIndex(), after.traceAddress());
+        int i = TransferRows.bindBranches(st, chainId, scans, position, fetch);
         if (scans.size() > 1) {
             st.setInt(i, fetch);
         }
-    }
-
-    private static String select(Scan scan, boolean paged) {
-        return "SELECT " + COLUMNS + " FROM transfers WHERE chain_id = ? AND canonical AND " + scan.condition()
-                + (paged ? AFTER : "") + ORDER;
     }
 
     static int bind(PreparedStatement st, int first, List<Object> values) throws SQLException {
@@ -368,26 +345,5 @@ public final class TransferQueryService {
             }
         }
         return i;
-    }
-
-    static TransferView view(ResultSet rs, long chainId) throws SQLException {
-        return TransferView.newBuilder()
-                .setChainId(chainId)
-                .setBlockNumber(rs.getLong("block_number"))
-                .setBlockHash(rs.getString("block_hash"))
-                .setBlockTime(Rows.timestamp(rs, "block_time"))
-                .setTxHash(rs.getString("tx_hash"))
-                .setTxIndex(rs.getInt("tx_index"))
-                .setLogIndex(rs.getInt("log_index"))
-                .setTraceAddress(rs.getString("trace_address"))
-                .setBatchIndex(rs.getInt("batch_index"))
-                .setToken(rs.getString("token"))
-                .setStandard(Rows.standard(rs.getString("standard")))
-                .setFromAddress(rs.getString("from_address"))
-                .setToAddress(rs.getString("to_address"))
-                .setAmount(Rows.decimal(rs, "amount"))
-                .setTokenId(Rows.decimal(rs, "token_id"))
-                .setOperator(Rows.nullToEmpty(rs.getString("operator")))
-                .build();
     }
 }

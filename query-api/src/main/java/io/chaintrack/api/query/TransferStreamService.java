@@ -10,7 +10,6 @@ import jakarta.inject.Singleton;
 import java.math.BigInteger;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Comparator;
 import java.util.List;
@@ -34,6 +33,9 @@ public final class TransferStreamService {
             return new Key(v.getBlockNumber(), v.getTxIndex(), v.getLogIndex(), v.getBatchIndex(), v.getTraceAddress(), v.getBlockHash());
         }
     }
+
+    /** A poll reads from the reorg margin's floor up; each branch oldest first, its rows then keyed in the mirror. */
+    private static final String FROM_FLOOR = " AND block_number >= ?";
 
     private record Snapshot(long head, TreeMap<Key, TransferView> rows) {}
 
@@ -150,30 +152,16 @@ public final class TransferStreamService {
         });
     }
 
+    /** The statement of {@link #rows}. */
+    static String sql(List<TransferQueryService.Scan> scans) {
+        return TransferRows.branches(scans, FROM_FLOOR, TransferRows.OLDEST_FIRST).toString();
+    }
+
     private List<TransferView> rows(Connection c, long chainId, List<TransferQueryService.Scan> scans, long from, int fetch)
             throws SQLException {
-        String order = " ORDER BY block_number, tx_index, log_index, batch_index, trace_address";
-        StringBuilder sql = new StringBuilder();
-        for (int i = 0; i < scans.size(); i++) {
-            sql.append(i == 0 ? "(" : " UNION ALL (").append("SELECT ").append(TransferQueryService.COLUMNS)
-                    .append(" FROM transfers WHERE chain_id = ? AND canonical AND ").append(scans.get(i).condition())
-                    .append(" AND block_number >= ?").append(order).append(" LIMIT ?)");
-        }
-        try (PreparedStatement st = store.prepare(c, sql.toString())) {
-            int i = 1;
-            for (TransferQueryService.Scan scan : scans) {
-                st.setLong(i++, chainId);
-                i = TransferQueryService.bind(st, i, scan.values());
-                st.setLong(i++, from);
-                st.setInt(i++, fetch);
-            }
-            List<TransferView> out = new java.util.ArrayList<>();
-            try (ResultSet rs = st.executeQuery()) {
-                while (rs.next()) {
-                    out.add(TransferQueryService.view(rs, chainId));
-                }
-            }
-            return out;
+        try (PreparedStatement st = store.prepare(c, sql(scans))) {
+            TransferRows.bindBranches(st, chainId, scans, List.of(from), fetch);
+            return TransferRows.read(st, chainId);
         }
     }
 }

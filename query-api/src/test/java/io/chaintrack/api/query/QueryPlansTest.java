@@ -103,6 +103,21 @@ class QueryPlansTest {
         assertThat(filtered).contains("Index Only Scan using transfers_from_cover_idx").doesNotContain("Sort  ");
     }
 
+    @Test
+    void liveStreamReadsAreIndexOnlyScansFromTheMarginFloor() throws SQLException {
+        for (Direction direction : List.of(Direction.DIRECTION_UNSPECIFIED, Direction.DIRECTION_INCOMING, Direction.DIRECTION_OUTGOING)) {
+            List<TransferQueryService.Scan> scans = TransferQueryService.addressScans(ADDRESS, direction);
+            String plan = plan(TransferStreamService.sql(scans), st -> TransferRows.bindBranches(st, 1, scans, List.of(400L), 1001));
+            assertThat(plan).as(direction + "\n" + plan).doesNotContain("Seq Scan").doesNotContain("Sort  ").doesNotContain("Bitmap");
+            if (direction != Direction.DIRECTION_INCOMING) {
+                assertThat(plan).contains("Index Only Scan Backward using transfers_from_cover_idx");
+            }
+            if (direction != Direction.DIRECTION_OUTGOING) {
+                assertThat(plan).contains("Index Only Scan Backward using transfers_to_cover_idx");
+            }
+        }
+    }
+
     static Store store() {
         return new Store(postgres.dataSource(), new io.chaintrack.api.config.ApiConfig(3600, List.of(3600), 100, 1000, "",
                 java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(15), true, "all", java.time.Duration.ZERO));
@@ -165,13 +180,7 @@ class QueryPlansTest {
             throws SQLException {
         try (PreparedStatement st = c.prepareStatement(TransferQueryService.pageSql(scans, after != null))) {
             TransferQueryService.bindPage(st, 1, scans, after, fetch);
-            List<io.chaintrack.proto.v1.TransferView> out = new java.util.ArrayList<>();
-            try (ResultSet rs = st.executeQuery()) {
-                while (rs.next()) {
-                    out.add(TransferQueryService.view(rs, 1));
-                }
-            }
-            return out;
+            return TransferRows.read(st, 1);
         }
     }
 
