@@ -169,7 +169,7 @@ public final class AnalyticsJob implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (jdbc.missing()) {
+        if (jdbc.urlUnset()) {
             spec.commandLine().getErr().println("--jdbc-url (configuration key chaintrack.jdbc.url, env CHAINTRACK_JDBC_URL) is required");
             return 2;
         }

@@ -24,6 +24,12 @@ public abstract class JdbcOptions {
     /** The JDBC URL, or null when the command allows it to be unset and it is. */
     public abstract String url();
 
+    /** No URL given, or a blank one. */
+    public boolean urlUnset() {
+        String url = url();
+        return url == null || url.isBlank();
+    }
+
     public String user() {
         return jdbcUser;
     }
@@ -58,10 +64,6 @@ public abstract class JdbcOptions {
         public String url() {
             return jdbcUrl;
         }
-
-        public boolean missing() {
-            return jdbcUrl == null || jdbcUrl.isBlank();
-        }
     }
 
     /** ingest: PostgreSQL only receives the RPC endpoint status, which is not written when the URL is unset. */
@@ -74,10 +76,6 @@ public abstract class JdbcOptions {
         @Override
         public String url() {
             return jdbcUrl;
-        }
-
-        public boolean unset() {
-            return jdbcUrl == null || jdbcUrl.isBlank();
         }
     }
 }

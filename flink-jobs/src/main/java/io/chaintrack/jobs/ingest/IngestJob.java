@@ -103,7 +103,7 @@ public final class IngestJob implements Callable<Integer> {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         configureCheckpointing(env, checkpointInterval);
         String prefix = transactionalIdPrefix != null ? transactionalIdPrefix : transactionalIdPrefix(chainId());
-        IngestStatusReporter reporter = jdbc.unset() ? null
+        IngestStatusReporter reporter = jdbc.urlUnset() ? null
                 : new IngestStatusReporter(jdbc.url(), jdbc.user(), jdbc.password(), statusInterval, EvmMetrics.DEFAULT_REGISTRY);
         defineWorkflow(env, chainSource, ChainEventKafka.sink(bootstrapServers, delivery, prefix), reporter);
         env.execute("chaintrack-ingest-" + source + "-" + chainId());

@@ -122,11 +122,16 @@ class JdbcOptionsTest {
         CommandLine cl = new CommandLine(new IngestJob());
         cl.parseArgs("--bootstrap-servers", "k:1");
         assertThat(cl.getCommandSpec().findOption("--jdbc-url").required()).isFalse();
-        assertThat(((JdbcOptions.StatusOnly) jdbc(cl)).unset()).isTrue();
+        assertThat(jdbc(cl)).isInstanceOf(JdbcOptions.StatusOnly.class);
+        assertThat(jdbc(cl).urlUnset()).isTrue();
         assertThat(jdbc(cl).url()).isNull();
 
         CommandLine blank = new CommandLine(new IngestJob());
         blank.parseArgs("--bootstrap-servers", "k:1", "--jdbc-url", " ");
-        assertThat(((JdbcOptions.StatusOnly) jdbc(blank)).unset()).isTrue();
+        assertThat(jdbc(blank).urlUnset()).isTrue();
+
+        CommandLine given = new CommandLine(new IngestJob());
+        given.parseArgs("--bootstrap-servers", "k:1", "--jdbc-url", "jdbc:postgresql://db/x");
+        assertThat(jdbc(given).urlUnset()).isFalse();
     }
 }
