@@ -6,6 +6,7 @@ import io.chaintrack.connectors.config.DurationConverter;
 import io.chaintrack.connectors.flink.ProtobufTypeInfo;
 import io.chaintrack.connectors.kafka.ChainEventDecoder;
 import io.chaintrack.connectors.kafka.ChainEventKafka;
+import io.chaintrack.jobs.common.JdbcOptions;
 import io.chaintrack.jobs.common.JobEnvironment;
 import io.chaintrack.jobs.common.KafkaInput;
 import io.chaintrack.jobs.analytics.functions.AddressLedger;
@@ -87,15 +88,8 @@ public final class AnalyticsJob implements Callable<Integer> {
     @ConfigKey("chaintrack.analytics.group-id")
     @Option(names = "--group-id", defaultValue = "chaintrack-analytics", description = "Kafka consumer group (default ${DEFAULT-VALUE}).")
     String groupId;
-    @ConfigKey("chaintrack.jdbc.url")
-    @Option(names = "--jdbc-url", description = "PostgreSQL JDBC URL (required).")
-    String jdbcUrl;
-    @ConfigKey("chaintrack.jdbc.user")
-    @Option(names = "--jdbc-user", defaultValue = "postgres", description = "PostgreSQL user (default ${DEFAULT-VALUE}).")
-    String jdbcUser;
-    @ConfigKey("chaintrack.jdbc.password")
-    @Option(names = "--jdbc-password", defaultValue = "", description = "PostgreSQL password (prefer env CHAINTRACK_JDBC_PASSWORD to the flag).")
-    String jdbcPassword;
+    @Mixin
+    JdbcOptions.RequiredToRun jdbc = new JdbcOptions.RequiredToRun();
     @ConfigKey("chaintrack.analytics.bounded")
     @Option(names = "--bounded", description = "Stop at the topic's end offsets as of job start (backfill).")
     boolean bounded;
@@ -175,7 +169,7 @@ public final class AnalyticsJob implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (jdbcUrl == null || jdbcUrl.isBlank()) {
+        if (jdbc.urlUnset()) {
             spec.commandLine().getErr().println("--jdbc-url (configuration key chaintrack.jdbc.url, env CHAINTRACK_JDBC_URL) is required");
             return 2;
         }
@@ -192,7 +186,7 @@ public final class AnalyticsJob implements Callable<Integer> {
         if (parallelism > 0) {
             env.setParallelism(parallelism);
         }
-        addToEnvironment(env, new KafkaInput(bootstrapServers, groupId, bounded), new JdbcTarget(jdbcUrl, jdbcUser, jdbcPassword),
+        addToEnvironment(env, new KafkaInput(bootstrapServers, groupId, bounded), new JdbcTarget(jdbc.url(), jdbc.user(), jdbc.password()),
                 config, sinkBufferRows);
         env.execute(JOB_NAME);
         return 0;

@@ -3,6 +3,7 @@ package io.chaintrack.jobs.analytics;
 import io.chaintrack.connectors.config.ConfigKey;
 import io.chaintrack.connectors.config.ConfiguredCommandLine;
 import io.chaintrack.jobs.analytics.sink.JdbcTarget;
+import io.chaintrack.jobs.common.JdbcOptions;
 import java.sql.Connection;
 import java.sql.Date;
 import java.sql.PreparedStatement;
@@ -23,15 +24,8 @@ import picocli.CommandLine.Option;
 @Command(name = "analytics-retention", mixinStandardHelpOptions = true,
         description = "Drop analytics day partitions older than --retention-days before --reference-day.")
 public final class PartitionMaintenance implements Callable<Integer> {
-    @ConfigKey("chaintrack.jdbc.url")
-    @Option(names = "--jdbc-url", required = true, description = "PostgreSQL JDBC URL.")
-    String jdbcUrl;
-    @ConfigKey("chaintrack.jdbc.user")
-    @Option(names = "--jdbc-user", defaultValue = "postgres", description = "PostgreSQL user (default ${DEFAULT-VALUE}).")
-    String jdbcUser;
-    @ConfigKey("chaintrack.jdbc.password")
-    @Option(names = "--jdbc-password", defaultValue = "", description = "PostgreSQL password.")
-    String jdbcPassword;
+    @Mixin
+    JdbcOptions.Required jdbc = new JdbcOptions.Required();
     @ConfigKey("chaintrack.analytics.retention-days")
     @Option(names = "--retention-days", defaultValue = "90", description = "Days kept, ending at the reference day (default ${DEFAULT-VALUE}).")
     int retentionDays;
@@ -49,7 +43,7 @@ public final class PartitionMaintenance implements Callable<Integer> {
     @Override
     public Integer call() throws SQLException {
         LocalDate day = referenceDay != null ? referenceDay : LocalDate.now(java.time.ZoneOffset.UTC);
-        int dropped = dropOldPartitions(new JdbcTarget(jdbcUrl, jdbcUser, jdbcPassword), retentionDays, day);
+        int dropped = dropOldPartitions(new JdbcTarget(jdbc.url(), jdbc.user(), jdbc.password()), retentionDays, day);
         System.out.println("dropped " + dropped + " analytics partitions older than " + day.minusDays(retentionDays - 1L));
         return 0;
     }

@@ -10,6 +10,7 @@ import io.chaintrack.connectors.postgres.rows.BalanceWindowRow;
 import io.chaintrack.connectors.postgres.rows.BlockRow;
 import io.chaintrack.connectors.postgres.rows.ChainTotalsRow;
 import io.chaintrack.connectors.config.DurationConverter;
+import io.chaintrack.jobs.common.JdbcOptions;
 import io.chaintrack.jobs.common.JobEnvironment;
 import io.chaintrack.jobs.common.KafkaInput;
 import io.chaintrack.proto.v1.ChainEvent;
@@ -68,17 +69,8 @@ public final class BalanceJob implements Callable<Integer> {
     @Option(names = "--group-id", defaultValue = "chaintrack-balances", description = "Kafka consumer group (default: ${DEFAULT-VALUE}).")
     String groupId;
 
-    @ConfigKey("chaintrack.jdbc.url")
-    @Option(names = "--jdbc-url", required = true, description = "PostgreSQL JDBC URL, e.g. jdbc:postgresql://localhost:5432/chaintrack.")
-    String jdbcUrl;
-
-    @ConfigKey("chaintrack.jdbc.user")
-    @Option(names = "--jdbc-user", defaultValue = "postgres", description = "PostgreSQL user (default: ${DEFAULT-VALUE}).")
-    String jdbcUser;
-
-    @ConfigKey("chaintrack.jdbc.password")
-    @Option(names = "--jdbc-password", defaultValue = "", description = "PostgreSQL password.")
-    String jdbcPassword;
+    @Mixin
+    JdbcOptions.Required jdbc = new JdbcOptions.Required();
 
     @ConfigKey("chaintrack.balances.jdbc-batch-size")
     @Option(names = "--jdbc-batch-size", defaultValue = "50000",
@@ -164,7 +156,7 @@ public final class BalanceJob implements Callable<Integer> {
     }
 
     public PostgresSinkOptions postgres() {
-        return validated(() -> new PostgresSinkOptions(jdbcUrl, jdbcUser, jdbcPassword, jdbcBatchSize,
+        return validated(() -> new PostgresSinkOptions(jdbc.url(), jdbc.user(), jdbc.password(), jdbcBatchSize,
                 jdbcBatchInterval, PostgresSinkOptions.DEFAULT_MAX_RETRIES));
     }
 

@@ -10,6 +10,7 @@ import io.chaintrack.connectors.config.DurationConverter;
 import io.chaintrack.connectors.kafka.ChainEventKafka;
 import io.chaintrack.connectors.synthetic.SyntheticChainConfig;
 import io.chaintrack.connectors.synthetic.SyntheticChainSource;
+import io.chaintrack.jobs.common.JdbcOptions;
 import io.chaintrack.proto.v1.ChainEvent;
 import java.time.Duration;
 import java.util.Locale;
@@ -72,17 +73,8 @@ public final class IngestJob implements Callable<Integer> {
             description = "Kafka transactional id prefix, unique per running ingest job (default chaintrack-ingest-<chain id>).")
     String transactionalIdPrefix;
 
-    @ConfigKey("chaintrack.jdbc.url")
-    @Option(names = "--jdbc-url", description = "PostgreSQL to write RPC endpoint status to (table ingest_endpoint_status, read by the API's health); unset = not written.")
-    String jdbcUrl;
-
-    @ConfigKey("chaintrack.jdbc.user")
-    @Option(names = "--jdbc-user", defaultValue = "postgres", description = "PostgreSQL user (default ${DEFAULT-VALUE}).")
-    String jdbcUser;
-
-    @ConfigKey("chaintrack.jdbc.password")
-    @Option(names = "--jdbc-password", defaultValue = "", description = "PostgreSQL password (prefer env CHAINTRACK_JDBC_PASSWORD).")
-    String jdbcPassword;
+    @Mixin
+    JdbcOptions.StatusOnly jdbc = new JdbcOptions.StatusOnly();
 
     @ConfigKey("chaintrack.ingest.status-interval")
     @Option(names = "--status-interval", defaultValue = "15s", converter = DurationConverter.class,
@@ -111,8 +103,8 @@ public final class IngestJob implements Callable<Integer> {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         configureCheckpointing(env, checkpointInterval);
         String prefix = transactionalIdPrefix != null ? transactionalIdPrefix : transactionalIdPrefix(chainId());
-        IngestStatusReporter reporter = jdbcUrl == null || jdbcUrl.isBlank() ? null
-                : new IngestStatusReporter(jdbcUrl, jdbcUser, jdbcPassword, statusInterval, EvmMetrics.DEFAULT_REGISTRY);
+        IngestStatusReporter reporter = jdbc.urlUnset() ? null
+                : new IngestStatusReporter(jdbc.url(), jdbc.user(), jdbc.password(), statusInterval, EvmMetrics.DEFAULT_REGISTRY);
         defineWorkflow(env, chainSource, ChainEventKafka.sink(bootstrapServers, delivery, prefix), reporter);
         env.execute("chaintrack-ingest-" + source + "-" + chainId());
         return 0;

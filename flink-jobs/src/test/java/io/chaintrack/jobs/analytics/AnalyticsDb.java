@@ -3,6 +3,7 @@ package io.chaintrack.jobs.analytics;
 import io.chaintrack.connectors.embedded.EmbeddedPostgresServer;
 import io.chaintrack.connectors.postgres.Migrations;
 import io.chaintrack.jobs.analytics.sink.JdbcTarget;
+import io.chaintrack.jobs.common.EmbeddedPostgresExtension;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -21,7 +22,8 @@ public final class AnalyticsDb {
 
     private AnalyticsDb() {}
 
-    public static JdbcTarget create(EmbeddedPostgresServer pg) throws SQLException {
+    public static JdbcTarget create(EmbeddedPostgresExtension postgres) throws SQLException {
+        EmbeddedPostgresServer pg = postgres.server();
         String name = "analytics_" + COUNTER.incrementAndGet();
         try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password()); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + name);

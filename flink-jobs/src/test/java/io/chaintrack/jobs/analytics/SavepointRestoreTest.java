@@ -2,9 +2,9 @@ package io.chaintrack.jobs.analytics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.chaintrack.connectors.embedded.EmbeddedPostgresServer;
 import io.chaintrack.connectors.flink.ProtobufTypeInfo;
 import io.chaintrack.jobs.analytics.sink.JdbcTarget;
+import io.chaintrack.jobs.common.EmbeddedPostgresExtension;
 import io.chaintrack.proto.v1.ChainEvent;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,8 +21,6 @@ import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,17 +34,8 @@ class SavepointRestoreTest {
     static final MiniClusterExtension MINI = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
             .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
-    static EmbeddedPostgresServer pg;
-
-    @BeforeAll
-    static void start() {
-        pg = EmbeddedPostgresServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        pg.close();
-    }
+    @RegisterExtension
+    static final EmbeddedPostgresExtension PG = new EmbeddedPostgresExtension();
 
     /** Serves the i-th event; serializable, so it keeps the events as bytes. */
     record Events(List<byte[]> bytes) implements GeneratorFunction<Long, ChainEvent> {
@@ -76,10 +65,10 @@ class SavepointRestoreTest {
         Scenario s = Scenario.generate(11, new long[] {1, 10}, 260, 1800, 80, 6);
         List<byte[]> events = s.events.stream().map(ChainEvent::toByteArray).toList();
 
-        JdbcTarget uninterrupted = AnalyticsDb.create(pg);
+        JdbcTarget uninterrupted = AnalyticsDb.create(PG);
         submit(events, uninterrupted, 0, null).getJobExecutionResult().get();
 
-        JdbcTarget restored = AnalyticsDb.create(pg);
+        JdbcTarget restored = AnalyticsDb.create(PG);
         JobClient first = submit(events, restored, 150, null);
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (AnalyticsDb.count(restored, "SELECT coalesce(max(blocks_covered), 0) FROM analytics_totals WHERE scope='CHAIN'") < 60) {

@@ -2,10 +2,10 @@ package io.chaintrack.jobs.analytics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.chaintrack.connectors.embedded.EmbeddedPostgresServer;
 import io.chaintrack.connectors.flink.ProtobufTypeInfo;
 import io.chaintrack.jobs.analytics.sink.JdbcTarget;
 import io.chaintrack.jobs.analytics.stats.HoltForecast;
+import io.chaintrack.jobs.common.EmbeddedPostgresExtension;
 import io.chaintrack.proto.v1.ChainEvent;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -15,8 +15,6 @@ import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -30,21 +28,12 @@ class StreamingBatchEqualityTest {
     static final MiniClusterExtension MINI = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
             .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
-    static EmbeddedPostgresServer pg;
+    @RegisterExtension
+    static final EmbeddedPostgresExtension PG = new EmbeddedPostgresExtension();
 
     static final AnalyticsConfig CONFIG = AnalyticsConfig.defaults()
             .withWindow(Duration.ofHours(3)).withBaseline(12, 4).withHorizon(4).withHll(40).withP99(3.0, 20)
             .withForecast(7, 5);
-
-    @BeforeAll
-    static void start() {
-        pg = EmbeddedPostgresServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        pg.close();
-    }
 
     static void run(RuntimeExecutionMode mode, List<ChainEvent> events, JdbcTarget db) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -62,8 +51,8 @@ class StreamingBatchEqualityTest {
     @Test
     void streamingAndBatchWriteIdenticalRowsThatMatchGroundTruth() throws Exception {
         Scenario s = Scenario.generate(42, new long[] {1, 10}, 420, 1800, 120, 8);
-        JdbcTarget streaming = AnalyticsDb.create(pg);
-        JdbcTarget batch = AnalyticsDb.create(pg);
+        JdbcTarget streaming = AnalyticsDb.create(PG);
+        JdbcTarget batch = AnalyticsDb.create(PG);
         run(RuntimeExecutionMode.STREAMING, s.events, streaming);
         run(RuntimeExecutionMode.BATCH, s.events, batch);
 

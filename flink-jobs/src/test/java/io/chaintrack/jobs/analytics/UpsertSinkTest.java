@@ -3,33 +3,23 @@ package io.chaintrack.jobs.analytics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.chaintrack.connectors.embedded.EmbeddedPostgresServer;
 import io.chaintrack.jobs.analytics.model.SqlRow;
 import io.chaintrack.jobs.analytics.sink.JdbcTarget;
 import io.chaintrack.jobs.analytics.sink.Tables;
 import io.chaintrack.jobs.analytics.sink.UpsertSink;
+import io.chaintrack.jobs.common.EmbeddedPostgresExtension;
 import java.math.BigInteger;
 import java.time.LocalDate;
 import java.util.List;
 import org.apache.flink.api.connector.sink2.SinkWriter;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
 
 /** The sink's guards, day partitions and retention against a real PostgreSQL. */
 class UpsertSinkTest {
-    static EmbeddedPostgresServer pg;
-
-    @BeforeAll
-    static void start() {
-        pg = EmbeddedPostgresServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        pg.close();
-    }
+    @RegisterExtension
+    static final EmbeddedPostgresExtension PG = new EmbeddedPostgresExtension();
 
     static SqlRow daily(long chain, LocalDate day, long transfers, long blocksCovered) {
         return new SqlRow(Tables.DAILY.name(), "CHAIN", chain, day, transfers, 1L, 1L, 1L, "[]", 5L, 1_700_000_000L, blocksCovered, "exact");
@@ -51,7 +41,7 @@ class UpsertSinkTest {
 
     @Test
     void aRowCoveringFewerBlocksNeverReplacesANewerOne() throws Exception {
-        JdbcTarget db = AnalyticsDb.create(pg);
+        JdbcTarget db = AnalyticsDb.create(PG);
         write(db, 90, List.of(token(10, 5), token(20, 9)));
         write(db, 90, List.of(token(15, 7)));
         assertThat(AnalyticsDb.count(db, "SELECT transfers FROM analytics_totals")).isEqualTo(20);
@@ -62,7 +52,7 @@ class UpsertSinkTest {
 
     @Test
     void dayPartitionsAreMadeOnDemandAndOldOnesDropped() throws Exception {
-        JdbcTarget db = AnalyticsDb.create(pg);
+        JdbcTarget db = AnalyticsDb.create(PG);
         LocalDate d = LocalDate.of(2024, 3, 1);
         write(db, 3, List.of(daily(1, d, 1, 1), daily(1, d.plusDays(1), 2, 2)));
         assertThat(AnalyticsDb.count(db, "SELECT count(*) FROM analytics_daily")).isEqualTo(2);

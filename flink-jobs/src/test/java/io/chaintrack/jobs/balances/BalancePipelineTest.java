@@ -2,10 +2,10 @@ package io.chaintrack.jobs.balances;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.chaintrack.connectors.embedded.EmbeddedPostgresServer;
 import io.chaintrack.connectors.flink.ProtobufTypeInfo;
 import io.chaintrack.connectors.kafka.DeadLetter;
 import io.chaintrack.connectors.postgres.PostgresSinkOptions;
+import io.chaintrack.jobs.common.EmbeddedPostgresExtension;
 import io.chaintrack.proto.v1.ChainEvent;
 import io.chaintrack.proto.v1.ChainEventType;
 import io.chaintrack.proto.v1.TokenStandard;
@@ -27,8 +27,6 @@ import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -46,19 +44,8 @@ class BalancePipelineTest {
     private static final BalanceJobConfig CONFIG = new BalanceJobConfig(
             List.of(Duration.ofHours(1), Duration.ofDays(1)), Duration.ofHours(2), Duration.ZERO);
 
-    private static EmbeddedPostgresServer postgres;
-
-    @BeforeAll
-    static void startPostgres() {
-        postgres = EmbeddedPostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        if (postgres != null) {
-            postgres.close();
-        }
-    }
+    @RegisterExtension
+    static final EmbeddedPostgresExtension PG = new EmbeddedPostgresExtension();
 
     @Test
     void tablesEqualAFoldOfTheCanonicalChainAndAReplayChangesNothing() throws Exception {
@@ -91,8 +78,7 @@ class BalancePipelineTest {
         conf.set(PipelineOptions.GENERIC_TYPES, false); // any Kryo fallback fails the job
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(2);
-        PostgresSinkOptions options = PostgresSinkOptions.of(postgres.jdbcUrl(), postgres.user(), postgres.password())
-                .withBatching(50, Duration.ofMillis(100));
+        PostgresSinkOptions options = PG.sinkOptions().withBatching(50, Duration.ofMillis(100));
         BalanceJob.defineWorkflow(env, env.fromData(events, ProtobufTypeInfo.CHAIN_EVENT).name("scenario"),
                 BalanceSinks.postgres(options, rejected), CONFIG);
         env.execute("balance-pipeline-test");
@@ -261,7 +247,7 @@ class BalancePipelineTest {
     }
 
     private static void query(String sql, RowReader reader) throws SQLException {
-        try (Connection c = postgres.dataSource().getConnection(); Statement s = c.createStatement();
+        try (Connection c = PG.connection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery(sql)) {
             while (rs.next()) {
                 reader.read(rs);

@@ -2,12 +2,12 @@ package io.chaintrack.jobs.balances;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.chaintrack.connectors.embedded.EmbeddedPostgresServer;
 import io.chaintrack.connectors.postgres.PostgresSinkOptions;
 import io.chaintrack.connectors.postgres.PostgresSinks;
 import io.chaintrack.connectors.postgres.copy.CollapsingUpsertSink;
 import io.chaintrack.connectors.postgres.rows.ChainRow;
 import io.chaintrack.connectors.postgres.rows.CurrentBalanceRow;
+import io.chaintrack.jobs.common.EmbeddedPostgresExtension;
 import java.math.BigInteger;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -23,24 +23,14 @@ import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.streaming.runtime.operators.sink.SinkWriterOperatorFactory;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The collapsing COPY upsert sink against a real PostgreSQL: collapse, checkpoint flushes, failures and replays. */
 class CollapsingUpsertSinkTest {
-    static EmbeddedPostgresServer pg;
-
-    @BeforeAll
-    static void start() {
-        pg = EmbeddedPostgresServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        pg.close();
-    }
+    @RegisterExtension
+    static final EmbeddedPostgresExtension PG = new EmbeddedPostgresExtension();
 
     @BeforeEach
     void empty() throws Exception {
@@ -48,7 +38,7 @@ class CollapsingUpsertSinkTest {
     }
 
     PostgresSinkOptions options(int batchSize) {
-        return PostgresSinkOptions.of(pg.jdbcUrl(), pg.user(), pg.password()).withBatching(batchSize, Duration.ZERO);
+        return PG.sinkOptions().withBatching(batchSize, Duration.ZERO);
     }
 
     static CurrentBalanceRow balance(String address, String token, long balance, long block) {
@@ -88,7 +78,7 @@ class CollapsingUpsertSinkTest {
         w.write(new ChainRow(7, name, 90), null);
         w.flush(false);
         w.close();
-        try (Connection c = pg.dataSource().getConnection(); Statement s = c.createStatement();
+        try (Connection c = PG.connection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT name, head_number, head_seen_at IS NOT NULL FROM chains WHERE chain_id = 7")) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).isEqualTo(name);
@@ -100,7 +90,7 @@ class CollapsingUpsertSinkTest {
     @Test
     void flinkFlushesBeforeTheCheckpointBarrierAndAtEndOfInput() throws Exception {
         var sink = new CollapsingUpsertSink<>(PostgresSinks.CURRENT_BALANCES,
-                PostgresSinkOptions.of(pg.jdbcUrl(), pg.user(), pg.password()).withBatching(1000, Duration.ofHours(1)));
+                PG.sinkOptions().withBatching(1000, Duration.ofHours(1)));
         try (var h = new OneInputStreamOperatorTestHarness<>(new SinkWriterOperatorFactory<>(sink),
                 BalanceTypes.CURRENT_BALANCE_ROW.createSerializer(new SerializerConfigImpl()))) {
             h.open();
@@ -162,7 +152,7 @@ class CollapsingUpsertSinkTest {
 
     static Map<String, String> balances() throws Exception {
         Map<String, String> out = new LinkedHashMap<>();
-        try (Connection c = pg.dataSource().getConnection(); Statement s = c.createStatement();
+        try (Connection c = PG.connection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT address, token, balance, block_number FROM current_balances ORDER BY 1, 2")) {
             while (rs.next()) {
                 out.put(rs.getString(1) + "/" + rs.getString(2), rs.getBigDecimal(3).toBigInteger() + "@" + rs.getLong(4));
@@ -172,14 +162,14 @@ class CollapsingUpsertSinkTest {
     }
 
     static long count(String sql) throws Exception {
-        try (Connection c = pg.dataSource().getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = PG.connection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         }
     }
 
     static void sql(String sql) throws Exception {
-        try (Connection c = pg.dataSource().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = PG.connection(); Statement s = c.createStatement()) {
             s.execute(sql);
         }
     }
