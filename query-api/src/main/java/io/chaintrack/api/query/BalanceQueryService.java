@@ -135,6 +135,8 @@ public final class BalanceQueryService {
      * [from, to) and keeps the planner on the primary key instead of the address-wide index, whose token filter
      * would read every token's windows. An unbounded side is +/-infinity.
      */
+    /** A window's columns in the order {@link #window} reads them. */
+    static final String WINDOW_COLUMNS = "window_start, delta, balance, transfers_in, transfers_out, volume_in, volume_out";
     static final String HISTORIES = "SELECT k.i, o.balance AS opening, w.*"
             + " FROM unnest(?::bigint[], ?::text[], ?::text[], ?::numeric[], ?::int[], ?::timestamptz[], ?::timestamptz[],"
             + " ?::int[]) WITH ORDINALITY AS k(chain_id, address, token, token_id, window_seconds, from_time, to_time, n, i)"
@@ -142,7 +144,7 @@ public final class BalanceQueryService {
             + " AND chain_id = k.chain_id AND address = k.address AND token = k.token AND token_id = k.token_id"
             + " AND window_seconds = k.window_seconds" + VISIBLE
             + " AND window_start < k.from_time ORDER BY window_start DESC LIMIT 1) o ON true"
-            + " LEFT JOIN LATERAL (SELECT window_start, delta, balance, transfers_in, transfers_out, volume_in, volume_out"
+            + " LEFT JOIN LATERAL (SELECT " + WINDOW_COLUMNS
             + " FROM balance_windows WHERE chain_id = k.chain_id AND address = k.address"
             + " AND (token, token_id, window_seconds, window_start) >= (k.token, k.token_id, k.window_seconds, k.from_time)"
             + " AND (token, token_id, window_seconds, window_start) < (k.token, k.token_id, k.window_seconds, k.to_time)"
@@ -185,11 +187,12 @@ public final class BalanceQueryService {
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     int read = rs.getInt(1) - 1;
-                    if (rs.getObject("opening") != null) {
-                        openings[read] = Rows.decimal(rs, "opening");
+                    // k.i, opening, then the window's columns (all NULL for a read without windows)
+                    if (rs.getObject(2) != null) {
+                        openings[read] = Rows.decimal(rs, 2);
                     }
-                    if (rs.getObject("window_start") != null) {
-                        windows.get(read).add(window(rs, reads.get(read).windowSeconds()));
+                    if (rs.getObject(3) != null) {
+                        windows.get(read).add(window(rs, 3, reads.get(read).windowSeconds()));
                     }
                 }
             }
@@ -243,8 +246,8 @@ public final class BalanceQueryService {
                 }
             }
             int count = 0;
-            try (PreparedStatement st = store.prepare(c, "SELECT token, token_id, window_start, delta, balance, transfers_in,"
-                    + " transfers_out, volume_in, volume_out FROM balance_windows WHERE chain_id = ? AND address = ? AND window_seconds = ?"
+            try (PreparedStatement st = store.prepare(c, "SELECT token, token_id, " + WINDOW_COLUMNS
+                    + " FROM balance_windows WHERE chain_id = ? AND address = ? AND window_seconds = ?"
                     + (from != null ? " AND window_start >= ?" : "") + (to != null ? " AND window_start < ?" : "") + VISIBLE
                     + " ORDER BY token, token_id, window_start LIMIT ?")) {
                 int i = 1;
@@ -268,7 +271,7 @@ public final class BalanceQueryService {
                         BigDecimal tokenId = rs.getBigDecimal("token_id");
                         String key = tokenKey(token, tokenId);
                         tokens.computeIfAbsent(key, k -> history(token, tokenId, standards.get(k)))
-                                .addWindows(window(rs, windowSeconds));
+                                .addWindows(window(rs, 3, windowSeconds));
                     }
                 }
             }
@@ -292,16 +295,17 @@ public final class BalanceQueryService {
                 .setTokenId(multi ? tokenId.toBigIntegerExact().toString() : "").setOpeningBalance("0");
     }
 
-    static BalanceWindowView window(ResultSet rs, int windowSeconds) throws java.sql.SQLException {
+    /** The window whose {@link #WINDOW_COLUMNS} start at column {@code first} (read by position: no lookup per row). */
+    static BalanceWindowView window(ResultSet rs, int first, int windowSeconds) throws java.sql.SQLException {
         return BalanceWindowView.newBuilder()
-                .setWindowStart(Rows.timestamp(rs, "window_start"))
+                .setWindowStart(Rows.timestamp(rs, first))
                 .setWindowSeconds(windowSeconds)
-                .setDelta(Rows.decimal(rs, "delta"))
-                .setBalance(Rows.decimal(rs, "balance"))
-                .setTransfersIn(rs.getLong("transfers_in"))
-                .setTransfersOut(rs.getLong("transfers_out"))
-                .setVolumeIn(Rows.decimal(rs, "volume_in"))
-                .setVolumeOut(Rows.decimal(rs, "volume_out"))
+                .setDelta(Rows.decimal(rs, first + 1))
+                .setBalance(Rows.decimal(rs, first + 2))
+                .setTransfersIn(rs.getLong(first + 3))
+                .setTransfersOut(rs.getLong(first + 4))
+                .setVolumeIn(Rows.decimal(rs, first + 5))
+                .setVolumeOut(Rows.decimal(rs, first + 6))
                 .build();
     }
 
