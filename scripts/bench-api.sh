@@ -11,7 +11,8 @@
 #   default, or all / off),
 #   BENCH_JIT_WARMUP (30s: how long every route runs, unmeasured, before the first route is measured; on two busy
 #   cores the JIT's compiler threads get little CPU and the API kept getting faster for minutes with less),
-#   BENCH_ROUTE_WARMUP (20s: each route, unmeasured, right before it is measured).
+#   BENCH_ROUTE_WARMUP (20s: each route, unmeasured, right before it is measured), BENCH_MAX_CONCURRENT (the API's
+#   chaintrack.api.batch.max-concurrent: the database's cores, here nproc since PostgreSQL runs on this machine).
 set -euo pipefail
 N="${1:-10000000}"
 A="${2:-1000000}"
@@ -20,6 +21,7 @@ ROUTES="${4:-transfers transfers100 history portfolio balances balances_at token
 C="${BENCH_CONNECTIONS:-64}"
 T="${BENCH_THREADS:-1}"
 ACCESS_LOG="${BENCH_ACCESS_LOG:-errors}"
+MAX_CONCURRENT="${BENCH_MAX_CONCURRENT:-$(nproc)}"
 JIT_WARMUP="${BENCH_JIT_WARMUP:-30s}"
 ROUTE_WARMUP="${BENCH_ROUTE_WARMUP:-20s}"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -70,7 +72,7 @@ JDBC="$(grep '^READY' "$WORK/db.log" | cut -d' ' -f2)"
 BLOCKS=$(( (N + 99) / 100 ))
 
 env DATASOURCES_DEFAULT_URL="$JDBC" DATASOURCES_DEFAULT_USERNAME=postgres \
-  CHAINTRACK_API_AUTH_ENABLED=false CHAINTRACK_API_CACHE_ENABLED=false CHAINTRACK_API_ACCESS_LOG="$ACCESS_LOG" \
+  CHAINTRACK_API_AUTH_ENABLED=false CHAINTRACK_API_CACHE_ENABLED=false CHAINTRACK_API_ACCESS_LOG="$ACCESS_LOG" CHAINTRACK_API_BATCH_MAX_CONCURRENT="$MAX_CONCURRENT" \
   MICRONAUT_SERVER_PORT="$HTTP_PORT" GRPC_SERVER_PORT="$GRPC_PORT" \
   java -Xms1g -Xmx1g -cp "$API_CP" io.chaintrack.api.QueryApiApplication > "$WORK/api.log" 2>&1 &
 API_PID=$!
@@ -168,7 +170,7 @@ MEM="$(awk '/MemTotal/ {printf "%.1f GiB", $2/1024/1024}' /proc/meminfo)"
     "$(nproc)" "$MEM" "$CPU" "$(java -version 2>&1 | head -1 | cut -d'"' -f2)" "$(grep -m1 '^VERSION' "$WORK/db.log" | cut -d' ' -f2)" "$LOAD_BEFORE" "$LOAD_AFTER" "$(nproc)"
   printf 'Data: %s transfers (100 per block, %s blocks, 5 tokens) over %s addresses, loaded by `INSERT … SELECT generate_series` with indexes rebuilt after the load; balance_windows (1 h), current_balances and totals derived from the transfers by SQL; `VACUUM ANALYZE`; before each route runs, the relations it reads are loaded into PostgreSQL'"'"'s buffer pool with pg_prewarm (shared_buffers '"${BENCH_SHARED_BUFFERS:-12GB}"'; the database does not fit in RAM whole and the kernel here reclaims idle page cache proactively). Load (seconds per step):\n\n```\n%s\n```\n\n' \
     "$N" "$BLOCKS" "$A" "$(cat "$WORK/load.txt")"
-  printf 'Run: API `java -Xmx1g` with response caches off (`CHAINTRACK_API_CACHE_ENABLED=false`) and auth off, access log `'"$ACCESS_LOG"'` (JSON lines through the async appender, to a file), Hikari pool 16, statement batching at its defaults (`chaintrack.api.batch`); wrk %s threads, %s connections, %s per route after a '"$ROUTE_WARMUP"' warm-up of that route (and '"$JIT_WARMUP"' of every route before the first), a random address / block per request (scripts/bench-api.lua). Goal on 2 cores: p99 ≤ 10 ms and ≥ 5,000 req/s.\n\n' "$T" "$C" "$D"
+  printf 'Run: API `java -Xmx1g` with response caches off (`CHAINTRACK_API_CACHE_ENABLED=false`) and auth off, access log `'"$ACCESS_LOG"'` (JSON lines through the async appender, to a file), Hikari pool 16, statement batching with `chaintrack.api.batch.max-concurrent` '"$MAX_CONCURRENT"' (the database'"'"'s cores) and the default max-batch; wrk %s threads, %s connections, %s per route after a '"$ROUTE_WARMUP"' warm-up of that route (and '"$JIT_WARMUP"' of every route before the first), a random address / block per request (scripts/bench-api.lua). Goal on 2 cores: p99 ≤ 10 ms and ≥ 5,000 req/s.\n\n' "$T" "$C" "$D"
   printf 'CPU/req is CPU time per request of the API process and of the PostgreSQL backends (from /proc), which depends much less than req/s and latency on the other work on the machine (not entirely: on an oversubscribed machine caches are shared and every process runs slower per request); "2-core bound" is 2000 ms / (API + PostgreSQL CPU ms per request), the request rate two otherwise idle cores could sustain for API and database alone (wrk not counted). Load is the 1-minute load average at the start and end of the route'"'"'s run.\n\n'
   printf 'Reads/stmt is the mean number of requests one SQL statement answered during the route'"'"'s run (chaintrack_api_batch_reads; "-" for routes read one statement per request).\n\n'
   printf '| route | req/s | p50 ms | p95 ms | p99 ms | non-2xx | socket errors | requests | API CPU ms/req | PG CPU ms/req | 2-core bound req/s | reads/stmt | load |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n'
