@@ -3,10 +3,6 @@ package io.chaintrack.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.chaintrack.proto.v1.ListAddressTransfersRequest;
 import io.chaintrack.connectors.evm.testkit.Await;
 import io.grpc.StatusRuntimeException;
@@ -15,7 +11,6 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /**
  * chaintrack.api.access-log=errors, the default: a failed request still gets its access-log line (both transports),
@@ -24,30 +19,23 @@ import org.slf4j.LoggerFactory;
 class AccessLogLevelTest {
     static ApiFixture fixture;
     static Clients clients;
-    static ListAppender<ILoggingEvent> access;
+    static AccessLines access;
 
     @BeforeAll
     static void start() throws Exception {
         fixture = ApiFixture.builder().seed(new SeedData()::seed).start();
         clients = fixture.clients;
-        access = new ListAppender<>();
-        access.setContext((LoggerContext) LoggerFactory.getILoggerFactory());
-        access.start();
-        ((Logger) LoggerFactory.getLogger("io.chaintrack.api.access")).addAppender(access);
+        access = AccessLines.attach();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        ((Logger) LoggerFactory.getLogger("io.chaintrack.api.access")).detachAppender(access);
+        access.close();
         fixture.close();
     }
 
     static List<String> lines() {
-        synchronized (access.list) {
-            // the structured fields (key=value each), which the JSON encoder writes as the line's fields
-            return access.list.stream().map(e -> java.util.Arrays.stream(e.getArgumentArray()).map(String::valueOf)
-                    .collect(java.util.stream.Collectors.joining(" "))).toList();
-        }
+        return access.lines();
     }
 
     @Test

@@ -3,22 +3,15 @@ package io.chaintrack.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.chaintrack.api.config.ApiConfig;
 import io.chaintrack.api.config.ApiConfig.AccessLog;
 import io.chaintrack.connectors.evm.testkit.Await;
 import io.chaintrack.proto.v1.ListAddressTransfersRequest;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /**
  * chaintrack.api.access-log-slow-after: at the errors level a successful request that took at least that long is
@@ -26,29 +19,23 @@ import org.slf4j.LoggerFactory;
  */
 class AccessLogSlowRequestTest {
     static ApiFixture fixture;
-    static ListAppender<ILoggingEvent> access;
+    static AccessLines access;
 
     @BeforeAll
     static void start() throws Exception {
         // every request takes at least a nanosecond, so every successful one counts as slow here
         fixture = ApiFixture.builder().seed(new SeedData()::seed).property("chaintrack.api.access-log-slow-after", "1ns").start();
-        access = new ListAppender<>();
-        access.setContext((LoggerContext) LoggerFactory.getILoggerFactory());
-        access.start();
-        ((Logger) LoggerFactory.getLogger("io.chaintrack.api.access")).addAppender(access);
+        access = AccessLines.attach();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        ((Logger) LoggerFactory.getLogger("io.chaintrack.api.access")).detachAppender(access);
+        access.close();
         fixture.close();
     }
 
     static List<String> lines() {
-        synchronized (access.list) {
-            return access.list.stream().map(e -> Arrays.stream(e.getArgumentArray()).map(String::valueOf)
-                    .collect(Collectors.joining(" "))).toList();
-        }
+        return access.lines();
     }
 
     @Test
