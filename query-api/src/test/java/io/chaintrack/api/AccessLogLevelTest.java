@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.chaintrack.proto.v1.ListAddressTransfersRequest;
 import io.chaintrack.connectors.evm.testkit.Await;
 import io.grpc.StatusRuntimeException;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,10 +33,6 @@ class AccessLogLevelTest {
         fixture.close();
     }
 
-    static List<String> lines() {
-        return access.lines();
-    }
-
     @Test
     void onlyFailedRequestsAreLoggedButAllAreCounted() throws Exception {
         String path = "/v1/chains/1/addresses/" + SeedData.A + "/transfers";
@@ -48,12 +43,12 @@ class AccessLogLevelTest {
         assertThatThrownBy(() -> clients.transfers.listAddressTransfers(ListAddressTransfersRequest.newBuilder()
                 .setChainId(1).setAddress("0xabc").build())).isInstanceOf(StatusRuntimeException.class);
 
-        Await.until(() -> lines().size() >= 3, 10_000, () -> "the failed requests' access-log lines: " + lines());
-        assertThat(lines()).hasSize(3);
-        assertThat(lines()).filteredOn(l -> l.contains("status=400")).hasSize(2)
+        Await.until(() -> access.lines().size() >= 3, 10_000, () -> "the failed requests' access-log lines: " + access.lines());
+        assertThat(access.lines()).hasSize(3);
+        assertThat(access.lines()).filteredOn(l -> l.contains("status=400")).hasSize(2)
                 .allSatisfy(l -> assertThat(l).contains("route=/v1/chains/{chain_id}/addresses/{address}/transfers"));
-        assertThat(lines()).filteredOn(l -> l.contains("status=INVALID_ARGUMENT")).hasSize(1);
-        assertThat(lines()).noneMatch(l -> l.contains("status=200") || l.contains("status=OK"));
+        assertThat(access.lines()).filteredOn(l -> l.contains("status=INVALID_ARGUMENT")).hasSize(1);
+        assertThat(access.lines()).noneMatch(l -> l.contains("status=200") || l.contains("status=OK"));
 
         String metrics = clients.get("/metrics").body();
         assertThat(MetricsText.parse(metrics).value("chaintrack_api_request_duration_seconds_count",

@@ -34,19 +34,15 @@ class AccessLogSlowRequestTest {
         fixture.close();
     }
 
-    static List<String> lines() {
-        return access.lines();
-    }
-
     @Test
     void slowSuccessfulRequestsAreLoggedOnBothTransports() throws Exception {
         assertThat(fixture.clients.get("/v1/chains/1/addresses/" + SeedData.A + "/transfers").status()).isEqualTo(200);
         fixture.clients.transfers.listAddressTransfers(ListAddressTransfersRequest.newBuilder().setChainId(1).setAddress(SeedData.A).build());
 
-        Await.until(() -> lines().size() >= 2, 10_000, () -> "the slow requests' access-log lines: " + lines());
-        assertThat(lines()).filteredOn(l -> l.contains("status=200"))
+        Await.until(() -> access.lines().size() >= 2, 10_000, () -> "the slow requests' access-log lines: " + access.lines());
+        assertThat(access.lines()).filteredOn(l -> l.contains("status=200"))
                 .singleElement().satisfies(l -> assertThat(l).contains("route=/v1/chains/{chain_id}/addresses/{address}/transfers"));
-        assertThat(lines()).filteredOn(l -> l.contains("status=OK"))
+        assertThat(access.lines()).filteredOn(l -> l.contains("status=OK"))
                 .singleElement().satisfies(l -> assertThat(l).contains("route=chaintrack.v1.TransferService/ListAddressTransfers"));
     }
 
