@@ -127,6 +127,9 @@ public final class BalanceQueryService {
     /** The windows of one history, oldest first, and the balance before its first window ("0" without one). */
     record History(List<BalanceWindowView> windows, String opening) {}
 
+    /** A window's columns in the order {@link #window} reads them. */
+    static final String WINDOW_COLUMNS = "window_start, delta, balance, transfers_in, transfers_out, volume_in, volume_out";
+
     /**
      * Every history of a batch in one statement: per read (one row of the unnest, in order) the last visible window
      * before the range, whose balance opens it (not looked up for an unbounded start), and the visible windows in
@@ -135,8 +138,6 @@ public final class BalanceQueryService {
      * [from, to) and keeps the planner on the primary key instead of the address-wide index, whose token filter
      * would read every token's windows. An unbounded side is +/-infinity.
      */
-    /** A window's columns in the order {@link #window} reads them. */
-    static final String WINDOW_COLUMNS = "window_start, delta, balance, transfers_in, transfers_out, volume_in, volume_out";
     static final String HISTORIES = "SELECT k.i, o.balance AS opening, w.*"
             + " FROM unnest(?::bigint[], ?::text[], ?::text[], ?::numeric[], ?::int[], ?::timestamptz[], ?::timestamptz[],"
             + " ?::int[]) WITH ORDINALITY AS k(chain_id, address, token, token_id, window_seconds, from_time, to_time, n, i)"
