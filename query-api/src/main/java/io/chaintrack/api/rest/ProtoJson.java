@@ -10,6 +10,8 @@ import com.google.protobuf.Message;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.JsonFormat;
 import com.google.protobuf.util.Timestamps;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import java.lang.invoke.LambdaMetafactory;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -154,15 +156,37 @@ public final class ProtoJson {
 
     /** The UTF-8 bytes of {@link #print}, ready to be sent. */
     public static byte[] printBytes(Message message) {
-        // printing calls nothing that could print again on this thread, so its buffer is free here
+        Out out = written(message);
+        byte[] json = out.toByteArray();
+        release(out);
+        return json;
+    }
+
+    /**
+     * {@link #printBytes} in a direct buffer of Netty's pooled allocator, for a response body: the caller owns the
+     * buffer (Netty releases it once it is written).
+     */
+    public static ByteBuf printBuffer(Message message) {
+        Out out = written(message);
+        ByteBuf json = ByteBufAllocator.DEFAULT.directBuffer(out.size, out.size);
+        json.writeBytes(out.buffer, 0, out.size);
+        release(out);
+        return json;
+    }
+
+    /** The message written into this thread's buffer: printing calls nothing that could print again on this thread. */
+    private static Out written(Message message) {
         Out out = BUFFERS.get();
         out.size = 0;
         write(out, layout(message), message);
-        byte[] json = out.toByteArray();
+        return out;
+    }
+
+    /** Keeps the thread's buffer unless one very large answer grew it. */
+    private static void release(Out out) {
         if (out.buffer.length > KEPT_BUFFER) {
             BUFFERS.remove();
         }
-        return json;
     }
 
     public static <B extends Message.Builder> B parse(String json, B builder) {

@@ -19,6 +19,8 @@ import io.chaintrack.proto.v1.ListAddressTransfersResponse;
 import io.chaintrack.proto.v1.QueryProto;
 import io.chaintrack.proto.v1.TokenStandard;
 import io.chaintrack.proto.v1.TransferView;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -217,6 +219,13 @@ class ProtoJsonTest {
         assertThat(new String(printed, StandardCharsets.UTF_8)).isEqualTo(ReferenceProtoJson.print(response))
                 .endsWith("],\"nextCursor\":\"cursor\u00e9\\\"\\n\"}");
         assertThat(printed).isEqualTo(ProtoJson.printBytes(DynamicMessage.newBuilder(response).build()));
+        ByteBuf body = ProtoJson.printBuffer(response);
+        try {
+            assertThat(body.isDirect()).isTrue();
+            assertThat(ByteBufUtil.getBytes(body)).isEqualTo(printed);
+        } finally {
+            body.release();
+        }
     }
 
     @Test
