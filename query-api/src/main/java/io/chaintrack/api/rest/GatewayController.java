@@ -36,7 +36,6 @@ import io.chaintrack.proto.v1.GetChainTotalsRequest;
 import io.chaintrack.proto.v1.ListAddressTransfersRequest;
 import io.chaintrack.proto.v1.ListChainsRequest;
 import io.micronaut.http.HttpRequest;
-import io.netty.buffer.ByteBuf;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
@@ -45,6 +44,7 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.netty.buffer.ByteBuf;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,7 +85,7 @@ public final class GatewayController {
     @ExecuteOn(TaskExecutors.BLOCKING)
     @Get(uri = "/v1/chains/{chain_id}/tokens/{token}/transfers", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<ByteBuf> listTokenTransfers(@PathVariable("chain_id") String chainId,
-                                                   @PathVariable("token") String token, HttpRequest<?> request) {
+                                                    @PathVariable("token") String token, HttpRequest<?> request) {
         return ok(unary(ListTokenTransfersRequest.getDefaultInstance(), request,
                 Map.of("chain_id", chainId, "token", token), transfers::listTokenTransfers));
     }
@@ -93,7 +93,7 @@ public final class GatewayController {
     @ExecuteOn(TaskExecutors.BLOCKING)
     @Get(uri = "/v1/chains/{chain_id}/transactions/{tx_hash}/transfers", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<ByteBuf> listTransactionTransfers(@PathVariable("chain_id") String chainId,
-                                                         @PathVariable("tx_hash") String txHash, HttpRequest<?> request) {
+                                                          @PathVariable("tx_hash") String txHash, HttpRequest<?> request) {
         return ok(unary(ListTransactionTransfersRequest.getDefaultInstance(), request,
                 Map.of("chain_id", chainId, "tx_hash", txHash), transfers::listTransactionTransfers));
     }
@@ -116,7 +116,7 @@ public final class GatewayController {
     @ExecuteOn(TaskExecutors.BLOCKING)
     @Get(uri = "/v1/chains/{chain_id}/addresses/{address}/balances/at", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<ByteBuf> getBalancesAt(@PathVariable("chain_id") String chainId,
-                                              @PathVariable("address") String address, HttpRequest<?> request) {
+                                               @PathVariable("address") String address, HttpRequest<?> request) {
         return ok(unary(GetBalancesAtRequest.getDefaultInstance(), request,
                 Map.of("chain_id", chainId, "address", address), balancesAt::getBalancesAt));
     }
@@ -124,7 +124,7 @@ public final class GatewayController {
     @ExecuteOn(TaskExecutors.BLOCKING)
     @Get(uri = "/v1/chains/{chain_id}/addresses/{address}/history", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<ByteBuf> getPortfolioHistory(@PathVariable("chain_id") String chainId,
-                                                    @PathVariable("address") String address, HttpRequest<?> request) {
+                                                     @PathVariable("address") String address, HttpRequest<?> request) {
         return ok(unary(GetPortfolioHistoryRequest.getDefaultInstance(), request,
                 Map.of("chain_id", chainId, "address", address), balances::getPortfolioHistory));
     }
@@ -143,8 +143,8 @@ public final class GatewayController {
 
     @Get(uri = "/v1/chains/{chain_id}/addresses/{address}/transfers", produces = MediaType.APPLICATION_JSON)
     public CompletableFuture<HttpResponse<ByteBuf>> listAddressTransfers(@PathVariable("chain_id") String chainId,
-                                                                        @PathVariable("address") String address,
-                                                                        HttpRequest<?> request) {
+                                                                         @PathVariable("address") String address,
+                                                                         HttpRequest<?> request) {
         return unaryAsync(ListAddressTransfersRequest.getDefaultInstance(), request,
                 Map.of("chain_id", chainId, "address", address), transfers::listAddressTransfers);
     }
@@ -152,16 +152,16 @@ public final class GatewayController {
     @ExecuteOn(TaskExecutors.BLOCKING)
     @Get(uri = "/v1/chains/{chain_id}/addresses/{address}/balances", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<ByteBuf> getBalances(@PathVariable("chain_id") String chainId,
-                                            @PathVariable("address") String address, HttpRequest<?> request) {
+                                             @PathVariable("address") String address, HttpRequest<?> request) {
         return ok(unary(GetBalancesRequest.getDefaultInstance(), request,
                 Map.of("chain_id", chainId, "address", address), balances::getBalances));
     }
 
     @Get(uri = "/v1/chains/{chain_id}/addresses/{address}/tokens/{token}/history", produces = MediaType.APPLICATION_JSON)
     public CompletableFuture<HttpResponse<ByteBuf>> getBalanceHistory(@PathVariable("chain_id") String chainId,
-                                                                     @PathVariable("address") String address,
-                                                                     @PathVariable("token") String token,
-                                                                     HttpRequest<?> request) {
+                                                                      @PathVariable("address") String address,
+                                                                      @PathVariable("token") String token,
+                                                                      HttpRequest<?> request) {
         return unaryAsync(GetBalanceHistoryRequest.getDefaultInstance(), request,
                 Map.of("chain_id", chainId, "address", address, "token", token), balances::getBalanceHistory);
     }
