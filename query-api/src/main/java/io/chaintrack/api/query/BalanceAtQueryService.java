@@ -9,14 +9,15 @@ import io.chaintrack.proto.v1.TokenStandard;
 import jakarta.inject.Singleton;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -50,18 +51,20 @@ public final class BalanceAtQueryService {
             + " FROM (SELECT block_number, block_time FROM blocks WHERE chain_id = ? AND canonical ORDER BY block_number LIMIT 1) f"
             + " CROSS JOIN (SELECT block_number FROM blocks WHERE chain_id = ? AND canonical ORDER BY block_number DESC LIMIT 1) l"
             + " LEFT JOIN LATERAL (SELECT block_number, block_hash, block_time FROM blocks WHERE chain_id = ? AND canonical AND ";
-    // per (token, id): incoming minus outgoing canonical amounts in blocks [lo, hi]; both sides use their address index
-    static final String SUMS = "SELECT k.i,"
+    /** Most (token, id) sums one statement carries; an address holding more tokens takes several statements. */
+    static final int MAX_SUMS_ROWS = 64;
+    // per row of k: incoming minus outgoing canonical amounts in blocks [lo, hi]; both sides use their address index
+    private static final String SUMS_SELECT = "SELECT k.i,"
             + " (SELECT coalesce(sum(t.amount), 0) FROM transfers t WHERE t.chain_id = ? AND t.canonical AND t.to_address = ?"
             + "   AND t.block_number BETWEEN k.lo AND k.hi AND t.token = k.token"
             + "   AND (CASE WHEN t.standard = 'ERC1155' THEN t.token_id ELSE 0 END) = k.token_id)"
             + " - (SELECT coalesce(sum(t.amount), 0) FROM transfers t WHERE t.chain_id = ? AND t.canonical AND t.from_address = ?"
             + "   AND t.block_number BETWEEN k.lo AND k.hi AND t.token = k.token"
             + "   AND (CASE WHEN t.standard = 'ERC1155' THEN t.token_id ELSE 0 END) = k.token_id) AS net"
-            + " FROM unnest(?::text[], ?::numeric[], ?::bigint[], ?::bigint[]) WITH ORDINALITY AS k(token, token_id, lo, hi, i)";
+            + " FROM (VALUES ";
 
     /** How one balance is derived: base + sign * (net transfers in blocks [lo, hi]); lo > hi means none. */
-    private record Plan(String token, BigInteger tokenId, String standard, BigInteger base, int sign, long lo, long hi) {}
+    record Plan(String token, BigInteger tokenId, String standard, BigInteger base, int sign, long lo, long hi) {}
 
     private final ChainDirectory chains;
     private final Store store;
@@ -90,7 +93,7 @@ public final class BalanceAtQueryService {
         return store.read(c -> {
             Blocks.Block block = resolve(c, chainId, number, time);
             List<Plan> plans = plan(c, chainId, address, token, block);
-            List<BigInteger> nets = nets(c, chainId, address, plans);
+            List<BigInteger> nets = nets(store, c, chainId, address, plans);
             GetBalancesAtResponse.Builder response = GetBalancesAtResponse.newBuilder()
                     .setChainId(chainId).setAddress(address)
                     .setBlockNumber(block.number()).setBlockHash(block.hash())
@@ -217,47 +220,76 @@ public final class BalanceAtQueryService {
         return best;
     }
 
-    private List<BigInteger> nets(Connection c, long chainId, String address, List<Plan> plans) throws SQLException {
-        List<BigInteger> nets = new ArrayList<>(java.util.Collections.nCopies(plans.size(), BigInteger.ZERO));
+    /** Each plan's net transfers (zero for an empty block range), one statement per {@link #MAX_SUMS_ROWS} ranges. */
+    static List<BigInteger> nets(Store store, Connection c, long chainId, String address, List<Plan> plans) throws SQLException {
+        List<BigInteger> nets = new ArrayList<>(Collections.nCopies(plans.size(), BigInteger.ZERO));
         List<Integer> indexes = new ArrayList<>();
         for (int i = 0; i < plans.size(); i++) {
             if (plans.get(i).lo() <= plans.get(i).hi()) {
                 indexes.add(i);
             }
         }
-        if (indexes.isEmpty()) {
-            return nets;
-        }
-        String[] tokens = new String[indexes.size()];
-        BigDecimal[] ids = new BigDecimal[indexes.size()];
-        Long[] los = new Long[indexes.size()];
-        Long[] his = new Long[indexes.size()];
-        for (int k = 0; k < indexes.size(); k++) {
-            Plan plan = plans.get(indexes.get(k));
-            tokens[k] = plan.token();
-            ids[k] = new BigDecimal(plan.tokenId());
-            los[k] = plan.lo();
-            his[k] = plan.hi();
-        }
-        try (PreparedStatement st = store.prepare(c, SUMS)) {
-            st.setLong(1, chainId);
-            st.setString(2, address);
-            st.setLong(3, chainId);
-            st.setString(4, address);
-            Array tokenArray = c.createArrayOf("text", tokens);
-            Array idArray = c.createArrayOf("numeric", ids);
-            Array loArray = c.createArrayOf("bigint", los);
-            Array hiArray = c.createArrayOf("bigint", his);
-            st.setArray(5, tokenArray);
-            st.setArray(6, idArray);
-            st.setArray(7, loArray);
-            st.setArray(8, hiArray);
-            try (ResultSet rs = st.executeQuery()) {
-                while (rs.next()) {
-                    nets.set(indexes.get(rs.getInt(1) - 1), rs.getBigDecimal(2).toBigIntegerExact());
+        for (int from = 0; from < indexes.size(); from += MAX_SUMS_ROWS) {
+            List<Integer> chunk = indexes.subList(from, Math.min(indexes.size(), from + MAX_SUMS_ROWS));
+            int rows = sumsRows(chunk.size());
+            try (PreparedStatement st = store.prepare(c, sums(rows))) {
+                bindSums(st, chainId, address, chunk.stream().map(plans::get).toList(), rows);
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        int row = rs.getInt(1) - 1;
+                        if (row < chunk.size()) { // past it: padding
+                            nets.set(chunk.get(row), rs.getBigDecimal(2).toBigIntegerExact());
+                        }
+                    }
                 }
             }
         }
         return nets;
+    }
+
+    /**
+     * The sums over a VALUES list of {@code rows} bound (i, token, token_id, lo, hi). Not unnest of array parameters:
+     * a generic plan counts such an unnest as 100 rows, so PostgreSQL kept a custom plan and planned the statement
+     * on every call; over VALUES the generic plan costs what a custom one does and is reused. Row counts are powers
+     * of two, so a connection prepares at most seven texts of it.
+     */
+    static String sums(int rows) {
+        StringBuilder sql = new StringBuilder(SUMS_SELECT);
+        for (int i = 1; i <= rows; i++) {
+            sql.append(i == 1 ? "" : ", ").append('(').append(i).append(", ?::text, ?::numeric, ?::bigint, ?::bigint)");
+        }
+        return sql.append(") AS k(i, token, token_id, lo, hi)").toString();
+    }
+
+    /** The power of two at or above {@code ranges} (at most {@link #MAX_SUMS_ROWS}): the VALUES rows to bind. */
+    static int sumsRows(int ranges) {
+        int rows = 1;
+        while (rows < ranges) {
+            rows <<= 1;
+        }
+        return rows;
+    }
+
+    /** Binds {@link #sums}: the plans' ranges, then padding rows of NULLs (an index scan with a NULL bound reads nothing). */
+    static void bindSums(PreparedStatement st, long chainId, String address, List<Plan> plans, int rows) throws SQLException {
+        st.setLong(1, chainId);
+        st.setString(2, address);
+        st.setLong(3, chainId);
+        st.setString(4, address);
+        int p = 5;
+        for (int r = 0; r < rows; r++) {
+            if (r < plans.size()) {
+                Plan plan = plans.get(r);
+                st.setString(p++, plan.token());
+                st.setBigDecimal(p++, new BigDecimal(plan.tokenId()));
+                st.setLong(p++, plan.lo());
+                st.setLong(p++, plan.hi());
+            } else {
+                st.setNull(p++, Types.VARCHAR);
+                st.setNull(p++, Types.NUMERIC);
+                st.setNull(p++, Types.BIGINT);
+                st.setNull(p++, Types.BIGINT);
+            }
+        }
     }
 }

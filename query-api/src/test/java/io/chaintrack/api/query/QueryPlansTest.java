@@ -24,6 +24,7 @@ class QueryPlansTest {
     static EmbeddedPostgresServer postgres;
     static Connection c;
     static final String ADDRESS = String.format("0x%040x", 1234);
+    static final String TOKEN_1 = String.format("0x%040x", 4097);
 
     @BeforeAll
     static void start() throws SQLException {
@@ -248,17 +249,67 @@ class QueryPlansTest {
 
     @Test
     void balanceAtSumsAreIndexOnlyScansOfABlockRange() throws SQLException {
-        String plan = plan(BalanceAtQueryService.SUMS, st -> {
-            st.setLong(1, 1);
-            st.setString(2, ADDRESS);
-            st.setLong(3, 1);
-            st.setString(4, ADDRESS);
-            st.setArray(5, c.createArrayOf("text", new String[] {"native"}));
-            st.setArray(6, c.createArrayOf("numeric", new java.math.BigDecimal[] {java.math.BigDecimal.ZERO}));
-            st.setArray(7, c.createArrayOf("bigint", new Long[] {100L}));
-            st.setArray(8, c.createArrayOf("bigint", new Long[] {130L}));
-        });
+        String plan = plan(BalanceAtQueryService.sums(2), st -> BalanceAtQueryService.bindSums(st, 1, ADDRESS,
+                List.of(sumPlan("native", 100, 130)), 2));
         assertThat(plan).contains("Index Only Scan using transfers_to_cover_idx").contains("Index Only Scan using transfers_from_cover_idx")
                 .doesNotContain("Seq Scan on transfers");
+    }
+
+    @Test
+    void balanceAtSumsReuseOneGenericPlan() throws SQLException {
+        Store store = store();
+        try (Connection own = postgres.dataSource().getConnection()) {
+            for (int i = 0; i < 15; i++) {
+                BalanceAtQueryService.nets(store, own, 1, ADDRESS, List.of(sumPlan("native", 1 + i, 300 + i), sumPlan(TOKEN_1, 2 + i, 400)));
+            }
+            try (Statement st = own.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT generic_plans, custom_plans FROM pg_prepared_statements"
+                         + " WHERE statement LIKE '%FROM (VALUES%'")) {
+                assertThat(rs.next()).as("the sums are a server-prepared statement of this connection").isTrue();
+                // the driver prepares it on the server at its 5th execution; PostgreSQL then plans 5 custom plans
+                // before comparing them with the generic one
+                assertThat(rs.getLong(1)).as("executions on the generic plan").isGreaterThanOrEqualTo(5);
+                assertThat(rs.getLong(2)).as("custom plans").isLessThanOrEqualTo(5);
+            }
+        }
+    }
+
+    @Test
+    void balanceAtSumsOverManyTokensMatchDirectSums() throws SQLException {
+        List<BalanceAtQueryService.Plan> plans = new java.util.ArrayList<>();
+        for (int i = 0; i < 70; i++) { // two statements: 64 ranges, then 6 padded to 8
+            String token = i % 10 == 0 ? "native" : i % 10 == 1 ? TOKEN_1 : String.format("0x%040x", 90_000 + i);
+            plans.add(i == 35 ? sumPlan("native", 10, 9) : sumPlan(token, 1 + i, 250 + 3 * i));
+        }
+        List<BigInteger> nets = BalanceAtQueryService.nets(store(), c, 1, ADDRESS, plans);
+        assertThat(nets).hasSize(70);
+        int nonZero = 0;
+        for (int i = 0; i < 70; i++) {
+            BalanceAtQueryService.Plan plan = plans.get(i);
+            BigInteger expected = BigInteger.ZERO;
+            if (plan.lo() <= plan.hi()) {
+                try (PreparedStatement st = c.prepareStatement("SELECT coalesce(sum(CASE WHEN to_address = ? THEN amount ELSE 0 END), 0)"
+                        + " - coalesce(sum(CASE WHEN from_address = ? THEN amount ELSE 0 END), 0) FROM transfers"
+                        + " WHERE chain_id = 1 AND canonical AND token = ? AND block_number BETWEEN ? AND ?")) {
+                    st.setString(1, ADDRESS);
+                    st.setString(2, ADDRESS);
+                    st.setString(3, plan.token());
+                    st.setLong(4, plan.lo());
+                    st.setLong(5, plan.hi());
+                    try (ResultSet rs = st.executeQuery()) {
+                        rs.next();
+                        expected = rs.getBigDecimal(1).toBigIntegerExact();
+                    }
+                }
+            }
+            nonZero += expected.signum() != 0 ? 1 : 0;
+            assertThat(nets.get(i)).as("range %d: %s", i, plan).isEqualTo(expected);
+        }
+        assertThat(nonZero).as("ranges with transfers of the address").isGreaterThan(5);
+    }
+
+    /** A balance-at plan that sums {@code token}'s transfers in blocks [lo, hi] (base and sign unused by the sums). */
+    static BalanceAtQueryService.Plan sumPlan(String token, long lo, long hi) {
+        return new BalanceAtQueryService.Plan(token, BigInteger.ZERO, "ERC20", BigInteger.ZERO, 1, lo, hi);
     }
 }
