@@ -261,7 +261,7 @@ public final class BalanceAtQueryService {
         return sql.append(") AS k(i, token, token_id, lo, hi)").toString();
     }
 
-    /** The power of two at or above {@code ranges} (at most {@link #MAX_SUMS_ROWS}): the VALUES rows to bind. */
+    /** The VALUES rows to bind for {@code ranges} ranges (at most {@link #MAX_SUMS_ROWS}): the power of two at or above it. */
     static int sumsRows(int ranges) {
         int rows = 1;
         while (rows < ranges) {

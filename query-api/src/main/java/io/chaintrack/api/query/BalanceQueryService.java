@@ -189,8 +189,9 @@ public final class BalanceQueryService {
                 while (rs.next()) {
                     int read = rs.getInt(1) - 1;
                     // k.i, opening, then the window's columns (all NULL for a read without windows)
-                    if (rs.getObject(2) != null) {
-                        openings[read] = Rows.decimal(rs, 2);
+                    String opening = Rows.decimal(rs, 2); // "" when the read has no window before its range
+                    if (!opening.isEmpty()) {
+                        openings[read] = opening;
                     }
                     if (rs.getObject(3) != null) {
                         windows.get(read).add(window(rs, 3, reads.get(read).windowSeconds()));
