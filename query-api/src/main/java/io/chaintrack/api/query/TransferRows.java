@@ -61,6 +61,17 @@ final class TransferRows {
         return out;
     }
 
+    /**
+     * Positive when {@code b} lists before {@code a} by the numeric part of the listing key (block, tx, log, batch);
+     * 0 on a tie there, which the trace address (in the database's collation) then decides.
+     */
+    static int newerFirst(TransferView a, TransferView b) {
+        int c = Long.compare(b.getBlockNumber(), a.getBlockNumber());
+        c = c != 0 ? c : Integer.compare(b.getTxIndex(), a.getTxIndex());
+        c = c != 0 ? c : Integer.compare(b.getLogIndex(), a.getLogIndex());
+        return c != 0 ? c : Integer.compare(b.getBatchIndex(), a.getBatchIndex());
+    }
+
     /** The row whose {@link #COLUMNS} start at column {@code first}. */
     static TransferView view(ResultSet rs, int first, long chainId) throws SQLException {
         return TransferView.newBuilder()

@@ -136,6 +136,8 @@ class QueryPlansTest {
         });
         assertThat(plan).contains("Index Only Scan using transfers_from_cover_idx").contains("Index Only Scan using transfers_to_cover_idx")
                 .doesNotContain("Seq Scan").doesNotContain("Bitmap");
+        // each page's rows come merged in listing order and the pages in k.i order: nothing sorts the batch again
+        assertThat(plan).as(plan).doesNotContain("Sort  ").startsWith("Nested Loop");
         // the keyset position bounds the range scanned, it is not a filter over the address's whole history
         assertThat(plan.lines().filter(l -> l.contains("Index Cond") && l.contains("ROW(block_number")).count()).isEqualTo(2);
     }
