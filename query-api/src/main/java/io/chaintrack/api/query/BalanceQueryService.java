@@ -1,5 +1,6 @@
 package io.chaintrack.api.query;
 
+import com.google.protobuf.Timestamp;
 import io.chaintrack.api.config.ApiConfig;
 import io.chaintrack.api.config.BatchConfig;
 import io.chaintrack.api.context.Deadlines;
@@ -136,7 +137,9 @@ public final class BalanceQueryService {
      * the range. The range is written as a row comparison in the primary key's order, (token, token_id,
      * window_seconds, window_start) between (.., from) and (.., to), which selects exactly that key's windows in
      * [from, to) and keeps the planner on the primary key instead of the address-wide index, whose token filter
-     * would read every token's windows. An unbounded side is +/-infinity.
+     * would read every token's windows. An unbounded side is +/-infinity. As for address pages, only the reads
+     * are ordered outside (the ordinality scan yields k.i in order, so nothing sorts the batch again) and each
+     * read's windows keep the primary key's order, which {@link #readHistories} checks.
      */
     static final String HISTORIES = "SELECT k.i, o.balance AS opening, w.*"
             + " FROM unnest(?::bigint[], ?::text[], ?::text[], ?::numeric[], ?::int[], ?::timestamptz[], ?::timestamptz[],"
@@ -149,8 +152,7 @@ public final class BalanceQueryService {
             + " FROM balance_windows WHERE chain_id = k.chain_id AND address = k.address"
             + " AND (token, token_id, window_seconds, window_start) >= (k.token, k.token_id, k.window_seconds, k.from_time)"
             + " AND (token, token_id, window_seconds, window_start) < (k.token, k.token_id, k.window_seconds, k.to_time)"
-            + VISIBLE + " ORDER BY token, token_id, window_seconds, window_start LIMIT k.n) w ON true"
-            + " ORDER BY k.i, w.window_start";
+            + VISIBLE + " ORDER BY token, token_id, window_seconds, window_start LIMIT k.n) w ON true ORDER BY k.i";
 
     /** {@link #HISTORIES} for a batch of reads: one history per read, in the reads' order. */
     static List<History> readHistories(Store store, Connection c, List<HistoryRead> reads) throws SQLException {
@@ -193,8 +195,14 @@ public final class BalanceQueryService {
                     if (!opening.isEmpty()) {
                         openings[read] = opening;
                     }
-                    if (rs.getObject(3) != null) {
-                        windows.get(read).add(window(rs, 3, reads.get(read).windowSeconds()));
+                    Timestamp start = Rows.timestamp(rs, 3);
+                    if (start != null) {
+                        List<BalanceWindowView> history = windows.get(read);
+                        if (!history.isEmpty() && !Rows.before(history.get(history.size() - 1).getWindowStart(), start)) {
+                            // a changed plan must fail loudly rather than answer windows out of order
+                            throw new IllegalStateException("history " + (read + 1) + " of the batch came out of window order");
+                        }
+                        history.add(window(rs, 3, start, reads.get(read).windowSeconds()));
                     }
                 }
             }
@@ -299,8 +307,13 @@ public final class BalanceQueryService {
 
     /** The window whose {@link #WINDOW_COLUMNS} start at column {@code first} (read by position: no lookup per row). */
     static BalanceWindowView window(ResultSet rs, int first, int windowSeconds) throws java.sql.SQLException {
+        return window(rs, first, Rows.timestamp(rs, first), windowSeconds);
+    }
+
+    /** {@link #window} with its start already read (the batched histories read it first to tell a read without windows). */
+    static BalanceWindowView window(ResultSet rs, int first, Timestamp start, int windowSeconds) throws java.sql.SQLException {
         return BalanceWindowView.newBuilder()
-                .setWindowStart(Rows.timestamp(rs, first))
+                .setWindowStart(start)
                 .setWindowSeconds(windowSeconds)
                 .setDelta(Rows.decimal(rs, first + 1))
                 .setBalance(Rows.decimal(rs, first + 2))

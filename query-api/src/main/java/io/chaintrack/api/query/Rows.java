@@ -32,6 +32,11 @@ final class Rows {
         return time == null ? null : toTimestamp(time.toInstant());
     }
 
+    /** Whether {@code a} is strictly earlier than {@code b}. */
+    static boolean before(Timestamp a, Timestamp b) {
+        return a.getSeconds() < b.getSeconds() || a.getSeconds() == b.getSeconds() && a.getNanos() < b.getNanos();
+    }
+
     static Timestamp toTimestamp(Instant instant) {
         return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
     }

@@ -71,8 +71,9 @@ public final class TransferQueryService {
      * ask for is a one-time false filter, so its scan never runs; a page without a cursor compares below a key no
      * row has ((max bigint, ...)), so the cursor stays an index condition of a single statement shape.
      * Only the pages are ordered outside: the ordinality scan already yields k.i in order, so PostgreSQL adds no sort,
-     * and each page's rows keep the order of its merged scans ({@link #readAddressPages} checks it). Sorting the whole
-     * batch again by k.i and the full key cost 9-14 % of the statement's throughput (docs/benchmarks.md).
+     * and each page's rows keep the order of its merged scans ({@link #readAddressPages} checks it). Without a second
+     * sort of the whole batch by k.i and the full key, the statement ran 9-14 % more often per second (pgbench,
+     * docs/benchmarks.md).
      */
     static final String ADDRESS_PAGES = "SELECT k.i, t.* FROM unnest(?::bigint[], ?::text[], ?::boolean[], ?::boolean[],"
             + " ?::text[], ?::numeric[], ?::bigint[], ?::int[], ?::int[], ?::int[], ?::text[], ?::int[]) WITH ORDINALITY"
