@@ -2,11 +2,12 @@ package io.chaintrack.api.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.Timestamp;
 import io.chaintrack.proto.v1.TransferView;
 import org.junit.jupiter.api.Test;
 
-/** The numeric listing-key order the batched address pages check their rows against. */
-class TransferRowsTest {
+/** The orders the batched statements check their rows against: an address page's listing key, a history's window start. */
+class BatchRowOrderTest {
     static TransferView row(long block, int tx, int log, int batch, String trace) {
         return TransferView.newBuilder().setBlockNumber(block).setTxIndex(tx).setLogIndex(log).setBatchIndex(batch)
                 .setTraceAddress(trace).build();
@@ -26,5 +27,15 @@ class TransferRowsTest {
         assertThat(TransferRows.newerFirst(row, row(10, 3, 4, 99, ""))).isNegative();
         assertThat(TransferRows.newerFirst(row, row(10, 3, 5, 0, ""))).isNegative();
         assertThat(TransferRows.newerFirst(row, row(10, 3, 5, 1, "1,2"))).isZero();
+    }
+
+    @Test
+    void aWindowStartIsBeforeOnlyAStrictlyLaterOne() {
+        Timestamp t = Timestamp.newBuilder().setSeconds(3600).setNanos(5).build();
+        assertThat(Rows.before(t, Timestamp.newBuilder().setSeconds(3601).build())).isTrue();
+        assertThat(Rows.before(t, Timestamp.newBuilder().setSeconds(3600).setNanos(6).build())).isTrue();
+        assertThat(Rows.before(t, t)).as("the same window twice is out of order").isFalse();
+        assertThat(Rows.before(t, Timestamp.newBuilder().setSeconds(3600).setNanos(4).build())).isFalse();
+        assertThat(Rows.before(t, Timestamp.newBuilder().setSeconds(3599).setNanos(999_999_999).build())).isFalse();
     }
 }
