@@ -1,6 +1,7 @@
 package io.chaintrack.api.query;
 
 import com.google.protobuf.Timestamp;
+import com.google.protobuf.util.Timestamps;
 import io.chaintrack.proto.v1.TokenStandard;
 import java.math.BigDecimal;
 import java.sql.ResultSet;
@@ -34,7 +35,7 @@ final class Rows {
 
     /** Whether {@code a} is strictly earlier than {@code b}. */
     static boolean before(Timestamp a, Timestamp b) {
-        return a.getSeconds() < b.getSeconds() || a.getSeconds() == b.getSeconds() && a.getNanos() < b.getNanos();
+        return Timestamps.compare(a, b) < 0;
     }
 
     static Timestamp toTimestamp(Instant instant) {
