@@ -1,7 +1,7 @@
 package io.chaintrack.api;
 
 import io.chaintrack.api.config.LayeredApiProperties;
-import io.chaintrack.connectors.config.LayeredConfig;
+import io.chaintrack.core.config.LayeredConfig;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.grpc.server.GrpcEmbeddedServer;
 import io.micronaut.http.server.netty.NettyEmbeddedServer;

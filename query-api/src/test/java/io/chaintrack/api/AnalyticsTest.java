@@ -7,7 +7,7 @@ import com.google.gson.JsonObject;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.JsonFormat;
 import io.chaintrack.api.query.LiveStreams;
-import io.chaintrack.connectors.embedded.EmbeddedPostgresServer;
+import io.chaintrack.embedded.EmbeddedPostgresServer;
 import io.chaintrack.proto.v1.Accuracy;
 import io.chaintrack.proto.v1.AnalyticsServiceGrpc;
 import io.chaintrack.proto.v1.AnalyticsTotalsView;

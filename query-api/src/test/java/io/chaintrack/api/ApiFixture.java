@@ -1,6 +1,6 @@
 package io.chaintrack.api;
 
-import io.chaintrack.connectors.embedded.EmbeddedPostgresServer;
+import io.chaintrack.embedded.EmbeddedPostgresServer;
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.google.rpc.RetryInfo;
 import io.chaintrack.api.keys.ApiKeyStore;
 import io.chaintrack.api.keys.KeysCommand;
-import io.chaintrack.connectors.embedded.EmbeddedPostgresServer;
+import io.chaintrack.embedded.EmbeddedPostgresServer;
 import io.chaintrack.proto.v1.CheckRequest;
 import io.chaintrack.proto.v1.GetBalancesRequest;
 import io.chaintrack.proto.v1.ListAddressTransfersRequest;

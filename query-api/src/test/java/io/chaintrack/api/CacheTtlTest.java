@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chaintrack.connectors.evm.testkit.Await;
 import io.chaintrack.api.cache.ResponseCache;
-import io.chaintrack.connectors.embedded.EmbeddedPostgresServer;
+import io.chaintrack.embedded.EmbeddedPostgresServer;
 import io.chaintrack.proto.v1.ChainView;
 import io.chaintrack.proto.v1.GetChainTotalsRequest;
 import io.chaintrack.proto.v1.ListChainsRequest;

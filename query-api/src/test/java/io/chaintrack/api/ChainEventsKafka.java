@@ -1,6 +1,6 @@
 package io.chaintrack.api;
 
-import io.chaintrack.connectors.embedded.EmbeddedKafkaBroker;
+import io.chaintrack.embedded.EmbeddedKafkaBroker;
 import io.chaintrack.connectors.kafka.TopicCatalog;
 import java.util.HashMap;
 import java.util.List;

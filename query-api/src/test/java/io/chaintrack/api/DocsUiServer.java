@@ -1,6 +1,6 @@
 package io.chaintrack.api;
 
-import io.chaintrack.connectors.embedded.EmbeddedPostgresServer;
+import io.chaintrack.embedded.EmbeddedPostgresServer;
 
 /**
  * The API over a throw-away embedded PostgreSQL holding {@link SeedData}, for scripts/check-docs-ui.sh (a browser

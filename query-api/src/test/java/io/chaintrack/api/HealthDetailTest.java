@@ -2,8 +2,8 @@ package io.chaintrack.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.chaintrack.connectors.embedded.EmbeddedKafkaBroker;
-import io.chaintrack.connectors.embedded.EmbeddedPostgresServer;
+import io.chaintrack.embedded.EmbeddedKafkaBroker;
+import io.chaintrack.embedded.EmbeddedPostgresServer;
 import io.chaintrack.connectors.evm.EndpointStatusSnapshot;
 import io.chaintrack.connectors.evm.EvmMetrics;
 import io.chaintrack.proto.v1.ChainStatusView;

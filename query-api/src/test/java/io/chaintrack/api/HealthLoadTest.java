@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chaintrack.api.config.HealthConfig;
 import io.chaintrack.api.query.KafkaLagProbe;
-import io.chaintrack.connectors.embedded.EmbeddedKafkaBroker;
+import io.chaintrack.embedded.EmbeddedKafkaBroker;
 import io.chaintrack.connectors.postgres.Migrations;
 import io.chaintrack.proto.v1.CheckRequest;
 import io.chaintrack.proto.v1.CheckResponse;

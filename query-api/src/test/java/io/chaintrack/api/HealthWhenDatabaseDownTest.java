@@ -3,7 +3,7 @@ package io.chaintrack.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.chaintrack.connectors.embedded.EmbeddedPostgresServer;
+import io.chaintrack.embedded.EmbeddedPostgresServer;
 import io.chaintrack.proto.v1.CheckRequest;
 import io.chaintrack.proto.v1.CheckResponse;
 import io.chaintrack.proto.v1.GetBalancesRequest;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.util.JsonFormat;
 import io.chaintrack.connectors.evm.testkit.Await;
 import io.chaintrack.api.query.LiveStreams;
-import io.chaintrack.connectors.embedded.EmbeddedPostgresServer;
+import io.chaintrack.embedded.EmbeddedPostgresServer;
 import io.chaintrack.proto.v1.StreamAddressTransfersRequest;
 import io.chaintrack.proto.v1.StreamAddressTransfersResponse;
 import io.chaintrack.proto.v1.TransferServiceGrpc;

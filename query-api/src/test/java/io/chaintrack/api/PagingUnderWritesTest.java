@@ -2,7 +2,7 @@ package io.chaintrack.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.chaintrack.connectors.embedded.EmbeddedPostgresServer;
+import io.chaintrack.embedded.EmbeddedPostgresServer;
 import io.chaintrack.proto.v1.Direction;
 import io.chaintrack.proto.v1.ListAddressTransfersRequest;
 import io.chaintrack.proto.v1.ListAddressTransfersResponse;

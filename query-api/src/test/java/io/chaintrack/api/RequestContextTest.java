@@ -9,7 +9,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.OutputStreamAppender;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.chaintrack.connectors.embedded.EmbeddedPostgresServer;
+import io.chaintrack.embedded.EmbeddedPostgresServer;
 import io.chaintrack.proto.v1.ChainServiceGrpc;
 import io.chaintrack.proto.v1.GetBalancesRequest;
 import io.chaintrack.proto.v1.ListChainsRequest;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.gson.JsonObject;
 import io.chaintrack.connectors.evm.testkit.Await;
 import io.chaintrack.api.tokens.TokenMetadataResolver;
-import io.chaintrack.connectors.embedded.EmbeddedPostgresServer;
+import io.chaintrack.embedded.EmbeddedPostgresServer;
 import io.chaintrack.connectors.evm.testkit.HardhatNode;
 import io.chaintrack.proto.v1.BalanceView;
 import io.chaintrack.proto.v1.GetBalancesAtRequest;

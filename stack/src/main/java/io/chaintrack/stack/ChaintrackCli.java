@@ -1,8 +1,8 @@
 package io.chaintrack.stack;
 
 import io.chaintrack.api.QueryApiApplication;
-import io.chaintrack.connectors.config.ConfigKey;
-import io.chaintrack.connectors.config.ConfiguredCommandLine;
+import io.chaintrack.core.config.ConfigKey;
+import io.chaintrack.core.config.ConfiguredCommandLine;
 import io.chaintrack.api.keys.KeysCommand;
 import io.chaintrack.jobs.analytics.AnalyticsJob;
 import io.chaintrack.jobs.analytics.PartitionMaintenance;

@@ -1,7 +1,7 @@
 package io.chaintrack.stack;
 
-import io.chaintrack.connectors.config.ConfigKey;
-import io.chaintrack.connectors.config.ConfiguredCommandLine;
+import io.chaintrack.core.config.ConfigKey;
+import io.chaintrack.core.config.ConfiguredCommandLine;
 import io.chaintrack.connectors.postgres.Migrations;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

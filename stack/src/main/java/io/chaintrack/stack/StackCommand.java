@@ -1,11 +1,11 @@
 package io.chaintrack.stack;
 
 import io.chaintrack.api.QueryApi;
-import io.chaintrack.connectors.config.ConfigKey;
-import io.chaintrack.connectors.config.ConfiguredCommandLine;
-import io.chaintrack.connectors.embedded.EmbeddedKafkaBroker;
+import io.chaintrack.core.config.ConfigKey;
+import io.chaintrack.core.config.ConfiguredCommandLine;
+import io.chaintrack.embedded.EmbeddedKafkaBroker;
 import io.chaintrack.connectors.evm.EvmChainConfig;
-import io.chaintrack.connectors.embedded.EmbeddedPostgresServer;
+import io.chaintrack.embedded.EmbeddedPostgresServer;
 import io.chaintrack.connectors.kafka.TopicCatalog;
 import io.chaintrack.connectors.postgres.PostgresSinkOptions;
 import io.chaintrack.connectors.synthetic.SyntheticChainConfig;
@@ -14,7 +14,7 @@ import io.chaintrack.jobs.analytics.AnalyticsJob;
 import io.chaintrack.jobs.analytics.sink.JdbcTarget;
 import io.chaintrack.jobs.balances.BalanceJob;
 import io.chaintrack.jobs.balances.BalanceJobConfig;
-import io.chaintrack.connectors.config.DurationConverter;
+import io.chaintrack.core.config.DurationConverter;
 import io.chaintrack.jobs.common.KafkaInput;
 import io.chaintrack.jobs.ingest.IngestJob;
 import java.nio.file.Files;

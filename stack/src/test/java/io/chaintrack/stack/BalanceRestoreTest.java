@@ -2,10 +2,10 @@ package io.chaintrack.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.chaintrack.connectors.embedded.EmbeddedKafkaBroker;
-import io.chaintrack.connectors.embedded.EmbeddedPostgresServer;
+import io.chaintrack.embedded.EmbeddedKafkaBroker;
+import io.chaintrack.embedded.EmbeddedPostgresServer;
 import io.chaintrack.connectors.kafka.TopicCatalog;
-import io.chaintrack.connectors.model.BalanceKey;
+import io.chaintrack.core.model.BalanceKey;
 import io.chaintrack.connectors.postgres.PostgresSinkOptions;
 import io.chaintrack.connectors.synthetic.GroundTruth;
 import io.chaintrack.connectors.synthetic.SyntheticChain;
@@ -76,10 +76,10 @@ class BalanceRestoreTest {
             assertThat(Files.list(savepoints).count()).isPositive();
 
             SyntheticChain chain = new SyntheticChain(CHAIN);
+            GroundTruth truth = GroundTruth.track(chain);
             while (chain.hasNext()) {
                 chain.next();
             }
-            GroundTruth truth = chain.groundTruth();
             assertThat(truth.orphanedHashes()).isNotEmpty();
             Map<String, String> expected = asStrings(truth.balancesAt(truth.head()));
 
@@ -110,7 +110,7 @@ class BalanceRestoreTest {
             assertThat(windows).as("windows emitted before the head").hasSizeGreaterThan(50);
             windows.forEach((k, balance) -> {
                 String[] p = k.split("\\|");
-                BalanceKey key = new BalanceKey(p[0], new BigInteger(p[1]), p[2]);
+                BalanceKey key = new BalanceKey(CHAIN.chainId(), p[0], new BigInteger(p[1]), p[2]);
                 Instant end = Instant.ofEpochSecond(Long.parseLong(p[3]) + WINDOW.toSeconds());
                 assertThat(balance).as("window %s", k).isEqualTo(truth.balanceAtTime(key, end).toString());
             });

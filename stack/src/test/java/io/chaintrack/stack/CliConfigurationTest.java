@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.chaintrack.api.config.LayeredApiProperties;
-import io.chaintrack.connectors.config.ConfigCatalog;
-import io.chaintrack.connectors.config.ConfiguredCommandLine;
-import io.chaintrack.connectors.config.LayeredDefaults;
+import io.chaintrack.core.config.ConfigCatalog;
+import io.chaintrack.core.config.ConfiguredCommandLine;
+import io.chaintrack.core.config.LayeredDefaults;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

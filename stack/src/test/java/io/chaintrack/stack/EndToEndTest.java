@@ -6,11 +6,11 @@ import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
 import com.google.protobuf.util.Timestamps;
 import io.chaintrack.api.QueryApi;
-import io.chaintrack.connectors.embedded.EmbeddedKafkaBroker;
-import io.chaintrack.connectors.embedded.EmbeddedPostgresServer;
+import io.chaintrack.embedded.EmbeddedKafkaBroker;
+import io.chaintrack.embedded.EmbeddedPostgresServer;
 import io.chaintrack.connectors.kafka.TopicCatalog;
-import io.chaintrack.connectors.model.BalanceKey;
-import io.chaintrack.connectors.model.TransferEffects;
+import io.chaintrack.core.model.BalanceKey;
+import io.chaintrack.core.model.TransferEffects;
 import io.chaintrack.connectors.postgres.PostgresSinkOptions;
 import io.chaintrack.connectors.synthetic.GroundTruth;
 import io.chaintrack.connectors.synthetic.SyntheticChain;
@@ -110,10 +110,10 @@ class EndToEndTest {
         System.err.printf("e2e: balances %d ms%n", (System.nanoTime() - t0) / 1_000_000);
 
         SyntheticChain chain = new SyntheticChain(CHAIN);
+        truth = GroundTruth.track(chain);
         while (chain.hasNext()) {
             chain.next();
         }
-        truth = chain.groundTruth();
 
         api = QueryApi.start(postgres.jdbcUrl(), postgres.user(), postgres.password(), 0, 0,
                 Map.of("chaintrack.api.window-seconds", WINDOWS.stream().map(Duration::toSeconds).toList()));
@@ -169,8 +169,8 @@ class EndToEndTest {
             for (Duration window : WINDOWS) {
                 long size = window.toSeconds();
                 long start = Math.floorDiv(t.getBlockTime(), size) * size;
-                count(activity, TransferEffects.senderKey(t), size, start, 1);
-                count(activity, TransferEffects.receiverKey(t), size, start, 0);
+                count(activity, TransferEffects.senderKey(CHAIN.chainId(), t), size, start, 1);
+                count(activity, TransferEffects.receiverKey(CHAIN.chainId(), t), size, start, 0);
             }
         }
         assertThat(activity).hasSizeGreaterThan(100);

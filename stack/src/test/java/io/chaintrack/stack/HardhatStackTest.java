@@ -7,15 +7,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.util.JsonFormat;
 import io.chaintrack.api.QueryApi;
-import io.chaintrack.connectors.embedded.EmbeddedKafkaBroker;
-import io.chaintrack.connectors.embedded.EmbeddedPostgresServer;
+import io.chaintrack.embedded.EmbeddedKafkaBroker;
+import io.chaintrack.embedded.EmbeddedPostgresServer;
 import io.chaintrack.connectors.evm.EvmChainConfig;
 import io.chaintrack.connectors.evm.testkit.Await;
 import io.chaintrack.connectors.evm.testkit.ChainScenario;
 import io.chaintrack.connectors.evm.testkit.HardhatChain;
 import io.chaintrack.connectors.evm.testkit.HardhatNode;
 import io.chaintrack.connectors.kafka.TopicCatalog;
-import io.chaintrack.connectors.model.Addresses;
+import io.chaintrack.core.model.Addresses;
 import io.chaintrack.connectors.postgres.PostgresSinkOptions;
 import io.chaintrack.jobs.balances.BalanceJob;
 import io.chaintrack.jobs.balances.BalanceJobConfig;

@@ -1,6 +1,6 @@
 package io.chaintrack.connectors.evm;
 
-import io.chaintrack.connectors.model.Addresses;
+import io.chaintrack.core.model.Addresses;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;

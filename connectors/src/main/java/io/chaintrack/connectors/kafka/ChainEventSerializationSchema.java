@@ -1,5 +1,6 @@
 package io.chaintrack.connectors.kafka;
 
+import io.chaintrack.core.model.BlockTimes;
 import io.chaintrack.proto.v1.ChainEvent;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -10,7 +11,7 @@ public final class ChainEventSerializationSchema implements KafkaRecordSerializa
     public ProducerRecord<byte[], byte[]> serialize(ChainEvent event, KafkaSinkContext context, Long timestamp) {
         Topic<Long, ChainEvent> topic = TopicCatalog.CHAIN_EVENTS;
         long chainId = event.getBlock().getChainId();
-        return new ProducerRecord<>(topic.name(), null, event.getBlock().getTimestamp() * 1000L,
+        return new ProducerRecord<>(topic.name(), null, BlockTimes.millis(event),
                 topic.keySerializer().serialize(topic.name(), chainId),
                 topic.valueSerializer().serialize(topic.name(), event));
     }

@@ -1,7 +1,7 @@
 package io.chaintrack.connectors.synthetic;
 
 import com.google.protobuf.ByteString;
-import io.chaintrack.connectors.model.Addresses;
+import io.chaintrack.core.model.Addresses;
 import io.chaintrack.proto.v1.TokenStandard;
 import java.util.HashMap;
 import java.util.HashSet;

@@ -2,7 +2,7 @@ package io.chaintrack.connectors.synthetic;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
-import io.chaintrack.connectors.model.Uint256;
+import io.chaintrack.core.model.Uint256;
 import io.chaintrack.proto.v1.BlockHeader;
 import io.chaintrack.proto.v1.ChainEvent;
 import io.chaintrack.proto.v1.ChainEventType;
@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.NoSuchElementException;
 
 /**
@@ -43,7 +44,8 @@ public final class SyntheticChain implements Iterator<ChainEvent> {
 
     private final SyntheticChainConfig config;
     private final ChainUniverse universe;
-    private final GroundTruth truth;
+    /** Sees every emitted event in order (test oracles fold them); none by default. */
+    private Consumer<ChainEvent> observer = e -> {};
     private final int recentCapacity;
 
     private final Mix64 rng;
@@ -61,20 +63,10 @@ public final class SyntheticChain implements Iterator<ChainEvent> {
     private final int[][] owners;
     private final int[] nextTokenId;
 
-    /** A chain that also records its {@link GroundTruth} (memory grows with the history). */
+    /** A chain in constant memory: it keeps only what a reorg can revert. */
     public SyntheticChain(SyntheticChainConfig config) {
-        this(config, true);
-    }
-
-    /** A chain without ground truth: constant memory, for sources and benchmarks. */
-    public static SyntheticChain untracked(SyntheticChainConfig config) {
-        return new SyntheticChain(config, false);
-    }
-
-    private SyntheticChain(SyntheticChainConfig config, boolean track) {
         this.config = config;
         this.universe = new ChainUniverse(config);
-        this.truth = track ? new GroundTruth(config, universe.genesisHash) : null;
         // twice the depth (+1 for the parent) so a reorg can also reach into blocks that replaced an earlier one
         this.recentCapacity = 2 * config.maxReorgDepth() + 1;
         this.rng = new Mix64(Mix64.hash(config.seed(), config.chainId(), SALT_RNG, 0));
@@ -94,12 +86,17 @@ public final class SyntheticChain implements Iterator<ChainEvent> {
         return config;
     }
 
-    /** What the chain looks like after the events emitted so far. */
-    public GroundTruth groundTruth() {
-        if (truth == null) {
-            throw new IllegalStateException("this SyntheticChain does not track ground truth (untracked or restored from a snapshot)");
+    /** Hands every event emitted from now on to {@code observer}; only before the first event, so it sees them all. */
+    public SyntheticChain observe(Consumer<ChainEvent> observer) {
+        if (eventIndex != 0) {
+            throw new IllegalStateException("observe before the first event: " + eventIndex + " already emitted");
         }
-        return truth;
+        this.observer = observer;
+        return this;
+    }
+
+    public String genesisHash() {
+        return universe.genesisHash;
     }
 
     /** Number of events emitted so far: the index of the next event. */
@@ -186,9 +183,7 @@ public final class SyntheticChain implements Iterator<ChainEvent> {
                 .setType(ChainEventType.CHAIN_EVENT_TYPE_REVERTED)
                 .setHeadNumber(announcedHead)
                 .build();
-        if (truth != null) {
-            truth.revert(reverted);
-        }
+        observer.accept(reverted);
         return reverted;
     }
 
@@ -201,9 +196,7 @@ public final class SyntheticChain implements Iterator<ChainEvent> {
         if (recent.size() > recentCapacity) {
             recent.pollFirst();
         }
-        if (truth != null) {
-            truth.apply(event);
-        }
+        observer.accept(event);
         return event;
     }
 
@@ -508,7 +501,7 @@ public final class SyntheticChain implements Iterator<ChainEvent> {
 
     /**
      * The generator's complete state: restoring it continues with exactly the events this chain would
-     * emit next. Ground truth is not included. Balances are written sparsely (index delta, value).
+     * emit next. Observers are not included. Balances are written sparsely (index delta, value).
      */
     public byte[] snapshot() {
         try {
@@ -553,10 +546,10 @@ public final class SyntheticChain implements Iterator<ChainEvent> {
 
     /**
      * A chain positioned exactly where {@code snapshot} was taken. The config must produce the same
-     * sequence (its pace and block count may differ); the restored chain tracks no ground truth.
+     * sequence (its pace and block count may differ); observers are not carried over.
      */
     public static SyntheticChain restore(SyntheticChainConfig config, byte[] snapshot) {
-        SyntheticChain chain = untracked(config);
+        SyntheticChain chain = new SyntheticChain(config);
         try {
             DataInputStream in = new DataInputStream(new ByteArrayInputStream(snapshot));
             if (in.readInt() != SNAPSHOT_MAGIC) {

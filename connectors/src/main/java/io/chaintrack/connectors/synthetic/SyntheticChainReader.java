@@ -1,5 +1,6 @@
 package io.chaintrack.connectors.synthetic;
 
+import io.chaintrack.core.model.BlockTimes;
 import io.chaintrack.proto.v1.ChainEvent;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -59,7 +60,7 @@ final class SyntheticChainReader implements SourceReader<ChainEvent, SyntheticCh
             pacedBlocks++;
         }
         ChainEvent event = chain.next();
-        output.collect(event, event.getBlock().getTimestamp() * 1000L);
+        output.collect(event, BlockTimes.millis(event));
         return chain.hasNext() ? InputStatus.MORE_AVAILABLE : InputStatus.END_OF_INPUT;
     }
 
@@ -91,7 +92,7 @@ final class SyntheticChainReader implements SourceReader<ChainEvent, SyntheticCh
         }
         SyntheticChainSplit split = splits.get(0);
         if (split.generatorState() == null) {
-            chain = SyntheticChain.untracked(config);
+            chain = new SyntheticChain(config);
         } else {
             chain = SyntheticChain.restore(config, split.generatorState());
             if (chain.eventIndex() != split.eventIndex()) {

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 /** Flink's own serializer contract tests, plus the snapshot and raw-copy paths checkpoints rely on. */
 class ProtobufSerializerTest extends SerializerTestBase<ChainEvent> {
-    private static final ChainEvent[] DATA = SyntheticChain.untracked(
+    private static final ChainEvent[] DATA = new SyntheticChain(
             SyntheticChainConfig.defaults().withTransfersPerBlock(12).withReorgs(0.3, 2)).next(8).toArray(new ChainEvent[0]);
 
     @Override

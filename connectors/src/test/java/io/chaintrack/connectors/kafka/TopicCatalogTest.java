@@ -17,7 +17,7 @@ import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
 
 class TopicCatalogTest {
-    static final List<ChainEvent> EVENTS = SyntheticChain.untracked(
+    static final List<ChainEvent> EVENTS = new SyntheticChain(
             SyntheticChainConfig.defaults().withTransfersPerBlock(30).withReorgs(0.3, 2)).next(40);
 
     private static <K, V> void roundTrip(Topic<K, V> topic, K key, V value) {
@@ -65,7 +65,7 @@ class TopicCatalogTest {
         assertThat(r.partition()).isNull();
         assertThat(TopicCatalog.CHAIN_EVENTS.keyDeserializer().deserialize(r.topic(), r.key())).isEqualTo(e.getBlock().getChainId());
         assertThat(r.value()).isEqualTo(e.toByteArray());
-        assertThat(r.timestamp()).isEqualTo(e.getBlock().getTimestamp() * 1000);
+        assertThat(r.timestamp()).isEqualTo(e.getBlock().getTimestamp() * 1000L);
     }
 
     @Test

@@ -69,7 +69,7 @@ class SyntheticChainSourceTest {
     }
 
     private static List<ChainEvent> expected(SyntheticChainConfig config) {
-        SyntheticChain chain = SyntheticChain.untracked(config);
+        SyntheticChain chain = new SyntheticChain(config);
         List<ChainEvent> all = new ArrayList<>();
         while (chain.hasNext()) {
             all.add(chain.next());
@@ -94,7 +94,7 @@ class SyntheticChainSourceTest {
 
     @Test
     void splitAndEnumeratorStateSurviveTheirSerializers() throws Exception {
-        SyntheticChain chain = SyntheticChain.untracked(CONFIG);
+        SyntheticChain chain = new SyntheticChain(CONFIG);
         chain.next(57);
         SyntheticChainSplit split = new SyntheticChainSplit(chain.eventIndex(), chain.snapshot());
         SyntheticChainSplitSerializer s = SyntheticChainSplitSerializer.INSTANCE;
@@ -178,7 +178,7 @@ class SyntheticChainSourceTest {
             assertThat(context.getSplitsAssignmentSequence().get(0).assignment().get(0)).containsExactly(SyntheticChainSplit.initial());
             assertThat(enumerator.snapshotState(1).unassigned()).isEmpty();
 
-            SyntheticChainSplit progressed = new SyntheticChainSplit(5, SyntheticChain.untracked(CONFIG).snapshot());
+            SyntheticChainSplit progressed = new SyntheticChainSplit(5, new SyntheticChain(CONFIG).snapshot());
             context.unregisterReader(0);
             enumerator.addSplitsBack(List.of(progressed), 0);
             SyntheticChainEnumState checkpoint = enumerator.snapshotState(2);

@@ -3,10 +3,10 @@ package io.chaintrack.connectors.synthetic;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.chaintrack.connectors.model.Addresses;
-import io.chaintrack.connectors.model.BalanceKey;
-import io.chaintrack.connectors.model.TransferEffects;
-import io.chaintrack.connectors.model.Uint256;
+import io.chaintrack.core.model.Addresses;
+import io.chaintrack.core.model.BalanceKey;
+import io.chaintrack.core.model.TransferEffects;
+import io.chaintrack.core.model.Uint256;
 import io.chaintrack.proto.v1.BlockHeader;
 import io.chaintrack.proto.v1.ChainEvent;
 import io.chaintrack.proto.v1.ChainEventType;
@@ -45,26 +45,27 @@ class SyntheticChainTest {
     @Test
     void sameSeedGivesByteIdenticalEventsAndAnotherSeedDoesNot() {
         List<ChainEvent> a = all(new SyntheticChain(REORGY));
-        List<ChainEvent> b = all(SyntheticChain.untracked(REORGY));
+        List<ChainEvent> b = all(new SyntheticChain(REORGY));
         assertThat(b).hasSameSizeAs(a);
         for (int i = 0; i < a.size(); i++) {
             assertThat(b.get(i).toByteArray()).as("event %d", i).isEqualTo(a.get(i).toByteArray());
         }
-        List<ChainEvent> other = SyntheticChain.untracked(REORGY.withSeed(43)).next(5);
+        List<ChainEvent> other = new SyntheticChain(REORGY.withSeed(43)).next(5);
         assertThat(other.get(0).getBlock().getHash()).isNotEqualTo(a.get(0).getBlock().getHash());
         assertThat(other.get(0).getTransfersList()).isNotEqualTo(a.get(0).getTransfersList());
         // pace and length do not change the sequence
-        List<ChainEvent> paced = SyntheticChain.untracked(REORGY.withBlocksPerSecond(5).withBlockCount(0)).next(a.size());
+        List<ChainEvent> paced = new SyntheticChain(REORGY.withBlocksPerSecond(5).withBlockCount(0)).next(a.size());
         assertThat(paced).isEqualTo(a);
     }
 
     @Test
     void followerViewChainsParentsAndRevertsNewestFirstWithTheAppliedTransfers() {
         SyntheticChain chain = new SyntheticChain(REORGY);
+        GroundTruth truth = GroundTruth.track(chain);
         Deque<ChainEvent> canonical = new ArrayDeque<>();
         Map<String, ChainEvent> appliedByHash = new HashMap<>();
         Map<Long, Set<String>> hashesByHeight = new HashMap<>();
-        String genesis = chain.groundTruth().genesisHash();
+        String genesis = truth.genesisHash();
         int reverted = 0;
         int maxDepth = 0;
         int depth = 0;
@@ -104,7 +105,6 @@ class SyntheticChainTest {
         assertThat(reverted).isGreaterThan(20);
         assertThat(maxDepth).isBetween(2, 4);
         assertThat(hashesByHeight.values().stream().filter(s -> s.size() > 1).count()).isGreaterThan(10);
-        GroundTruth truth = chain.groundTruth();
         assertThat(truth.canonicalHeaders()).containsExactlyElementsOf(canonical.stream().map(ChainEvent::getBlock).toList());
         assertThat(truth.orphanedHashes()).hasSize(reverted).doesNotContainAnyElementsOf(
                 canonical.stream().map(c -> c.getBlock().getHash()).toList());
@@ -113,6 +113,7 @@ class SyntheticChainTest {
     @Test
     void groundTruthEqualsFoldingTheEventStreamAndTheCanonicalTransfers() {
         SyntheticChain chain = new SyntheticChain(REORGY);
+        GroundTruth truth = GroundTruth.track(chain);
         Map<BalanceKey, BigInteger> folded = new HashMap<>();
         List<List<Transfer>> canonical = new ArrayList<>();
         while (chain.hasNext()) {
@@ -120,8 +121,8 @@ class SyntheticChainTest {
             int sign = e.getType() == ChainEventType.CHAIN_EVENT_TYPE_APPLIED ? 1 : -1;
             for (Transfer t : e.getTransfersList()) {
                 BigInteger amount = TransferEffects.amount(t);
-                folded.merge(TransferEffects.senderKey(t), sign > 0 ? amount.negate() : amount, BigInteger::add);
-                folded.merge(TransferEffects.receiverKey(t), sign > 0 ? amount : amount.negate(), BigInteger::add);
+                folded.merge(TransferEffects.senderKey(REORGY.chainId(), t), sign > 0 ? amount.negate() : amount, BigInteger::add);
+                folded.merge(TransferEffects.receiverKey(REORGY.chainId(), t), sign > 0 ? amount : amount.negate(), BigInteger::add);
             }
             if (sign > 0) {
                 canonical.add(e.getTransfersList());
@@ -129,7 +130,6 @@ class SyntheticChainTest {
                 canonical.remove(canonical.size() - 1);
             }
         }
-        GroundTruth truth = chain.groundTruth();
         folded.values().removeIf(v -> v.signum() == 0);
         assertThat(truth.balancesAt(truth.head())).isEqualTo(folded);
 
@@ -137,8 +137,8 @@ class SyntheticChainTest {
         Map<BalanceKey, BigInteger> running = new HashMap<>();
         for (int h = 1; h <= canonical.size(); h++) {
             for (Transfer t : canonical.get(h - 1)) {
-                running.merge(TransferEffects.senderKey(t), TransferEffects.amount(t).negate(), BigInteger::add);
-                running.merge(TransferEffects.receiverKey(t), TransferEffects.amount(t), BigInteger::add);
+                running.merge(TransferEffects.senderKey(REORGY.chainId(), t), TransferEffects.amount(t).negate(), BigInteger::add);
+                running.merge(TransferEffects.receiverKey(REORGY.chainId(), t), TransferEffects.amount(t), BigInteger::add);
             }
             if (h % 37 == 0 || h == 1 || h == canonical.size()) {
                 for (BalanceKey key : truth.keys()) {
@@ -156,10 +156,10 @@ class SyntheticChainTest {
     @Test
     void transfersAreValidLikeARealChain() {
         SyntheticChain chain = new SyntheticChain(REORGY);
+        GroundTruth truth = GroundTruth.track(chain);
         while (chain.hasNext()) {
             chain.next();
         }
-        GroundTruth truth = chain.groundTruth();
         Map<BalanceKey, BigInteger> balance = new HashMap<>();
         Map<String, String> nftOwner = new HashMap<>();
         Set<TokenStandard> seen = new HashSet<>();
@@ -220,13 +220,13 @@ class SyntheticChainTest {
                 assertThat(Addresses.isHash(t.getTxHash()) || t.getTraceAddress().equals("withdrawal")).isTrue();
                 // a sender never spends more than it holds at that point in the block
                 BigInteger amount = TransferEffects.amount(t);
-                BalanceKey from = TransferEffects.senderKey(t);
+                BalanceKey from = TransferEffects.senderKey(REORGY.chainId(), t);
                 BigInteger after = balance.getOrDefault(from, BigInteger.ZERO).subtract(amount);
                 if (!t.getFromAddress().equals(Addresses.ZERO)) {
                     assertThat(after.signum()).as("overspend by %s in %s", from, t).isGreaterThanOrEqualTo(0);
                 }
                 balance.put(from, after);
-                balance.merge(TransferEffects.receiverKey(t), amount, BigInteger::add);
+                balance.merge(TransferEffects.receiverKey(REORGY.chainId(), t), amount, BigInteger::add);
             }
             assertThat(truth.canonicalTransfers(h)).hasSize(REORGY.transfersPerBlock());
         }
@@ -251,7 +251,7 @@ class SyntheticChainTest {
         SyntheticChainConfig config = REORGY.withReorgs(0, 0).withAddresses(1_000).withBlockCount(200);
         Map<String, Integer> participation = new HashMap<>();
         int total = 0;
-        SyntheticChain chain = SyntheticChain.untracked(config);
+        SyntheticChain chain = new SyntheticChain(config);
         while (chain.hasNext()) {
             for (Transfer t : chain.next().getTransfersList()) {
                 for (String a : List.of(t.getFromAddress(), t.getToAddress())) {
@@ -268,7 +268,7 @@ class SyntheticChainTest {
 
         Map<String, Integer> flat = new HashMap<>();
         int flatTotal = 0;
-        SyntheticChain uniform = SyntheticChain.untracked(config.withZipfExponent(0));
+        SyntheticChain uniform = new SyntheticChain(config.withZipfExponent(0));
         while (uniform.hasNext()) {
             for (Transfer t : uniform.next().getTransfersList()) {
                 if (!t.getToAddress().equals(Addresses.ZERO)) {
@@ -282,10 +282,10 @@ class SyntheticChainTest {
 
     @Test
     void snapshotRestoresTheExactContinuationAnywhereIncludingMidReorg() {
-        SyntheticChain reference = SyntheticChain.untracked(REORGY);
+        SyntheticChain reference = new SyntheticChain(REORGY);
         List<ChainEvent> expected = all(reference);
         int checkedMidReorg = 0;
-        SyntheticChain chain = SyntheticChain.untracked(REORGY);
+        SyntheticChain chain = new SyntheticChain(REORGY);
         for (int i = 0; i < expected.size(); i++) {
             boolean midReorg = i > 0 && expected.get(i).getType() == ChainEventType.CHAIN_EVENT_TYPE_REVERTED
                     && expected.get(i - 1).getType() == ChainEventType.CHAIN_EVENT_TYPE_REVERTED;
@@ -305,16 +305,18 @@ class SyntheticChainTest {
         byte[] truncated = java.util.Arrays.copyOf(chain.snapshot(), 100);
         assertThatThrownBy(() -> SyntheticChain.restore(REORGY, truncated))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("truncated");
-        assertThatThrownBy(() -> SyntheticChain.restore(REORGY, chain.snapshot()).groundTruth())
-                .isInstanceOf(IllegalStateException.class);
+        SyntheticChain restored = SyntheticChain.restore(REORGY, chain.snapshot());
+        restored.next();
+        assertThatThrownBy(() -> GroundTruth.track(restored)).isInstanceOf(IllegalStateException.class);
     }
 
     @Test
     void boundedChainStopsAtItsBlockCount() {
         SyntheticChain chain = new SyntheticChain(REORGY.withBlockCount(25));
+        GroundTruth truth = GroundTruth.track(chain);
         List<ChainEvent> events = all(chain);
         assertThat(events.get(events.size() - 1).getBlock().getNumber()).isEqualTo(25);
-        assertThat(chain.groundTruth().head()).isEqualTo(25);
+        assertThat(truth.head()).isEqualTo(25);
         assertThat(chain.hasNext()).isFalse();
         assertThat(chain.nextIsApplied()).isFalse();
         assertThatThrownBy(chain::next).isInstanceOf(NoSuchElementException.class);
@@ -324,8 +326,8 @@ class SyntheticChainTest {
     @Test
     void balanceAtTimeIsTheBalanceAfterTheLastBlockStrictlyBefore() {
         SyntheticChain chain = new SyntheticChain(REORGY.withBlockCount(60));
+        GroundTruth truth = GroundTruth.track(chain);
         all(chain);
-        GroundTruth truth = chain.groundTruth();
         BalanceKey key = truth.keys().stream()
                 .filter(k -> !k.address().equals(Addresses.ZERO) && truth.balanceAt(k, 30).signum() != 0)
                 .findFirst().orElseThrow();
@@ -354,12 +356,14 @@ class SyntheticChainTest {
     void onlySomeStandardsStillFillEveryBlock() {
         SyntheticChainConfig nativeOnly = REORGY.withTokens(0, 0, 0, true).withBlockCount(20);
         SyntheticChain chain = new SyntheticChain(nativeOnly);
+        GroundTruth truth = GroundTruth.track(chain);
         all(chain);
-        assertThat(chain.groundTruth().canonicalTransfers()).hasSize(20 * 40)
+        assertThat(truth.canonicalTransfers()).hasSize(20 * 40)
                 .allMatch(t -> t.getStandard() == TokenStandard.TOKEN_STANDARD_NATIVE);
         SyntheticChain nftOnly = new SyntheticChain(REORGY.withTokens(0, 1, 0, false).withBlockCount(20));
+        GroundTruth nftTruth = GroundTruth.track(nftOnly);
         all(nftOnly);
-        assertThat(nftOnly.groundTruth().canonicalTransfers()).hasSize(20 * 40)
+        assertThat(nftTruth.canonicalTransfers()).hasSize(20 * 40)
                 .allMatch(t -> t.getStandard() == TokenStandard.TOKEN_STANDARD_ERC721);
     }
 }

@@ -1,8 +1,8 @@
 package io.chaintrack.jobs.analytics;
 
-import io.chaintrack.connectors.config.ConfigKey;
-import io.chaintrack.connectors.config.ConfiguredCommandLine;
-import io.chaintrack.connectors.config.DurationConverter;
+import io.chaintrack.core.config.ConfigKey;
+import io.chaintrack.core.config.ConfiguredCommandLine;
+import io.chaintrack.core.config.DurationConverter;
 import io.chaintrack.connectors.flink.ProtobufTypeInfo;
 import io.chaintrack.connectors.kafka.ChainEventDecoder;
 import io.chaintrack.connectors.kafka.ChainEventKafka;

@@ -1,7 +1,7 @@
 package io.chaintrack.jobs.analytics;
 
-import io.chaintrack.connectors.config.ConfigKey;
-import io.chaintrack.connectors.config.ConfiguredCommandLine;
+import io.chaintrack.core.config.ConfigKey;
+import io.chaintrack.core.config.ConfiguredCommandLine;
 import io.chaintrack.jobs.analytics.sink.JdbcTarget;
 import io.chaintrack.jobs.common.JdbcOptions;
 import java.sql.Connection;

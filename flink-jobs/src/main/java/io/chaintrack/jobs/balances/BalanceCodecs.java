@@ -1,5 +1,7 @@
 package io.chaintrack.jobs.balances;
 
+import io.chaintrack.core.model.BalanceKey;
+import io.chaintrack.core.model.TokenStandards;
 import io.chaintrack.jobs.analytics.flink.Codec;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -18,17 +20,17 @@ public final class BalanceCodecs {
     private static final byte NATIVE = 2;
     private static final byte STANDARD = 3;
     private static final String NATIVE_TOKEN = "native";
-    /** Token standards as the tables spell them; append only (the index is the stored code). */
-    private static final java.util.List<String> STANDARDS = java.util.List.of("NATIVE", "ERC20", "ERC721", "ERC1155");
+    /** Token standards by their stored code: the index in the append-only {@link TokenStandards#NAMES}. */
+    private static final java.util.List<String> STANDARDS = TokenStandards.NAMES;
 
     private BalanceCodecs() {}
 
     /** (chain, token, token id, address). */
-    public static final class AccountCodec implements Codec<BalanceAccount> {
+    public static final class AccountCodec implements Codec<BalanceKey> {
         private static final long serialVersionUID = 1L;
 
         @Override
-        public void write(BalanceAccount a, DataOutputView out) throws IOException {
+        public void write(BalanceKey a, DataOutputView out) throws IOException {
             Buffer b = new Buffer();
             b.putLong(a.chainId());
             b.putText(a.token());
@@ -38,11 +40,11 @@ public final class BalanceCodecs {
         }
 
         @Override
-        public BalanceAccount read(DataInputView in) throws IOException {
+        public BalanceKey read(DataInputView in) throws IOException {
             long chainId = in.readLong();
             String token = readText(in);
             BigInteger tokenId = readBigInteger(in);
-            return new BalanceAccount(chainId, token, tokenId, readText(in));
+            return new BalanceKey(chainId, token, tokenId, readText(in));
         }
     }
 
@@ -65,7 +67,7 @@ public final class BalanceCodecs {
 
         @Override
         public BalanceDelta read(DataInputView in) throws IOException {
-            BalanceAccount a = account.read(in);
+            BalanceKey a = account.read(in);
             String standard = readText(in);
             long number = in.readLong();
             long timeMs = in.readLong();

@@ -1,5 +1,6 @@
 package io.chaintrack.jobs.balances;
 
+import io.chaintrack.core.model.BalanceKey;
 import java.math.BigInteger;
 
 /**
@@ -7,7 +8,7 @@ import java.math.BigInteger;
  * sender, {@code applied} false when the block was REVERTED. amount is unsigned; the signs are derived here.
  */
 public record BalanceDelta(
-        BalanceAccount account,
+        BalanceKey account,
         String standard,
         long blockNumber,
         long blockTimeMs,

@@ -1,7 +1,9 @@
 package io.chaintrack.jobs.balances;
 
-import io.chaintrack.connectors.model.BalanceKey;
-import io.chaintrack.connectors.model.TransferEffects;
+import io.chaintrack.core.model.TokenStandards;
+import io.chaintrack.core.model.BlockTimes;
+import io.chaintrack.core.model.BalanceKey;
+import io.chaintrack.core.model.TransferEffects;
 import io.chaintrack.proto.v1.ChainEvent;
 import io.chaintrack.proto.v1.ChainEventType;
 import io.chaintrack.proto.v1.Transfer;
@@ -19,18 +21,14 @@ public final class BalanceDeltas implements FlatMapFunction<ChainEvent, BalanceD
         boolean applied = event.getType() == ChainEventType.CHAIN_EVENT_TYPE_APPLIED;
         long chainId = event.getBlock().getChainId();
         long number = event.getBlock().getNumber();
-        long timeMs = event.getBlock().getTimestamp() * 1000L;
+        long timeMs = BlockTimes.millis(event);
         for (Transfer t : event.getTransfersList()) {
             BigInteger amount = TransferEffects.amount(t);
-            String standard = ChainEventRows.standardName(t.getStandard());
-            out.collect(new BalanceDelta(account(chainId, TransferEffects.senderKey(t)), standard, number, timeMs,
+            String standard = TokenStandards.name(t.getStandard());
+            out.collect(new BalanceDelta(TransferEffects.senderKey(chainId, t), standard, number, timeMs,
                     applied, false, amount));
-            out.collect(new BalanceDelta(account(chainId, TransferEffects.receiverKey(t)), standard, number, timeMs,
+            out.collect(new BalanceDelta(TransferEffects.receiverKey(chainId, t), standard, number, timeMs,
                     applied, true, amount));
         }
-    }
-
-    private static BalanceAccount account(long chainId, BalanceKey key) {
-        return new BalanceAccount(chainId, key.token(), key.tokenId(), key.address());
     }
 }

@@ -1,7 +1,7 @@
 package io.chaintrack.jobs.balances;
 
-import io.chaintrack.connectors.config.ConfigKey;
-import io.chaintrack.connectors.config.ConfiguredCommandLine;
+import io.chaintrack.core.config.ConfigKey;
+import io.chaintrack.core.config.ConfiguredCommandLine;
 import io.chaintrack.connectors.flink.ProtobufTypeInfo;
 import io.chaintrack.connectors.kafka.ChainEventKafka;
 import io.chaintrack.connectors.kafka.DeadLetter;
@@ -9,7 +9,7 @@ import io.chaintrack.connectors.postgres.PostgresSinkOptions;
 import io.chaintrack.connectors.postgres.rows.BalanceWindowRow;
 import io.chaintrack.connectors.postgres.rows.BlockRow;
 import io.chaintrack.connectors.postgres.rows.ChainTotalsRow;
-import io.chaintrack.connectors.config.DurationConverter;
+import io.chaintrack.core.config.DurationConverter;
 import io.chaintrack.jobs.common.JdbcOptions;
 import io.chaintrack.jobs.common.JobEnvironment;
 import io.chaintrack.jobs.common.KafkaInput;

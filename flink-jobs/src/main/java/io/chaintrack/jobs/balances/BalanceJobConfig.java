@@ -1,6 +1,6 @@
 package io.chaintrack.jobs.balances;
 
-import io.chaintrack.connectors.config.Durations;
+import io.chaintrack.core.config.Durations;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.HashSet;

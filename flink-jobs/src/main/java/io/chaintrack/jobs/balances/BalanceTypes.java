@@ -1,5 +1,6 @@
 package io.chaintrack.jobs.balances;
 
+import io.chaintrack.core.model.BalanceKey;
 import io.chaintrack.connectors.postgres.rows.BalanceWindowRow;
 import io.chaintrack.connectors.postgres.rows.BlockRow;
 import io.chaintrack.connectors.postgres.rows.ChainRow;
@@ -20,8 +21,8 @@ import org.apache.flink.api.common.typeinfo.Types;
  */
 public final class BalanceTypes {
     // keys, timers, window state and the one keyed shuffle: compact codecs (full snapshots write them every checkpoint)
-    public static final TypeInformation<BalanceAccount> ACCOUNT =
-            new CodecTypeInfo<>(BalanceAccount.class, new BalanceCodecs.AccountCodec());
+    public static final TypeInformation<BalanceKey> ACCOUNT =
+            new CodecTypeInfo<>(BalanceKey.class, new BalanceCodecs.AccountCodec());
     public static final TypeInformation<BalanceDelta> DELTA =
             new CodecTypeInfo<>(BalanceDelta.class, new BalanceCodecs.DeltaCodec());
     public static final TypeInformation<WindowAccumulator> WINDOW_ACCUMULATOR =

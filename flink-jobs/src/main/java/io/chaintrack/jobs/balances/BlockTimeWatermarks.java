@@ -1,5 +1,6 @@
 package io.chaintrack.jobs.balances;
 
+import io.chaintrack.core.model.BlockTimes;
 import io.chaintrack.proto.v1.ChainEvent;
 import io.chaintrack.proto.v1.ChainEventType;
 import java.time.Duration;
@@ -24,7 +25,7 @@ public final class BlockTimeWatermarks {
     }
 
     public static long blockTimeMs(ChainEvent event) {
-        return event.getBlock().getTimestamp() * 1000L;
+        return BlockTimes.millis(event);
     }
 
     /**

@@ -1,7 +1,9 @@
 package io.chaintrack.jobs.balances;
 
-import io.chaintrack.connectors.model.TransferEffects;
-import io.chaintrack.connectors.model.Uint256;
+import io.chaintrack.core.model.TokenStandards;
+import io.chaintrack.core.model.BlockTimes;
+import io.chaintrack.core.model.TransferEffects;
+import io.chaintrack.core.model.Uint256;
 import io.chaintrack.connectors.postgres.rows.BlockRow;
 import io.chaintrack.connectors.postgres.rows.TransferRow;
 import io.chaintrack.proto.v1.BlockHeader;
@@ -32,7 +34,7 @@ public final class ChainEventRows extends ProcessFunction<ChainEvent, BlockRow> 
 
     public static BlockRow blockRow(ChainEvent event) {
         BlockHeader b = event.getBlock();
-        return new BlockRow(b.getChainId(), b.getHash(), b.getNumber(), b.getParentHash(), b.getTimestamp() * 1000L,
+        return new BlockRow(b.getChainId(), b.getHash(), b.getNumber(), b.getParentHash(), BlockTimes.millis(b),
                 event.getTransfersCount(), event.getType() == ChainEventType.CHAIN_EVENT_TYPE_APPLIED);
     }
 
@@ -41,19 +43,8 @@ public final class ChainEventRows extends ProcessFunction<ChainEvent, BlockRow> 
                 || t.getStandard() == TokenStandard.TOKEN_STANDARD_ERC1155;
         BigInteger tokenId = hasTokenId ? Uint256.decode(t.getTokenId()) : null;
         return new TransferRow(block.getChainId(), block.getHash(), t.getTxIndex(), t.getLogIndex(),
-                t.getTraceAddress(), t.getBatchIndex(), block.getNumber(), block.getTimestamp() * 1000L,
-                t.getTxHash(), t.getToken(), standardName(t.getStandard()), t.getFromAddress(), t.getToAddress(),
+                t.getTraceAddress(), t.getBatchIndex(), block.getNumber(), BlockTimes.millis(block),
+                t.getTxHash(), t.getToken(), TokenStandards.name(t.getStandard()), t.getFromAddress(), t.getToAddress(),
                 TransferEffects.amount(t), tokenId, t.getOperator().isEmpty() ? null : t.getOperator(), canonical);
-    }
-
-    /** The standard as the tables spell it: NATIVE, ERC20, ERC721, ERC1155. */
-    public static String standardName(TokenStandard standard) {
-        return switch (standard) {
-            case TOKEN_STANDARD_NATIVE -> "NATIVE";
-            case TOKEN_STANDARD_ERC20 -> "ERC20";
-            case TOKEN_STANDARD_ERC721 -> "ERC721";
-            case TOKEN_STANDARD_ERC1155 -> "ERC1155";
-            default -> throw new IllegalArgumentException("transfer without a token standard: " + standard);
-        };
     }
 }

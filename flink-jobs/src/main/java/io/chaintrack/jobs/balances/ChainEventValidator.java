@@ -1,5 +1,6 @@
 package io.chaintrack.jobs.balances;
 
+import io.chaintrack.core.model.BlockTimes;
 import io.chaintrack.connectors.kafka.DeadLetter;
 import io.chaintrack.connectors.kafka.KafkaPayload;
 import io.chaintrack.connectors.kafka.TopicCatalog;
@@ -44,7 +45,7 @@ public final class ChainEventValidator extends ProcessFunction<ChainEvent, Chain
                 event.getBlock().getChainId(), error);
         byte[] key = ByteBuffer.allocate(Long.BYTES).putLong(event.getBlock().getChainId()).array();
         KafkaPayload payload = new KafkaPayload(TopicCatalog.CHAIN_EVENTS.name(), -1, -1,
-                event.getBlock().getTimestamp() * 1000L, key, event.toByteArray());
+                BlockTimes.millis(event), key, event.toByteArray());
         ctx.output(REJECTED, new DeadLetter(payload, error));
     }
 

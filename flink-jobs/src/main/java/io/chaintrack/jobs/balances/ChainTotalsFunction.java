@@ -1,6 +1,7 @@
 package io.chaintrack.jobs.balances;
 
-import io.chaintrack.connectors.model.TransferEffects;
+import io.chaintrack.core.model.TokenStandards;
+import io.chaintrack.core.model.TransferEffects;
 import io.chaintrack.connectors.postgres.rows.ChainRow;
 import io.chaintrack.connectors.postgres.rows.ChainTotalsRow;
 import io.chaintrack.connectors.postgres.rows.TokenTotalsRow;
@@ -86,7 +87,7 @@ public final class ChainTotalsFunction extends KeyedProcessFunction<Long, ChainE
             TokenTotalsState sum = touched.get(t.getToken());
             BigInteger amount = TransferEffects.amount(t);
             touched.put(t.getToken(), sum == null
-                    ? new TokenTotalsState(ChainEventRows.standardName(t.getStandard()), 1, amount)
+                    ? new TokenTotalsState(TokenStandards.name(t.getStandard()), 1, amount)
                     : new TokenTotalsState(sum.standard(), sum.transfers() + 1, sum.volume().add(amount)));
         }
         for (Map.Entry<String, TokenTotalsState> e : touched.entrySet()) {

@@ -1,6 +1,7 @@
 package io.chaintrack.jobs.balances;
 
-import io.chaintrack.connectors.model.Uint256;
+import io.chaintrack.core.model.BlockTimes;
+import io.chaintrack.core.model.Uint256;
 import io.chaintrack.connectors.postgres.rows.NftOwnerRow;
 import io.chaintrack.proto.v1.ChainEvent;
 import io.chaintrack.proto.v1.ChainEventType;
@@ -19,7 +20,7 @@ public final class NftOwnerRows implements FlatMapFunction<ChainEvent, NftOwnerR
     public void flatMap(ChainEvent event, Collector<NftOwnerRow> out) {
         long chainId = event.getBlock().getChainId();
         long number = event.getBlock().getNumber();
-        long timeMs = event.getBlock().getTimestamp() * 1000L;
+        long timeMs = BlockTimes.millis(event);
         List<Transfer> transfers = event.getTransfersList();
         if (event.getType() == ChainEventType.CHAIN_EVENT_TYPE_APPLIED) {
             for (Transfer t : transfers) {

@@ -1,5 +1,6 @@
 package io.chaintrack.jobs.balances;
 
+import io.chaintrack.core.model.BalanceKey;
 import io.chaintrack.connectors.postgres.rows.BalanceWindowRow;
 import io.chaintrack.connectors.postgres.rows.CurrentBalanceRow;
 import java.math.BigInteger;
@@ -34,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * Current balance rows ({@link #CURRENT_BALANCES}) are emitted on every delta; a revert leaves the balance
  * valid at the reverted block's parent number, stamped with the reverted block's time.
  */
-public final class WindowedBalanceFunction extends KeyedProcessFunction<BalanceAccount, BalanceDelta, BalanceWindowRow> {
+public final class WindowedBalanceFunction extends KeyedProcessFunction<BalanceKey, BalanceDelta, BalanceWindowRow> {
     public static final OutputTag<CurrentBalanceRow> CURRENT_BALANCES =
             new OutputTag<>("current-balances", BalanceTypes.CURRENT_BALANCE_ROW);
     public static final String LATE_BEYOND_HORIZON = "lateBeyondHorizon";
@@ -88,7 +89,7 @@ public final class WindowedBalanceFunction extends KeyedProcessFunction<BalanceA
 
     @Override
     public void processElement(BalanceDelta d, Context ctx, Collector<BalanceWindowRow> out) throws Exception {
-        BalanceAccount account = ctx.getCurrentKey();
+        BalanceKey account = ctx.getCurrentKey();
         BigInteger current = currentBalance().add(d.signedAmount());
         balance.update(current);
         ctx.output(CURRENT_BALANCES, new CurrentBalanceRow(account.chainId(), account.address(), account.token(),
@@ -126,7 +127,7 @@ public final class WindowedBalanceFunction extends KeyedProcessFunction<BalanceA
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<BalanceWindowRow> out) throws Exception {
-        BalanceAccount account = ctx.getCurrentKey();
+        BalanceKey account = ctx.getCurrentKey();
         BigInteger current = currentBalance();
         long nextFinal = Long.MAX_VALUE;
         for (int i = 0; i < resolutionsMs.length; i++) {
@@ -160,7 +161,7 @@ public final class WindowedBalanceFunction extends KeyedProcessFunction<BalanceA
     }
 
     /** Re-emits (outside the window-end timers) the already-emitted windows of resolution i starting at or after fromStart, with fresh balances. */
-    private void emitWindows(int i, long fromStart, BigInteger current, BalanceAccount account,
+    private void emitWindows(int i, long fromStart, BigInteger current, BalanceKey account,
                              Collector<BalanceWindowRow> out) throws Exception {
         List<Window> sorted = sortedWindows(windows.get(i));
         BigInteger[] balances = balancesAtEnd(sorted, current);
@@ -198,7 +199,7 @@ public final class WindowedBalanceFunction extends KeyedProcessFunction<BalanceA
         return b == null ? BigInteger.ZERO : b;
     }
 
-    private static BalanceWindowRow row(BalanceAccount a, long sizeMs, long start, WindowAccumulator acc,
+    private static BalanceWindowRow row(BalanceKey a, long sizeMs, long start, WindowAccumulator acc,
                                         BigInteger balanceAtEnd) {
         return new BalanceWindowRow(a.chainId(), a.address(), a.token(), a.tokenId(), (int) (sizeMs / 1000), start,
                 acc.delta(), balanceAtEnd, acc.transfersIn(), acc.transfersOut(), acc.volumeIn(), acc.volumeOut());

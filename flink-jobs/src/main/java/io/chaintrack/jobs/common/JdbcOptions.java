@@ -1,6 +1,6 @@
 package io.chaintrack.jobs.common;
 
-import io.chaintrack.connectors.config.ConfigKey;
+import io.chaintrack.core.config.ConfigKey;
 import picocli.CommandLine.Option;
 
 /**

@@ -1,11 +1,11 @@
 package io.chaintrack.jobs.ingest;
 
-import io.chaintrack.connectors.config.ConfigKey;
+import io.chaintrack.core.config.ConfigKey;
 import io.chaintrack.connectors.evm.EvmChainConfig;
 import io.chaintrack.connectors.evm.FinalityPolicy;
 import io.chaintrack.connectors.evm.RateLimit;
 import io.chaintrack.connectors.evm.RpcEndpoint;
-import io.chaintrack.connectors.config.DurationConverter;
+import io.chaintrack.core.config.DurationConverter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

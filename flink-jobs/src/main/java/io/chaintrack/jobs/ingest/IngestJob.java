@@ -1,12 +1,12 @@
 package io.chaintrack.jobs.ingest;
 
-import io.chaintrack.connectors.config.ConfigKey;
-import io.chaintrack.connectors.config.ConfiguredCommandLine;
+import io.chaintrack.core.config.ConfigKey;
+import io.chaintrack.core.config.ConfiguredCommandLine;
 import io.chaintrack.connectors.evm.EvmChainConfig;
 import io.chaintrack.connectors.evm.EvmChainSource;
 import io.chaintrack.connectors.evm.EvmMetrics;
 import io.chaintrack.connectors.flink.ProtobufTypeInfo;
-import io.chaintrack.connectors.config.DurationConverter;
+import io.chaintrack.core.config.DurationConverter;
 import io.chaintrack.connectors.kafka.ChainEventKafka;
 import io.chaintrack.connectors.synthetic.SyntheticChainConfig;
 import io.chaintrack.connectors.synthetic.SyntheticChainSource;

@@ -1,6 +1,6 @@
 package io.chaintrack.jobs.ingest;
 
-import io.chaintrack.connectors.config.ConfigKey;
+import io.chaintrack.core.config.ConfigKey;
 import io.chaintrack.connectors.synthetic.SyntheticChainConfig;
 import picocli.CommandLine.Option;
 

@@ -1,6 +1,6 @@
 package io.chaintrack.jobs.analytics;
 
-import io.chaintrack.connectors.embedded.EmbeddedPostgresServer;
+import io.chaintrack.embedded.EmbeddedPostgresServer;
 import io.chaintrack.connectors.postgres.Migrations;
 import io.chaintrack.jobs.analytics.sink.JdbcTarget;
 import io.chaintrack.jobs.common.EmbeddedPostgresExtension;

@@ -1,6 +1,6 @@
 package io.chaintrack.jobs.analytics;
 
-import io.chaintrack.connectors.config.ConfiguredCommandLine;
+import io.chaintrack.core.config.ConfiguredCommandLine;
 import java.util.Map;
 import picocli.CommandLine;
 

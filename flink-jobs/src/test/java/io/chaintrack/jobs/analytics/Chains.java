@@ -1,7 +1,7 @@
 package io.chaintrack.jobs.analytics;
 
 import com.google.protobuf.ByteString;
-import io.chaintrack.connectors.model.Uint256;
+import io.chaintrack.core.model.Uint256;
 import io.chaintrack.proto.v1.BlockHeader;
 import io.chaintrack.proto.v1.ChainEvent;
 import io.chaintrack.proto.v1.ChainEventType;

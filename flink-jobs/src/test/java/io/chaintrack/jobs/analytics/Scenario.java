@@ -1,6 +1,6 @@
 package io.chaintrack.jobs.analytics;
 
-import io.chaintrack.connectors.model.TransferEffects;
+import io.chaintrack.core.model.TransferEffects;
 import io.chaintrack.proto.v1.ChainEvent;
 import io.chaintrack.proto.v1.ChainEventType;
 import io.chaintrack.proto.v1.TokenStandard;

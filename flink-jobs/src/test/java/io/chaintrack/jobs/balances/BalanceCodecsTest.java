@@ -1,5 +1,6 @@
 package io.chaintrack.jobs.balances;
 
+import io.chaintrack.core.model.BalanceKey;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chaintrack.jobs.analytics.flink.Codec;
@@ -16,15 +17,15 @@ class BalanceCodecsTest {
 
     @Test
     void accountsRoundTripAndAddressesTakeTwentyBytes() throws Exception {
-        List<BalanceAccount> accounts = List.of(
-                new BalanceAccount(1, TOKEN, BigInteger.ZERO, ADDRESS),
-                new BalanceAccount(10, "native", BigInteger.ZERO, ADDRESS),
-                new BalanceAccount(Long.MAX_VALUE, TOKEN, BigInteger.TWO.pow(256).subtract(BigInteger.ONE), ADDRESS),
+        List<BalanceKey> accounts = List.of(
+                new BalanceKey(1, TOKEN, BigInteger.ZERO, ADDRESS),
+                new BalanceKey(10, "native", BigInteger.ZERO, ADDRESS),
+                new BalanceKey(Long.MAX_VALUE, TOKEN, BigInteger.TWO.pow(256).subtract(BigInteger.ONE), ADDRESS),
                 // not lowercase hex, not 42 characters, not ASCII: kept as text
-                new BalanceAccount(1, "0xA0B86991C6218B36C1D19D4A2E9EB0CE3606EB48", BigInteger.ONE, "0xzz00000000000000000000000000000000000000"),
-                new BalanceAccount(1, "ERC20", BigInteger.valueOf(7), "addr\u00e9ss"));
+                new BalanceKey(1, "0xA0B86991C6218B36C1D19D4A2E9EB0CE3606EB48", BigInteger.ONE, "0xzz00000000000000000000000000000000000000"),
+                new BalanceKey(1, "ERC20", BigInteger.valueOf(7), "addr\u00e9ss"));
         var codec = new BalanceCodecs.AccountCodec();
-        for (BalanceAccount a : accounts) {
+        for (BalanceKey a : accounts) {
             assertThat(CodecSerializer.roundTrip(codec, a)).isEqualTo(a);
         }
         assertThat(size(codec, accounts.get(0))).isEqualTo(8 + 21 + 1 + 21);
@@ -32,7 +33,7 @@ class BalanceCodecsTest {
 
     @Test
     void deltasAndAccumulatorsRoundTrip() {
-        BalanceAccount a = new BalanceAccount(1, TOKEN, BigInteger.ZERO, ADDRESS);
+        BalanceKey a = new BalanceKey(1, TOKEN, BigInteger.ZERO, ADDRESS);
         for (String standard : List.of("NATIVE", "ERC20", "ERC721", "ERC1155", "SOMETHING-NEW")) {
             BalanceDelta d = new BalanceDelta(a, standard, 12, 1_700_000_000_000L, false, true, BigInteger.TEN.pow(30));
             assertThat(CodecSerializer.roundTrip(new BalanceCodecs.DeltaCodec(), d)).isEqualTo(d);

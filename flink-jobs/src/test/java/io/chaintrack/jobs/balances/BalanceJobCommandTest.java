@@ -1,6 +1,6 @@
 package io.chaintrack.jobs.balances;
 
-import io.chaintrack.connectors.config.Durations;
+import io.chaintrack.core.config.Durations;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,6 @@
 package io.chaintrack.jobs.balances;
 
+import io.chaintrack.core.model.TokenStandards;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chaintrack.connectors.flink.ProtobufTypeInfo;
@@ -112,9 +113,9 @@ class BalancePipelineTest {
                 boolean hasId = t.getStandard() == TokenStandard.TOKEN_STANDARD_ERC721
                         || t.getStandard() == TokenStandard.TOKEN_STANDARD_ERC1155;
                 assertThat(row).containsExactly(fold.canonicalHashes.contains(t.getBlockHash()),
-                        io.chaintrack.connectors.model.TransferEffects.amount(t),
-                        hasId ? io.chaintrack.connectors.model.Uint256.decode(t.getTokenId()) : null,
-                        ChainEventRows.standardName(t.getStandard()), t.getFromAddress(), t.getToAddress(),
+                        io.chaintrack.core.model.TransferEffects.amount(t),
+                        hasId ? io.chaintrack.core.model.Uint256.decode(t.getTokenId()) : null,
+                        TokenStandards.name(t.getStandard()), t.getFromAddress(), t.getToAddress(),
                         t.getOperator().isEmpty() ? null : t.getOperator());
             }
         }

@@ -1,8 +1,9 @@
 package io.chaintrack.jobs.balances;
 
-import io.chaintrack.connectors.model.BalanceKey;
-import io.chaintrack.connectors.model.TransferEffects;
-import io.chaintrack.connectors.model.Uint256;
+import io.chaintrack.core.model.TokenStandards;
+import io.chaintrack.core.model.BalanceKey;
+import io.chaintrack.core.model.TransferEffects;
+import io.chaintrack.core.model.Uint256;
 import io.chaintrack.proto.v1.ChainEvent;
 import io.chaintrack.proto.v1.ChainEventType;
 import io.chaintrack.proto.v1.TokenStandard;
@@ -85,14 +86,14 @@ final class CanonicalFold {
                 for (Transfer t : e.getTransfersList()) {
                     transfers++;
                     BigInteger amount = TransferEffects.amount(t);
-                    apply(chain, TransferEffects.senderKey(t), timeMs, e.getBlock().getNumber(), amount.negate(), false, amount, windowSeconds);
-                    apply(chain, TransferEffects.receiverKey(t), timeMs, e.getBlock().getNumber(), amount, true, amount, windowSeconds);
+                    apply(chain, TransferEffects.senderKey(chain, t), timeMs, e.getBlock().getNumber(), amount.negate(), false, amount, windowSeconds);
+                    apply(chain, TransferEffects.receiverKey(chain, t), timeMs, e.getBlock().getNumber(), amount, true, amount, windowSeconds);
                     if (t.getStandard() == TokenStandard.TOKEN_STANDARD_ERC721) {
                         nftOwners.put(new NftKey(chain, t.getToken(), Uint256.decode(t.getTokenId())),
                                 new NftOwner(t.getToAddress(), e.getBlock().getNumber()));
                     }
                     tokens.merge(new TokenKey(chain, t.getToken()),
-                            new TokenTotals(ChainEventRows.standardName(t.getStandard()), 1, amount),
+                            new TokenTotals(TokenStandards.name(t.getStandard()), 1, amount),
                             (a, b) -> new TokenTotals(a.standard(), a.transfers() + 1, a.volume().add(b.volume())));
                 }
             }

@@ -7,7 +7,7 @@ import static io.chaintrack.jobs.balances.TestEvents.address;
 import static io.chaintrack.jobs.balances.TestEvents.big;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.chaintrack.connectors.model.Addresses;
+import io.chaintrack.core.model.Addresses;
 import io.chaintrack.connectors.postgres.rows.NftOwnerRow;
 import io.chaintrack.proto.v1.ChainEvent;
 import java.util.ArrayList;

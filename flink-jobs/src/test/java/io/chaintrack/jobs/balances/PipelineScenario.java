@@ -6,7 +6,7 @@ import static io.chaintrack.jobs.balances.TestEvents.ERC721;
 import static io.chaintrack.jobs.balances.TestEvents.T0_MS;
 import static io.chaintrack.jobs.balances.TestEvents.address;
 
-import io.chaintrack.connectors.model.Addresses;
+import io.chaintrack.core.model.Addresses;
 import io.chaintrack.proto.v1.ChainEvent;
 import io.chaintrack.proto.v1.TokenStandard;
 import io.chaintrack.proto.v1.Transfer;

@@ -1,6 +1,7 @@
 package io.chaintrack.jobs.balances;
 
-import io.chaintrack.connectors.model.Uint256;
+import io.chaintrack.core.model.BalanceKey;
+import io.chaintrack.core.model.Uint256;
 import io.chaintrack.proto.v1.BlockHeader;
 import io.chaintrack.proto.v1.ChainEvent;
 import io.chaintrack.proto.v1.ChainEventType;
@@ -130,12 +131,12 @@ final class TestEvents {
         return new Block(chainId, number, hash(chainId + "/" + label), parentHash, timeMs / 1000L);
     }
 
-    static BalanceAccount account(long chainId, String token, long tokenId, String address) {
-        return new BalanceAccount(chainId, token, BigInteger.valueOf(tokenId), address);
+    static BalanceKey account(long chainId, String token, long tokenId, String address) {
+        return new BalanceKey(chainId, token, BigInteger.valueOf(tokenId), address);
     }
 
     /** A delta as BalanceDeltas would make it. */
-    static BalanceDelta delta(BalanceAccount account, long blockNumber, long timeMs, boolean applied, boolean incoming,
+    static BalanceDelta delta(BalanceKey account, long blockNumber, long timeMs, boolean applied, boolean incoming,
                               long amount) {
         return new BalanceDelta(account, "ERC20", blockNumber, timeMs, applied, incoming, BigInteger.valueOf(amount));
     }

@@ -1,5 +1,6 @@
 package io.chaintrack.jobs.balances;
 
+import io.chaintrack.core.model.BalanceKey;
 import static io.chaintrack.jobs.balances.TestEvents.DAY_MS;
 import static io.chaintrack.jobs.balances.TestEvents.ERC1155;
 import static io.chaintrack.jobs.balances.TestEvents.ERC20;
@@ -28,13 +29,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class WindowedBalanceFunctionTest {
-    private static final BalanceAccount ALICE = TestEvents.account(1, ERC20, 0, address(0xa11ce));
+    private static final BalanceKey ALICE = TestEvents.account(1, ERC20, 0, address(0xa11ce));
     private static final int HOUR_S = 3600;
     private static final int DAY_S = 86400;
 
-    private KeyedOneInputStreamOperatorTestHarness<BalanceAccount, BalanceDelta, BalanceWindowRow> harness;
+    private KeyedOneInputStreamOperatorTestHarness<BalanceKey, BalanceDelta, BalanceWindowRow> harness;
 
-    private KeyedOneInputStreamOperatorTestHarness<BalanceAccount, BalanceDelta, BalanceWindowRow> open(
+    private KeyedOneInputStreamOperatorTestHarness<BalanceKey, BalanceDelta, BalanceWindowRow> open(
             List<Duration> windows, Duration horizon) throws Exception {
         harness = new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(new WindowedBalanceFunction(windows, horizon)),
@@ -73,8 +74,8 @@ class WindowedBalanceFunctionTest {
     }
 
     /** The open windows of one resolution for one account, read straight from the keyed state backend. */
-    private List<Long> openWindowStarts(BalanceAccount account, Duration size) throws Exception {
-        KeyedStateBackend<BalanceAccount> backend = harness.getOperator().getKeyedStateBackend();
+    private List<Long> openWindowStarts(BalanceKey account, Duration size) throws Exception {
+        KeyedStateBackend<BalanceKey> backend = harness.getOperator().getKeyedStateBackend();
         backend.setCurrentKey(account);
         MapState<Long, WindowAccumulator> state = backend.getPartitionedState(VoidNamespace.INSTANCE,
                 VoidNamespaceSerializer.INSTANCE, WindowedBalanceFunction.windowsDescriptor(size.toMillis()));
@@ -84,7 +85,7 @@ class WindowedBalanceFunctionTest {
         return starts;
     }
 
-    private static BalanceWindowRow row(BalanceAccount a, int seconds, long startMs, long delta, long balance,
+    private static BalanceWindowRow row(BalanceKey a, int seconds, long startMs, long delta, long balance,
                                         long in, long out, long volumeIn, long volumeOut) {
         return new BalanceWindowRow(a.chainId(), a.address(), a.token(), a.tokenId(), seconds, startMs, big(delta),
                 big(balance), in, out, big(volumeIn), big(volumeOut));
@@ -215,7 +216,7 @@ class WindowedBalanceFunctionTest {
     @Test
     void emitsCurrentBalanceOnEveryChangeSignedAndValidAtTheParentAfterARevert() throws Exception {
         open(List.of(Duration.ofHours(1)), Duration.ofDays(1));
-        BalanceAccount bob = TestEvents.account(1, ERC1155, 42, address(0xb0b));
+        BalanceKey bob = TestEvents.account(1, ERC1155, 42, address(0xb0b));
         BalanceDelta out = new BalanceDelta(bob, "ERC1155", 9, T0_MS + MINUTE_MS, true, false, big(5));
         BalanceDelta in = new BalanceDelta(bob, "ERC1155", 10, T0_MS + 2 * MINUTE_MS, true, true, big(2));
         BalanceDelta revertIn = new BalanceDelta(bob, "ERC1155", 10, T0_MS + 2 * MINUTE_MS, false, true, big(2));
@@ -238,8 +239,8 @@ class WindowedBalanceFunctionTest {
     @Test
     void keepsAccountsApart() throws Exception {
         open(List.of(Duration.ofHours(1)), Duration.ofDays(1));
-        BalanceAccount carol = TestEvents.account(1, ERC20, 0, address(0xca501));
-        BalanceAccount aliceOtherChain = TestEvents.account(2, ERC20, 0, ALICE.address());
+        BalanceKey carol = TestEvents.account(1, ERC20, 0, address(0xca501));
+        BalanceKey aliceOtherChain = TestEvents.account(2, ERC20, 0, ALICE.address());
         process(delta(ALICE, 1, T0_MS, true, true, 10));
         process(delta(carol, 1, T0_MS, true, false, 10));
         process(delta(aliceOtherChain, 1, T0_MS, true, true, 3));

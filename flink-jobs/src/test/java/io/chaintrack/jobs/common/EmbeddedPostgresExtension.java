@@ -1,6 +1,6 @@
 package io.chaintrack.jobs.common;
 
-import io.chaintrack.connectors.embedded.EmbeddedPostgresServer;
+import io.chaintrack.embedded.EmbeddedPostgresServer;
 import io.chaintrack.connectors.postgres.PostgresSinkOptions;
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -3,7 +3,7 @@ package io.chaintrack.jobs.common;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.chaintrack.connectors.config.ConfiguredCommandLine;
+import io.chaintrack.core.config.ConfiguredCommandLine;
 import io.chaintrack.jobs.analytics.AnalyticsJob;
 import io.chaintrack.jobs.analytics.PartitionMaintenance;
 import io.chaintrack.jobs.balances.BalanceJob;

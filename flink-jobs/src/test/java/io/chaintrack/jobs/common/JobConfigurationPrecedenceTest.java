@@ -3,7 +3,7 @@ package io.chaintrack.jobs.common;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.chaintrack.connectors.config.ConfiguredCommandLine;
+import io.chaintrack.core.config.ConfiguredCommandLine;
 import io.chaintrack.connectors.evm.EvmChainConfig;
 import io.chaintrack.jobs.analytics.AnalyticsJobOptionsAccess;
 import io.chaintrack.jobs.balances.BalanceJob;
@@ -130,9 +130,9 @@ class JobConfigurationPrecedenceTest {
                 if (option.usageHelp() || option.versionHelp()) {
                     continue;
                 }
-                var key = io.chaintrack.connectors.config.LayeredDefaults.keyOf(option);
+                var key = io.chaintrack.core.config.LayeredDefaults.keyOf(option);
                 assertThat(key).as(cl.getCommandName() + " " + option.longestName()).isNotNull();
-                assertThat(io.chaintrack.connectors.config.ConfigCatalog.KEYS).as(option.longestName()).contains(key.value());
+                assertThat(io.chaintrack.core.config.ConfigCatalog.KEYS).as(option.longestName()).contains(key.value());
             }
         }
         assertThat(ConfiguredCommandLine.CONFIG_FILE_KEY).isEqualTo("chaintrack.config-file");

@@ -1,6 +1,6 @@
 package io.chaintrack.jobs.ingest;
 
-import io.chaintrack.connectors.config.ConfiguredCommandLine;
+import io.chaintrack.core.config.ConfiguredCommandLine;
 import io.chaintrack.connectors.evm.EvmChainConfig;
 import java.util.Map;
 import picocli.CommandLine;

@@ -2,7 +2,7 @@ package io.chaintrack.jobs.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.chaintrack.connectors.embedded.EmbeddedKafkaBroker;
+import io.chaintrack.embedded.EmbeddedKafkaBroker;
 import io.chaintrack.connectors.kafka.KafkaTestSupport;
 import io.chaintrack.connectors.kafka.TopicCatalog;
 import io.chaintrack.connectors.synthetic.SyntheticChain;
@@ -61,7 +61,7 @@ class IngestJobTest {
     }
 
     private static List<ChainEvent> expected(SyntheticChainConfig config) {
-        SyntheticChain chain = SyntheticChain.untracked(config);
+        SyntheticChain chain = new SyntheticChain(config);
         List<ChainEvent> all = new ArrayList<>();
         while (chain.hasNext()) {
             all.add(chain.next());
@@ -77,7 +77,7 @@ class IngestJobTest {
             ChainEvent e = ChainEvent.parseFrom(r.value());
             assertThat(TopicCatalog.CHAIN_EVENTS.keyDeserializer().deserialize(r.topic(), r.key())).isEqualTo(chainId);
             assertThat(r.partition()).isEqualTo(records.get(0).partition());
-            assertThat(r.timestamp()).isEqualTo(e.getBlock().getTimestamp() * 1000);
+            assertThat(r.timestamp()).isEqualTo(e.getBlock().getTimestamp() * 1000L);
             events.add(e);
         }
         return events;

@@ -1,11 +1,11 @@
 package io.chaintrack.api.config;
 
-import io.chaintrack.connectors.config.ConfigCatalog;
-import io.chaintrack.connectors.config.ConfigException;
-import io.chaintrack.connectors.config.ConfiguredCommandLine;
-import io.chaintrack.connectors.config.Durations;
-import io.chaintrack.connectors.config.LayeredConfig;
-import io.chaintrack.connectors.config.LayeredConfig.Value;
+import io.chaintrack.core.config.ConfigCatalog;
+import io.chaintrack.core.config.ConfigException;
+import io.chaintrack.core.config.ConfiguredCommandLine;
+import io.chaintrack.core.config.Durations;
+import io.chaintrack.core.config.LayeredConfig;
+import io.chaintrack.core.config.LayeredConfig.Value;
 import io.micronaut.context.env.PropertySource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,7 +1,7 @@
 package io.chaintrack.api.keys;
 
-import io.chaintrack.connectors.config.ConfigKey;
-import io.chaintrack.connectors.config.ConfiguredCommandLine;
+import io.chaintrack.core.config.ConfigKey;
+import io.chaintrack.core.config.ConfiguredCommandLine;
 import java.io.PrintWriter;
 import java.sql.SQLException;
 import java.util.Arrays;

@@ -1,9 +1,10 @@
 package io.chaintrack.api.query;
 
+import io.chaintrack.core.model.TokenStandards;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.Timestamps;
 import io.chaintrack.api.error.InvalidArgumentException;
-import io.chaintrack.connectors.model.Addresses;
+import io.chaintrack.core.model.Addresses;
 import io.chaintrack.proto.v1.Direction;
 import io.chaintrack.proto.v1.TokenStandard;
 import java.math.BigInteger;
@@ -71,15 +72,14 @@ final class RequestValues {
 
     /** A standard filter: null for "every standard". */
     static String standard(String parameter, TokenStandard standard) {
-        return switch (standard) {
-            case TOKEN_STANDARD_UNSPECIFIED -> null;
-            case TOKEN_STANDARD_NATIVE -> "NATIVE";
-            case TOKEN_STANDARD_ERC20 -> "ERC20";
-            case TOKEN_STANDARD_ERC721 -> "ERC721";
-            case TOKEN_STANDARD_ERC1155 -> "ERC1155";
-            default -> throw new InvalidArgumentException(parameter, "unknown token standard (TOKEN_STANDARD_NATIVE, _ERC20, _ERC721,"
+        if (standard == TokenStandard.TOKEN_STANDARD_UNSPECIFIED) {
+            return null;
+        }
+        if (!TokenStandards.isConcrete(standard)) {
+            throw new InvalidArgumentException(parameter, "unknown token standard (TOKEN_STANDARD_NATIVE, _ERC20, _ERC721,"
                     + " _ERC1155, or TOKEN_STANDARD_UNSPECIFIED for every standard)");
-        };
+        }
+        return TokenStandards.name(standard);
     }
 
     static Direction direction(String parameter, Direction direction, int number) {

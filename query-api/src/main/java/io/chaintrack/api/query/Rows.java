@@ -1,5 +1,6 @@
 package io.chaintrack.api.query;
 
+import io.chaintrack.core.model.TokenStandards;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.Timestamps;
 import io.chaintrack.proto.v1.TokenStandard;
@@ -51,12 +52,6 @@ final class Rows {
     }
 
     static TokenStandard standard(String stored) {
-        return switch (stored) {
-            case "NATIVE" -> TokenStandard.TOKEN_STANDARD_NATIVE;
-            case "ERC20" -> TokenStandard.TOKEN_STANDARD_ERC20;
-            case "ERC721" -> TokenStandard.TOKEN_STANDARD_ERC721;
-            case "ERC1155" -> TokenStandard.TOKEN_STANDARD_ERC1155;
-            default -> TokenStandard.TOKEN_STANDARD_UNSPECIFIED;
-        };
+        return TokenStandards.parse(stored);
     }
 }

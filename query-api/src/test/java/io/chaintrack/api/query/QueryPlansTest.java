@@ -2,7 +2,7 @@ package io.chaintrack.api.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.chaintrack.connectors.embedded.EmbeddedPostgresServer;
+import io.chaintrack.embedded.EmbeddedPostgresServer;
 import io.chaintrack.proto.v1.Direction;
 import java.math.BigInteger;
 import java.sql.Connection;

@@ -8,7 +8,7 @@ import io.chaintrack.api.config.BatchConfig;
 import io.chaintrack.api.error.ApiException;
 import io.chaintrack.api.error.ErrorKind;
 import io.chaintrack.api.metrics.ApiMetrics;
-import io.chaintrack.connectors.embedded.EmbeddedPostgresServer;
+import io.chaintrack.embedded.EmbeddedPostgresServer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.chaintrack.connectors.config.ConfigCatalog;
-import io.chaintrack.connectors.config.LayeredConfig;
+import io.chaintrack.core.config.ConfigCatalog;
+import io.chaintrack.core.config.LayeredConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -103,7 +103,7 @@ class ConfigurationDocsTest {
                 obj.path("spec").path("job").path("args").forEach(a -> args.add(a.asText()));
                 Object job = Class.forName(obj.path("spec").path("job").path("entryClass").asText())
                         .getDeclaredConstructor().newInstance();
-                io.chaintrack.connectors.config.ConfiguredCommandLine.parse(new picocli.CommandLine(job), env,
+                io.chaintrack.core.config.ConfiguredCommandLine.parse(new picocli.CommandLine(job), env,
                         args.toArray(String[]::new));
                 processes++;
             } else if (container.path("image").asText().startsWith("chaintrack/chaintrack")) {
@@ -112,7 +112,7 @@ class ConfigurationDocsTest {
                     io.chaintrack.api.config.LayeredApiProperties.properties(
                             io.chaintrack.api.config.LayeredApiProperties.fromEnvironment(env));
                 }
-                io.chaintrack.connectors.config.ConfiguredCommandLine.parse(io.chaintrack.stack.ChaintrackCli.commandLine(),
+                io.chaintrack.core.config.ConfiguredCommandLine.parse(io.chaintrack.stack.ChaintrackCli.commandLine(),
                         env, args.toArray(String[]::new));
                 processes++;
             }

@@ -1,5 +1,6 @@
 package io.chaintrack.connectors.evm.source;
 
+import io.chaintrack.core.model.BlockTimes;
 import io.chaintrack.connectors.evm.EvmMetrics;
 import io.chaintrack.proto.v1.ChainEvent;
 import org.apache.flink.api.connector.source.SourceOutput;
@@ -17,7 +18,7 @@ final class EvmRecordEmitter implements RecordEmitter<ChainEvent, ChainEvent, Ev
 
     @Override
     public void emitRecord(ChainEvent event, SourceOutput<ChainEvent> output, EvmSplitState state) {
-        output.collect(event, event.getBlock().getTimestamp() * 1000);
+        output.collect(event, BlockTimes.millis(event));
         state.onEmitted(event);
         if (state.isTail()) {
             metrics.emitted(chain, event.getHeadNumber(), event.getBlock().getNumber(), event.getBlock().getTimestamp());

@@ -1,7 +1,7 @@
 package io.chaintrack.connectors.evm.testkit;
 
-import io.chaintrack.connectors.model.Addresses;
-import io.chaintrack.connectors.model.Uint256;
+import io.chaintrack.core.model.Addresses;
+import io.chaintrack.core.model.Uint256;
 import io.chaintrack.proto.v1.ChainEvent;
 import io.chaintrack.proto.v1.ChainEventType;
 import io.chaintrack.proto.v1.TokenStandard;

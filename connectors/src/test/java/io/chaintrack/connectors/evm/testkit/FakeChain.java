@@ -5,7 +5,7 @@ import io.chaintrack.connectors.evm.fetch.BlockRef;
 import io.chaintrack.connectors.evm.fetch.ChainReader;
 import io.chaintrack.connectors.evm.fetch.Fetched;
 import io.chaintrack.connectors.evm.fetch.HeadPoll;
-import io.chaintrack.connectors.model.Addresses;
+import io.chaintrack.core.model.Addresses;
 import io.chaintrack.proto.v1.BlockHeader;
 import io.chaintrack.proto.v1.ChainEvent;
 import io.chaintrack.proto.v1.ChainEventType;

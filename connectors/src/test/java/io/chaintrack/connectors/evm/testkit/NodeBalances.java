@@ -4,7 +4,7 @@ import static io.chaintrack.connectors.evm.testkit.HardhatChain.addr;
 import static io.chaintrack.connectors.evm.testkit.HardhatChain.call;
 import static io.chaintrack.connectors.evm.testkit.HardhatChain.u;
 
-import io.chaintrack.connectors.model.Addresses;
+import io.chaintrack.core.model.Addresses;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package io.chaintrack.jobs.analytics.model;
 
-import io.chaintrack.connectors.model.TransferEffects;
+import io.chaintrack.core.model.TransferEffects;
 import io.chaintrack.proto.v1.Transfer;
 import java.math.BigInteger;
 

@@ -1,7 +1,7 @@
 package io.chaintrack.jobs.analytics.bench;
 
-import io.chaintrack.connectors.embedded.EmbeddedKafkaBroker;
-import io.chaintrack.connectors.embedded.EmbeddedPostgresServer;
+import io.chaintrack.embedded.EmbeddedKafkaBroker;
+import io.chaintrack.embedded.EmbeddedPostgresServer;
 import io.chaintrack.connectors.kafka.TopicCatalog;
 import io.chaintrack.connectors.postgres.PostgresSinkOptions;
 import io.chaintrack.connectors.synthetic.SyntheticChain;
@@ -102,7 +102,7 @@ public final class PipelineBenchmark {
             SyntheticChain[] gens = new SyntheticChain[chains];
             for (int c = 0; c < chains; c++) {
                 SyntheticChainConfig d = SyntheticChainConfig.defaults();
-                gens[c] = SyntheticChain.untracked(new SyntheticChainConfig(d.chainId() + c, 7 + c, d.genesisTime(),
+                gens[c] = new SyntheticChain(new SyntheticChainConfig(d.chainId() + c, 7 + c, d.genesisTime(),
                         d.blockIntervalSeconds(), 0, perBlock, 100_000, d.zipfExponent(), d.erc20Tokens(), d.erc721Tokens(),
                         d.erc1155Tokens(), d.erc1155IdsPerToken(), true, d.reorgProbability(), d.maxReorgDepth(), blocksPerChain));
             }

@@ -1,6 +1,6 @@
 package io.chaintrack.jobs.analytics.bench;
 
-import io.chaintrack.connectors.embedded.EmbeddedPostgresServer;
+import io.chaintrack.embedded.EmbeddedPostgresServer;
 import io.chaintrack.connectors.postgres.PostgresSinkOptions;
 import io.chaintrack.connectors.postgres.PostgresSinks;
 import io.chaintrack.connectors.postgres.copy.CollapsingUpsertSink;

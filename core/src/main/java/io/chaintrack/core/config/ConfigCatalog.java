@@ -1,0 +1,89 @@
+package io.chaintrack.core.config;
+
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Every configuration key of every chaintrack process, as documented in docs/configuration.md. One list
+ * for all processes, because Kubernetes ConfigMaps are shared (the migrate Job reads the API's): a key of
+ * another process is accepted, a key of none (a typo) fails start-up. Tests keep it equal to the docs
+ * and to the keys the commands bind.
+ */
+public final class ConfigCatalog {
+  private ConfigCatalog() {}
+
+  public static final List<String> SHARED = List.of(
+      "chaintrack.config-file",
+      "chaintrack.kafka.bootstrap-servers",
+      "chaintrack.jdbc.url", "chaintrack.jdbc.user", "chaintrack.jdbc.password",
+      "chaintrack.flink.checkpoint-interval", "chaintrack.flink.parallelism");
+
+  public static final List<String> INGEST = List.of(
+      "chaintrack.ingest.source", "chaintrack.ingest.chain-id", "chaintrack.ingest.delivery",
+      "chaintrack.ingest.transactional-id-prefix",
+      "chaintrack.ingest.rpc-urls", "chaintrack.ingest.chain-name", "chaintrack.ingest.start-block",
+      "chaintrack.ingest.end-block", "chaintrack.ingest.finality", "chaintrack.ingest.rate-limit",
+      "chaintrack.ingest.poll-interval", "chaintrack.ingest.reorg-depth",
+      "chaintrack.ingest.status-interval",
+      "chaintrack.ingest.synthetic.seed", "chaintrack.ingest.synthetic.genesis-time",
+      "chaintrack.ingest.synthetic.block-interval", "chaintrack.ingest.synthetic.blocks-per-second",
+      "chaintrack.ingest.synthetic.transfers-per-block", "chaintrack.ingest.synthetic.addresses",
+      "chaintrack.ingest.synthetic.zipf-exponent", "chaintrack.ingest.synthetic.erc20-tokens",
+      "chaintrack.ingest.synthetic.erc721-tokens", "chaintrack.ingest.synthetic.erc1155-tokens",
+      "chaintrack.ingest.synthetic.erc1155-ids", "chaintrack.ingest.synthetic.native",
+      "chaintrack.ingest.synthetic.reorg-probability", "chaintrack.ingest.synthetic.max-reorg-depth",
+      "chaintrack.ingest.synthetic.blocks");
+
+  public static final List<String> BALANCES = List.of(
+      "chaintrack.balances.group-id", "chaintrack.balances.jdbc-batch-size", "chaintrack.balances.jdbc-batch-interval",
+      "chaintrack.balances.windows", "chaintrack.balances.reorg-horizon", "chaintrack.balances.source-idle-timeout",
+      "chaintrack.balances.bounded");
+
+  public static final List<String> ANALYTICS = List.of(
+      "chaintrack.analytics.group-id", "chaintrack.analytics.bounded", "chaintrack.analytics.batch",
+      "chaintrack.analytics.window", "chaintrack.analytics.baseline-windows", "chaintrack.analytics.min-baseline-windows",
+      "chaintrack.analytics.z-threshold", "chaintrack.analytics.iqr-k", "chaintrack.analytics.p99-factor",
+      "chaintrack.analytics.p99-min-samples", "chaintrack.analytics.hll-threshold", "chaintrack.analytics.hll-lg-k",
+      "chaintrack.analytics.reorg-horizon-blocks", "chaintrack.analytics.start-block",
+      "chaintrack.analytics.chain-start-blocks", "chaintrack.analytics.retention-days",
+      "chaintrack.analytics.forecast-days", "chaintrack.analytics.forecast-min-history",
+      "chaintrack.analytics.forecast-history-days", "chaintrack.analytics.sink-buffer-rows",
+      "chaintrack.analytics.retention-reference-day");
+
+  public static final List<String> STACK = List.of(
+      "chaintrack.stack.state-dir", "chaintrack.stack.fresh", "chaintrack.stack.postgres-port",
+      "chaintrack.stack.windows", "chaintrack.stack.seed", "chaintrack.stack.blocks-per-second",
+      "chaintrack.stack.transfers-per-block", "chaintrack.stack.addresses", "chaintrack.stack.reorg-probability",
+      "chaintrack.stack.rpc-url", "chaintrack.stack.chain-id", "chaintrack.stack.checkpoint-interval");
+
+  public static final List<String> API = List.of(
+      "chaintrack.api.http-port", "chaintrack.api.grpc-port",
+      "chaintrack.api.datasource.url", "chaintrack.api.datasource.user", "chaintrack.api.datasource.password",
+      "chaintrack.api.datasource.pool-size",
+      "chaintrack.api.default-window-seconds", "chaintrack.api.window-seconds", "chaintrack.api.default-limit",
+      "chaintrack.api.max-limit", "chaintrack.api.cursor-secret", "chaintrack.api.query-timeout",
+      "chaintrack.api.request-timeout", "chaintrack.api.validate-schema",
+      "chaintrack.api.access-log", "chaintrack.api.access-log-slow-after", "chaintrack.api.batch.max-batch", "chaintrack.api.batch.max-concurrent",
+      "chaintrack.api.auth.enabled",
+      "chaintrack.api.chain-status.stale-after",
+      "chaintrack.api.streams.max-streams", "chaintrack.api.streams.poll-interval", "chaintrack.api.streams.threads",
+      "chaintrack.api.streams.reorg-margin-blocks", "chaintrack.api.streams.max-rows-per-poll",
+      "chaintrack.api.streams.heartbeat", "chaintrack.api.streams.anomaly-margin",
+      "chaintrack.api.token-metadata.interval", "chaintrack.api.token-metadata.batch-size",
+      "chaintrack.api.token-metadata.request-timeout", "chaintrack.api.token-metadata.max-attempts",
+      "chaintrack.api.token-metadata.retry-after", "chaintrack.api.token-metadata.claim-timeout",
+      "chaintrack.api.cache.enabled", "chaintrack.api.cache.default-ttl", "chaintrack.api.cache.max-entries",
+      "chaintrack.api.cache.refresh-interval",
+      "chaintrack.api.health.consumer-groups", "chaintrack.api.health.kafka-timeout",
+      "chaintrack.api.health.ingest-status-stale-after", "chaintrack.api.health.lag-refresh-interval");
+
+  /** Map settings: any key below these prefixes is an entry (chain id or method name after the prefix). */
+  public static final List<String> MAP_PREFIXES = List.of(
+      "chaintrack.api.chain-status.stale-after-by-chain.",
+      "chaintrack.api.token-metadata.rpc-urls.",
+      "chaintrack.api.cache.ttls.");
+
+  public static final Set<String> KEYS = Set.copyOf(
+      Stream.of(SHARED, INGEST, BALANCES, ANALYTICS, STACK, API).flatMap(List::stream).toList());
+}
