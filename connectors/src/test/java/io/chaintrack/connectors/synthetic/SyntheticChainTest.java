@@ -305,7 +305,7 @@ class SyntheticChainTest {
         byte[] truncated = java.util.Arrays.copyOf(chain.snapshot(), 100);
         assertThatThrownBy(() -> SyntheticChain.restore(REORGY, truncated))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("truncated");
-        SyntheticChain restored = SyntheticChain.restore(REORGY, chain.snapshot());
+        SyntheticChain restored = SyntheticChain.restore(REORGY.withBlockCount(0), chain.snapshot());
         restored.next();
         assertThatThrownBy(() -> GroundTruth.track(restored)).isInstanceOf(IllegalStateException.class);
     }
