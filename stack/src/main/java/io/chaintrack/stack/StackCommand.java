@@ -11,7 +11,6 @@ import io.chaintrack.connectors.postgres.PostgresSinkOptions;
 import io.chaintrack.connectors.synthetic.SyntheticChainConfig;
 import io.chaintrack.jobs.analytics.AnalyticsConfig;
 import io.chaintrack.jobs.analytics.AnalyticsJob;
-import io.chaintrack.jobs.analytics.sink.JdbcTarget;
 import io.chaintrack.jobs.balances.BalanceJob;
 import io.chaintrack.jobs.balances.BalanceJobConfig;
 import io.chaintrack.core.config.DurationConverter;
@@ -176,7 +175,7 @@ final class StackCommand implements Callable<Integer> {
                     BalanceJobConfig.of(windows, Duration.ofDays(1)));
             AnalyticsJob.addToEnvironment(env,
                     new KafkaInput(kafka.bootstrapServers(), "chaintrack-analytics", false),
-                    new JdbcTarget(postgres.jdbcUrl(), postgres.user(), postgres.password()),
+                    PostgresSinkOptions.of(postgres.jdbcUrl(), postgres.user(), postgres.password()),
                     AnalyticsConfig.defaults(), 5000);
             job = env.executeAsync("chaintrack-stack");
 

@@ -6,6 +6,7 @@ import io.chaintrack.core.config.DurationConverter;
 import io.chaintrack.connectors.flink.ProtobufTypeInfo;
 import io.chaintrack.connectors.kafka.ChainEventDecoder;
 import io.chaintrack.connectors.kafka.ChainEventKafka;
+import io.chaintrack.connectors.postgres.PostgresSinkOptions;
 import io.chaintrack.jobs.common.JdbcOptions;
 import io.chaintrack.jobs.common.JobEnvironment;
 import io.chaintrack.jobs.common.KafkaInput;
@@ -26,7 +27,6 @@ import io.chaintrack.jobs.analytics.model.GlobalInput;
 import io.chaintrack.jobs.analytics.model.LedgerBlock;
 import io.chaintrack.jobs.analytics.model.SeriesPoint;
 import io.chaintrack.jobs.analytics.model.SqlRow;
-import io.chaintrack.jobs.analytics.sink.JdbcTarget;
 import io.chaintrack.proto.v1.ChainEvent;
 import java.time.Duration;
 import java.util.HashMap;
@@ -186,7 +186,7 @@ public final class AnalyticsJob implements Callable<Integer> {
         if (parallelism > 0) {
             env.setParallelism(parallelism);
         }
-        addToEnvironment(env, new KafkaInput(bootstrapServers, groupId, bounded), new JdbcTarget(jdbc.url(), jdbc.user(), jdbc.password()),
+        addToEnvironment(env, new KafkaInput(bootstrapServers, groupId, bounded), PostgresSinkOptions.of(jdbc.url(), jdbc.user(), jdbc.password()),
                 config, sinkBufferRows);
         env.execute(JOB_NAME);
         return 0;
@@ -197,7 +197,7 @@ public final class AnalyticsJob implements Callable<Integer> {
      * analytics uids, so it can share an environment with the balance job — added to {@code env}.
      * Turns checkpointing on (10 s) unless the caller already did.
      */
-    public static void addToEnvironment(StreamExecutionEnvironment env, KafkaInput input, JdbcTarget target,
+    public static void addToEnvironment(StreamExecutionEnvironment env, KafkaInput input, PostgresSinkOptions target,
                                         AnalyticsConfig config, int sinkBufferRows) {
         if (env.getConfiguration().get(org.apache.flink.configuration.ExecutionOptions.RUNTIME_MODE) != RuntimeExecutionMode.BATCH) {
             JobEnvironment.ensureCheckpointing(env);
@@ -214,10 +214,11 @@ public final class AnalyticsJob implements Callable<Integer> {
         addTo(env, events, target, config, sinkBufferRows);
     }
 
-    /** Adds the analytics topology over an already decoded event stream (JDBC sinks). */
-    public static void addTo(StreamExecutionEnvironment env, DataStream<ChainEvent> events, JdbcTarget target,
+    /** Adds the analytics topology over an already decoded event stream (PostgreSQL sinks, no time-based flushes). */
+    public static void addTo(StreamExecutionEnvironment env, DataStream<ChainEvent> events, PostgresSinkOptions target,
                              AnalyticsConfig config, int sinkBufferRows) {
-        defineWorkflow(env, events, AnalyticsSinks.jdbc(target, sinkBufferRows, config.retentionDays()), config);
+        defineWorkflow(env, events, AnalyticsSinks.postgres(target.withBatching(sinkBufferRows, Duration.ZERO),
+                config.retentionDays()), config);
     }
 
     /**

@@ -10,7 +10,7 @@ import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
- * One row for one analytics table, values in the column order of its {@link io.chaintrack.jobs.analytics.sink.TableSpec}.
+ * One row for one analytics table, values in the column order of its {@link io.chaintrack.jobs.analytics.sink.Tables} entry.
  * Immutable once built. Values are Long, Integer, Double, Boolean, String, BigInteger, LocalDate or null.
  */
 public final class SqlRow {
