@@ -36,7 +36,6 @@ import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
-import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
@@ -178,18 +177,18 @@ public final class AnalyticsJob implements Callable<Integer> {
             return 2;
         }
         AnalyticsConfig config = config();
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setRuntimeMode(batch ? RuntimeExecutionMode.BATCH : RuntimeExecutionMode.STREAMING);
-        if (!batch) {
-            env.enableCheckpointing(checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
-        }
-        if (parallelism > 0) {
-            env.setParallelism(parallelism);
-        }
+        StreamExecutionEnvironment env = environment();
         addToEnvironment(env, new KafkaInput(bootstrapServers, groupId, bounded), PostgresSinkOptions.of(jdbc.url(), jdbc.user(), jdbc.password()),
                 config, sinkBufferRows);
         env.execute(JOB_NAME);
         return 0;
+    }
+
+    /** The environment main runs the job in; BATCH runs take no checkpoints. */
+    public StreamExecutionEnvironment environment() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setRuntimeMode(batch ? RuntimeExecutionMode.BATCH : RuntimeExecutionMode.STREAMING);
+        return JobEnvironment.configure(env, batch ? null : checkpointInterval, parallelism);
     }
 
     /**
@@ -200,7 +199,7 @@ public final class AnalyticsJob implements Callable<Integer> {
     public static void addToEnvironment(StreamExecutionEnvironment env, KafkaInput input, PostgresSinkOptions target,
                                         AnalyticsConfig config, int sinkBufferRows) {
         if (env.getConfiguration().get(org.apache.flink.configuration.ExecutionOptions.RUNTIME_MODE) != RuntimeExecutionMode.BATCH) {
-            JobEnvironment.ensureCheckpointing(env);
+            JobEnvironment.ensureConfigured(env, JobEnvironment.DEFAULT_CHECKPOINT_INTERVAL);
         }
         SingleOutputStreamOperator<ChainEvent> events = env
                 .fromSource(ChainEventKafka.source(input.bootstrapServers(), input.groupId(), input.bounded()),
