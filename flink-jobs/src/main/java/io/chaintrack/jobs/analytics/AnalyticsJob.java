@@ -3,8 +3,6 @@ package io.chaintrack.jobs.analytics;
 import io.chaintrack.core.config.ConfigKey;
 import io.chaintrack.core.config.ConfiguredCommandLine;
 import io.chaintrack.core.config.DurationConverter;
-import io.chaintrack.connectors.flink.ProtobufTypeInfo;
-import io.chaintrack.connectors.kafka.ChainEventDecoder;
 import io.chaintrack.connectors.kafka.ChainEventKafka;
 import io.chaintrack.connectors.postgres.PostgresSinkOptions;
 import io.chaintrack.jobs.common.JdbcOptions;
@@ -56,9 +54,10 @@ import picocli.CommandLine.Option;
 public final class AnalyticsJob implements Callable<Integer> {
     public static final String JOB_NAME = "chaintrack-analytics";
     // stable operator uids: changing one orphans its state in existing savepoints
-    public static final String UID_KAFKA_SOURCE = "analytics-chain-events-kafka-source";
-    public static final String UID_DECODE = "analytics-decode-chain-events";
-    public static final String UID_DEAD_LETTERS = "analytics-dead-letter-sink";
+    public static final String UID_PREFIX = "analytics-";
+    public static final String UID_KAFKA_SOURCE = UID_PREFIX + ChainEventKafka.SOURCE_UID;
+    public static final String UID_DECODE = UID_PREFIX + ChainEventKafka.DECODE_UID;
+    public static final String UID_DEAD_LETTERS = UID_PREFIX + ChainEventKafka.DEAD_LETTER_SINK_UID;
     public static final String UID_EVENT_ORDER = "analytics-event-order";
     public static final String UID_FINALIZER = "analytics-block-finalizer";
     public static final String UID_FINAL_ORDER = "analytics-final-block-order";
@@ -201,15 +200,9 @@ public final class AnalyticsJob implements Callable<Integer> {
         if (env.getConfiguration().get(org.apache.flink.configuration.ExecutionOptions.RUNTIME_MODE) != RuntimeExecutionMode.BATCH) {
             JobEnvironment.ensureConfigured(env, JobEnvironment.DEFAULT_CHECKPOINT_INTERVAL);
         }
-        SingleOutputStreamOperator<ChainEvent> events = env
-                .fromSource(ChainEventKafka.source(input.bootstrapServers(), input.groupId(), input.bounded()),
-                        WatermarkStrategy.noWatermarks(), "analytics-chain-events-kafka")
-                .uid(UID_KAFKA_SOURCE)
-                .process(new ChainEventDecoder(), ProtobufTypeInfo.CHAIN_EVENT)
-                .name("analytics-decode-chain-events").uid(UID_DECODE);
-        events.getSideOutput(ChainEventDecoder.DEAD_LETTERS)
-                .sinkTo(ChainEventKafka.deadLetterSink(input.bootstrapServers()))
-                .name("analytics-dead-letter-sink").uid(UID_DEAD_LETTERS);
+        DataStream<ChainEvent> events = ChainEventKafka.read(env, UID_PREFIX,
+                ChainEventKafka.source(input.bootstrapServers(), input.groupId(), input.bounded()),
+                ChainEventKafka.deadLetterSink(input.bootstrapServers()));
         addTo(env, events, target, config, sinkBufferRows);
     }
 

@@ -180,7 +180,7 @@ public final class BalanceJob implements Callable<Integer> {
                                         BalanceJobConfig config) {
         JobEnvironment.ensureConfigured(env, JobEnvironment.DEFAULT_CHECKPOINT_INTERVAL);
         Sink<DeadLetter> deadLetters = ChainEventKafka.deadLetterSink(input.bootstrapServers());
-        DataStream<ChainEvent> events = ChainEventKafka.read(env,
+        DataStream<ChainEvent> events = ChainEventKafka.read(env, "",
                 ChainEventKafka.source(input.bootstrapServers(), input.groupId(), input.bounded()), deadLetters);
         defineWorkflow(env, events, BalanceSinks.postgres(postgres, deadLetters), config);
     }
