@@ -5,8 +5,8 @@ import io.chaintrack.proto.v1.ChainEvent;
 import java.nio.ByteBuffer;
 
 /**
- * A payload that did not decode or validate, kept byte for byte with why it failed and, when it was read from
- * Kafka, where it came from (a null topic: it never was a Kafka record).
+ * A payload that did not decode or validate, kept byte for byte with why it failed.
+ * Invariant: source coordinates are real or absent (null topic: the event was never read from Kafka).
  */
 public class DeadLetter {
     public KafkaPayload payload;

@@ -9,10 +9,8 @@ import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * The one environment setup of every chaintrack job: exactly-once checkpoints retained on cancel (they drive Kafka
- * offset commits and sink flushes, and a cancelled job resumes from its last one). Restart strategy and state
- * backend come from the cluster's configuration when it sets them (k8s/base/flink/common.yaml), else the same
- * exponential-delay restarts and the heap backend, so a job started locally behaves as on the cluster.
+ * The one environment setup of every chaintrack job. Invariant: exactly-once checkpoints, retained on cancel, so a
+ * cancelled job resumes from its last one (checkpoints also drive Kafka offset commits and sink flushes).
  */
 public final class JobEnvironment {
     public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
@@ -33,7 +31,8 @@ public final class JobEnvironment {
             env.enableCheckpointing(checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
             env.getCheckpointConfig().setExternalizedCheckpointRetention(ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         }
-        // without checkpoints Flink does not restart a failed job; a BATCH run keeps failing fast
+        // the cluster's restart strategy and backend win (k8s/base/flink/common.yaml); a local run gets the same ones.
+        // Without checkpoints Flink does not restart a failed job: a BATCH run keeps failing fast.
         if (checkpointInterval != null && env.getConfiguration().getOptional(RestartStrategyOptions.RESTART_STRATEGY).isEmpty()) {
             defaults.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
             defaults.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF, Duration.ofSeconds(1));

@@ -32,15 +32,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every PostgreSQL table chaintrack writes goes through this sink. Between flushes it keeps only the collapsed row
- * per key of each {@link UpsertTable}, then writes every table's batch with one COPY into a session temp table and
- * one INSERT … SELECT … ON CONFLICT DO UPDATE, all in one transaction. Flushes at {@code batchSize} distinct keys,
- * every {@code batchInterval} (zero: never on time), at end of input and before every checkpoint barrier (Flink
- * calls {@link SinkWriter#flush} then), so a completed checkpoint means every row before it is committed; after a
- * failure the rows since that checkpoint are replayed and converge, because each write is an idempotent full-value
- * upsert and the caller delivers all rows of one key to one subtask, in order. Day-partitioned tables get their
- * partitions on demand; with {@code retentionDays > 0}, rows of days outside the retention are skipped and the
- * first subtask drops expired partitions whenever the newest day written advances.
+ * The one PostgreSQL sink: per flush, the collapsed row of each key of each {@link UpsertTable}, COPY-staged and upserted
+ * in one transaction. Invariant: it flushes before every checkpoint barrier, so a completed checkpoint is committed.
  */
 public final class CollapsingUpsertSink<T> implements Sink<T> {
     private static final long serialVersionUID = 1L;
@@ -58,11 +51,17 @@ public final class CollapsingUpsertSink<T> implements Sink<T> {
     private final PostgresSinkOptions options;
     private final int retentionDays;
 
+    // Also flushes at batchSize distinct keys, every batchInterval (zero: never on time) and at end of input. Replays
+    // since the last checkpoint converge: writes are full-value upserts and the caller delivers all rows of one key
+    // to one subtask, in order.
     public CollapsingUpsertSink(UpsertTable<T> table, PostgresSinkOptions options) {
         this(table.name(), row -> table, options, 0);
     }
 
-    /** @param retentionDays days kept in day-partitioned tables, ending at the newest day written; 0 keeps all */
+    /**
+     * @param retentionDays days kept in day-partitioned tables, ending at the newest day written (older rows are
+     *                      skipped, and subtask 0 drops older partitions when that day advances); 0 keeps all
+     */
     public CollapsingUpsertSink(String name, Route<T> route, PostgresSinkOptions options, int retentionDays) {
         this.name = name;
         this.route = route;

@@ -9,8 +9,7 @@ import java.util.Objects;
 import java.util.stream.Collectors;
 
 /**
- * One table as {@link CollapsingUpsertSink} writes it: staging columns (COPY targets), the natural key, how a
- * row is encoded and keyed, and how two rows of one key collapse (default: the newer full-value row wins).
+ * One table as {@link CollapsingUpsertSink} writes it: staged columns, natural key, encoding, collapse and upsert rules.
  * Invariant: every row is the key's full value, so writing only the collapsed row gives the same table.
  */
 public final class UpsertTable<T> implements Serializable {

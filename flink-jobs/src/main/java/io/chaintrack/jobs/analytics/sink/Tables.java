@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The analytics tables of migration V10, column for column, for {@link CollapsingUpsertSink}: a {@link SqlRow}
- * holds its table's values in this order. A column typed SECONDS is staged as epoch seconds, stored as TIMESTAMPTZ.
+ * The analytics tables of migration V10 for {@link CollapsingUpsertSink}, column for column.
+ * Invariant: a {@link SqlRow} holds its table's values in this column order.
  */
 public final class Tables {
     private Tables() {}
@@ -66,7 +66,7 @@ public final class Tables {
         return t;
     }
 
-    /** @param columns "name TYPE", TYPE a PostgreSQL type or SECONDS */
+    /** @param columns "name TYPE", TYPE a PostgreSQL type or SECONDS (staged as epoch seconds, stored as TIMESTAMPTZ) */
     private static UpsertTable<SqlRow> table(String name, List<String> key, String... columns) {
         List<Column> staged = new ArrayList<>();
         Map<String, String> select = new HashMap<>();
