@@ -57,6 +57,23 @@ class UpsertSinkTest {
     }
 
     @Test
+    void valuesArriveExactlyThroughCopy() throws Exception {
+        PostgresSinkOptions db = AnalyticsDb.create(PG);
+        double third = 0.1 + 0.2;
+        write(db, 0, List.of(new SqlRow(Tables.ANOMALIES.name(), 1L, null, "transfers", 1_700_000_000L, 3600, "ZSCORE",
+                "x\ty", third, 1e-300, Double.MAX_VALUE, null, -2.5, 3.0, 4.0, "warn", 6, null)));
+        assertThat(AnalyticsDb.query(db, "SELECT window_start = to_timestamp(1700000000), value = " + third
+                + "::float8, baseline = 1e-300::float8, spread = " + Double.MAX_VALUE + "::float8, token IS NULL,"
+                + " lower_fence IS NULL, subject, block_number IS NULL FROM analytics_anomalies"))
+                .containsExactly(List.of("t", "t", "t", "t", "t", "t", "x\ty", "t"));
+        String top = "[{\"token\":\"caf\u00e9\\t\",\"transfers\":2}]";
+        write(db, 0, List.of(new SqlRow(Tables.DAILY.name(), "CHAIN", 1L, LocalDate.of(2024, 3, 1), 1L, 1L, 1L, 1L, top,
+                5L, 1_700_000_000L, 1L, "exact")));
+        assertThat(AnalyticsDb.query(db, "SELECT top_tokens = '" + top + "'::jsonb, day::text, source_time = to_timestamp(1700000000)"
+                + " FROM analytics_daily")).containsExactly(List.of("t", "2024-03-01", "t"));
+    }
+
+    @Test
     void dayPartitionsAreMadeOnDemandAndOldOnesDropped() throws Exception {
         PostgresSinkOptions db = AnalyticsDb.create(PG);
         LocalDate d = LocalDate.of(2024, 3, 1);
