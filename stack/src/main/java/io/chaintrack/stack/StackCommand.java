@@ -11,11 +11,11 @@ import io.chaintrack.connectors.postgres.PostgresSinkOptions;
 import io.chaintrack.connectors.synthetic.SyntheticChainConfig;
 import io.chaintrack.jobs.analytics.AnalyticsConfig;
 import io.chaintrack.jobs.analytics.AnalyticsJob;
-import io.chaintrack.jobs.analytics.sink.JdbcTarget;
 import io.chaintrack.jobs.balances.BalanceJob;
 import io.chaintrack.jobs.balances.BalanceJobConfig;
 import io.chaintrack.core.config.DurationConverter;
 import io.chaintrack.jobs.common.KafkaInput;
+import io.chaintrack.jobs.common.JobEnvironment;
 import io.chaintrack.jobs.ingest.IngestJob;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +25,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.CheckpointingOptions;
-import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
@@ -155,14 +154,13 @@ final class StackCommand implements Callable<Integer> {
             conf.set(TaskManagerOptions.NUM_TASK_SLOTS, 8);
             conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, state.checkpoints().toUri().toString());
             conf.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, state.savepoints().toUri().toString());
-            // checkpoints outlive a run that is killed or cannot stop with a savepoint: the next run resumes from them
-            conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
             state.restorePoint().ifPresent(snapshot -> {
                 LOG.info("resuming from {}", snapshot);
                 conf.set(StateRecoveryOptions.SAVEPOINT_PATH, snapshot);
             });
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
-            env.enableCheckpointing(checkpointInterval.toMillis());
+            // retained checkpoints outlive a run that is killed or cannot stop with a savepoint: the next run resumes from them
+            StreamExecutionEnvironment env = JobEnvironment.configure(
+                    StreamExecutionEnvironment.createLocalEnvironment(1, conf), checkpointInterval, null);
 
             if (rpcUrl != null) {
                 IngestJob.buildEvm(env, EvmChainConfig.builder(evmChainId, "chain-" + evmChainId)
@@ -176,7 +174,7 @@ final class StackCommand implements Callable<Integer> {
                     BalanceJobConfig.of(windows, Duration.ofDays(1)));
             AnalyticsJob.addToEnvironment(env,
                     new KafkaInput(kafka.bootstrapServers(), "chaintrack-analytics", false),
-                    new JdbcTarget(postgres.jdbcUrl(), postgres.user(), postgres.password()),
+                    PostgresSinkOptions.of(postgres.jdbcUrl(), postgres.user(), postgres.password()),
                     AnalyticsConfig.defaults(), 5000);
             job = env.executeAsync("chaintrack-stack");
 

@@ -1,5 +1,6 @@
 package io.chaintrack.stack;
 
+import io.chaintrack.jobs.common.JobEnvironment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chaintrack.embedded.EmbeddedKafkaBroker;
@@ -58,7 +59,7 @@ class BalanceRestoreTest {
 
             StreamExecutionEnvironment ingest = StreamExecutionEnvironment.getExecutionEnvironment();
             ingest.setParallelism(1);
-            IngestJob.configureCheckpointing(ingest, Duration.ofMillis(300));
+            JobEnvironment.configure(ingest, Duration.ofMillis(300), null);
             IngestJob.buildSynthetic(ingest, CHAIN, kafka.bootstrapServers());
             JobClient ingesting = ingest.executeAsync("restore-ingest");
 

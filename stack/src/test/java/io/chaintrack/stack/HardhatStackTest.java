@@ -1,5 +1,6 @@
 package io.chaintrack.stack;
 
+import io.chaintrack.jobs.common.JobEnvironment;
 import static io.chaintrack.connectors.evm.testkit.HardhatChain.addr;
 import static io.chaintrack.connectors.evm.testkit.HardhatChain.call;
 import static io.chaintrack.connectors.evm.testkit.HardhatChain.u;
@@ -60,7 +61,7 @@ class HardhatStackTest {
 
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
             env.setParallelism(1);
-            IngestJob.configureCheckpointing(env, Duration.ofMillis(400));
+            JobEnvironment.configure(env, Duration.ofMillis(400), null);
             IngestJob.buildEvm(env, EvmChainConfig.builder(HARDHAT_CHAIN_ID, "hardhat")
                     .endpoint(node.url()).startBlock(1).pollInterval(Duration.ofMillis(150)).reorgDepth(12)
                     .build(), kafka.bootstrapServers());

@@ -19,6 +19,7 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  * checkpointed offsets; decoding happens in one named operator that diverts bad payloads to the dead letters.
  */
 public final class ChainEventKafka {
+    public static final String SOURCE_UID = "chain-events-kafka-source";
     public static final String DECODE_UID = "decode-chain-events";
     public static final String DEAD_LETTER_SINK_UID = "dead-letter-sink";
 
@@ -66,25 +67,25 @@ public final class ChainEventKafka {
                 .build();
     }
 
-    /** Reads the topic and decodes it; watermarks are the consuming job's concern. */
-    public static DataStream<ChainEvent> read(StreamExecutionEnvironment env, KafkaSource<KafkaPayload> source,
-                                              Sink<DeadLetter> deadLetters) {
-        DataStream<KafkaPayload> payloads = env
-                .fromSource(source, WatermarkStrategy.noWatermarks(), "chain-events-kafka")
-                .uid("chain-events-kafka-source");
-        return decode(payloads, deadLetters);
-    }
-
-    /** Decodes payloads; those that do not parse go to {@code deadLetters}, counted, and never stop the job. */
-    public static DataStream<ChainEvent> decode(DataStream<KafkaPayload> payloads, Sink<DeadLetter> deadLetters) {
-        SingleOutputStreamOperator<ChainEvent> events = payloads
+    /**
+     * Reads the topic and decodes it; payloads that do not decode or break {@link ChainEventDecoder#validate} go to
+     * {@code deadLetters}, counted, and never stop the job. Watermarks are the consuming job's concern.
+     *
+     * @param uidPrefix prepended to the three operators' names and uids, so two jobs can share one environment;
+     *                  savepoints depend on the uids, so a job's prefix never changes
+     */
+    public static DataStream<ChainEvent> read(StreamExecutionEnvironment env, String uidPrefix,
+                                              KafkaSource<KafkaPayload> source, Sink<DeadLetter> deadLetters) {
+        SingleOutputStreamOperator<ChainEvent> events = env
+                .fromSource(source, WatermarkStrategy.noWatermarks(), uidPrefix + "chain-events-kafka")
+                .uid(uidPrefix + SOURCE_UID)
                 .process(new ChainEventDecoder(), ProtobufTypeInfo.CHAIN_EVENT)
-                .name("decode-chain-events")
-                .uid(DECODE_UID);
+                .name(uidPrefix + DECODE_UID)
+                .uid(uidPrefix + DECODE_UID);
         events.getSideOutput(ChainEventDecoder.DEAD_LETTERS)
                 .sinkTo(deadLetters)
-                .name("dead-letter-sink")
-                .uid(DEAD_LETTER_SINK_UID);
+                .name(uidPrefix + DEAD_LETTER_SINK_UID)
+                .uid(uidPrefix + DEAD_LETTER_SINK_UID);
         return events;
     }
 }

@@ -1,8 +1,12 @@
 package io.chaintrack.connectors.postgres;
 
 import java.io.Serializable;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Properties;
 
 /**
  * Where and how the sinks write: a batch is flushed when it holds {@code batchSize} distinct keys (rows of one key
@@ -39,6 +43,17 @@ public record PostgresSinkOptions(String jdbcUrl, String user, String password, 
 
     public PostgresSinkOptions withBatching(int size, Duration interval) {
         return new PostgresSinkOptions(jdbcUrl, user, password, size, interval, maxRetries);
+    }
+
+    /** A connection outside autocommit, named {@code applicationName} in pg_stat_activity. */
+    public Connection connect(String applicationName) throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", user);
+        p.setProperty("password", password);
+        p.setProperty("ApplicationName", applicationName);
+        Connection c = DriverManager.getConnection(jdbcUrl, p);
+        c.setAutoCommit(false);
+        return c;
     }
 
     /** The password never appears in logs or job graphs printed from this record. */

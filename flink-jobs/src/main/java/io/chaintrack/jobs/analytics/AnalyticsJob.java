@@ -3,9 +3,8 @@ package io.chaintrack.jobs.analytics;
 import io.chaintrack.core.config.ConfigKey;
 import io.chaintrack.core.config.ConfiguredCommandLine;
 import io.chaintrack.core.config.DurationConverter;
-import io.chaintrack.connectors.flink.ProtobufTypeInfo;
-import io.chaintrack.connectors.kafka.ChainEventDecoder;
 import io.chaintrack.connectors.kafka.ChainEventKafka;
+import io.chaintrack.connectors.postgres.PostgresSinkOptions;
 import io.chaintrack.jobs.common.JdbcOptions;
 import io.chaintrack.jobs.common.JobEnvironment;
 import io.chaintrack.jobs.common.KafkaInput;
@@ -26,7 +25,6 @@ import io.chaintrack.jobs.analytics.model.GlobalInput;
 import io.chaintrack.jobs.analytics.model.LedgerBlock;
 import io.chaintrack.jobs.analytics.model.SeriesPoint;
 import io.chaintrack.jobs.analytics.model.SqlRow;
-import io.chaintrack.jobs.analytics.sink.JdbcTarget;
 import io.chaintrack.proto.v1.ChainEvent;
 import java.time.Duration;
 import java.util.HashMap;
@@ -36,7 +34,6 @@ import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
-import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
@@ -57,9 +54,10 @@ import picocli.CommandLine.Option;
 public final class AnalyticsJob implements Callable<Integer> {
     public static final String JOB_NAME = "chaintrack-analytics";
     // stable operator uids: changing one orphans its state in existing savepoints
-    public static final String UID_KAFKA_SOURCE = "analytics-chain-events-kafka-source";
-    public static final String UID_DECODE = "analytics-decode-chain-events";
-    public static final String UID_DEAD_LETTERS = "analytics-dead-letter-sink";
+    public static final String UID_PREFIX = "analytics-";
+    public static final String UID_KAFKA_SOURCE = UID_PREFIX + ChainEventKafka.SOURCE_UID;
+    public static final String UID_DECODE = UID_PREFIX + ChainEventKafka.DECODE_UID;
+    public static final String UID_DEAD_LETTERS = UID_PREFIX + ChainEventKafka.DEAD_LETTER_SINK_UID;
     public static final String UID_EVENT_ORDER = "analytics-event-order";
     public static final String UID_FINALIZER = "analytics-block-finalizer";
     public static final String UID_FINAL_ORDER = "analytics-final-block-order";
@@ -178,18 +176,18 @@ public final class AnalyticsJob implements Callable<Integer> {
             return 2;
         }
         AnalyticsConfig config = config();
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setRuntimeMode(batch ? RuntimeExecutionMode.BATCH : RuntimeExecutionMode.STREAMING);
-        if (!batch) {
-            env.enableCheckpointing(checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
-        }
-        if (parallelism > 0) {
-            env.setParallelism(parallelism);
-        }
-        addToEnvironment(env, new KafkaInput(bootstrapServers, groupId, bounded), new JdbcTarget(jdbc.url(), jdbc.user(), jdbc.password()),
+        StreamExecutionEnvironment env = environment();
+        addToEnvironment(env, new KafkaInput(bootstrapServers, groupId, bounded), PostgresSinkOptions.of(jdbc.url(), jdbc.user(), jdbc.password()),
                 config, sinkBufferRows);
         env.execute(JOB_NAME);
         return 0;
+    }
+
+    /** The environment main runs the job in; BATCH runs take no checkpoints. */
+    public StreamExecutionEnvironment environment() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setRuntimeMode(batch ? RuntimeExecutionMode.BATCH : RuntimeExecutionMode.STREAMING);
+        return JobEnvironment.configure(env, batch ? null : checkpointInterval, parallelism);
     }
 
     /**
@@ -197,27 +195,22 @@ public final class AnalyticsJob implements Callable<Integer> {
      * analytics uids, so it can share an environment with the balance job — added to {@code env}.
      * Turns checkpointing on (10 s) unless the caller already did.
      */
-    public static void addToEnvironment(StreamExecutionEnvironment env, KafkaInput input, JdbcTarget target,
+    public static void addToEnvironment(StreamExecutionEnvironment env, KafkaInput input, PostgresSinkOptions target,
                                         AnalyticsConfig config, int sinkBufferRows) {
         if (env.getConfiguration().get(org.apache.flink.configuration.ExecutionOptions.RUNTIME_MODE) != RuntimeExecutionMode.BATCH) {
-            JobEnvironment.ensureCheckpointing(env);
+            JobEnvironment.ensureConfigured(env, JobEnvironment.DEFAULT_CHECKPOINT_INTERVAL);
         }
-        SingleOutputStreamOperator<ChainEvent> events = env
-                .fromSource(ChainEventKafka.source(input.bootstrapServers(), input.groupId(), input.bounded()),
-                        WatermarkStrategy.noWatermarks(), "analytics-chain-events-kafka")
-                .uid(UID_KAFKA_SOURCE)
-                .process(new ChainEventDecoder(), ProtobufTypeInfo.CHAIN_EVENT)
-                .name("analytics-decode-chain-events").uid(UID_DECODE);
-        events.getSideOutput(ChainEventDecoder.DEAD_LETTERS)
-                .sinkTo(ChainEventKafka.deadLetterSink(input.bootstrapServers()))
-                .name("analytics-dead-letter-sink").uid(UID_DEAD_LETTERS);
+        DataStream<ChainEvent> events = ChainEventKafka.read(env, UID_PREFIX,
+                ChainEventKafka.source(input.bootstrapServers(), input.groupId(), input.bounded()),
+                ChainEventKafka.deadLetterSink(input.bootstrapServers()));
         addTo(env, events, target, config, sinkBufferRows);
     }
 
-    /** Adds the analytics topology over an already decoded event stream (JDBC sinks). */
-    public static void addTo(StreamExecutionEnvironment env, DataStream<ChainEvent> events, JdbcTarget target,
+    /** Adds the analytics topology over an already decoded event stream (PostgreSQL sinks, no time-based flushes). */
+    public static void addTo(StreamExecutionEnvironment env, DataStream<ChainEvent> events, PostgresSinkOptions target,
                              AnalyticsConfig config, int sinkBufferRows) {
-        defineWorkflow(env, events, AnalyticsSinks.jdbc(target, sinkBufferRows, config.retentionDays()), config);
+        defineWorkflow(env, events, AnalyticsSinks.postgres(target.withBatching(sinkBufferRows, Duration.ZERO),
+                config.retentionDays()), config);
     }
 
     /**

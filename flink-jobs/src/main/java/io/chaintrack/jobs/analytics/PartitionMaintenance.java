@@ -2,7 +2,7 @@ package io.chaintrack.jobs.analytics;
 
 import io.chaintrack.core.config.ConfigKey;
 import io.chaintrack.core.config.ConfiguredCommandLine;
-import io.chaintrack.jobs.analytics.sink.JdbcTarget;
+import io.chaintrack.connectors.postgres.PostgresSinkOptions;
 import io.chaintrack.jobs.common.JdbcOptions;
 import java.sql.Connection;
 import java.sql.Date;
@@ -43,14 +43,14 @@ public final class PartitionMaintenance implements Callable<Integer> {
     @Override
     public Integer call() throws SQLException {
         LocalDate day = referenceDay != null ? referenceDay : LocalDate.now(java.time.ZoneOffset.UTC);
-        int dropped = dropOldPartitions(new JdbcTarget(jdbc.url(), jdbc.user(), jdbc.password()), retentionDays, day);
+        int dropped = dropOldPartitions(PostgresSinkOptions.of(jdbc.url(), jdbc.user(), jdbc.password()), retentionDays, day);
         System.out.println("dropped " + dropped + " analytics partitions older than " + day.minusDays(retentionDays - 1L));
         return 0;
     }
 
     /** Calls chaintrack_drop_old_partitions(retentionDays, referenceDay); returns how many partitions went. */
-    public static int dropOldPartitions(JdbcTarget target, int retentionDays, LocalDate referenceDay) throws SQLException {
-        try (Connection c = target.connect();
+    public static int dropOldPartitions(PostgresSinkOptions target, int retentionDays, LocalDate referenceDay) throws SQLException {
+        try (Connection c = target.connect("chaintrack-analytics-retention");
              PreparedStatement ps = c.prepareStatement("SELECT chaintrack_drop_old_partitions(?, ?)")) {
             ps.setInt(1, retentionDays);
             ps.setDate(2, Date.valueOf(referenceDay));

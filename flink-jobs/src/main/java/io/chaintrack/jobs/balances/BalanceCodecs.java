@@ -2,7 +2,7 @@ package io.chaintrack.jobs.balances;
 
 import io.chaintrack.core.model.BalanceKey;
 import io.chaintrack.core.model.TokenStandards;
-import io.chaintrack.jobs.analytics.flink.Codec;
+import io.chaintrack.connectors.flink.Codec;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;

@@ -125,11 +125,15 @@ public final class BalanceJob implements Callable<Integer> {
         BalanceJobConfig config = config();
         KafkaInput input = kafkaInput();
         PostgresSinkOptions postgres = postgres();
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        JobEnvironment.configure(env, checkpointInterval, parallelism);
+        StreamExecutionEnvironment env = environment();
         addToEnvironment(env, input, postgres, config);
         env.execute(JOB_NAME);
         return 0;
+    }
+
+    /** The environment main runs the job in. */
+    public StreamExecutionEnvironment environment() {
+        return JobEnvironment.configure(StreamExecutionEnvironment.getExecutionEnvironment(), checkpointInterval, parallelism);
     }
 
     /** Parses a command line without running anything; bad values raise a ParameterException naming them. */
@@ -174,9 +178,9 @@ public final class BalanceJob implements Callable<Integer> {
      */
     public static void addToEnvironment(StreamExecutionEnvironment env, KafkaInput input, PostgresSinkOptions postgres,
                                         BalanceJobConfig config) {
-        JobEnvironment.ensureCheckpointing(env);
+        JobEnvironment.ensureConfigured(env, JobEnvironment.DEFAULT_CHECKPOINT_INTERVAL);
         Sink<DeadLetter> deadLetters = ChainEventKafka.deadLetterSink(input.bootstrapServers());
-        DataStream<ChainEvent> events = ChainEventKafka.read(env,
+        DataStream<ChainEvent> events = ChainEventKafka.read(env, "",
                 ChainEventKafka.source(input.bootstrapServers(), input.groupId(), input.bounded()), deadLetters);
         defineWorkflow(env, events, BalanceSinks.postgres(postgres, deadLetters), config);
     }

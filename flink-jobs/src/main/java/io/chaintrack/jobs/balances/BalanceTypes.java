@@ -10,7 +10,7 @@ import io.chaintrack.connectors.postgres.rows.NftOwnerRow;
 import io.chaintrack.connectors.postgres.rows.TokenTotalsRow;
 import io.chaintrack.connectors.postgres.rows.TransferRow;
 import io.chaintrack.connectors.kafka.DeadLetter;
-import io.chaintrack.jobs.analytics.flink.CodecTypeInfo;
+import io.chaintrack.connectors.flink.CodecTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 

@@ -11,6 +11,7 @@ import io.chaintrack.connectors.kafka.ChainEventKafka;
 import io.chaintrack.connectors.synthetic.SyntheticChainConfig;
 import io.chaintrack.connectors.synthetic.SyntheticChainSource;
 import io.chaintrack.jobs.common.JdbcOptions;
+import io.chaintrack.jobs.common.JobEnvironment;
 import io.chaintrack.proto.v1.ChainEvent;
 import java.time.Duration;
 import java.util.Locale;
@@ -18,9 +19,7 @@ import java.util.concurrent.Callable;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
-import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
@@ -100,14 +99,18 @@ public final class IngestJob implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Source<ChainEvent, ?, ?> chainSource = createSource();
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        configureCheckpointing(env, checkpointInterval);
+        StreamExecutionEnvironment env = environment();
         String prefix = transactionalIdPrefix != null ? transactionalIdPrefix : transactionalIdPrefix(chainId());
         IngestStatusReporter reporter = jdbc.urlUnset() ? null
                 : new IngestStatusReporter(jdbc.url(), jdbc.user(), jdbc.password(), statusInterval, EvmMetrics.DEFAULT_REGISTRY);
         defineWorkflow(env, chainSource, ChainEventKafka.sink(bootstrapServers, delivery, prefix), reporter);
         env.execute("chaintrack-ingest-" + source + "-" + chainId());
         return 0;
+    }
+
+    /** The environment main runs the job in. */
+    public StreamExecutionEnvironment environment() {
+        return JobEnvironment.configure(StreamExecutionEnvironment.getExecutionEnvironment(), checkpointInterval, null);
     }
 
     /** The source chosen on the command line; bad options become a usage error naming the value. */
@@ -153,9 +156,7 @@ public final class IngestJob implements Callable<Integer> {
      * exactly-once output only becomes visible when a checkpoint completes.
      */
     public static void buildSynthetic(StreamExecutionEnvironment env, SyntheticChainConfig config, String bootstrapServers) {
-        if (!env.getCheckpointConfig().isCheckpointingEnabled()) {
-            configureCheckpointing(env, Duration.ofSeconds(2));
-        }
+        JobEnvironment.ensureConfigured(env, Duration.ofSeconds(2));
         defineWorkflow(env, new SyntheticChainSource(config),
                 ChainEventKafka.sink(bootstrapServers, DeliveryGuarantee.EXACTLY_ONCE, transactionalIdPrefix(config.chainId())));
     }
@@ -166,21 +167,13 @@ public final class IngestJob implements Callable<Integer> {
      * and the balance job treats an older APPLIED block as late.
      */
     public static void buildEvm(StreamExecutionEnvironment env, EvmChainConfig config, String bootstrapServers) {
-        if (!env.getCheckpointConfig().isCheckpointingEnabled()) {
-            configureCheckpointing(env, Duration.ofSeconds(2));
-        }
+        JobEnvironment.ensureConfigured(env, Duration.ofSeconds(2));
         defineWorkflow(env, EvmChainSource.create(config),
                 ChainEventKafka.sink(bootstrapServers, DeliveryGuarantee.EXACTLY_ONCE, transactionalIdPrefix(config.chainId())));
     }
 
     public static String transactionalIdPrefix(long chainId) {
         return "chaintrack-ingest-" + chainId;
-    }
-
-    /** Exactly-once checkpoints, retained on cancel so a stopped job can be resumed from its last one. */
-    public static void configureCheckpointing(StreamExecutionEnvironment env, Duration interval) {
-        env.enableCheckpointing(interval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
-        env.getCheckpointConfig().setExternalizedCheckpointRetention(ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
     }
 
     static final class DeliveryConverter implements CommandLine.ITypeConverter<DeliveryGuarantee> {

@@ -57,7 +57,7 @@ class DeadLetterPipelineTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(1);
         List<ChainEvent> decoded = new ArrayList<>();
-        try (CloseableIterator<ChainEvent> it = ChainEventKafka.read(env,
+        try (CloseableIterator<ChainEvent> it = ChainEventKafka.read(env, "",
                         ChainEventKafka.source(kafka.bootstrapServers(), groupId, true),
                         ChainEventKafka.deadLetterSink(kafka.bootstrapServers()))
                 .executeAndCollect(groupId)) {

@@ -2,7 +2,7 @@ package io.chaintrack.jobs.analytics;
 
 import io.chaintrack.embedded.EmbeddedPostgresServer;
 import io.chaintrack.connectors.postgres.Migrations;
-import io.chaintrack.jobs.analytics.sink.JdbcTarget;
+import io.chaintrack.connectors.postgres.PostgresSinkOptions;
 import io.chaintrack.jobs.common.EmbeddedPostgresExtension;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -22,7 +22,7 @@ public final class AnalyticsDb {
 
     private AnalyticsDb() {}
 
-    public static JdbcTarget create(EmbeddedPostgresExtension postgres) throws SQLException {
+    public static PostgresSinkOptions create(EmbeddedPostgresExtension postgres) throws SQLException {
         EmbeddedPostgresServer pg = postgres.server();
         String name = "analytics_" + COUNTER.incrementAndGet();
         try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password()); Statement s = c.createStatement()) {
@@ -30,13 +30,13 @@ public final class AnalyticsDb {
         }
         String url = "jdbc:postgresql://localhost:" + pg.port() + "/" + name;
         Migrations.migrate(url, pg.user(), pg.password());
-        return new JdbcTarget(url, pg.user(), pg.password());
+        return PostgresSinkOptions.of(url, pg.user(), pg.password());
     }
 
     /** Every row of a table as text, in a total order (all columns). */
-    public static List<String> dump(JdbcTarget db, String table) throws SQLException {
+    public static List<String> dump(PostgresSinkOptions db, String table) throws SQLException {
         List<String> rows = new ArrayList<>();
-        try (Connection c = db.connect(); Statement s = c.createStatement();
+        try (Connection c = db.connect("test"); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT * FROM " + table + " ORDER BY " + orderAll(c, table))) {
             ResultSetMetaData md = rs.getMetaData();
             while (rs.next()) {
@@ -60,16 +60,16 @@ public final class AnalyticsDb {
         return String.join(", ", cols);
     }
 
-    public static long count(JdbcTarget db, String sql) throws SQLException {
-        try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+    public static long count(PostgresSinkOptions db, String sql) throws SQLException {
+        try (Connection c = db.connect("test"); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         }
     }
 
-    public static List<List<String>> query(JdbcTarget db, String sql) throws SQLException {
+    public static List<List<String>> query(PostgresSinkOptions db, String sql) throws SQLException {
         List<List<String>> out = new ArrayList<>();
-        try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = db.connect("test"); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             while (rs.next()) {
                 List<String> row = new ArrayList<>();
                 for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {

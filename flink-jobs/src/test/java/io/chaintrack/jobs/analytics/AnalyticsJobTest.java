@@ -4,12 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.chaintrack.connectors.flink.ProtobufTypeInfo;
+import io.chaintrack.connectors.postgres.PostgresSinkOptions;
+import io.chaintrack.jobs.common.KafkaInput;
 import io.chaintrack.jobs.analytics.model.SqlRow;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.flink.api.dag.Transformation;
 import org.apache.flink.api.java.typeutils.GenericTypeInfo;
@@ -49,6 +53,20 @@ class AnalyticsJobTest {
                 assertThat(x.getUid()).as("uid of " + x.getName()).isNotNull();
             }
         }
+    }
+
+    @Test
+    void theKafkaReadOperatorsKeepTheirSavepointUidsAndNames() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        AnalyticsJob.addToEnvironment(env, new KafkaInput("localhost:9", "analytics-test", true),
+                PostgresSinkOptions.of("jdbc:postgresql://localhost:9/chaintrack", "chaintrack", ""),
+                AnalyticsConfig.defaults(), 100);
+        Map<String, String> namesByUid = new HashMap<>();
+        env.getStreamGraph().getStreamNodes().forEach(n -> namesByUid.put(n.getTransformationUID(), n.getOperatorName()));
+        // the uids of builds before the Kafka wiring was shared, byte for byte
+        assertThat(namesByUid).containsKeys("analytics-chain-events-kafka-source")
+                .containsEntry("analytics-decode-chain-events", "analytics-decode-chain-events")
+                .containsEntry("analytics-dead-letter-sink", "analytics-dead-letter-sink: Writer");
     }
 
     @Test

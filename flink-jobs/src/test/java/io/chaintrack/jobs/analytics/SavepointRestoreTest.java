@@ -3,7 +3,7 @@ package io.chaintrack.jobs.analytics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chaintrack.connectors.flink.ProtobufTypeInfo;
-import io.chaintrack.jobs.analytics.sink.JdbcTarget;
+import io.chaintrack.connectors.postgres.PostgresSinkOptions;
 import io.chaintrack.jobs.common.EmbeddedPostgresExtension;
 import io.chaintrack.proto.v1.ChainEvent;
 import java.nio.file.Path;
@@ -45,7 +45,7 @@ class SavepointRestoreTest {
         }
     }
 
-    static JobClient submit(List<byte[]> events, JdbcTarget db, double perSecond, String savepoint) throws Exception {
+    static JobClient submit(List<byte[]> events, PostgresSinkOptions db, double perSecond, String savepoint) throws Exception {
         Configuration conf = new Configuration();
         if (savepoint != null) {
             conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
@@ -65,10 +65,10 @@ class SavepointRestoreTest {
         Scenario s = Scenario.generate(11, new long[] {1, 10}, 260, 1800, 80, 6);
         List<byte[]> events = s.events.stream().map(ChainEvent::toByteArray).toList();
 
-        JdbcTarget uninterrupted = AnalyticsDb.create(PG);
+        PostgresSinkOptions uninterrupted = AnalyticsDb.create(PG);
         submit(events, uninterrupted, 0, null).getJobExecutionResult().get();
 
-        JdbcTarget restored = AnalyticsDb.create(PG);
+        PostgresSinkOptions restored = AnalyticsDb.create(PG);
         JobClient first = submit(events, restored, 150, null);
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (AnalyticsDb.count(restored, "SELECT coalesce(max(blocks_covered), 0) FROM analytics_totals WHERE scope='CHAIN'") < 60) {

@@ -3,7 +3,7 @@ package io.chaintrack.jobs.analytics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chaintrack.connectors.flink.ProtobufTypeInfo;
-import io.chaintrack.jobs.analytics.sink.JdbcTarget;
+import io.chaintrack.connectors.postgres.PostgresSinkOptions;
 import io.chaintrack.jobs.analytics.stats.HoltForecast;
 import io.chaintrack.jobs.common.EmbeddedPostgresExtension;
 import io.chaintrack.proto.v1.ChainEvent;
@@ -35,7 +35,7 @@ class StreamingBatchEqualityTest {
             .withWindow(Duration.ofHours(3)).withBaseline(12, 4).withHorizon(4).withHll(40).withP99(3.0, 20)
             .withForecast(7, 5);
 
-    static void run(RuntimeExecutionMode mode, List<ChainEvent> events, JdbcTarget db) throws Exception {
+    static void run(RuntimeExecutionMode mode, List<ChainEvent> events, PostgresSinkOptions db) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setRuntimeMode(mode);
         env.setParallelism(2);
@@ -51,8 +51,8 @@ class StreamingBatchEqualityTest {
     @Test
     void streamingAndBatchWriteIdenticalRowsThatMatchGroundTruth() throws Exception {
         Scenario s = Scenario.generate(42, new long[] {1, 10}, 420, 1800, 120, 8);
-        JdbcTarget streaming = AnalyticsDb.create(PG);
-        JdbcTarget batch = AnalyticsDb.create(PG);
+        PostgresSinkOptions streaming = AnalyticsDb.create(PG);
+        PostgresSinkOptions batch = AnalyticsDb.create(PG);
         run(RuntimeExecutionMode.STREAMING, s.events, streaming);
         run(RuntimeExecutionMode.BATCH, s.events, batch);
 

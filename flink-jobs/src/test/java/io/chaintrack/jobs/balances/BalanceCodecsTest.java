@@ -3,10 +3,13 @@ package io.chaintrack.jobs.balances;
 import io.chaintrack.core.model.BalanceKey;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.chaintrack.jobs.analytics.flink.Codec;
-import io.chaintrack.jobs.analytics.flink.CodecSerializer;
+import io.chaintrack.connectors.flink.Codec;
+import io.chaintrack.connectors.flink.CodecSerializer;
 import java.math.BigInteger;
 import java.util.List;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
 
@@ -43,6 +46,21 @@ class BalanceCodecsTest {
         assertThat(CodecSerializer.roundTrip(new BalanceCodecs.AccumulatorCodec(), w)).isEqualTo(w);
         assertThat(CodecSerializer.roundTrip(new BalanceCodecs.AccumulatorCodec(), WindowAccumulator.EMPTY))
                 .isEqualTo(WindowAccumulator.EMPTY);
+    }
+
+    @Test
+    void aSnapshotWrittenUnderThePreMoveClassNameRestoresTheMovedSerializer() throws Exception {
+        // what savepoints of builds before the codec family moved to connectors.flink hold for an account key
+        DataOutputSerializer out = new DataOutputSerializer(128);
+        out.writeUTF("io.chaintrack.jobs.analytics.flink.CodecSerializer$Snapshot");
+        out.writeInt(1);
+        out.writeUTF(BalanceCodecs.AccountCodec.class.getName());
+        TypeSerializerSnapshot<BalanceKey> old = TypeSerializerSnapshot.readVersionedSnapshot(
+                new DataInputDeserializer(out.getCopyOfBuffer()), getClass().getClassLoader());
+
+        assertThat(old.restoreSerializer()).isEqualTo(BalanceTypes.ACCOUNT.createSerializer(new SerializerConfigImpl()));
+        assertThat(BalanceTypes.ACCOUNT.createSerializer(new SerializerConfigImpl()).snapshotConfiguration()
+                .resolveSchemaCompatibility(old).isCompatibleAsIs()).isTrue();
     }
 
     static <T> int size(Codec<T> codec, T value) throws Exception {

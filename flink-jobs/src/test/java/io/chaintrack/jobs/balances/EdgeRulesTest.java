@@ -6,6 +6,7 @@ import static io.chaintrack.jobs.balances.TestEvents.address;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
+import io.chaintrack.connectors.kafka.ChainEventDecoder;
 import io.chaintrack.proto.v1.ChainEvent;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,17 +24,17 @@ class EdgeRulesTest {
     @Test
     void validatorAdmitsWellFormedEventsAndNamesWhatIsWrongOtherwise() {
         ChainEvent good = B1.applied();
-        assertThat(ChainEventValidator.validate(good)).isNull();
-        assertThat(ChainEventValidator.validate(good.toBuilder()
+        assertThat(ChainEventDecoder.validate(good)).isNull();
+        assertThat(ChainEventDecoder.validate(good.toBuilder()
                 .setTransfers(0, good.getTransfers(0).toBuilder().setChainId(5)).build()))
                 .contains("transfer #0").contains("chain id 5").contains("chain 1");
-        assertThat(ChainEventValidator.validate(good.toBuilder()
+        assertThat(ChainEventDecoder.validate(good.toBuilder()
                 .setTransfers(0, good.getTransfers(0).toBuilder().setBlockHash(B2.hash)).build()))
                 .contains("names block hash " + B2.hash);
-        assertThat(ChainEventValidator.validate(good.toBuilder()
+        assertThat(ChainEventDecoder.validate(good.toBuilder()
                 .setTransfers(0, good.getTransfers(0).toBuilder().setAmount(ByteString.copyFrom(new byte[33]))).build()))
                 .contains("longer than 32 bytes");
-        assertThat(ChainEventValidator.validate(good.toBuilder()
+        assertThat(ChainEventDecoder.validate(good.toBuilder()
                 .setTransfers(0, good.getTransfers(0).toBuilder().setToAddress("")).build()))
                 .contains("missing its token, from or to address");
     }

@@ -1,5 +1,6 @@
 package io.chaintrack.jobs.ingest;
 
+import io.chaintrack.jobs.common.JobEnvironment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chaintrack.embedded.EmbeddedKafkaBroker;
@@ -56,7 +57,7 @@ class IngestJobTest {
     private static StreamExecutionEnvironment env(Configuration conf) {
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        IngestJob.configureCheckpointing(env, Duration.ofMillis(200));
+        JobEnvironment.configure(env, Duration.ofMillis(200), null);
         return env;
     }
 

@@ -3,6 +3,7 @@ package io.chaintrack.connectors.postgres.copy;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.Arrays;
 
 /**
@@ -120,6 +121,25 @@ public final class CopyText {
         ensure(utf8.length);
         System.arraycopy(utf8, 0, bytes, n, utf8.length);
         n += utf8.length;
+    }
+
+    /** A value of a row held as objects: null, Long, Integer, Double, Boolean, BigInteger, String or LocalDate. */
+    public CopyText addValue(Object value) {
+        if (value == null || value instanceof String) {
+            return add((String) value);
+        } else if (value instanceof BigInteger b) {
+            return add(b);
+        } else if (value instanceof Long || value instanceof Integer) {
+            return add(((Number) value).longValue());
+        } else if (value instanceof Boolean b) {
+            return add(b.booleanValue());
+        } else if (value instanceof Double || value instanceof LocalDate) {
+            // shortest text that parses back to the same double; ISO dates
+            separator();
+            ascii(value.toString());
+            return this;
+        }
+        throw new IllegalArgumentException("no COPY text form for " + value.getClass());
     }
 
     private CopyText addNull() {

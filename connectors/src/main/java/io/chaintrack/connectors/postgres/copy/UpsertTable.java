@@ -1,6 +1,7 @@
 package io.chaintrack.connectors.postgres.copy;
 
 import java.io.Serializable;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -8,8 +9,7 @@ import java.util.Objects;
 import java.util.stream.Collectors;
 
 /**
- * One table as {@link CollapsingUpsertSink} writes it: staging columns (COPY targets), the natural key, how a
- * row is encoded and keyed, and how two rows of one key collapse (default: the newer full-value row wins).
+ * One table as {@link CollapsingUpsertSink} writes it: staged columns, natural key, encoding, collapse and upsert rules.
  * Invariant: every row is the key's full value, so writing only the collapsed row gives the same table.
  */
 public final class UpsertTable<T> implements Serializable {
@@ -35,6 +35,12 @@ public final class UpsertTable<T> implements Serializable {
         T merge(T older, T newer);
     }
 
+    @FunctionalInterface
+    public interface DayOf<T> extends Serializable {
+        /** The day partition a row belongs to. */
+        LocalDate day(T row);
+    }
+
     private final String name;
     private final List<Column> columns;
     private final List<String> key;
@@ -43,9 +49,12 @@ public final class UpsertTable<T> implements Serializable {
     private final Merge<T> merge;
     private final Map<String, String> selectExpressions;
     private final Map<String, String> updateExpressions;
+    private final String guard;
+    private final DayOf<T> dayOf;
 
     private UpsertTable(String name, List<Column> columns, List<String> key, KeyOf<T> keyOf, Encoder<T> encoder,
-                        Merge<T> merge, Map<String, String> selectExpressions, Map<String, String> updateExpressions) {
+                        Merge<T> merge, Map<String, String> selectExpressions, Map<String, String> updateExpressions,
+                        String guard, DayOf<T> dayOf) {
         this.name = Objects.requireNonNull(name, "name");
         this.columns = List.copyOf(columns);
         this.key = List.copyOf(key);
@@ -54,6 +63,8 @@ public final class UpsertTable<T> implements Serializable {
         this.merge = Objects.requireNonNull(merge, "merge");
         this.selectExpressions = Map.copyOf(selectExpressions);
         this.updateExpressions = Map.copyOf(updateExpressions);
+        this.guard = guard;
+        this.dayOf = dayOf;
         List<String> names = this.columns.stream().map(Column::name).toList();
         if (!names.containsAll(this.key) || this.key.isEmpty()) {
             throw new IllegalArgumentException(name + ": key " + key + " must be a non-empty subset of " + names);
@@ -63,12 +74,14 @@ public final class UpsertTable<T> implements Serializable {
     /** A table whose every non-key column is replaced by the newest row's value. */
     public static <T> UpsertTable<T> of(String name, List<Column> columns, List<String> key, KeyOf<T> keyOf,
                                         Encoder<T> encoder) {
-        return new UpsertTable<>(name, columns, key, keyOf, encoder, (older, newer) -> newer, Map.of(), Map.of());
+        return new UpsertTable<>(name, columns, key, keyOf, encoder, (older, newer) -> newer, Map.of(), Map.of(), null,
+                null);
     }
 
     /** This table with another collapse rule (for columns the upsert does not simply overwrite). */
     public UpsertTable<T> withMerge(Merge<T> newMerge) {
-        return new UpsertTable<>(name, columns, key, keyOf, encoder, newMerge, selectExpressions, updateExpressions);
+        return new UpsertTable<>(name, columns, key, keyOf, encoder, newMerge, selectExpressions, updateExpressions,
+                guard, dayOf);
     }
 
     /**
@@ -77,7 +90,19 @@ public final class UpsertTable<T> implements Serializable {
      * {@code EXCLUDED}); a target column not staged at all can be given in {@code select} under its own name.
      */
     public UpsertTable<T> withExpressions(Map<String, String> select, Map<String, String> update) {
-        return new UpsertTable<>(name, columns, key, keyOf, encoder, merge, select, update);
+        return new UpsertTable<>(name, columns, key, keyOf, encoder, merge, select, update, guard, dayOf);
+    }
+
+    /** This table with a conflict update that only happens when the stored row's {@code column} is not greater. */
+    public UpsertTable<T> withGuard(String column) {
+        return new UpsertTable<>(name, columns, key, keyOf, encoder, merge, selectExpressions, updateExpressions,
+                column, dayOf);
+    }
+
+    /** This table as one partitioned by day (migration V10): the sink creates a row's day partition on demand. */
+    public UpsertTable<T> withDayPartitions(DayOf<T> day) {
+        return new UpsertTable<>(name, columns, key, keyOf, encoder, merge, selectExpressions, updateExpressions,
+                guard, day);
     }
 
     public String name() {
@@ -86,6 +111,24 @@ public final class UpsertTable<T> implements Serializable {
 
     public Object keyOf(T row) {
         return keyOf.key(row);
+    }
+
+    /** The position of a staged column, which is its value's position in the encoded row. */
+    public int index(String column) {
+        for (int i = 0; i < columns.size(); i++) {
+            if (columns.get(i).name().equals(column)) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException(name + " has no column " + column);
+    }
+
+    public boolean dayPartitioned() {
+        return dayOf != null;
+    }
+
+    public LocalDate dayOf(T row) {
+        return dayOf.day(row);
     }
 
     public T merge(T older, T newer) {
@@ -135,6 +178,7 @@ public final class UpsertTable<T> implements Serializable {
         }
         return "INSERT INTO " + name + " AS t (" + String.join(", ", targetColumns) + ") SELECT "
                 + String.join(", ", selected) + " FROM " + stagingTable() + " s ON CONFLICT (" + String.join(", ", key)
-                + ") DO UPDATE SET " + String.join(", ", updates);
+                + ") DO UPDATE SET " + String.join(", ", updates)
+                + (guard == null ? "" : " WHERE t." + guard + " <= EXCLUDED." + guard);
     }
 }

@@ -1,8 +1,8 @@
 package io.chaintrack.jobs.analytics.functions;
 
 import io.chaintrack.jobs.analytics.AnalyticsConfig;
-import io.chaintrack.jobs.analytics.flink.Codec;
-import io.chaintrack.jobs.analytics.flink.CodecTypeInfo;
+import io.chaintrack.connectors.flink.Codec;
+import io.chaintrack.connectors.flink.CodecTypeInfo;
 import io.chaintrack.jobs.analytics.model.FinalBlock;
 import io.chaintrack.jobs.analytics.model.TransferFact;
 import io.chaintrack.proto.v1.ChainEvent;

@@ -1,7 +1,7 @@
 package io.chaintrack.jobs.analytics.functions;
 
 import io.chaintrack.jobs.analytics.AnalyticsConfig;
-import io.chaintrack.jobs.analytics.flink.IdleTtl;
+import io.chaintrack.jobs.common.IdleTtl;
 import io.chaintrack.jobs.analytics.model.AddressEvent;
 import io.chaintrack.jobs.analytics.model.GlobalInput;
 import io.chaintrack.jobs.analytics.model.GlobalInput.Kind;

@@ -1,10 +1,10 @@
 package io.chaintrack.jobs.analytics.functions;
 
 import io.chaintrack.jobs.analytics.AnalyticsConfig;
-import io.chaintrack.jobs.analytics.flink.Codec;
-import io.chaintrack.jobs.analytics.flink.CodecSerializer;
-import io.chaintrack.jobs.analytics.flink.CodecTypeInfo;
-import io.chaintrack.jobs.analytics.flink.IdleTtl;
+import io.chaintrack.connectors.flink.Codec;
+import io.chaintrack.connectors.flink.CodecSerializer;
+import io.chaintrack.connectors.flink.CodecTypeInfo;
+import io.chaintrack.jobs.common.IdleTtl;
 import io.chaintrack.jobs.analytics.model.FinalBlock;
 import io.chaintrack.jobs.analytics.model.LedgerBlock;
 import io.chaintrack.jobs.analytics.model.SqlRow;

@@ -1,7 +1,7 @@
 package io.chaintrack.jobs.analytics.model;
 
-import io.chaintrack.jobs.analytics.flink.Codec;
-import io.chaintrack.jobs.analytics.flink.CodecTypeInfo;
+import io.chaintrack.connectors.flink.Codec;
+import io.chaintrack.connectors.flink.CodecTypeInfo;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.ArrayList;

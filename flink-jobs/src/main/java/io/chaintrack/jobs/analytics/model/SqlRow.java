@@ -1,7 +1,7 @@
 package io.chaintrack.jobs.analytics.model;
 
-import io.chaintrack.jobs.analytics.flink.Codec;
-import io.chaintrack.jobs.analytics.flink.CodecTypeInfo;
+import io.chaintrack.connectors.flink.Codec;
+import io.chaintrack.connectors.flink.CodecTypeInfo;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.time.LocalDate;
@@ -10,7 +10,7 @@ import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
- * One row for one analytics table, values in the column order of its {@link io.chaintrack.jobs.analytics.sink.TableSpec}.
+ * One row for one analytics table, values in the column order of its {@link io.chaintrack.jobs.analytics.sink.Tables} entry.
  * Immutable once built. Values are Long, Integer, Double, Boolean, String, BigInteger, LocalDate or null.
  */
 public final class SqlRow {

@@ -1,6 +1,6 @@
 package io.chaintrack.jobs.analytics.stats;
 
-import io.chaintrack.jobs.analytics.flink.Codec;
+import io.chaintrack.connectors.flink.Codec;
 import java.io.IOException;
 import java.util.HashSet;
 import java.util.Set;

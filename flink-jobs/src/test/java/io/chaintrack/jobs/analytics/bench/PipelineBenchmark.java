@@ -8,7 +8,7 @@ import io.chaintrack.connectors.synthetic.SyntheticChain;
 import io.chaintrack.connectors.synthetic.SyntheticChainConfig;
 import io.chaintrack.jobs.analytics.AnalyticsConfig;
 import io.chaintrack.jobs.analytics.AnalyticsJob;
-import io.chaintrack.jobs.analytics.sink.JdbcTarget;
+import io.chaintrack.connectors.postgres.PostgresSinkOptions;
 import io.chaintrack.jobs.balances.BalanceJob;
 import io.chaintrack.jobs.balances.BalanceJobConfig;
 import io.chaintrack.jobs.common.KafkaInput;
@@ -69,7 +69,7 @@ public final class PipelineBenchmark {
             }
             if (!jobs.equals("balances")) {
                 AnalyticsJob.addToEnvironment(env, new KafkaInput(kafka.bootstrapServers(), "bench-analytics", true),
-                        new JdbcTarget(pg.jdbcUrl(), pg.user(), pg.password()), AnalyticsConfig.defaults(), 5000);
+                        PostgresSinkOptions.of(pg.jdbcUrl(), pg.user(), pg.password()), AnalyticsConfig.defaults(), 5000);
             }
             double jvmCpu0 = jvmCpuSeconds();
             double pgCpu0 = PostgresCpu.seconds(pg);

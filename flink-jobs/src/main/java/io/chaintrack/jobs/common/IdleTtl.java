@@ -1,4 +1,4 @@
-package io.chaintrack.jobs.analytics.flink;
+package io.chaintrack.jobs.common;
 
 import java.time.Duration;
 import org.apache.flink.api.common.state.StateDescriptor;

@@ -1,4 +1,4 @@
-package io.chaintrack.jobs.analytics.flink;
+package io.chaintrack.connectors.flink;
 
 import java.io.IOException;
 import java.io.Serializable;

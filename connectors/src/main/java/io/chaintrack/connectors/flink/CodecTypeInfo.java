@@ -1,7 +1,6 @@
-package io.chaintrack.jobs.analytics.flink;
+package io.chaintrack.connectors.flink;
 
 import org.apache.flink.api.common.serialization.SerializerConfig;
-import io.chaintrack.connectors.flink.SingleValueTypeInfo;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 
 /** Type information for the analytics types: serialized by their {@link Codec}, never by Kryo. */
