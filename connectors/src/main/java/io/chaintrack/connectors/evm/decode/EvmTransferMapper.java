@@ -112,7 +112,7 @@ public final class EvmTransferMapper {
             EthBlock.TransactionObject tx = txs.get(i);
             Transfer txProto = proto.toBuilder().setTxHash(lower(tx.getHash())).setTxIndex(i).setLogIndex(-1).build();
             TransactionReceipt receipt = nativeTransfers ? bundle.receipts().get(i) : null;
-            boolean success = receipt == null || receipt.getStatus() == null || "0x1".equals(receipt.getStatus());
+            boolean success = receipt == null || succeeded(receipt, tx, bundle.traces(), i);
             if (nativeTransfers) {
                 BigInteger value = tx.getValue();
                 if (success && value.signum() > 0) {
@@ -154,6 +154,31 @@ public final class EvmTransferMapper {
             out.add(tx);
         }
         return out;
+    }
+
+    private boolean succeeded(TransactionReceipt r, EthBlock.TransactionObject tx, JsonNode traces, int txIndex) {
+        Boolean topLevelFailed = r.getStatus() == null && traces != null ? topLevelFailed(traces, txIndex) : null;
+        TxOutcome o = TxOutcome.decide(r.getStatus(), topLevelFailed, r.getGasUsed(), tx.getGas());
+        if (o.normalisation() != null) {
+            metrics.receiptNormalised(chainName, o.normalisation(), o.success());
+        }
+        return o.success();
+    }
+
+    /** Whether the transaction's own frame failed, or null when the traces do not show it. */
+    private Boolean topLevelFailed(JsonNode traces, int txIndex) {
+        if (traceMode == TraceMode.CALL_TRACER) {
+            JsonNode entry = traces.get(txIndex);
+            JsonNode top = entry.has("result") ? entry.get("result") : entry;
+            return top.hasNonNull("error");
+        }
+        for (JsonNode t : traces) {
+            if (t.path("transactionPosition").asInt(-1) == txIndex && t.path("traceAddress").isArray()
+                    && t.path("traceAddress").isEmpty()) {
+                return t.hasNonNull("error");
+            }
+        }
+        return null;
     }
 
     private void addFees(ChainEvent.Builder event, Transfer txProto, EthBlock.TransactionObject tx,
