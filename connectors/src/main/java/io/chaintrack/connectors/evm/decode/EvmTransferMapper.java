@@ -12,6 +12,7 @@ import io.chaintrack.proto.v1.ChainEvent;
 import io.chaintrack.proto.v1.ChainEventType;
 import io.chaintrack.proto.v1.TokenStandard;
 import io.chaintrack.proto.v1.Transfer;
+import io.chaintrack.proto.v1.TransferKind;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -117,11 +118,11 @@ public final class EvmTransferMapper {
                 BigInteger value = tx.getValue();
                 if (success && value.signum() > 0) {
                     String to = tx.getTo() != null ? tx.getTo() : receipt.getContractAddress();
-                    event.addTransfers(nativeTransfer(txProto, "", tx.getFrom(), to, value));
+                    event.addTransfers(nativeTransfer(txProto, TransferKind.TRANSFER_KIND_CALL, "", tx.getFrom(), to, value));
                 }
                 if (success && bundle.traces() != null) {
                     for (Internal t : internalTransfers(bundle.traces(), i, tx.getHash())) {
-                        event.addTransfers(nativeTransfer(txProto, t.path(), t.from(), t.to(), t.value()));
+                        event.addTransfers(nativeTransfer(txProto, t.kind(), t.path(), t.from(), t.to(), t.value()));
                     }
                 }
             }
@@ -138,7 +139,8 @@ public final class EvmTransferMapper {
                 BigInteger wei = w.getAmount().multiply(GWEI);
                 if (wei.signum() > 0) {
                     Transfer t = proto.toBuilder().setTxHash("").setTxIndex(i).setLogIndex(-1).build();
-                    event.addTransfers(nativeTransfer(t, TRACE_WITHDRAWAL, Addresses.ZERO, w.getAddress(), wei));
+                    event.addTransfers(nativeTransfer(t, TransferKind.TRANSFER_KIND_WITHDRAWAL, TRACE_WITHDRAWAL,
+                            Addresses.ZERO, w.getAddress(), wei));
                 }
             }
         }
@@ -197,15 +199,19 @@ public final class EvmTransferMapper {
             burnt = burnt.add(quantity(r.getBlobGasUsed(), "blobGasUsed").multiply(quantity(r.getBlobGasPrice(), "blobGasPrice")));
         }
         if (priority.signum() > 0) {
-            event.addTransfers(nativeTransfer(txProto, TRACE_FEE, tx.getFrom(), feeRecipient, priority));
+            event.addTransfers(nativeTransfer(txProto, TransferKind.TRANSFER_KIND_FEE, TRACE_FEE, tx.getFrom(),
+                    feeRecipient, priority));
         }
         if (burnt.signum() > 0) {
-            event.addTransfers(nativeTransfer(txProto, TRACE_BURN, tx.getFrom(), baseFeeRecipient, burnt));
+            event.addTransfers(nativeTransfer(txProto, TransferKind.TRANSFER_KIND_BURN, TRACE_BURN, tx.getFrom(),
+                    baseFeeRecipient, burnt));
         }
     }
 
-    private static Transfer nativeTransfer(Transfer txProto, String trace, String from, String to, BigInteger amount) {
+    private static Transfer nativeTransfer(Transfer txProto, TransferKind kind, String trace, String from, String to,
+                                           BigInteger amount) {
         return txProto.toBuilder()
+                .setKind(kind)
                 .setTraceAddress(trace)
                 .setToken(Addresses.NATIVE)
                 .setStandard(TokenStandard.TOKEN_STANDARD_NATIVE)
@@ -244,6 +250,7 @@ public final class EvmTransferMapper {
                 .setTxIndex(log.getTransactionIndex().intValueExact())
                 .setLogIndex(log.getLogIndex().intValueExact())
                 .setToken(Addresses.normalize(log.getAddress()))
+                .setKind(TransferKind.TRANSFER_KIND_LOG)
                 .build();
         switch (topic0) {
             case TRANSFER_TOPIC -> {
@@ -387,7 +394,7 @@ public final class EvmTransferMapper {
     // ---------------------------------------------------------------- traces
 
     /** One value move inside a transaction, below its top-level call. */
-    public record Internal(String path, String from, String to, BigInteger value) {}
+    public record Internal(TransferKind kind, String path, String from, String to, BigInteger value) {}
 
     private List<Internal> internalTransfers(JsonNode traces, int txIndex, String txHash) {
         List<Internal> out = new ArrayList<>();
@@ -417,12 +424,13 @@ public final class EvmTransferMapper {
                 switch (type) {
                     case "call" -> {
                         if ("call".equals(a.path("callType").asText(""))) {
-                            add(out, path, a.path("from").asText(null), a.path("to").asText(null), a.path("value"));
+                            add(out, TransferKind.TRANSFER_KIND_INTERNAL, path, a.path("from").asText(null),
+                                    a.path("to").asText(null), a.path("value"));
                         }
                     }
-                    case "create" -> add(out, path, a.path("from").asText(null),
+                    case "create" -> add(out, TransferKind.TRANSFER_KIND_INTERNAL, path, a.path("from").asText(null),
                             t.path("result").path("address").asText(null), a.path("value"));
-                    case "suicide" -> add(out, path, a.path("address").asText(null),
+                    case "suicide" -> add(out, TransferKind.TRANSFER_KIND_SELFDESTRUCT, path, a.path("address").asText(null),
                             a.path("refundAddress").asText(null), a.path("balance"));
                     default -> {
                         // block rewards and unknown kinds carry no transaction value
@@ -466,13 +474,16 @@ public final class EvmTransferMapper {
             }
             String type = f.path("type").asText("").toUpperCase(Locale.ROOT);
             if (type.equals("CALL") || type.equals("CREATE") || type.equals("CREATE2") || type.equals("SELFDESTRUCT")) {
-                add(out, path, f.path("from").asText(null), f.path("to").asText(null), f.path("value"));
+                TransferKind kind = type.equals("SELFDESTRUCT")
+                        ? TransferKind.TRANSFER_KIND_SELFDESTRUCT : TransferKind.TRANSFER_KIND_INTERNAL;
+                add(out, kind, path, f.path("from").asText(null), f.path("to").asText(null), f.path("value"));
             }
             walkCallFrames(f.path("calls"), path, out);
         }
     }
 
-    private static void add(List<Internal> out, String path, String from, String to, JsonNode value) {
+    private static void add(List<Internal> out, TransferKind kind, String path, String from, String to,
+                            JsonNode value) {
         if (value == null || value.isMissingNode() || value.isNull()) {
             return;
         }
@@ -481,7 +492,7 @@ public final class EvmTransferMapper {
             if (from == null || to == null) {
                 throw new IllegalArgumentException("trace " + path + " moves " + v + " wei without from/to");
             }
-            out.add(new Internal(path, Addresses.normalize(from), Addresses.normalize(to), v));
+            out.add(new Internal(kind, path, Addresses.normalize(from), Addresses.normalize(to), v));
         }
     }
 
