@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes the hand-made mainnet-format JSON-RPC answers of connectors/src/test/resources/evm/handmade/{pre-byzantium,
-numeric-status,uncles,dao-fork}. Every answer follows the documented JSON-RPC formats (ethereum.org JSON-RPC API,
+numeric-status,uncles,dao-fork,mainnet-genesis}. Every answer follows the documented JSON-RPC formats (ethereum.org JSON-RPC API,
 execution-apis; trace_block as OpenEthereum/Erigon document it; callTracer as geth documents it) for its era:
 before Byzantium a receipt has `root` and no `status`, before London no baseFeePerGas/effectiveGasPrice/type.
 Addresses, hashes and amounts are invented round values, not copies of real blocks. Run from the repository root."""
@@ -142,6 +142,51 @@ def numeric_status():
     common("numeric-status", n, b, rs, "hand-made Byzantium block whose receipts give status as JSON numbers")
 
 
+def uncles():
+    """Block 3,000,000 (Homestead, 5 ETH reward) mined by M with two uncles: #2,999,999 mined by U1 and #2,999,997
+    mined by U2, read with eth_getUncleByBlockHashAndIndex. One plain transfer A->B 1 ETH at 20 gwei.
+    By hand: M gets 5 + 2 x 5/32 = 5.3125 ETH plus the 0.00042 ETH fee; U1 (8-1) x 5/8 = 4.375 ETH; U2 (8-3) x 5/8 =
+    3.125 ETH."""
+    n, A, B, M, U1, U2 = 3_000_000, addr("aa"), addr("bb"), addr("99"), addr("e1"), addr("e2")
+    bh = "0x" + ("%02x" % (n % 251)) * 32
+    t0 = tx(n, bh, 0, A, B, ETH, 21_000, 20 * GWEI)
+    uh = ["0x" + "c7" * 32, "0x" + "c8" * 32]
+    b = block(n, [t0], M, 21_000, uncles=uh)
+    common("uncles", n, b, [receipt(t0, 21_000, 21_000, root=True)], "hand-made Homestead block with two uncles")
+    for i, (num, miner) in enumerate([(n - 1, U1), (n - 3, U2)]):
+        u = block(num, [], miner, 0)
+        u.update({"hash": uh[i], "transactions": [], "uncles": [], "size": None})
+        del u["totalDifficulty"]
+        write("uncles", "eth_getUncleByBlockHashAndIndex", [bh, h(i)], u)
+
+
+def dao_fork():
+    """Block 1,920,000, the DAO fork: of the 116 drained accounts (presets/mainnet-dao-drain.txt) the first holds
+    1,000 ETH, the second 0.5 ETH and the last 12,345 wei at block 1,919,999; all others hold nothing. The block
+    pays its miner 5 ETH and carries no transaction (the real block's content is not copied)."""
+    n, M = 1_920_000, addr("99")
+    drained = [l.strip() for l in open("connectors/src/main/resources/presets/mainnet-dao-drain.txt")
+               if l.startswith("0x")]
+    b = block(n, [], M, 0, extra={"extraData": "0x64616f2d686172642d666f726b"})
+    common("dao-fork", n, b, [], "hand-made DAO fork block (extraData 'dao-hard-fork')")
+    special = {0: 1000 * ETH, 1: ETH // 2, len(drained) - 1: 12_345}
+    for i, a in enumerate(drained):
+        write("dao-fork", "eth_getBalance", [a, h(n - 1)], h(special.get(i, 0)))
+
+
+def genesis():
+    """Mainnet block 0 header in the documented format (no transactions, miner zero); the allocations come from the
+    preset, not from the node."""
+    n = 0
+    b = block(n, [], "0x" + "00" * 20, 0)
+    b.update({"hash": "0xd4e56740f876aef8c010b86a40d5f56745a118d0906a34e69aec8c0db1cb8fa3",
+              "parentHash": "0x" + "00" * 32, "timestamp": "0x0"})
+    common("mainnet-genesis", n, b, [], "mainnet block 0 header (hash as published), no transactions")
+
+
 if __name__ == "__main__":
     pre_byzantium()
     numeric_status()
+    uncles()
+    dao_fork()
+    genesis()

@@ -5,6 +5,8 @@ import io.chaintrack.connectors.evm.EvmChainConfig;
 import io.chaintrack.connectors.evm.EvmChainConfig.TraceMode;
 import io.chaintrack.connectors.evm.EvmMetrics;
 import io.chaintrack.connectors.evm.fetch.BlockBundle;
+import io.chaintrack.connectors.evm.preset.ChainPreset;
+import io.chaintrack.connectors.evm.preset.GenesisAllocations;
 import io.chaintrack.core.model.Addresses;
 import io.chaintrack.core.model.Uint256;
 import io.chaintrack.proto.v1.BlockHeader;
@@ -41,6 +43,11 @@ public final class EvmTransferMapper {
     public static final String TRACE_FEE = "fee";
     public static final String TRACE_BURN = "burn";
     public static final String TRACE_WITHDRAWAL = "withdrawal";
+    public static final String TRACE_REWARD = "reward";
+    public static final String TRACE_NEPHEW = "nephew";
+    public static final String TRACE_UNCLE = "uncle";
+    public static final String TRACE_GENESIS = "genesis";
+    public static final String TRACE_IRREGULAR = "irregular";
 
     /** Reasons a log is skipped (the {@code reason} label). */
     public static final String SKIP_TOPIC_COUNT = "topic_count";
@@ -59,6 +66,7 @@ public final class EvmTransferMapper {
     private final TraceMode traceMode;
     private final String baseFeeRecipient;
     private final EvmMetrics metrics;
+    private final ChainPreset preset;
 
     public EvmTransferMapper(EvmChainConfig config, EvmMetrics metrics) {
         this.chainId = config.chainId();
@@ -67,6 +75,7 @@ public final class EvmTransferMapper {
         this.traceMode = config.traces();
         this.baseFeeRecipient = config.baseFeeRecipient();
         this.metrics = metrics;
+        this.preset = config.preset();
     }
 
     /** The APPLIED event of one block. */
@@ -109,6 +118,10 @@ public final class EvmTransferMapper {
                 .setBlock(header)
                 .setHeadNumber(headNumber);
         BigInteger baseFee = b.getBaseFeePerGasRaw() == null ? null : b.getBaseFeePerGas();
+        if (nativeTransfers) {
+            addGenesis(event, proto, bundle.extras());
+            addIrregular(event, proto, bundle.extras(), header.getNumber());
+        }
         for (int i = 0; i < txs.size(); i++) {
             EthBlock.TransactionObject tx = txs.get(i);
             Transfer txProto = proto.toBuilder().setTxHash(lower(tx.getHash())).setTxIndex(i).setLogIndex(-1).build();
@@ -138,13 +151,70 @@ public final class EvmTransferMapper {
                 EthBlock.Withdrawal w = ws.get(i);
                 BigInteger wei = w.getAmount().multiply(GWEI);
                 if (wei.signum() > 0) {
-                    Transfer t = proto.toBuilder().setTxHash("").setTxIndex(i).setLogIndex(-1).build();
-                    event.addTransfers(nativeTransfer(t, TransferKind.TRANSFER_KIND_WITHDRAWAL, TRACE_WITHDRAWAL,
+                    event.addTransfers(nativeTransfer(systemProto(proto, i), TransferKind.TRANSFER_KIND_WITHDRAWAL, TRACE_WITHDRAWAL,
                             Addresses.ZERO, w.getAddress(), wei));
                 }
             }
         }
+        if (nativeTransfers) {
+            addRewards(event, proto, bundle.extras(), header);
+        }
         return event.build();
+    }
+
+    /** Block 0 credits every allocation from the zero address, the way a mint does. */
+    private static void addGenesis(ChainEvent.Builder event, Transfer blockProto, BlockBundle.Extras extras) {
+        List<GenesisAllocations.Allocation> alloc = extras.genesis();
+        for (int i = 0; i < alloc.size(); i++) {
+            event.addTransfers(nativeTransfer(systemProto(blockProto, i), TransferKind.TRANSFER_KIND_GENESIS,
+                    TRACE_GENESIS, Addresses.ZERO, alloc.get(i).address(), alloc.get(i).wei()));
+        }
+    }
+
+    /** Applied before the block's transactions, as clients apply the DAO fork's refund. */
+    private void addIrregular(ChainEvent.Builder event, Transfer blockProto, BlockBundle.Extras extras, long number) {
+        int index = 0;
+        for (ChainPreset.IrregularChange c : preset.irregularAt(number)) {
+            for (String a : c.drained()) {
+                BigInteger wei = extras.drained().get(a);
+                if (wei == null) {
+                    throw new IllegalArgumentException("block " + number + ": no balance fetched for drained " + a);
+                }
+                if (wei.signum() > 0) {
+                    event.addTransfers(nativeTransfer(systemProto(blockProto, index), TransferKind.TRANSFER_KIND_IRREGULAR,
+                            TRACE_IRREGULAR, a, c.to(), wei));
+                }
+                index++;
+            }
+        }
+    }
+
+    /**
+     * Proof-of-work rewards, credited after the transactions: R to the miner, (8 - (n - u)) * R / 8 to the miner
+     * of each uncle u, and R / 32 more to the block's miner per uncle included.
+     */
+    private void addRewards(ChainEvent.Builder event, Transfer blockProto, BlockBundle.Extras extras, BlockHeader h) {
+        BigInteger reward = preset.rewardAt(h.getNumber());
+        if (reward.signum() == 0) {
+            return;
+        }
+        event.addTransfers(nativeTransfer(systemProto(blockProto, 0), TransferKind.TRANSFER_KIND_BLOCK_REWARD,
+                TRACE_REWARD, Addresses.ZERO, h.getFeeRecipient(), reward));
+        List<BlockBundle.Uncle> uncles = extras.uncles();
+        for (int i = 0; i < uncles.size(); i++) {
+            BlockBundle.Uncle u = uncles.get(i);
+            BigInteger uncleReward = BigInteger.valueOf(8 - (h.getNumber() - u.number())).multiply(reward)
+                    .divide(BigInteger.valueOf(8));
+            event.addTransfers(nativeTransfer(systemProto(blockProto, i), TransferKind.TRANSFER_KIND_UNCLE_REWARD,
+                    TRACE_UNCLE, Addresses.ZERO, u.miner(), uncleReward));
+            event.addTransfers(nativeTransfer(systemProto(blockProto, i), TransferKind.TRANSFER_KIND_BLOCK_REWARD,
+                    TRACE_NEPHEW, Addresses.ZERO, h.getFeeRecipient(), reward.divide(BigInteger.valueOf(32))));
+        }
+    }
+
+    /** A balance change no transaction made: no tx hash, located by its index among its kind. */
+    private static Transfer systemProto(Transfer blockProto, int index) {
+        return blockProto.toBuilder().setTxHash("").setTxIndex(index).setLogIndex(-1).build();
     }
 
     private static List<EthBlock.TransactionObject> transactions(EthBlock.Block b) {
