@@ -18,6 +18,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Mainnet-format answers of eras Hardhat cannot produce, hand-made by scripts/handmade-era-fixtures.py from the
@@ -79,21 +81,14 @@ class EraFixturesTest {
         return m.receiptNormalisations.labelValues("era", kind, outcome).get();
     }
 
-    @Test
-    void aPreByzantiumFailedTransactionMovesNoValueWithCallTracer() throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = TraceMode.class, names = {"CALL_TRACER", "TRACE_BLOCK"})
+    void aPreByzantiumFailedTransactionMovesNoValueWhateverTheTraceFormat(TraceMode mode) throws Exception {
         EvmMetrics m = EvmMetrics.on(new PrometheusRegistry());
-        ChainEvent e = read(EvmChainConfig.builder(1, "era").traces(TraceMode.CALL_TRACER), m, 1_000_000, "pre-byzantium");
+        ChainEvent e = read(EvmChainConfig.builder(1, "era").traces(mode), m, 1_000_000, "pre-byzantium");
         assertThat(natives(e)).containsExactlyElementsOf(PRE_BYZANTIUM);
         assertThat(normalised(m, TxOutcome.STATUS_FROM_TRACE, "failed")).isEqualTo(1.0);
         assertThat(normalised(m, TxOutcome.STATUS_FROM_TRACE, "success")).isEqualTo(2.0);
-    }
-
-    @Test
-    void aPreByzantiumFailedTransactionMovesNoValueWithTraceBlock() throws Exception {
-        EvmMetrics m = EvmMetrics.on(new PrometheusRegistry());
-        ChainEvent e = read(EvmChainConfig.builder(1, "era").traces(TraceMode.TRACE_BLOCK), m, 1_000_000, "pre-byzantium");
-        assertThat(natives(e)).containsExactlyElementsOf(PRE_BYZANTIUM);
-        assertThat(normalised(m, TxOutcome.STATUS_FROM_TRACE, "failed")).isEqualTo(1.0);
     }
 
     @Test
