@@ -107,6 +107,8 @@ class PresetFixturesTest {
         BigInteger total = e.getTransfersList().stream().map(t -> Uint256.decode(t.getAmount()))
                 .reduce(BigInteger.ZERO, BigInteger::add);
         assertThat(total).isEqualTo(eth("72009990.49948"));
+        // the chain-events topic and producer accept 8 MiB (k8s/base/kafka/topics/chain-events.yaml, ChainEventKafka)
+        assertThat(e.getSerializedSize()).isLessThan(8 * 1024 * 1024);
         assertThat(e.getTransfersList()).filteredOn(t -> t.getToAddress().equals("0x000d836201318ec6899a67540690382780743280"))
                 .singleElement().satisfies(t -> assertThat(Uint256.decode(t.getAmount())).isEqualTo(eth("200")));
     }
