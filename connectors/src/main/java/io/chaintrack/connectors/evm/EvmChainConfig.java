@@ -247,10 +247,12 @@ public record EvmChainConfig(
 
         public EvmChainConfig build() {
             ChainPreset p = preset == null ? ChainPresets.CUSTOM : preset;
+            // a preset's trace mode only serves native transfers: with them off it must not fail validation
+            TraceMode t = traces != null ? traces : nativeTransfers ? p.traces() : TraceMode.NONE;
             return new EvmChainConfig(chainId, chainName, endpoints, finality != null ? finality : p.finality(),
                     startBlock, endBlock, blocksPerSplit, blocksPerFetch, maxBatchSize, maxLogRange, pollInterval,
-                    nativeTransfers, receipts, traces != null ? traces : p.traces(), reorgDepth, baseFeeRecipient,
-                    requestTimeout, retry, breaker, maxFetchAttempts, p);
+                    nativeTransfers, receipts, t, reorgDepth, baseFeeRecipient, requestTimeout, retry, breaker,
+                    maxFetchAttempts, p);
         }
     }
 }

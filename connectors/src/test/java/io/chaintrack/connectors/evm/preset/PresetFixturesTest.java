@@ -141,6 +141,8 @@ class PresetFixturesTest {
         assertThat(overridden.traces()).isEqualTo(TraceMode.NONE);
         assertThat(overridden.finality()).isEqualTo(FinalityPolicy.confirmations(3));
         assertThat(EvmChainConfig.builder(5, "x").endpoint("http://x/").build().preset()).isEqualTo(ChainPresets.CUSTOM);
+        assertThat(EvmChainConfig.builder(1, "m").endpoint("http://x/").preset(ChainPresets.MAINNET).nativeTransfers(false)
+                .build().traces()).as("tokens only: no traces").isEqualTo(TraceMode.NONE);
         assertThatThrownBy(() -> EvmChainConfig.builder(5, "x").endpoint("http://x/").preset(ChainPresets.MAINNET).build())
                 .hasMessageContaining("preset mainnet is for chain id 1, not 5");
 
