@@ -151,13 +151,13 @@ public final class EvmTransferMapper {
                 EthBlock.Withdrawal w = ws.get(i);
                 BigInteger wei = w.getAmount().multiply(GWEI);
                 if (wei.signum() > 0) {
-                    event.addTransfers(nativeTransfer(systemProto(proto, i), TransferKind.TRANSFER_KIND_WITHDRAWAL, TRACE_WITHDRAWAL,
-                            Addresses.ZERO, w.getAddress(), wei));
+                    event.addTransfers(nativeTransfer(systemProto(proto, i), TransferKind.TRANSFER_KIND_WITHDRAWAL,
+                            TRACE_WITHDRAWAL, Addresses.ZERO, w.getAddress(), wei));
                 }
             }
         }
         if (nativeTransfers) {
-            addRewards(event, proto, bundle.extras(), header);
+            addRewards(event, proto, bundle.extras(), header, b.getUncles() == null ? 0 : b.getUncles().size());
         }
         return event.build();
     }
@@ -193,10 +193,16 @@ public final class EvmTransferMapper {
      * Proof-of-work rewards, credited after the transactions: R to the miner, (8 - (n - u)) * R / 8 to the miner
      * of each uncle u, and R / 32 more to the block's miner per uncle included.
      */
-    private void addRewards(ChainEvent.Builder event, Transfer blockProto, BlockBundle.Extras extras, BlockHeader h) {
+    private void addRewards(ChainEvent.Builder event, Transfer blockProto, BlockBundle.Extras extras, BlockHeader h,
+                            int uncleCount) {
         BigInteger reward = preset.rewardAt(h.getNumber());
         if (reward.signum() == 0) {
             return;
+        }
+        if (extras.uncles().size() != uncleCount) {
+            // a missing uncle header would silently drop its miner's and the nephew's rewards
+            throw new IllegalArgumentException("block " + h.getNumber() + " has " + uncleCount + " uncles but "
+                    + extras.uncles().size() + " uncle headers were fetched");
         }
         event.addTransfers(nativeTransfer(systemProto(blockProto, 0), TransferKind.TRANSFER_KIND_BLOCK_REWARD,
                 TRACE_REWARD, Addresses.ZERO, h.getFeeRecipient(), reward));
