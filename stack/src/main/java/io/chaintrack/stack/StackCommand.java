@@ -5,6 +5,7 @@ import io.chaintrack.core.config.ConfigKey;
 import io.chaintrack.core.config.ConfiguredCommandLine;
 import io.chaintrack.embedded.EmbeddedKafkaBroker;
 import io.chaintrack.connectors.evm.EvmChainConfig;
+import io.chaintrack.connectors.evm.preset.ChainPresets;
 import io.chaintrack.embedded.EmbeddedPostgresServer;
 import io.chaintrack.connectors.kafka.TopicCatalog;
 import io.chaintrack.connectors.postgres.PostgresSinkOptions;
@@ -163,7 +164,9 @@ final class StackCommand implements Callable<Integer> {
                     StreamExecutionEnvironment.createLocalEnvironment(1, conf), checkpointInterval, null);
 
             if (rpcUrl != null) {
+                // on a dev node (31337) the prefunded balances are read at block 0, or every native balance is off by them
                 IngestJob.buildEvm(env, EvmChainConfig.builder(evmChainId, "chain-" + evmChainId)
+                        .preset(ChainPresets.forDevChain(evmChainId))
                         .endpoint(rpcUrl).pollInterval(Duration.ofSeconds(1)).build(), kafka.bootstrapServers());
             } else {
                 IngestJob.buildSynthetic(env, syntheticConfig(), kafka.bootstrapServers());

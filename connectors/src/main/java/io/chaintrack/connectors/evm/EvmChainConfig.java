@@ -1,5 +1,7 @@
 package io.chaintrack.connectors.evm;
 
+import io.chaintrack.connectors.evm.preset.ChainPreset;
+import io.chaintrack.connectors.evm.preset.ChainPresets;
 import io.chaintrack.core.model.Addresses;
 import java.io.Serializable;
 import java.time.Duration;
@@ -33,6 +35,8 @@ import java.util.Set;
  * @param breaker          circuit breaker policy of every endpoint
  * @param maxFetchAttempts how often a block range is refetched when its logs, receipts or traces disagree with
  *                         the block hash before the source fails
+ * @param preset           genesis, rewards and irregular changes of the chain (CUSTOM: none of them); its finality
+ *                         and trace mode are the builder's defaults
  */
 public record EvmChainConfig(
         long chainId,
@@ -54,7 +58,8 @@ public record EvmChainConfig(
         Duration requestTimeout,
         RetryPolicy retry,
         BreakerPolicy breaker,
-        int maxFetchAttempts) implements Serializable {
+        int maxFetchAttempts,
+        ChainPreset preset) implements Serializable {
 
     public static final int DEFAULT_REORG_DEPTH = 128;
 
@@ -128,6 +133,13 @@ public record EvmChainConfig(
             throw new IllegalArgumentException(where + "reorgDepth must be >= 1, got " + reorgDepth);
         }
         baseFeeRecipient = Addresses.normalize(baseFeeRecipient);
+        if (preset == null) {
+            preset = ChainPresets.CUSTOM;
+        }
+        if (preset.chainId() != null && preset.chainId() != chainId) {
+            throw new IllegalArgumentException(where + "preset " + preset.name() + " is for chain id " + preset.chainId()
+                    + ", not " + chainId);
+        }
     }
 
     private static void positive(String where, String name, int value) {
@@ -164,15 +176,19 @@ public record EvmChainConfig(
         b.retry = retry;
         b.breaker = breaker;
         b.maxFetchAttempts = maxFetchAttempts;
+        b.preset = preset;
         return b;
     }
 
-    /** Defaults: follow the tip, 100-block splits, 10-block fetches, native transfers on, no traces, depth 128. */
+    /**
+     * Defaults: the CUSTOM preset, 100-block splits, 10-block fetches, native transfers on, depth 128; finality
+     * and traces from the preset unless set (CUSTOM: follow the tip, no traces).
+     */
     public static final class Builder {
         private final long chainId;
         private final String chainName;
         private final List<RpcEndpoint> endpoints = new ArrayList<>();
-        private FinalityPolicy finality = FinalityPolicy.confirmations(0);
+        private FinalityPolicy finality;
         private long startBlock = 0;
         private Long endBlock;
         private int blocksPerSplit = 100;
@@ -182,13 +198,14 @@ public record EvmChainConfig(
         private Duration pollInterval = Duration.ofSeconds(2);
         private boolean nativeTransfers = true;
         private ReceiptsMode receipts = ReceiptsMode.AUTO;
-        private TraceMode traces = TraceMode.NONE;
+        private TraceMode traces;
         private int reorgDepth = DEFAULT_REORG_DEPTH;
         private String baseFeeRecipient = Addresses.ZERO;
         private Duration requestTimeout = Duration.ofSeconds(30);
         private RetryPolicy retry = RetryPolicy.defaults();
         private BreakerPolicy breaker = BreakerPolicy.defaults();
         private int maxFetchAttempts = 5;
+        private ChainPreset preset = ChainPresets.CUSTOM;
 
         private Builder(long chainId, String chainName) {
             this.chainId = chainId;
@@ -226,11 +243,16 @@ public record EvmChainConfig(
         public Builder retry(RetryPolicy v) { retry = v; return this; }
         public Builder breaker(BreakerPolicy v) { breaker = v; return this; }
         public Builder maxFetchAttempts(int v) { maxFetchAttempts = v; return this; }
+        public Builder preset(ChainPreset v) { preset = v; return this; }
 
         public EvmChainConfig build() {
-            return new EvmChainConfig(chainId, chainName, endpoints, finality, startBlock, endBlock, blocksPerSplit,
-                    blocksPerFetch, maxBatchSize, maxLogRange, pollInterval, nativeTransfers, receipts, traces,
-                    reorgDepth, baseFeeRecipient, requestTimeout, retry, breaker, maxFetchAttempts);
+            ChainPreset p = preset == null ? ChainPresets.CUSTOM : preset;
+            // a preset's trace mode only serves native transfers: with them off it must not fail validation
+            TraceMode t = traces != null ? traces : nativeTransfers ? p.traces() : TraceMode.NONE;
+            return new EvmChainConfig(chainId, chainName, endpoints, finality != null ? finality : p.finality(),
+                    startBlock, endBlock, blocksPerSplit, blocksPerFetch, maxBatchSize, maxLogRange, pollInterval,
+                    nativeTransfers, receipts, t, reorgDepth, baseFeeRecipient, requestTimeout, retry, breaker,
+                    maxFetchAttempts, p);
         }
     }
 }

@@ -33,6 +33,7 @@ public final class EvmMetrics {
     public final Counter reorgs;
     public final Histogram reorgDepth;
     public final Counter skippedLogs;
+    public final Counter receiptNormalisations;
 
     private EvmMetrics(PrometheusRegistry registry) {
         rpcCalls = Counter.builder().name("chaintrack_rpc_calls_total")
@@ -63,6 +64,12 @@ public final class EvmMetrics {
         skippedLogs = Counter.builder().name("chaintrack_skipped_logs_total")
                 .help("Transfer-topic logs that do not follow their standard and were skipped")
                 .labelNames("chain", "reason").register(registry);
+        receiptNormalisations = Counter.builder().name("chaintrack_receipt_normalisations_total")
+                .help("Transactions whose success was not read from a 0x0/0x1 receipt status: kind numeric_status"
+                        + " (status as a number), status_from_trace (no status, the top-level trace error decided) or"
+                        + " status_from_gas (no status, no traces: all gas used decides failure); outcome is what was"
+                        + " decided")
+                .labelNames("chain", "kind", "outcome").register(registry);
     }
 
     /** The metrics registered on {@code registry}, registering them on first use. */
@@ -105,5 +112,9 @@ public final class EvmMetrics {
 
     public void skippedLog(String chain, String reason) {
         skippedLogs.labelValues(chain, reason).inc();
+    }
+
+    public void receiptNormalised(String chain, String kind, boolean success) {
+        receiptNormalisations.labelValues(chain, kind, success ? "success" : "failed").inc();
     }
 }

@@ -35,6 +35,22 @@ public record FinalityPolicy(Kind kind, int confirmations) implements Serializab
         return new FinalityPolicy(Kind.FINALIZED, 0);
     }
 
+    /** "safe", "finalized" or a number of confirmations, as written in configuration and preset files. */
+    public static FinalityPolicy parse(String text) {
+        return switch (text) {
+            case "safe" -> safe();
+            case "finalized" -> finalized();
+            default -> {
+                try {
+                    yield confirmations(Integer.parseInt(text));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("finality must be a number of confirmations, 'safe' or"
+                            + " 'finalized', was '" + text + "'");
+                }
+            }
+        };
+    }
+
     /** The block tag to ask the node for, or null when the horizon is computed from the latest block. */
     public String blockTag() {
         return switch (kind) {

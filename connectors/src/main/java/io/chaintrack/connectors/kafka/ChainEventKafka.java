@@ -50,6 +50,9 @@ public final class ChainEventKafka {
         producer.setProperty("transaction.timeout.ms", "600000");
         producer.setProperty("compression.type", "lz4");
         producer.setProperty("linger.ms", "20");
+        // one block is one record: mainnet's block 0 (8,891 genesis credits) is above the 1 MiB default; the topic
+        // accepts 8 MiB (k8s/base/kafka/topics/chain-events.yaml)
+        producer.setProperty("max.request.size", Integer.toString(8 * 1024 * 1024));
         return KafkaSink.<ChainEvent>builder()
                 .setBootstrapServers(bootstrapServers)
                 .setKafkaProducerConfig(producer)

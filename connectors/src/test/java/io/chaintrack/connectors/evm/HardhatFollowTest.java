@@ -8,7 +8,9 @@ import io.chaintrack.connectors.evm.testkit.ChainScenario;
 import io.chaintrack.connectors.evm.testkit.HardhatChain;
 import io.chaintrack.connectors.evm.testkit.HardhatNode;
 import io.chaintrack.connectors.evm.testkit.NodeBalances;
+import io.chaintrack.connectors.evm.preset.ChainPresets;
 import io.chaintrack.proto.v1.ChainEvent;
+import io.chaintrack.proto.v1.TransferKind;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
@@ -26,9 +28,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The source on a Flink MiniCluster (parallelism 2) follows a real Hardhat node while random token activity and
- * reorgs (evm_snapshot / evm_revert, then other transactions at the same heights) happen; the balances folded
- * from the emitted events must equal the node's own at every block of the final canonical chain.
+ * The source on a Flink MiniCluster (parallelism 2) follows a real Hardhat node (20 prefunded accounts, EIP-1559
+ * fees on) from block 0 while random token activity and reorgs (evm_snapshot / evm_revert, then other
+ * transactions at the same heights) happen; the balances folded from the emitted events, genesis included, must
+ * equal the node's own at every block of the final canonical chain: eth_getBalance of every account any native
+ * transfer touched (prefunded, deployer, contracts, coinbase) and every token balance.
  */
 class HardhatFollowTest {
 
@@ -37,6 +41,8 @@ class HardhatFollowTest {
             .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
     private static final PrometheusRegistry REGISTRY = new PrometheusRegistry();
+    /** Hardhat's default coinbase: it receives every priority fee. */
+    private static final String COINBASE = "0xc014ba5ec014ba5ec014ba5ec014ba5ec014ba5e";
 
     static PrometheusRegistry registry() {
         return REGISTRY;
@@ -51,7 +57,8 @@ class HardhatFollowTest {
 
             EvmChainConfig config = EvmChainConfig.builder(31337, "hardhat-follow")
                     .endpoint(node.url())
-                    .startBlock(1)
+                    .preset(ChainPresets.HARDHAT)
+                    .startBlock(0)
                     .blocksPerSplit(4)
                     .blocksPerFetch(4)
                     .pollInterval(Duration.ofMillis(100))
@@ -98,14 +105,18 @@ class HardhatFollowTest {
             long head = chain.blockNumber();
             assertThat(fold.violations()).isEmpty();
             assertThat(fold.revertedCount()).as("REVERTED events emitted").isGreaterThanOrEqualTo(3 + 4 + 2 + 5);
-            for (long n = 1; n <= head; n++) {
+            for (long n = 0; n <= head; n++) {
                 assertThat(fold.hashAt(n)).as("block %d", n).isEqualTo(chain.block(n).getHash());
             }
-            assertThat(fold.canonical()).hasSize((int) head);
+            assertThat(fold.canonical()).hasSize((int) head + 1);
+            assertThat(fold.appliedEvents()).flatMap(ChainEvent::getTransfersList)
+                    .allSatisfy(t -> assertThat(t.getKind()).isNotEqualTo(TransferKind.TRANSFER_KIND_UNSPECIFIED));
+            assertThat(fold.appliedEvents().get(0).getTransfersList()).as("block 0: one genesis credit per dev account")
+                    .hasSize(20).allSatisfy(t -> assertThat(t.getKind()).isEqualTo(TransferKind.TRANSFER_KIND_GENESIS));
 
-            List<String> ethHolders = new ArrayList<>(s.holders());
-            ethHolders.add("0xc014ba5ec014ba5ec014ba5ec014ba5ec014ba5e");
-            List<String> mismatches = NodeBalances.mismatches(chain, fold, s, ethHolders, 0, 1, head);
+            List<String> ethHolders = new ArrayList<>(fold.nativeAccounts());
+            assertThat(ethHolders).containsAll(chain.accounts()).contains(COINBASE);
+            List<String> mismatches = NodeBalances.mismatches(chain, fold, s, ethHolders, NodeBalances.ABSOLUTE, 0, head);
             assertThat(mismatches).as("node balances vs folded events").isEmpty();
 
             String metrics = scrape();

@@ -23,7 +23,7 @@ public final class ConfigCatalog {
       "chaintrack.ingest.source", "chaintrack.ingest.chain-id", "chaintrack.ingest.delivery",
       "chaintrack.ingest.transactional-id-prefix",
       "chaintrack.ingest.rpc-urls", "chaintrack.ingest.chain-name", "chaintrack.ingest.start-block",
-      "chaintrack.ingest.end-block", "chaintrack.ingest.finality", "chaintrack.ingest.rate-limit",
+      "chaintrack.ingest.end-block", "chaintrack.ingest.finality", "chaintrack.ingest.chain-preset", "chaintrack.ingest.rate-limit",
       "chaintrack.ingest.poll-interval", "chaintrack.ingest.reorg-depth",
       "chaintrack.ingest.status-interval",
       "chaintrack.ingest.synthetic.seed", "chaintrack.ingest.synthetic.genesis-time",

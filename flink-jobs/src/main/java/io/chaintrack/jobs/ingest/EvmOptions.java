@@ -5,6 +5,7 @@ import io.chaintrack.connectors.evm.EvmChainConfig;
 import io.chaintrack.connectors.evm.FinalityPolicy;
 import io.chaintrack.connectors.evm.RateLimit;
 import io.chaintrack.connectors.evm.RpcEndpoint;
+import io.chaintrack.connectors.evm.preset.ChainPresets;
 import io.chaintrack.core.config.DurationConverter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,8 +34,12 @@ public final class EvmOptions {
     Long endBlock;
 
     @ConfigKey("chaintrack.ingest.finality")
-    @Option(names = "--finality", description = "Finality: a number of confirmations, 'safe' or 'finalized' (default 0 confirmations).")
-    String finality = "0";
+    @Option(names = "--finality", description = "Finality: a number of confirmations, 'safe' or 'finalized' (default: the preset's; 0 confirmations without one).")
+    String finality;
+
+    @ConfigKey("chaintrack.ingest.chain-preset")
+    @Option(names = "--chain-preset", description = "Chain preset: mainnet, sepolia, hardhat, anvil, custom, or a preset file (genesis, rewards, irregular changes, default finality and traces; default custom).")
+    String chainPreset;
 
     @ConfigKey("chaintrack.ingest.rate-limit")
     @Option(names = "--rate-limit", description = "At most this many upstream HTTP calls per second per URL; 0 = unlimited (default 0).")
@@ -54,11 +59,16 @@ public final class EvmOptions {
             throw new IllegalArgumentException("--source evm needs at least one --rpc-url");
         }
         EvmChainConfig.Builder builder = EvmChainConfig.builder(chainId, chainName != null ? chainName : "chain-" + chainId)
-                .finality(finalityPolicy())
                 .startBlock(startBlock)
                 .endBlock(endBlock)
                 .pollInterval(pollInterval)
                 .reorgDepth(reorgDepth);
+        if (chainPreset != null) {
+            builder.preset(ChainPresets.resolve(chainPreset));
+        }
+        if (finality != null) {
+            builder.finality(finalityPolicy());
+        }
         for (String url : rpcUrls) {
             RpcEndpoint endpoint = RpcEndpoint.of(url);
             if (rateLimit < 0) {
@@ -74,16 +84,10 @@ public final class EvmOptions {
     }
 
     private FinalityPolicy finalityPolicy() {
-        return switch (finality) {
-            case "safe" -> FinalityPolicy.safe();
-            case "finalized" -> FinalityPolicy.finalized();
-            default -> {
-                try {
-                    yield FinalityPolicy.confirmations(Integer.parseInt(finality));
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("--finality must be a number of confirmations, 'safe' or 'finalized', was '" + finality + "'");
-                }
-            }
-        };
+        try {
+            return FinalityPolicy.parse(finality);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--" + e.getMessage());
+        }
     }
 }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.chaintrack.core.config.ConfiguredCommandLine;
 import io.chaintrack.connectors.evm.EvmChainConfig;
+import io.chaintrack.connectors.evm.FinalityPolicy;
+import io.chaintrack.connectors.evm.preset.ChainPresets;
 import io.chaintrack.jobs.analytics.AnalyticsJobOptionsAccess;
 import io.chaintrack.jobs.balances.BalanceJob;
 import io.chaintrack.jobs.ingest.IngestJobOptionsAccess;
@@ -101,6 +103,31 @@ class JobConfigurationPrecedenceTest {
         assertThat(flagOverEnv.pollInterval()).isEqualTo(Duration.ofSeconds(9));
         assertThat(flagOverEnv.reorgDepth()).isEqualTo(20);
         assertThat(flagOverEnv.chainId()).isEqualTo(10);
+    }
+
+    @Test
+    void aChainPresetGivesItsDefaultsAndExplicitKeysStillWin() throws IOException {
+        Path f = file("""
+                chaintrack.ingest.source=evm
+                chaintrack.ingest.chain-id=1
+                chaintrack.ingest.rpc-urls=http://file-a:8545
+                chaintrack.ingest.chain-preset=mainnet
+                chaintrack.kafka.bootstrap-servers=file:9092
+                """);
+        EvmChainConfig preset = IngestJobOptionsAccess.evmConfig(Map.of(), "--config-file", f.toString());
+        assertThat(preset.preset()).isEqualTo(ChainPresets.MAINNET);
+        assertThat(preset.finality()).isEqualTo(FinalityPolicy.finalized());
+        assertThat(preset.traces()).isEqualTo(EvmChainConfig.TraceMode.CALL_TRACER);
+
+        EvmChainConfig finality = IngestJobOptionsAccess.evmConfig(Map.of("CHAINTRACK_INGEST_FINALITY", "64"),
+                "--config-file", f.toString());
+        assertThat(finality.finality()).isEqualTo(FinalityPolicy.confirmations(64));
+
+        EvmChainConfig none = IngestJobOptionsAccess.evmConfig(Map.of(), "--bootstrap-servers", "k:1", "--source", "evm",
+                "--chain-id", "5", "--rpc-url", "http://x:8545");
+        assertThat(none.preset()).isEqualTo(ChainPresets.CUSTOM);
+        assertThat(none.finality()).isEqualTo(FinalityPolicy.confirmations(0));
+        assertThat(none.traces()).isEqualTo(EvmChainConfig.TraceMode.NONE);
     }
 
     @Test

@@ -5,6 +5,8 @@ import io.chaintrack.connectors.evm.EvmChainConfig;
 import io.chaintrack.connectors.evm.EvmChainConfig.TraceMode;
 import io.chaintrack.connectors.evm.EvmMetrics;
 import io.chaintrack.connectors.evm.fetch.BlockBundle;
+import io.chaintrack.connectors.evm.preset.ChainPreset;
+import io.chaintrack.connectors.evm.preset.GenesisAllocations;
 import io.chaintrack.core.model.Addresses;
 import io.chaintrack.core.model.Uint256;
 import io.chaintrack.proto.v1.BlockHeader;
@@ -12,6 +14,7 @@ import io.chaintrack.proto.v1.ChainEvent;
 import io.chaintrack.proto.v1.ChainEventType;
 import io.chaintrack.proto.v1.TokenStandard;
 import io.chaintrack.proto.v1.Transfer;
+import io.chaintrack.proto.v1.TransferKind;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -40,6 +43,11 @@ public final class EvmTransferMapper {
     public static final String TRACE_FEE = "fee";
     public static final String TRACE_BURN = "burn";
     public static final String TRACE_WITHDRAWAL = "withdrawal";
+    public static final String TRACE_REWARD = "reward";
+    public static final String TRACE_NEPHEW = "nephew";
+    public static final String TRACE_UNCLE = "uncle";
+    public static final String TRACE_GENESIS = "genesis";
+    public static final String TRACE_IRREGULAR = "irregular";
 
     /** Reasons a log is skipped (the {@code reason} label). */
     public static final String SKIP_TOPIC_COUNT = "topic_count";
@@ -58,6 +66,7 @@ public final class EvmTransferMapper {
     private final TraceMode traceMode;
     private final String baseFeeRecipient;
     private final EvmMetrics metrics;
+    private final ChainPreset preset;
 
     public EvmTransferMapper(EvmChainConfig config, EvmMetrics metrics) {
         this.chainId = config.chainId();
@@ -66,6 +75,7 @@ public final class EvmTransferMapper {
         this.traceMode = config.traces();
         this.baseFeeRecipient = config.baseFeeRecipient();
         this.metrics = metrics;
+        this.preset = config.preset();
     }
 
     /** The APPLIED event of one block. */
@@ -108,20 +118,24 @@ public final class EvmTransferMapper {
                 .setBlock(header)
                 .setHeadNumber(headNumber);
         BigInteger baseFee = b.getBaseFeePerGasRaw() == null ? null : b.getBaseFeePerGas();
+        if (nativeTransfers) {
+            addGenesis(event, proto, bundle.extras());
+            addIrregular(event, proto, bundle.extras(), header.getNumber());
+        }
         for (int i = 0; i < txs.size(); i++) {
             EthBlock.TransactionObject tx = txs.get(i);
             Transfer txProto = proto.toBuilder().setTxHash(lower(tx.getHash())).setTxIndex(i).setLogIndex(-1).build();
             TransactionReceipt receipt = nativeTransfers ? bundle.receipts().get(i) : null;
-            boolean success = receipt == null || receipt.getStatus() == null || "0x1".equals(receipt.getStatus());
+            boolean success = receipt == null || succeeded(receipt, tx, bundle.traces(), i);
             if (nativeTransfers) {
                 BigInteger value = tx.getValue();
                 if (success && value.signum() > 0) {
                     String to = tx.getTo() != null ? tx.getTo() : receipt.getContractAddress();
-                    event.addTransfers(nativeTransfer(txProto, "", tx.getFrom(), to, value));
+                    event.addTransfers(nativeTransfer(txProto, TransferKind.TRANSFER_KIND_CALL, "", tx.getFrom(), to, value));
                 }
                 if (success && bundle.traces() != null) {
                     for (Internal t : internalTransfers(bundle.traces(), i, tx.getHash())) {
-                        event.addTransfers(nativeTransfer(txProto, t.path(), t.from(), t.to(), t.value()));
+                        event.addTransfers(nativeTransfer(txProto, t.kind(), t.path(), t.from(), t.to(), t.value()));
                     }
                 }
             }
@@ -137,12 +151,76 @@ public final class EvmTransferMapper {
                 EthBlock.Withdrawal w = ws.get(i);
                 BigInteger wei = w.getAmount().multiply(GWEI);
                 if (wei.signum() > 0) {
-                    Transfer t = proto.toBuilder().setTxHash("").setTxIndex(i).setLogIndex(-1).build();
-                    event.addTransfers(nativeTransfer(t, TRACE_WITHDRAWAL, Addresses.ZERO, w.getAddress(), wei));
+                    event.addTransfers(nativeTransfer(systemProto(proto, i), TransferKind.TRANSFER_KIND_WITHDRAWAL,
+                            TRACE_WITHDRAWAL, Addresses.ZERO, w.getAddress(), wei));
                 }
             }
         }
+        if (nativeTransfers) {
+            addRewards(event, proto, bundle.extras(), header, b.getUncles() == null ? 0 : b.getUncles().size());
+        }
         return event.build();
+    }
+
+    /** Block 0 credits every allocation from the zero address, the way a mint does. */
+    private static void addGenesis(ChainEvent.Builder event, Transfer blockProto, BlockBundle.Extras extras) {
+        List<GenesisAllocations.Allocation> alloc = extras.genesis();
+        for (int i = 0; i < alloc.size(); i++) {
+            event.addTransfers(nativeTransfer(systemProto(blockProto, i), TransferKind.TRANSFER_KIND_GENESIS,
+                    TRACE_GENESIS, Addresses.ZERO, alloc.get(i).address(), alloc.get(i).wei()));
+        }
+    }
+
+    /** Applied before the block's transactions, as clients apply the DAO fork's refund. */
+    private void addIrregular(ChainEvent.Builder event, Transfer blockProto, BlockBundle.Extras extras, long number) {
+        int index = 0;
+        for (ChainPreset.IrregularChange c : preset.irregularAt(number)) {
+            for (String a : c.drained()) {
+                BigInteger wei = extras.drained().get(a);
+                if (wei == null) {
+                    throw new IllegalArgumentException("block " + number + ": no balance fetched for drained " + a);
+                }
+                if (wei.signum() > 0) {
+                    event.addTransfers(nativeTransfer(systemProto(blockProto, index), TransferKind.TRANSFER_KIND_IRREGULAR,
+                            TRACE_IRREGULAR, a, c.to(), wei));
+                }
+                index++;
+            }
+        }
+    }
+
+    /**
+     * Proof-of-work rewards, credited after the transactions: R to the miner, (8 - (n - u)) * R / 8 to the miner
+     * of each uncle u, and R / 32 more to the block's miner per uncle included.
+     */
+    private void addRewards(ChainEvent.Builder event, Transfer blockProto, BlockBundle.Extras extras, BlockHeader h,
+                            int uncleCount) {
+        BigInteger reward = preset.rewardAt(h.getNumber());
+        if (reward.signum() == 0) {
+            return;
+        }
+        if (extras.uncles().size() != uncleCount) {
+            // a missing uncle header would silently drop its miner's and the nephew's rewards
+            throw new IllegalArgumentException("block " + h.getNumber() + " has " + uncleCount + " uncles but "
+                    + extras.uncles().size() + " uncle headers were fetched");
+        }
+        event.addTransfers(nativeTransfer(systemProto(blockProto, 0), TransferKind.TRANSFER_KIND_BLOCK_REWARD,
+                TRACE_REWARD, Addresses.ZERO, h.getFeeRecipient(), reward));
+        List<BlockBundle.Uncle> uncles = extras.uncles();
+        for (int i = 0; i < uncles.size(); i++) {
+            BlockBundle.Uncle u = uncles.get(i);
+            BigInteger uncleReward = BigInteger.valueOf(8 - (h.getNumber() - u.number())).multiply(reward)
+                    .divide(BigInteger.valueOf(8));
+            event.addTransfers(nativeTransfer(systemProto(blockProto, i), TransferKind.TRANSFER_KIND_UNCLE_REWARD,
+                    TRACE_UNCLE, Addresses.ZERO, u.miner(), uncleReward));
+            event.addTransfers(nativeTransfer(systemProto(blockProto, i), TransferKind.TRANSFER_KIND_BLOCK_REWARD,
+                    TRACE_NEPHEW, Addresses.ZERO, h.getFeeRecipient(), reward.divide(BigInteger.valueOf(32))));
+        }
+    }
+
+    /** A balance change no transaction made: no tx hash, located by its index among its kind. */
+    private static Transfer systemProto(Transfer blockProto, int index) {
+        return blockProto.toBuilder().setTxHash("").setTxIndex(index).setLogIndex(-1).build();
     }
 
     private static List<EthBlock.TransactionObject> transactions(EthBlock.Block b) {
@@ -154,6 +232,31 @@ public final class EvmTransferMapper {
             out.add(tx);
         }
         return out;
+    }
+
+    private boolean succeeded(TransactionReceipt r, EthBlock.TransactionObject tx, JsonNode traces, int txIndex) {
+        Boolean topLevelFailed = r.getStatus() == null && traces != null ? topLevelFailed(traces, txIndex) : null;
+        TxOutcome o = TxOutcome.decide(r.getStatus(), topLevelFailed, r.getGasUsed(), tx.getGas());
+        if (o.normalisation() != null) {
+            metrics.receiptNormalised(chainName, o.normalisation(), o.success());
+        }
+        return o.success();
+    }
+
+    /** Whether the transaction's own frame failed, or null when the traces do not show it. */
+    private Boolean topLevelFailed(JsonNode traces, int txIndex) {
+        if (traceMode == TraceMode.CALL_TRACER) {
+            JsonNode entry = traces.get(txIndex);
+            JsonNode top = entry.has("result") ? entry.get("result") : entry;
+            return top.hasNonNull("error");
+        }
+        for (JsonNode t : traces) {
+            if (t.path("transactionPosition").asInt(-1) == txIndex && t.path("traceAddress").isArray()
+                    && t.path("traceAddress").isEmpty()) {
+                return t.hasNonNull("error");
+            }
+        }
+        return null;
     }
 
     private void addFees(ChainEvent.Builder event, Transfer txProto, EthBlock.TransactionObject tx,
@@ -172,15 +275,19 @@ public final class EvmTransferMapper {
             burnt = burnt.add(quantity(r.getBlobGasUsed(), "blobGasUsed").multiply(quantity(r.getBlobGasPrice(), "blobGasPrice")));
         }
         if (priority.signum() > 0) {
-            event.addTransfers(nativeTransfer(txProto, TRACE_FEE, tx.getFrom(), feeRecipient, priority));
+            event.addTransfers(nativeTransfer(txProto, TransferKind.TRANSFER_KIND_FEE, TRACE_FEE, tx.getFrom(),
+                    feeRecipient, priority));
         }
         if (burnt.signum() > 0) {
-            event.addTransfers(nativeTransfer(txProto, TRACE_BURN, tx.getFrom(), baseFeeRecipient, burnt));
+            event.addTransfers(nativeTransfer(txProto, TransferKind.TRANSFER_KIND_BURN, TRACE_BURN, tx.getFrom(),
+                    baseFeeRecipient, burnt));
         }
     }
 
-    private static Transfer nativeTransfer(Transfer txProto, String trace, String from, String to, BigInteger amount) {
+    private static Transfer nativeTransfer(Transfer txProto, TransferKind kind, String trace, String from, String to,
+                                           BigInteger amount) {
         return txProto.toBuilder()
+                .setKind(kind)
                 .setTraceAddress(trace)
                 .setToken(Addresses.NATIVE)
                 .setStandard(TokenStandard.TOKEN_STANDARD_NATIVE)
@@ -219,6 +326,7 @@ public final class EvmTransferMapper {
                 .setTxIndex(log.getTransactionIndex().intValueExact())
                 .setLogIndex(log.getLogIndex().intValueExact())
                 .setToken(Addresses.normalize(log.getAddress()))
+                .setKind(TransferKind.TRANSFER_KIND_LOG)
                 .build();
         switch (topic0) {
             case TRANSFER_TOPIC -> {
@@ -362,7 +470,7 @@ public final class EvmTransferMapper {
     // ---------------------------------------------------------------- traces
 
     /** One value move inside a transaction, below its top-level call. */
-    public record Internal(String path, String from, String to, BigInteger value) {}
+    public record Internal(TransferKind kind, String path, String from, String to, BigInteger value) {}
 
     private List<Internal> internalTransfers(JsonNode traces, int txIndex, String txHash) {
         List<Internal> out = new ArrayList<>();
@@ -392,12 +500,13 @@ public final class EvmTransferMapper {
                 switch (type) {
                     case "call" -> {
                         if ("call".equals(a.path("callType").asText(""))) {
-                            add(out, path, a.path("from").asText(null), a.path("to").asText(null), a.path("value"));
+                            add(out, TransferKind.TRANSFER_KIND_INTERNAL, path, a.path("from").asText(null),
+                                    a.path("to").asText(null), a.path("value"));
                         }
                     }
-                    case "create" -> add(out, path, a.path("from").asText(null),
+                    case "create" -> add(out, TransferKind.TRANSFER_KIND_INTERNAL, path, a.path("from").asText(null),
                             t.path("result").path("address").asText(null), a.path("value"));
-                    case "suicide" -> add(out, path, a.path("address").asText(null),
+                    case "suicide" -> add(out, TransferKind.TRANSFER_KIND_SELFDESTRUCT, path, a.path("address").asText(null),
                             a.path("refundAddress").asText(null), a.path("balance"));
                     default -> {
                         // block rewards and unknown kinds carry no transaction value
@@ -441,13 +550,16 @@ public final class EvmTransferMapper {
             }
             String type = f.path("type").asText("").toUpperCase(Locale.ROOT);
             if (type.equals("CALL") || type.equals("CREATE") || type.equals("CREATE2") || type.equals("SELFDESTRUCT")) {
-                add(out, path, f.path("from").asText(null), f.path("to").asText(null), f.path("value"));
+                TransferKind kind = type.equals("SELFDESTRUCT")
+                        ? TransferKind.TRANSFER_KIND_SELFDESTRUCT : TransferKind.TRANSFER_KIND_INTERNAL;
+                add(out, kind, path, f.path("from").asText(null), f.path("to").asText(null), f.path("value"));
             }
             walkCallFrames(f.path("calls"), path, out);
         }
     }
 
-    private static void add(List<Internal> out, String path, String from, String to, JsonNode value) {
+    private static void add(List<Internal> out, TransferKind kind, String path, String from, String to,
+                            JsonNode value) {
         if (value == null || value.isMissingNode() || value.isNull()) {
             return;
         }
@@ -456,7 +568,7 @@ public final class EvmTransferMapper {
             if (from == null || to == null) {
                 throw new IllegalArgumentException("trace " + path + " moves " + v + " wei without from/to");
             }
-            out.add(new Internal(path, Addresses.normalize(from), Addresses.normalize(to), v));
+            out.add(new Internal(kind, path, Addresses.normalize(from), Addresses.normalize(to), v));
         }
     }
 

@@ -9,17 +9,25 @@ import io.chaintrack.connectors.evm.EvmChainConfig.TraceMode;
 import io.chaintrack.connectors.evm.EvmMetrics;
 import io.chaintrack.connectors.evm.FinalityPolicy;
 import io.chaintrack.connectors.evm.decode.EvmTransferMapper;
+import io.chaintrack.connectors.evm.preset.ChainPreset;
+import io.chaintrack.connectors.evm.preset.ChainPreset.GenesisSource;
+import io.chaintrack.connectors.evm.preset.GenesisAllocations;
 import io.chaintrack.connectors.evm.rpc.JsonRpcErrorException;
 import io.chaintrack.connectors.evm.rpc.RpcClient;
 import io.chaintrack.connectors.evm.rpc.RpcException;
 import io.chaintrack.connectors.evm.rpc.RpcRequest;
 import io.chaintrack.connectors.evm.rpc.RpcResult;
+import io.chaintrack.core.model.Addresses;
+import io.chaintrack.core.model.Uint256;
 import io.chaintrack.proto.v1.ChainEvent;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -262,10 +270,13 @@ public final class RpcChainReader implements ChainReader {
             }
         }
 
+        Map<Long, BlockBundle.Extras> extras = config.nativeTransfers() ? extras(blocks) : Map.of();
+
         List<ChainEvent> events = new ArrayList<>(blocks.size());
         for (EthBlock.Block b : blocks) {
             long n = b.getNumber().longValueExact();
-            BlockBundle bundle = new BlockBundle(b, logs.get(n), receipts.get(n), traces.get(n));
+            BlockBundle bundle = new BlockBundle(b, logs.get(n), receipts.get(n), traces.get(n),
+                    extras.getOrDefault(n, BlockBundle.Extras.NONE));
             events.add(mapper.toEvent(bundle, Math.max(head, to)));
         }
         return new Fetched(events, Math.max(head, to));
@@ -483,6 +494,96 @@ public final class RpcChainReader implements ChainReader {
             }
         }
         return t;
+    }
+
+    // ---------------------------------------------------------------- preset extras
+
+    /**
+     * What the chain preset needs beyond the block, in one batch: uncle headers (by the block's hash, so they
+     * are this block's), the balances an irregular change drains (at the block before), block 0's balances.
+     */
+    private Map<Long, BlockBundle.Extras> extras(List<EthBlock.Block> blocks) throws Mismatch {
+        ChainPreset preset = config.preset();
+        List<RpcRequest> reqs = new ArrayList<>();
+        List<String> devAccounts = List.of();
+        for (EthBlock.Block b : blocks) {
+            long n = b.getNumber().longValueExact();
+            if (preset.rewardAt(n).signum() > 0) {
+                for (int i = 0; i < uncleHashes(b).size(); i++) {
+                    reqs.add(RpcRequest.of("eth_getUncleByBlockHashAndIndex", b.getHash(), hex(i)));
+                }
+            }
+            for (ChainPreset.IrregularChange c : preset.irregularAt(n)) {
+                for (String a : c.drained()) {
+                    reqs.add(RpcRequest.of("eth_getBalance", a, hex(n - 1)));
+                }
+            }
+            if (n == 0 && preset.genesis().kind() == GenesisSource.Kind.NODE_BALANCES) {
+                devAccounts = devAccounts(preset.genesis());
+                for (String a : devAccounts) {
+                    reqs.add(RpcRequest.of("eth_getBalance", a, hex(0)));
+                }
+            }
+        }
+        List<RpcResult> res = reqs.isEmpty() ? List.of() : client.batch(reqs);
+        int k = 0;
+        Map<Long, BlockBundle.Extras> out = new LinkedHashMap<>();
+        for (EthBlock.Block b : blocks) {
+            long n = b.getNumber().longValueExact();
+            List<BlockBundle.Uncle> uncles = new ArrayList<>();
+            if (preset.rewardAt(n).signum() > 0) {
+                for (int i = 0; i < uncleHashes(b).size(); i++) {
+                    uncles.add(uncle(b, i, res.get(k++).orThrow()));
+                }
+            }
+            Map<String, BigInteger> drained = new LinkedHashMap<>();
+            for (ChainPreset.IrregularChange c : preset.irregularAt(n)) {
+                for (String a : c.drained()) {
+                    drained.put(a, Uint256.parse(res.get(k++).orThrow().asText()));
+                }
+            }
+            List<GenesisAllocations.Allocation> genesis = List.of();
+            if (n == 0 && preset.genesis().kind() == GenesisSource.Kind.ALLOCATION) {
+                genesis = GenesisAllocations.load(preset.genesis().allocation());
+            } else if (n == 0 && preset.genesis().kind() == GenesisSource.Kind.NODE_BALANCES) {
+                List<GenesisAllocations.Allocation> read = new ArrayList<>();
+                for (String a : devAccounts) {
+                    read.add(new GenesisAllocations.Allocation(a, Uint256.parse(res.get(k++).orThrow().asText())));
+                }
+                genesis = GenesisAllocations.sorted(read);
+            }
+            if (!uncles.isEmpty() || !drained.isEmpty() || !genesis.isEmpty()) {
+                out.put(n, new BlockBundle.Extras(uncles, drained, genesis));
+            }
+        }
+        return out;
+    }
+
+    private static List<String> uncleHashes(EthBlock.Block b) {
+        return b.getUncles() == null ? List.of() : b.getUncles();
+    }
+
+    private List<String> devAccounts(GenesisSource genesis) {
+        Set<String> out = new TreeSet<>(genesis.addresses());
+        for (JsonNode a : client.call("eth_accounts")) {
+            out.add(Addresses.normalize(a.asText()));
+        }
+        return List.copyOf(out);
+    }
+
+    private static BlockBundle.Uncle uncle(EthBlock.Block b, int i, JsonNode u) throws Mismatch {
+        String expected = uncleHashes(b).get(i);
+        if (u == null || u.isNull() || !expected.equalsIgnoreCase(u.path("hash").asText())) {
+            throw new Mismatch("uncle " + i + " of block " + b.getNumber() + " should be " + expected + ", the node"
+                    + " answered " + (u == null || u.isNull() ? "none" : u.path("hash").asText()));
+        }
+        long number = quantity(u.get("number"), "uncle number");
+        long n = b.getNumber().longValueExact();
+        if (number >= n || n - number > 6) {
+            // the protocol only admits uncles 1 to 6 generations back; anything else is not this chain's data
+            throw new RpcException("uncle " + i + " of block " + n + " claims number " + number);
+        }
+        return new BlockBundle.Uncle(number, expected.toLowerCase(Locale.ROOT), Addresses.normalize(u.path("miner").asText()));
     }
 
     // ---------------------------------------------------------------- helpers

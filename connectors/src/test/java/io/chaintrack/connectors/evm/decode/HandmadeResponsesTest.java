@@ -16,6 +16,7 @@ import io.chaintrack.core.model.Uint256;
 import io.chaintrack.proto.v1.ChainEvent;
 import io.chaintrack.proto.v1.TokenStandard;
 import io.chaintrack.proto.v1.Transfer;
+import io.chaintrack.proto.v1.TransferKind;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.math.BigInteger;
 import java.nio.file.Path;
@@ -120,6 +121,22 @@ class HandmadeResponsesTest {
         assertThat(metrics.skippedLogs.labelValues("handmade", "batch_encoding").get()).isEqualTo(1.0);
         assertThat(metrics.skippedLogs.labelValues("handmade", "malformed_hex").get()).isEqualTo(1.0);
         assertThat(metrics.skippedLogs.labelValues("handmade", "removed").get()).isEqualTo(1.0);
+    }
+
+    @Test
+    void everyTransferCarriesTheKindOfItsSource() throws Exception {
+        ChainEvent e = read(config("http://x/").traces(TraceMode.CALL_TRACER).build(), EvmMetrics.on(new PrometheusRegistry()),
+                DIR.resolve("block256"));
+        // in expected() order: path 4 is a CREATE, path 5 the SELFDESTRUCT frame, 0 / 0.0 CALL frames
+        assertThat(e.getTransfersList()).extracting(Transfer::getKind).containsExactly(
+                TransferKind.TRANSFER_KIND_CALL, TransferKind.TRANSFER_KIND_INTERNAL, TransferKind.TRANSFER_KIND_INTERNAL,
+                TransferKind.TRANSFER_KIND_INTERNAL, TransferKind.TRANSFER_KIND_SELFDESTRUCT,
+                TransferKind.TRANSFER_KIND_FEE, TransferKind.TRANSFER_KIND_BURN,
+                TransferKind.TRANSFER_KIND_FEE, TransferKind.TRANSFER_KIND_BURN,
+                TransferKind.TRANSFER_KIND_LOG, TransferKind.TRANSFER_KIND_LOG, TransferKind.TRANSFER_KIND_LOG,
+                TransferKind.TRANSFER_KIND_LOG, TransferKind.TRANSFER_KIND_LOG,
+                TransferKind.TRANSFER_KIND_FEE, TransferKind.TRANSFER_KIND_BURN,
+                TransferKind.TRANSFER_KIND_WITHDRAWAL, TransferKind.TRANSFER_KIND_WITHDRAWAL);
     }
 
     @Test

@@ -107,6 +107,21 @@ public final class BalanceFold {
         return balance(token, Addresses.ZERO, block).negate();
     }
 
+    /** Every address a native transfer of the canonical chain touches, but the zero pseudo-address. */
+    public synchronized java.util.SortedSet<String> nativeAccounts() {
+        java.util.SortedSet<String> out = new java.util.TreeSet<>();
+        for (ChainEvent e : applied.values()) {
+            for (Transfer t : e.getTransfersList()) {
+                if (t.getStandard() == TokenStandard.TOKEN_STANDARD_NATIVE) {
+                    out.add(t.getFromAddress());
+                    out.add(t.getToAddress());
+                }
+            }
+        }
+        out.remove(Addresses.ZERO);
+        return out;
+    }
+
     /** Number → hash of every block applied and not reverted. */
     public synchronized Map<Long, String> canonical() {
         Map<Long, String> out = new TreeMap<>();

@@ -13,11 +13,15 @@ import java.util.function.Supplier;
 
 /**
  * Compares a {@link BalanceFold} with the node's own answers at every block of a range: ERC-20 balanceOf and
- * totalSupply, ERC-721 balanceOf and ownerOf, ERC-1155 balanceOf per id, and eth_getBalance (fees included)
- * relative to a baseline block before the first folded one.
+ * totalSupply, ERC-721 balanceOf and ownerOf, ERC-1155 balanceOf per id, and eth_getBalance (fees included),
+ * either relative to a baseline block before the first folded one or, with {@link #ABSOLUTE}, as folded from
+ * block 0's genesis transfers on.
  */
 public final class NodeBalances {
     private NodeBalances() {}
+
+    /** No baseline: the fold holds every native balance change since genesis. */
+    public static final long ABSOLUTE = -1;
 
     private record Check(HardhatChain.Read read, Supplier<BigInteger> expected, String what) {}
 
@@ -26,9 +30,10 @@ public final class NodeBalances {
         List<Check> checks = new ArrayList<>();
         List<HardhatChain.Read> baseReads = new ArrayList<>();
         for (String h : ethHolders) {
-            baseReads.add(new HardhatChain.Read(h, null, baseline));
+            baseReads.add(new HardhatChain.Read(h, null, Math.max(0, baseline)));
         }
-        List<BigInteger> base = chain.readAll(baseReads);
+        List<BigInteger> base = baseline == ABSOLUTE
+                ? java.util.Collections.nCopies(ethHolders.size(), BigInteger.ZERO) : chain.readAll(baseReads);
         for (long b = fromBlock; b <= toBlock; b++) {
             final long block = b;
             for (String h : s.holders()) {
