@@ -63,7 +63,8 @@ public final class TokenMetadataReader {
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     int decimals = rs.getInt("decimals");
-                    out.put(rs.getString("token"), new Metadata(rs.getString("symbol"), rs.getString("name"), rs.wasNull() ? null : decimals));
+                    Integer known = rs.wasNull() ? null : decimals;
+                    out.put(rs.getString("token"), new Metadata(rs.getString("symbol"), rs.getString("name"), known));
                 }
             }
         }
