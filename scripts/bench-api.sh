@@ -41,9 +41,10 @@ command -v curl >/dev/null || { echo "curl is required" >&2; exit 1; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 echo "building (offline)…"
-mvn -B -q -o -pl query-api -am test-compile
-mvn -B -q -o -pl query-api dependency:build-classpath -DincludeScope=runtime -Dmdep.outputFile=target/bench-runtime-classpath.txt >/dev/null
-mvn -B -q -o -pl query-api dependency:build-classpath -DincludeScope=test -Dmdep.outputFile=target/bench-test-classpath.txt >/dev/null
+# with -am in the same invocation as test-compile, the reactor resolves the worktree's own modules (core is in no
+# local repository: nobody installs)
+mvn -B -q -o -pl query-api -am test-compile dependency:build-classpath -DincludeScope=runtime -Dmdep.outputFile=target/bench-runtime-classpath.txt >/dev/null
+mvn -B -q -o -pl query-api -am test-compile dependency:build-classpath -DincludeScope=test -Dmdep.outputFile=target/bench-test-classpath.txt >/dev/null
 # the worktree's own modules first (never stale jars of them from ~/.m2)
 deps() { tr ':' '\n' < "$1" | grep -v '/io/chaintrack/' | paste -sd: -; }
 API_CP="$ROOT/query-api/target/classes:$ROOT/core/target/classes:$ROOT/proto/target/classes:$(deps query-api/target/bench-runtime-classpath.txt)"
