@@ -1,7 +1,8 @@
 -- wrk script of scripts/bench-api.sh: one endpoint per run, a random address / block / token per request.
---   wrk -s scripts/bench-api.lua URL -- ENDPOINT ADDRESSES BLOCKS
+--   wrk -s scripts/bench-api.lua URL -- ENDPOINT ADDRESSES BLOCKS [API_KEY]
+-- With API_KEY (not "-"), every request carries it in x-api-key.
 -- Prints "RESULT <requests/s> <p50 ms> <p95 ms> <p99 ms> <non-2xx> <socket errors> <requests>" when done.
-local endpoint, addresses, blocks
+local endpoint, addresses, blocks, headers
 local tokens = {"native", "0x0000000000000000000000000000000000001001", "0x0000000000000000000000000000000000001002",
                 "0x0000000000000000000000000000000000001003", "0x0000000000000000000000000000000000001004"}
 
@@ -9,6 +10,9 @@ function init(args)
   endpoint = args[1]
   addresses = tonumber(args[2])
   blocks = tonumber(args[3])
+  if args[4] ~= nil and args[4] ~= "" and args[4] ~= "-" then
+    headers = {["x-api-key"] = args[4]}
+  end
   math.randomseed(os.time() + tonumber(tostring({}):match("0x(%x+)") or "0", 16) % 100000)
 end
 
@@ -38,7 +42,7 @@ function request()
   else
     error("unknown endpoint " .. tostring(endpoint))
   end
-  return wrk.format("GET", path)
+  return wrk.format("GET", path, headers)
 end
 
 function done(summary, latency, requests)

@@ -6,6 +6,7 @@ import io.chaintrack.embedded.EmbeddedKafkaBroker;
 import io.chaintrack.embedded.EmbeddedPostgresServer;
 import io.chaintrack.connectors.evm.EndpointStatusSnapshot;
 import io.chaintrack.connectors.evm.EvmMetrics;
+import io.chaintrack.connectors.kafka.ConsumerLag;
 import io.chaintrack.proto.v1.ChainStatusView;
 import io.chaintrack.proto.v1.CheckRequest;
 import io.chaintrack.proto.v1.CheckResponse;
@@ -14,6 +15,7 @@ import io.chaintrack.proto.v1.IngestEndpointStatus;
 import io.chaintrack.proto.v1.ReadinessRequest;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.sql.Connection;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -22,7 +24,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Health in detail against real services: uptime, per-chain lag against the head, Kafka consumer lag of the
- * jobs' groups (embedded broker), ingest endpoint status written as the ingest job writes it, readiness.
+ * jobs' groups (embedded broker) and ingest endpoint status, both written as the ingest job's reporter writes
+ * them (the API reads them from PostgreSQL), readiness.
  */
 class HealthDetailTest {
     @Test
@@ -56,9 +59,14 @@ class HealthDetailTest {
                 events.commit("chaintrack-balances", p -> p == 0 ? 3 : produced.getOrDefault(p, 0));
             }
             long balancesLag = produced.get(0) - 3;
+            // what the ingest job's reporter reads from the brokers and writes
+            try (var admin = ConsumerLag.admin(kafka.bootstrapServers(), Duration.ofSeconds(5));
+                 Connection c = postgres.dataSource().getConnection()) {
+                ConsumerLag.write(c, ChainEventsKafka.TOPIC, ConsumerLag.read(admin, ChainEventsKafka.TOPIC,
+                        ConsumerLag.DEFAULT_GROUPS, Duration.ofSeconds(5)), Instant.now());
+            }
 
-            try (QueryApi api = QueryApi.start(postgres.jdbcUrl(), postgres.user(), postgres.password(), 0, 0,
-                    Map.of("chaintrack.kafka.bootstrap-servers", kafka.bootstrapServers()));
+            try (QueryApi api = QueryApi.start(postgres.jdbcUrl(), postgres.user(), postgres.password(), 0, 0);
                  Clients clients = new Clients(api)) {
                 Clients.Response rest = clients.get("/v1/health");
                 assertThat(rest.status()).isEqualTo(200);
@@ -103,12 +111,23 @@ class HealthDetailTest {
                 assertThat(clients.health.readiness(ReadinessRequest.getDefaultInstance()).getReady()).isTrue();
             }
 
-            // Kafka not configured for the API: queue depth is UNKNOWN, not zero
             try (QueryApi api = QueryApi.start(postgres.jdbcUrl(), postgres.user(), postgres.password(), 0, 0);
-                 Clients clients = new Clients(api)) {
+                 Clients clients = new Clients(api);
+                 Connection c = postgres.dataSource().getConnection()) {
+                // a reporter that stopped: the last reading is shown, as ERROR
+                SeedData.execute(c, "UPDATE consumer_lag SET reported_at = now() - interval '10 minutes'");
+                CheckResponse stale = clients.health.check(CheckRequest.getDefaultInstance());
+                assertThat(stale.getStatus()).isEqualTo("SERVING");
+                assertThat(stale.getQueueDepth().getState()).isEqualTo("ERROR");
+                assertThat(stale.getQueueDepth().getDetail()).contains("ingest-status-stale-after");
+                assertThat(stale.getQueueDepth().getGroupsList()).hasSize(2);
+
+                // no reporter with Kafka configured: queue depth is UNKNOWN, not zero
+                SeedData.execute(c, "DELETE FROM consumer_lag");
                 CheckResponse body = clients.health.check(CheckRequest.getDefaultInstance());
                 assertThat(body.getStatus()).isEqualTo("SERVING");
                 assertThat(body.getQueueDepth().getState()).isEqualTo("UNKNOWN");
+                assertThat(body.getQueueDepth().getTopic()).isEqualTo(ChainEventsKafka.TOPIC);
                 assertThat(body.getQueueDepth().getDetail()).contains("chaintrack.kafka.bootstrap-servers");
                 assertThat(body.getQueueDepth().getGroupsList()).isEmpty();
             }

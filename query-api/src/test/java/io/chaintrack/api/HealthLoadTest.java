@@ -2,24 +2,14 @@ package io.chaintrack.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.chaintrack.api.config.HealthConfig;
-import io.chaintrack.api.query.KafkaLagProbe;
-import io.chaintrack.embedded.EmbeddedKafkaBroker;
 import io.chaintrack.connectors.postgres.Migrations;
 import io.chaintrack.proto.v1.CheckRequest;
 import io.chaintrack.proto.v1.CheckResponse;
-import io.chaintrack.proto.v1.QueueDepth;
 import io.chaintrack.proto.v1.ReadinessRequest;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Predicate;
@@ -36,6 +26,7 @@ class HealthLoadTest {
     static final Predicate<String> CHAIN_STATUS = q -> q.contains("LATERAL") && q.contains("head_seen_at");
     static final Predicate<String> CHAIN_LIST = q -> q.contains("LATERAL") && !q.contains("head_seen_at");
     static final Predicate<String> ENDPOINTS = q -> q.contains("FROM ingest_endpoint_status");
+    static final Predicate<String> CONSUMER_LAG = q -> q.contains("FROM consumer_lag");
 
     @Test
     void repeatedHealthChecksDoNotRepeatTheSchemaLookupsOrTheChainStatus() throws Exception {
@@ -68,6 +59,7 @@ class HealthLoadTest {
                 assertThat(sum(health, CHAIN_STATUS)).as("chain status queries").isEqualTo(2L * calls);
                 assertThat(sum(health, CHAIN_LIST)).as("the chain list is derived from the status").isZero();
                 assertThat(sum(health, ENDPOINTS)).isEqualTo(2L * calls);
+                assertThat(sum(health, CONSUMER_LAG)).isEqualTo(2L * calls);
 
                 reset(stats);
                 for (int i = 0; i < calls; i++) {
@@ -145,89 +137,6 @@ class HealthLoadTest {
                 }
                 assertThat(sum(calls(stats, "bare"), SCHEMA)).as("complete schema remembered").isZero();
             }
-        }
-    }
-
-    @Test
-    void kafkaLagIsOneReadingPerRefreshInterval() throws Exception {
-        try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start()) {
-            try (ChainEventsKafka events = ChainEventsKafka.create(kafka)) {
-                for (int i = 0; i < 4; i++) {
-                    events.produce(0, (byte) i);
-                }
-                commit(events, 1);
-                MovingClock clock = new MovingClock(Instant.parse("2025-01-01T00:00:00Z"));
-                HealthConfig config = new HealthConfig(List.of("chaintrack-balances"), Duration.ofSeconds(3),
-                        Duration.ofMinutes(2), Duration.ofSeconds(5));
-                KafkaLagProbe probe = new KafkaLagProbe(kafka.bootstrapServers(), config, clock);
-                try {
-                    assertThat(lag(probe)).isEqualTo(3);
-
-                    commit(events, 4);
-                    clock.advance(Duration.ofMillis(4900));
-                    assertThat(lag(probe)).as("within the refresh interval: the last reading").isEqualTo(3);
-
-                    clock.advance(Duration.ofMillis(100));
-                    assertThat(lag(probe)).as("after it: a new reading").isZero();
-
-                    events.produce(0, (byte) 9);
-                    clock.advance(Duration.ofSeconds(1));
-                    assertThat(lag(probe)).isZero();
-                    clock.advance(Duration.ofSeconds(-60));
-                    assertThat(lag(probe)).as("a clock stepped back does not keep a reading").isEqualTo(1);
-                } finally {
-                    probe.close();
-                }
-
-                KafkaLagProbe everyCall = new KafkaLagProbe(kafka.bootstrapServers(), new HealthConfig(
-                        List.of("chaintrack-balances"), Duration.ofSeconds(3), Duration.ofMinutes(2), Duration.ZERO), clock);
-                try {
-                    assertThat(lag(everyCall)).isEqualTo(1);
-                    events.produce(0, (byte) 10);
-                    assertThat(lag(everyCall)).as("interval 0: read on every call").isEqualTo(2);
-                } finally {
-                    everyCall.close();
-                }
-            }
-        }
-    }
-
-    private static long lag(KafkaLagProbe probe) {
-        QueueDepth depth = probe.measure();
-        assertThat(depth.getState()).as(depth.getDetail()).isEqualTo(KafkaLagProbe.OK);
-        return depth.getGroups(0).getLag();
-    }
-
-    /** The balance job committed {@code partition0} records of partition 0 and nothing of the others. */
-    private static void commit(ChainEventsKafka events, long partition0) throws Exception {
-        events.commit("chaintrack-balances", p -> p == 0 ? partition0 : 0);
-    }
-
-    /** A clock the test moves; readings' ages are measured against it. */
-    static final class MovingClock extends Clock {
-        private volatile Instant now;
-
-        MovingClock(Instant start) {
-            now = start;
-        }
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
         }
     }
 

@@ -163,17 +163,19 @@ final class StackCommand implements Callable<Integer> {
             StreamExecutionEnvironment env = JobEnvironment.configure(
                     StreamExecutionEnvironment.createLocalEnvironment(1, conf), checkpointInterval, null);
 
+            // the pipeline writes what the API reads: consumer lag, endpoint status and token metadata included
+            PostgresSinkOptions tables = PostgresSinkOptions.of(postgres.jdbcUrl(), postgres.user(), postgres.password());
             if (rpcUrl != null) {
                 // on a dev node (31337) the prefunded balances are read at block 0, or every native balance is off by them
                 IngestJob.buildEvm(env, EvmChainConfig.builder(evmChainId, "chain-" + evmChainId)
                         .preset(ChainPresets.forDevChain(evmChainId))
-                        .endpoint(rpcUrl).pollInterval(Duration.ofSeconds(1)).build(), kafka.bootstrapServers());
+                        .endpoint(rpcUrl).pollInterval(Duration.ofSeconds(1)).build(), kafka.bootstrapServers(), tables);
             } else {
-                IngestJob.buildSynthetic(env, syntheticConfig(), kafka.bootstrapServers());
+                IngestJob.buildSynthetic(env, syntheticConfig(), kafka.bootstrapServers(), tables);
             }
             BalanceJob.addToEnvironment(env,
                     new KafkaInput(kafka.bootstrapServers(), "chaintrack-balances", false),
-                    PostgresSinkOptions.of(postgres.jdbcUrl(), postgres.user(), postgres.password()),
+                    tables,
                     BalanceJobConfig.of(windows, Duration.ofDays(1)));
             AnalyticsJob.addToEnvironment(env,
                     new KafkaInput(kafka.bootstrapServers(), "chaintrack-analytics", false),
@@ -183,9 +185,7 @@ final class StackCommand implements Callable<Integer> {
 
             api = QueryApi.start(postgres.jdbcUrl(), postgres.user(), postgres.password(), httpPort, grpcPort,
                     java.util.Map.of("chaintrack.api.window-seconds", windows.stream().map(Duration::toSeconds).toList(),
-                            "chaintrack.api.default-window-seconds", windows.get(0).toSeconds(),
-                            // health reports the jobs' consumer lag (queue depth) on the stack's own broker
-                            "chaintrack.kafka.bootstrap-servers", kafka.bootstrapServers()));
+                            "chaintrack.api.default-window-seconds", windows.get(0).toSeconds()));
             new Examples(postgres.dataSource(), api.httpPort(), api.grpcPort(), chainId())
                     .printWhenReady(Duration.ofSeconds(90), System.out);
         }

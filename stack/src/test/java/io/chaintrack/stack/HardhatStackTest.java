@@ -64,9 +64,10 @@ class HardhatStackTest {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
             env.setParallelism(1);
             JobEnvironment.configure(env, Duration.ofMillis(400), null);
+            // with the tables: the ingest job also looks token metadata up (and reports consumer lag) as in the stack
             IngestJob.buildEvm(env, EvmChainConfig.builder(HARDHAT_CHAIN_ID, "hardhat")
                     .preset(ChainPresets.HARDHAT).endpoint(node.url()).startBlock(0).pollInterval(Duration.ofMillis(150)).reorgDepth(12)
-                    .build(), kafka.bootstrapServers());
+                    .build(), kafka.bootstrapServers(), PostgresSinkOptions.of(postgres.jdbcUrl(), postgres.user(), postgres.password()));
             BalanceJob.addToEnvironment(env, new KafkaInput(kafka.bootstrapServers(), "hardhat-balances", false),
                     PostgresSinkOptions.of(postgres.jdbcUrl(), postgres.user(), postgres.password())
                             .withBatching(100, Duration.ofMillis(50)),
@@ -97,6 +98,20 @@ class HardhatStackTest {
                     // fall through to the assertion below, which names every mismatch
                 }
                 assertThat(last.get(0)).as("API balances vs the node's").isEmpty();
+                // the ERC-20's metadata, read by the pipeline from the contract, served with the balances
+                List<BalanceView> metadata = new ArrayList<>();
+                Await.until(() -> {
+                    metadata.clear();
+                    for (String holder : scenario.holders()) {
+                        GetBalancesResponse.Builder r = GetBalancesResponse.newBuilder();
+                        JsonFormat.parser().merge(get(api, "/v1/chains/" + HARDHAT_CHAIN_ID + "/addresses/" + holder + "/balances"), r);
+                        r.getBalancesList().stream().filter(b -> b.getToken().equals(scenario.erc20().toLowerCase())
+                                && b.getSymbol().equals("CTT")).forEach(metadata::add);
+                    }
+                    return !metadata.isEmpty();
+                }, 30_000, () -> "ERC-20 metadata served for " + scenario.erc20());
+                assertThat(metadata.get(0).getName()).isEqualTo("Chaintrack Test Token");
+                assertThat(metadata.get(0).getDecimals()).isEqualTo(18);
             } finally {
                 job.cancel().get(30, TimeUnit.SECONDS);
             }

@@ -26,6 +26,7 @@ public final class ConfigCatalog {
       "chaintrack.ingest.end-block", "chaintrack.ingest.finality", "chaintrack.ingest.chain-preset", "chaintrack.ingest.rate-limit",
       "chaintrack.ingest.poll-interval", "chaintrack.ingest.reorg-depth",
       "chaintrack.ingest.status-interval",
+      "chaintrack.ingest.token-metadata-max-attempts", "chaintrack.ingest.token-metadata-retry-after",
       "chaintrack.ingest.synthetic.seed", "chaintrack.ingest.synthetic.genesis-time",
       "chaintrack.ingest.synthetic.block-interval", "chaintrack.ingest.synthetic.blocks-per-second",
       "chaintrack.ingest.synthetic.transfers-per-block", "chaintrack.ingest.synthetic.addresses",
@@ -70,18 +71,13 @@ public final class ConfigCatalog {
       "chaintrack.api.streams.max-streams", "chaintrack.api.streams.poll-interval", "chaintrack.api.streams.threads",
       "chaintrack.api.streams.reorg-margin-blocks", "chaintrack.api.streams.max-rows-per-poll",
       "chaintrack.api.streams.heartbeat", "chaintrack.api.streams.anomaly-margin",
-      "chaintrack.api.token-metadata.interval", "chaintrack.api.token-metadata.batch-size",
-      "chaintrack.api.token-metadata.request-timeout", "chaintrack.api.token-metadata.max-attempts",
-      "chaintrack.api.token-metadata.retry-after", "chaintrack.api.token-metadata.claim-timeout",
       "chaintrack.api.cache.enabled", "chaintrack.api.cache.default-ttl", "chaintrack.api.cache.max-entries",
       "chaintrack.api.cache.refresh-interval",
-      "chaintrack.api.health.consumer-groups", "chaintrack.api.health.kafka-timeout",
-      "chaintrack.api.health.ingest-status-stale-after", "chaintrack.api.health.lag-refresh-interval");
+      "chaintrack.api.health.consumer-groups", "chaintrack.api.health.ingest-status-stale-after");
 
   /** Map settings: any key below these prefixes is an entry (chain id or method name after the prefix). */
   public static final List<String> MAP_PREFIXES = List.of(
       "chaintrack.api.chain-status.stale-after-by-chain.",
-      "chaintrack.api.token-metadata.rpc-urls.",
       "chaintrack.api.cache.ttls.");
 
   public static final Set<String> KEYS = Set.copyOf(

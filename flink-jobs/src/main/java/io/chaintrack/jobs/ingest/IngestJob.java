@@ -8,6 +8,8 @@ import io.chaintrack.connectors.evm.EvmMetrics;
 import io.chaintrack.connectors.flink.ProtobufTypeInfo;
 import io.chaintrack.core.config.DurationConverter;
 import io.chaintrack.connectors.kafka.ChainEventKafka;
+import io.chaintrack.connectors.kafka.ConsumerLag;
+import io.chaintrack.connectors.postgres.PostgresSinkOptions;
 import io.chaintrack.connectors.synthetic.SyntheticChainConfig;
 import io.chaintrack.connectors.synthetic.SyntheticChainSource;
 import io.chaintrack.jobs.common.JdbcOptions;
@@ -80,6 +82,16 @@ public final class IngestJob implements Callable<Integer> {
             description = "How often the endpoint status is written (default ${DEFAULT-VALUE}).")
     Duration statusInterval;
 
+    @ConfigKey("chaintrack.ingest.token-metadata-max-attempts")
+    @Option(names = "--token-metadata-max-attempts", defaultValue = "5",
+            description = "Lookups of a token's symbol/name/decimals whose RPC calls failed before giving up (default ${DEFAULT-VALUE}).")
+    int tokenMetadataMaxAttempts;
+
+    @ConfigKey("chaintrack.ingest.token-metadata-retry-after")
+    @Option(names = "--token-metadata-retry-after", defaultValue = "10m", converter = DurationConverter.class,
+            description = "Wait before a failed token metadata lookup is tried again (default ${DEFAULT-VALUE}).")
+    Duration tokenMetadataRetryAfter;
+
     @Mixin
     SyntheticOptions synthetic = new SyntheticOptions();
 
@@ -102,8 +114,14 @@ public final class IngestJob implements Callable<Integer> {
         StreamExecutionEnvironment env = environment();
         String prefix = transactionalIdPrefix != null ? transactionalIdPrefix : transactionalIdPrefix(chainId());
         IngestStatusReporter reporter = jdbc.urlUnset() ? null
-                : new IngestStatusReporter(jdbc.url(), jdbc.user(), jdbc.password(), statusInterval, EvmMetrics.DEFAULT_REGISTRY);
-        defineWorkflow(env, chainSource, ChainEventKafka.sink(bootstrapServers, delivery, prefix), reporter);
+                : new IngestStatusReporter(jdbc.url(), jdbc.user(), jdbc.password(), statusInterval, EvmMetrics.DEFAULT_REGISTRY)
+                        .withConsumerLag(bootstrapServers, ConsumerLag.DEFAULT_GROUPS);
+        DataStream<ChainEvent> events = defineWorkflow(env, chainSource, ChainEventKafka.sink(bootstrapServers, delivery, prefix), reporter);
+        if (source == SourceKind.evm && !jdbc.urlUnset()) {
+            TokenMetadataLookup.addTo(events, evm.toConfig(chainId()),
+                    new TokenMetadataLookup.Settings(tokenMetadataMaxAttempts, tokenMetadataRetryAfter, TokenMetadataLookup.Settings.DEFAULTS.concurrency()),
+                    PostgresSinkOptions.of(jdbc.url(), jdbc.user(), jdbc.password()), EvmMetrics.DEFAULT_REGISTRY);
+        }
         env.execute("chaintrack-ingest-" + source + "-" + chainId());
         return 0;
     }
@@ -134,9 +152,12 @@ public final class IngestJob implements Callable<Integer> {
         defineWorkflow(env, source, sink, null);
     }
 
-    /** As above with, when {@code reporter} is given, the endpoint status reporter chained after the source. */
-    public static void defineWorkflow(StreamExecutionEnvironment env, Source<ChainEvent, ?, ?> source, Sink<ChainEvent> sink,
-                                      IngestStatusReporter reporter) {
+    /**
+     * As above with, when {@code reporter} is given, the endpoint status reporter chained after the source;
+     * returns the events as the sink receives them, for side branches (token metadata).
+     */
+    public static DataStream<ChainEvent> defineWorkflow(StreamExecutionEnvironment env, Source<ChainEvent, ?, ?> source,
+                                                        Sink<ChainEvent> sink, IngestStatusReporter reporter) {
         DataStream<ChainEvent> events = env.fromSource(source, WatermarkStrategy.noWatermarks(), "chain-source", ProtobufTypeInfo.CHAIN_EVENT)
                 .uid(SOURCE_UID)
                 .setParallelism(1);
@@ -148,6 +169,7 @@ public final class IngestJob implements Callable<Integer> {
                 .name("chain-events-kafka-sink")
                 .uid(SINK_UID)
                 .setParallelism(1);
+        return events;
     }
 
     /**
@@ -156,9 +178,21 @@ public final class IngestJob implements Callable<Integer> {
      * exactly-once output only becomes visible when a checkpoint completes.
      */
     public static void buildSynthetic(StreamExecutionEnvironment env, SyntheticChainConfig config, String bootstrapServers) {
+        buildSynthetic(env, config, bootstrapServers, null);
+    }
+
+    /** As above; given {@code tables}, the status reporter also writes the consumer lag there. */
+    public static void buildSynthetic(StreamExecutionEnvironment env, SyntheticChainConfig config, String bootstrapServers,
+                                      PostgresSinkOptions tables) {
         JobEnvironment.ensureConfigured(env, Duration.ofSeconds(2));
         defineWorkflow(env, new SyntheticChainSource(config),
-                ChainEventKafka.sink(bootstrapServers, DeliveryGuarantee.EXACTLY_ONCE, transactionalIdPrefix(config.chainId())));
+                ChainEventKafka.sink(bootstrapServers, DeliveryGuarantee.EXACTLY_ONCE, transactionalIdPrefix(config.chainId())),
+                reporter(tables, bootstrapServers));
+    }
+
+    private static IngestStatusReporter reporter(PostgresSinkOptions tables, String bootstrapServers) {
+        return tables == null ? null : new IngestStatusReporter(tables.jdbcUrl(), tables.user(), tables.password(),
+                Duration.ofSeconds(5), EvmMetrics.DEFAULT_REGISTRY).withConsumerLag(bootstrapServers, ConsumerLag.DEFAULT_GROUPS);
     }
 
     /**
@@ -167,9 +201,19 @@ public final class IngestJob implements Callable<Integer> {
      * and the balance job treats an older APPLIED block as late.
      */
     public static void buildEvm(StreamExecutionEnvironment env, EvmChainConfig config, String bootstrapServers) {
+        buildEvm(env, config, bootstrapServers, null);
+    }
+
+    /** As above; given {@code tables}, also the status reporter and the token metadata lookup into the tokens table. */
+    public static void buildEvm(StreamExecutionEnvironment env, EvmChainConfig config, String bootstrapServers,
+                                PostgresSinkOptions tables) {
         JobEnvironment.ensureConfigured(env, Duration.ofSeconds(2));
-        defineWorkflow(env, EvmChainSource.create(config),
-                ChainEventKafka.sink(bootstrapServers, DeliveryGuarantee.EXACTLY_ONCE, transactionalIdPrefix(config.chainId())));
+        DataStream<ChainEvent> events = defineWorkflow(env, EvmChainSource.create(config),
+                ChainEventKafka.sink(bootstrapServers, DeliveryGuarantee.EXACTLY_ONCE, transactionalIdPrefix(config.chainId())),
+                reporter(tables, bootstrapServers));
+        if (tables != null) {
+            TokenMetadataLookup.addTo(events, config, TokenMetadataLookup.Settings.DEFAULTS, tables, EvmMetrics.DEFAULT_REGISTRY);
+        }
     }
 
     public static String transactionalIdPrefix(long chainId) {

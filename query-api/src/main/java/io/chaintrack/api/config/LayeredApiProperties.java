@@ -7,7 +7,6 @@ import io.chaintrack.core.config.Durations;
 import io.chaintrack.core.config.LayeredConfig;
 import io.chaintrack.core.config.LayeredConfig.Value;
 import io.micronaut.context.env.PropertySource;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,14 +32,8 @@ public final class LayeredApiProperties {
             "chaintrack.api.datasource.password", "datasources.default.password",
             "chaintrack.api.datasource.pool-size", "datasources.default.maximum-pool-size");
 
-    /** Every key the API reads: its own and the shared Kafka brokers (health's consumer lag). */
-    public static final List<String> KEYS;
-
-    static {
-        List<String> keys = new ArrayList<>(ConfigCatalog.API);
-        keys.add("chaintrack.kafka.bootstrap-servers");
-        KEYS = List.copyOf(keys);
-    }
+    /** Every key the API reads: its own only (health's consumer lag comes from a table, not from the brokers). */
+    public static final List<String> KEYS = ConfigCatalog.API;
 
     private LayeredApiProperties() {}
 

@@ -5,7 +5,9 @@ import io.chaintrack.api.error.ApiException;
 import io.chaintrack.proto.v1.ChainStatusView;
 import io.chaintrack.proto.v1.CheckRequest;
 import io.chaintrack.proto.v1.CheckResponse;
+import io.chaintrack.proto.v1.ConsumerGroupLag;
 import io.chaintrack.proto.v1.IngestEndpointStatus;
+import io.chaintrack.proto.v1.QueueDepth;
 import io.chaintrack.proto.v1.ReadinessRequest;
 import io.chaintrack.proto.v1.ReadinessResponse;
 import jakarta.inject.Singleton;
@@ -26,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * SERVING exactly when the store answers and its schema is migrated (what readiness requires); the rest
  * — uptime, chain lag, Kafka lag, ingest endpoint status — is detail that never turns health red by itself.
  * Never throws, so health itself cannot fail. Probes poll it on every replica, so one call costs one connection
- * and two statements once the schema is known complete (chain statuses, endpoint status); Kafka lag is a shared reading.
+ * and three statements once the schema is known complete. Kafka lag is what the ingest job last wrote to
+ * consumer_lag: the API never talks to Kafka.
  */
 @Singleton
 public final class HealthQueryService {
@@ -36,21 +39,21 @@ public final class HealthQueryService {
     private static final String PING_SQL = "SELECT 1 AS ready";
     private static final String ENDPOINTS_SQL = "SELECT chain, endpoint, rate_limited_total, breaker_state, reported_at"
             + " FROM ingest_endpoint_status ORDER BY chain, endpoint";
+    private static final String LAG_SQL = "SELECT topic, group_id, lag, partitions, uncommitted_partitions, reported_at"
+            + " FROM consumer_lag WHERE group_id = ANY (?) ORDER BY array_position(?, group_id)";
+    static final String CHAIN_EVENTS_TOPIC = "chaintrack.chain-events.v1";
 
     private final Store store;
     private final ChainQueryService chains;
     private final SchemaCheck schema;
-    private final KafkaLagProbe kafka;
     private final HealthConfig config;
     private final Clock clock;
     private final Instant startedAt;
 
-    public HealthQueryService(Store store, ChainQueryService chains, SchemaCheck schema, KafkaLagProbe kafka,
-                              HealthConfig config, Clock clock) {
+    public HealthQueryService(Store store, ChainQueryService chains, SchemaCheck schema, HealthConfig config, Clock clock) {
         this.store = store;
         this.chains = chains;
         this.schema = schema;
-        this.kafka = kafka;
         this.config = config;
         this.clock = clock;
         this.startedAt = clock.instant();
@@ -61,7 +64,8 @@ public final class HealthQueryService {
         CheckResponse.Builder out = CheckResponse.newBuilder()
                 .setUptimeSeconds(Math.max(0, Duration.between(startedAt, now).toSeconds()))
                 .setStartedAt(Rows.toTimestamp(startedAt))
-                .setQueueDepth(kafka.measure());
+                .setQueueDepth(QueueDepth.newBuilder().setTopic(CHAIN_EVENTS_TOPIC).setState("UNKNOWN")
+                        .setDetail("not read: the database is down or its schema not migrated"));
         List<String> missing;
         try {
             missing = schema.missing();
@@ -74,10 +78,10 @@ public final class HealthQueryService {
         }
         try {
             // one connection, one chain status statement: the chain list is the same rows seen without the status
-            Details details = store.read(c -> new Details(chains.statuses(c), ingestEndpoints(c, now)));
+            Details details = store.read(c -> new Details(chains.statuses(c), ingestEndpoints(c, now), queueDepth(c, now)));
             details.statuses().forEach(s -> out.addChains(ChainQueryService.chainView(s)));
             return out.addAllChainStatuses(details.statuses()).addAllIngestEndpoints(details.endpoints())
-                    .setStatus(SERVING).build();
+                    .setQueueDepth(details.queueDepth()).setStatus(SERVING).build();
         } catch (ApiException e) {
             if (forgetSchemaIfGone(e)) {
                 List<String> gone = schemaMissingNow();
@@ -121,7 +125,7 @@ public final class HealthQueryService {
         }
     }
 
-    private record Details(List<ChainStatusView> statuses, List<IngestEndpointStatus> endpoints) {}
+    private record Details(List<ChainStatusView> statuses, List<IngestEndpointStatus> endpoints, QueueDepth queueDepth) {}
 
     /** The schema result is kept (a lost connection does not unmigrate it); the schema fields of this answer are dropped. */
     private CheckResponse databaseDown(CheckResponse.Builder out, ApiException e) {
@@ -155,5 +159,37 @@ public final class HealthQueryService {
             }
         }
         return out;
+    }
+
+    /**
+     * The last lag reading the ingest job wrote. The job re-reads every status interval, so a reading older
+     * than ingest-status-stale-after means its reporter stopped or cannot reach the brokers: ERROR, not a stale number.
+     */
+    private QueueDepth queueDepth(Connection c, Instant now) throws SQLException {
+        QueueDepth.Builder out = QueueDepth.newBuilder().setTopic(CHAIN_EVENTS_TOPIC);
+        Instant oldest = null;
+        try (PreparedStatement st = store.prepare(c, LAG_SQL)) {
+            java.sql.Array groups = c.createArrayOf("text", config.consumerGroups().toArray());
+            st.setArray(1, groups);
+            st.setArray(2, groups);
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    Instant reported = rs.getObject("reported_at", OffsetDateTime.class).toInstant();
+                    oldest = oldest == null || reported.isBefore(oldest) ? reported : oldest;
+                    out.setTopic(rs.getString("topic")).addGroups(ConsumerGroupLag.newBuilder().setGroupId(rs.getString("group_id"))
+                            .setLag(rs.getLong("lag")).setPartitions(rs.getInt("partitions"))
+                            .setUncommittedPartitions(rs.getInt("uncommitted_partitions")));
+                }
+            }
+        }
+        if (oldest == null) {
+            return out.setState("UNKNOWN").setDetail("no consumer lag reported: the ingest job writes it to consumer_lag when it has"
+                    + " chaintrack.kafka.bootstrap-servers and a JDBC URL").build();
+        }
+        if (Duration.between(oldest, now).compareTo(config.ingestStatusStaleAfter()) > 0) {
+            return out.setState("ERROR").setDetail("consumer lag last reported at " + oldest
+                    + ", longer ago than chaintrack.api.health.ingest-status-stale-after").build();
+        }
+        return out.setState("OK").build();
     }
 }

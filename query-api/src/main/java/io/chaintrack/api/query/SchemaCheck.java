@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 public final class SchemaCheck implements ApplicationEventListener<StartupEvent> {
     static final List<String> TABLES = List.of("chains", "blocks", "transfers", "balance_windows",
             "current_balances", "chain_totals", "token_totals", "analytics_totals", "analytics_anomalies", "analytics_daily",
-            "analytics_forecasts", "tokens", "api_cache_ttls", "ingest_endpoint_status");
+            "analytics_forecasts", "tokens", "api_cache_ttls", "ingest_endpoint_status", "consumer_lag");
     /** Columns added by later migrations the API reads (table.column). */
     static final List<String> COLUMNS = List.of("chains.head_number", "chains.head_seen_at");
     /** Every table and table.column in one statement, missing ones in list order. */

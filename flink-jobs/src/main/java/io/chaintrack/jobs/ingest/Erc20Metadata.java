@@ -1,4 +1,4 @@
-package io.chaintrack.api.tokens;
+package io.chaintrack.jobs.ingest;
 
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
@@ -18,9 +18,6 @@ public final class Erc20Metadata {
     public static final String NAME = "0x06fdde03";
     public static final String DECIMALS = "0x313ce567";
     static final int MAX_CHARS = 128;
-
-    /** What was read; a null field is unknown. */
-    public record Metadata(String symbol, String name, Integer decimals) {}
 
     private Erc20Metadata() {}
 

@@ -1,8 +1,7 @@
-package io.chaintrack.api;
+package io.chaintrack.jobs.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.chaintrack.api.tokens.Erc20Metadata;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
