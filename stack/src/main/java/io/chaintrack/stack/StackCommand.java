@@ -16,6 +16,7 @@ import io.chaintrack.jobs.balances.BalanceJob;
 import io.chaintrack.jobs.balances.BalanceJobConfig;
 import io.chaintrack.core.config.DurationConverter;
 import io.chaintrack.jobs.common.KafkaInput;
+import io.chaintrack.jobs.ingest.EvmOptions;
 import io.chaintrack.jobs.ingest.IngestJob;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +27,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
@@ -46,6 +48,9 @@ import picocli.CommandLine.Option;
         description = "Run PostgreSQL, Kafka, the Flink jobs, the synthetic chain and the API on this machine.")
 final class StackCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(StackCommand.class);
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     @ConfigKey("chaintrack.stack.state-dir")
     @Option(names = "--state-dir", defaultValue = ".chaintrack", description = "Where data, Kafka logs and savepoints live (default: ${DEFAULT-VALUE}).")
@@ -92,13 +97,23 @@ final class StackCommand implements Callable<Integer> {
     @Option(names = "--reorg-probability", defaultValue = "0.02", description = "Synthetic reorg probability per block (default: ${DEFAULT-VALUE}).")
     double reorgProbability;
 
-    @ConfigKey("chaintrack.stack.rpc-url")
-    @Option(names = "--rpc-url", description = "Follow this EVM JSON-RPC node instead of the synthetic chain (e.g. a Hardhat node).")
-    String rpcUrl;
-
-    @ConfigKey("chaintrack.stack.chain-id")
+    @ConfigKey("chaintrack.ingest.chain-id")
     @Option(names = "--chain-id", defaultValue = "31337", description = "With --rpc-url: the chain id the node reports (default: ${DEFAULT-VALUE}, Hardhat).")
     long evmChainId;
+
+    /** The ingest role's EVM options and keys, so a key means the same here and there; --rpc-url switches them on. */
+    @Mixin
+    EvmOptions evm = EvmOptions.withPollInterval(Duration.ofSeconds(1));
+
+    @ConfigKey("chaintrack.stack.bind-address")
+    @Option(names = "--bind-address", defaultValue = "127.0.0.1",
+            description = "Address REST, gRPC, PostgreSQL and the Flink REST endpoint listen on; 0.0.0.0 for every interface (default: ${DEFAULT-VALUE}).")
+    String bindAddress;
+
+    @ConfigKey("chaintrack.api.auth.enabled")
+    @Option(names = "--auth", arity = "1", defaultValue = "false",
+            description = "Require API keys (create one with 'chaintrack keys create'): true or false (default: ${DEFAULT-VALUE}).")
+    boolean auth;
 
     @ConfigKey("chaintrack.stack.checkpoint-interval")
     @Option(names = "--checkpoint-interval", defaultValue = "5s", converter = DurationConverter.class,
@@ -126,7 +141,16 @@ final class StackCommand implements Callable<Integer> {
     }
 
     long chainId() {
-        return rpcUrl != null ? evmChainId : syntheticConfig().chainId();
+        return evm.hasEndpoints() ? evmChainId : syntheticConfig().chainId();
+    }
+
+    /** The EVM follower the stack runs with --rpc-url, built exactly as the ingest role builds it. */
+    EvmChainConfig evmConfig() {
+        try {
+            return evm.toConfig(evmChainId);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
     }
 
     SyntheticChainConfig syntheticConfig() {
@@ -147,12 +171,15 @@ final class StackCommand implements Callable<Integer> {
 
         void start(StateDirectory state) throws Exception {
             LOG.info("state directory {}", state.root().toAbsolutePath());
-            postgres = EmbeddedPostgresServer.start(state.postgres(), postgresPort);
+            postgres = EmbeddedPostgresServer.start(state.postgres(), postgresPort, bindAddress, state.postgresLog());
+            LOG.info("PostgreSQL log: {}", state.postgresLog().toAbsolutePath());
             kafka = EmbeddedKafkaBroker.start(state.kafka());
             kafka.createTopics(TopicCatalog.all());
 
             Configuration conf = new Configuration();
             conf.set(TaskManagerOptions.NUM_TASK_SLOTS, 8);
+            conf.set(RestOptions.BIND_ADDRESS, bindAddress);
+            conf.set(RestOptions.ADDRESS, bindAddress);
             conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, state.checkpoints().toUri().toString());
             conf.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, state.savepoints().toUri().toString());
             // checkpoints outlive a run that is killed or cannot stop with a savepoint: the next run resumes from them
@@ -164,9 +191,8 @@ final class StackCommand implements Callable<Integer> {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
             env.enableCheckpointing(checkpointInterval.toMillis());
 
-            if (rpcUrl != null) {
-                IngestJob.buildEvm(env, EvmChainConfig.builder(evmChainId, "chain-" + evmChainId)
-                        .endpoint(rpcUrl).pollInterval(Duration.ofSeconds(1)).build(), kafka.bootstrapServers());
+            if (evm.hasEndpoints()) {
+                IngestJob.buildEvm(env, evmConfig(), kafka.bootstrapServers());
             } else {
                 IngestJob.buildSynthetic(env, syntheticConfig(), kafka.bootstrapServers());
             }
@@ -184,7 +210,15 @@ final class StackCommand implements Callable<Integer> {
                     java.util.Map.of("chaintrack.api.window-seconds", windows.stream().map(Duration::toSeconds).toList(),
                             "chaintrack.api.default-window-seconds", windows.get(0).toSeconds(),
                             // health reports the jobs' consumer lag (queue depth) on the stack's own broker
-                            "chaintrack.kafka.bootstrap-servers", kafka.bootstrapServers()));
+                            "chaintrack.kafka.bootstrap-servers", kafka.bootstrapServers(),
+                            "chaintrack.api.auth.enabled", auth,
+                            "micronaut.server.host", bindAddress,
+                            "grpc.server.host", bindAddress));
+            if (auth) {
+                System.out.println("API keys are required: create one with  chaintrack keys create --jdbc-url "
+                        + postgres.jdbcUrl() + " --name NAME --tier TIER  (tiers: chaintrack keys tiers --jdbc-url "
+                        + postgres.jdbcUrl() + ")");
+            }
             new Examples(postgres.dataSource(), api.httpPort(), api.grpcPort(), chainId())
                     .printWhenReady(Duration.ofSeconds(90), System.out);
         }

@@ -44,6 +44,11 @@ record StateDirectory(Path root) {
         return root.resolve("postgres/data");
     }
 
+    /** The embedded PostgreSQL's own log (startup, checkpoints, errors), kept beside its data. */
+    Path postgresLog() {
+        return root.resolve("postgres/postgresql.log");
+    }
+
     Path kafka() {
         return root.resolve("kafka");
     }

@@ -26,6 +26,9 @@ public final class ConfigCatalog {
       "chaintrack.ingest.end-block", "chaintrack.ingest.finality", "chaintrack.ingest.rate-limit",
       "chaintrack.ingest.poll-interval", "chaintrack.ingest.reorg-depth",
       "chaintrack.ingest.status-interval",
+      "chaintrack.ingest.chain", "chaintrack.ingest.traces", "chaintrack.ingest.receipts",
+      "chaintrack.ingest.native-transfers", "chaintrack.ingest.batch-size", "chaintrack.ingest.log-range",
+      "chaintrack.ingest.blocks-per-fetch", "chaintrack.ingest.blocks-per-split",
       "chaintrack.ingest.synthetic.seed", "chaintrack.ingest.synthetic.genesis-time",
       "chaintrack.ingest.synthetic.block-interval", "chaintrack.ingest.synthetic.blocks-per-second",
       "chaintrack.ingest.synthetic.transfers-per-block", "chaintrack.ingest.synthetic.addresses",
@@ -55,7 +58,7 @@ public final class ConfigCatalog {
       "chaintrack.stack.state-dir", "chaintrack.stack.fresh", "chaintrack.stack.postgres-port",
       "chaintrack.stack.windows", "chaintrack.stack.seed", "chaintrack.stack.blocks-per-second",
       "chaintrack.stack.transfers-per-block", "chaintrack.stack.addresses", "chaintrack.stack.reorg-probability",
-      "chaintrack.stack.rpc-url", "chaintrack.stack.chain-id", "chaintrack.stack.checkpoint-interval");
+      "chaintrack.stack.checkpoint-interval", "chaintrack.stack.bind-address");
 
   public static final List<String> API = List.of(
       "chaintrack.api.http-port", "chaintrack.api.grpc-port",

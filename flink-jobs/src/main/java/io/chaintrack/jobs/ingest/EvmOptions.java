@@ -9,6 +9,8 @@ import io.chaintrack.core.config.DurationConverter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /**
@@ -48,17 +50,75 @@ public final class EvmOptions {
     @Option(names = "--reorg-depth", description = "Deepest reorg followed; deeper ones fail the job (default 128).")
     int reorgDepth = 128;
 
+    @ConfigKey("chaintrack.ingest.chain")
+    @Option(names = "--chain", description = "Chain preset: one of " + ChainPresetNames.LIST + " (default none).")
+    String chain;
+
+    @ConfigKey("chaintrack.ingest.traces")
+    @Option(names = "--traces", converter = TraceModeConverter.class,
+            description = "Internal native transfers from traces: none, call-tracer (debug_traceBlockByNumber) or trace-block (trace_block) (default none).")
+    EvmChainConfig.TraceMode traces = EvmChainConfig.TraceMode.NONE;
+
+    @ConfigKey("chaintrack.ingest.receipts")
+    @Option(names = "--receipts", converter = ReceiptsModeConverter.class,
+            description = "How receipts are read: auto (eth_getBlockReceipts, else per transaction), block or transaction (default auto).")
+    EvmChainConfig.ReceiptsMode receipts = EvmChainConfig.ReceiptsMode.AUTO;
+
+    @ConfigKey("chaintrack.ingest.native-transfers")
+    @Option(names = "--native-transfers", arity = "1",
+            description = "Native value transfers, fees and withdrawals: true or false (default true).")
+    boolean nativeTransfers = true;
+
+    @ConfigKey("chaintrack.ingest.batch-size")
+    @Option(names = "--batch-size", description = "JSON-RPC requests per HTTP call, at least 4 (default 100).")
+    int batchSize = 100;
+
+    @ConfigKey("chaintrack.ingest.log-range")
+    @Option(names = "--log-range", description = "Blocks per eth_getLogs, halved when a provider refuses (default 1000).")
+    int logRange = 1000;
+
+    @ConfigKey("chaintrack.ingest.blocks-per-fetch")
+    @Option(names = "--blocks-per-fetch", description = "Blocks read per batched fetch (default 10).")
+    int blocksPerFetch = 10;
+
+    @ConfigKey("chaintrack.ingest.blocks-per-split")
+    @Option(names = "--blocks-per-split", description = "Backfill chunk size (default 100).")
+    int blocksPerSplit = 100;
+
+    /** The options with another head polling default (the one-command stack polls every second). */
+    public static EvmOptions withPollInterval(Duration defaultPollInterval) {
+        EvmOptions options = new EvmOptions();
+        options.pollInterval = defaultPollInterval;
+        return options;
+    }
+
+    /** Whether a JSON-RPC endpoint was given, i.e. the EVM follower is wanted. */
+    public boolean hasEndpoints() {
+        return !rpcUrls.isEmpty();
+    }
+
     /** Builds the connector's configuration; bad values raise IllegalArgumentException naming them. */
     public EvmChainConfig toConfig(long chainId) {
         if (rpcUrls.isEmpty()) {
             throw new IllegalArgumentException("--source evm needs at least one --rpc-url");
         }
-        EvmChainConfig.Builder builder = EvmChainConfig.builder(chainId, chainName != null ? chainName : "chain-" + chainId)
+        if (chain != null) {
+            ChainPresetNames.check(chain);
+        }
+        String name = chainName != null ? chainName : chain != null ? chain : "chain-" + chainId;
+        EvmChainConfig.Builder builder = EvmChainConfig.builder(chainId, name)
                 .finality(finalityPolicy())
                 .startBlock(startBlock)
                 .endBlock(endBlock)
                 .pollInterval(pollInterval)
-                .reorgDepth(reorgDepth);
+                .reorgDepth(reorgDepth)
+                .traces(traces)
+                .receipts(receipts)
+                .nativeTransfers(nativeTransfers)
+                .maxBatchSize(batchSize)
+                .maxLogRange(logRange)
+                .blocksPerFetch(blocksPerFetch)
+                .blocksPerSplit(blocksPerSplit);
         for (String url : rpcUrls) {
             RpcEndpoint endpoint = RpcEndpoint.of(url);
             if (rateLimit < 0) {
@@ -85,5 +145,29 @@ public final class EvmOptions {
                 }
             }
         };
+    }
+
+    /** none | call-tracer | trace-block, any case, '_' or '-'. */
+    static final class TraceModeConverter implements CommandLine.ITypeConverter<EvmChainConfig.TraceMode> {
+        @Override
+        public EvmChainConfig.TraceMode convert(String value) {
+            return enumValue(EvmChainConfig.TraceMode.class, value, "none, call-tracer or trace-block");
+        }
+    }
+
+    /** auto | block | transaction. */
+    static final class ReceiptsModeConverter implements CommandLine.ITypeConverter<EvmChainConfig.ReceiptsMode> {
+        @Override
+        public EvmChainConfig.ReceiptsMode convert(String value) {
+            return enumValue(EvmChainConfig.ReceiptsMode.class, value, "auto, block or transaction");
+        }
+    }
+
+    private static <E extends Enum<E>> E enumValue(Class<E> type, String value, String expected) {
+        try {
+            return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.TypeConversionException("expected " + expected + ", was '" + value + "'");
+        }
     }
 }
