@@ -163,7 +163,7 @@ final class StackCommand implements Callable<Integer> {
     }
 
     /** What runs, started in dependency order and stopped in reverse. */
-    private final class Stack {
+    final class Stack {
         private EmbeddedPostgresServer postgres;
         private EmbeddedKafkaBroker kafka;
         private JobClient job;
@@ -186,6 +186,7 @@ final class StackCommand implements Callable<Integer> {
             conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
             state.restorePoint().ifPresent(snapshot -> {
                 LOG.info("resuming from {}", snapshot);
+                RecommitFenceFilter.restoring(state.age(snapshot));
                 conf.set(StateRecoveryOptions.SAVEPOINT_PATH, snapshot);
             });
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);

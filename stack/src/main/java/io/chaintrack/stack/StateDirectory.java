@@ -100,6 +100,13 @@ record StateDirectory(Path root) {
         }
     }
 
+    /** How long ago {@code snapshot} (a restore point) was written. */
+    java.time.Duration age(String snapshot) {
+        long written = modified(metadataOf(snapshot));
+        return written == Long.MIN_VALUE ? java.time.Duration.ZERO
+                : java.time.Duration.ofMillis(Math.max(0, System.currentTimeMillis() - written));
+    }
+
     private static Path metadataOf(String snapshot) {
         Path dir = snapshot.startsWith("file:") ? Path.of(java.net.URI.create(snapshot)) : Path.of(snapshot);
         return dir.resolve("_metadata");
