@@ -27,6 +27,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
@@ -164,10 +165,10 @@ final class StackCommand implements Callable<Integer> {
 
     /** What runs, started in dependency order and stopped in reverse. */
     final class Stack {
-        private EmbeddedPostgresServer postgres;
-        private EmbeddedKafkaBroker kafka;
+        EmbeddedPostgresServer postgres;
+        EmbeddedKafkaBroker kafka;
         private JobClient job;
-        private QueryApi api;
+        QueryApi api;
 
         void start(StateDirectory state) throws Exception {
             LOG.info("state directory {}", state.root().toAbsolutePath());
@@ -180,6 +181,9 @@ final class StackCommand implements Callable<Integer> {
             conf.set(TaskManagerOptions.NUM_TASK_SLOTS, 8);
             conf.set(RestOptions.BIND_ADDRESS, bindAddress);
             conf.set(RestOptions.ADDRESS, bindAddress);
+            // the MiniCluster's blob server and task manager would otherwise listen on the wildcard address
+            conf.set(JobManagerOptions.BIND_HOST, bindAddress);
+            conf.set(TaskManagerOptions.BIND_HOST, bindAddress);
             conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, state.checkpoints().toUri().toString());
             conf.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, state.savepoints().toUri().toString());
             // checkpoints outlive a run that is killed or cannot stop with a savepoint: the next run resumes from them

@@ -37,7 +37,10 @@ class StackBindAddressTest {
 
             assertThat(listening).extracting(ListeningSockets.Listening::port)
                     .contains(stack.api.httpPort(), stack.api.grpcPort(), postgresPort);
-            assertThat(listening).as("listening sockets of the stack").allMatch(ListeningSockets.Listening::loopback);
+            String known = "REST " + stack.api.httpPort() + ", gRPC " + stack.api.grpcPort() + ", PostgreSQL "
+                    + postgresPort + ", Kafka " + stack.kafka.bootstrapServers();
+            assertThat(listening).as("listening sockets of the stack (" + known + ")")
+                    .allMatch(ListeningSockets.Listening::loopback);
             assertThat(state.postgresLog()).isRegularFile();
             assertThat(Files.size(state.postgresLog())).as("PostgreSQL log in the state directory").isPositive();
         } finally {

@@ -41,7 +41,6 @@ public final class RoleKeys {
         for (ParseResult pr = parsed; pr != null; pr = pr.subcommand()) {
             chain.add(pr.commandSpec());
         }
-        CommandSpec role = chain.get(chain.size() - 1);
         Set<String> used = new TreeSet<>();
         List<String> prefixes = new ArrayList<>();
         for (CommandSpec spec : chain) {
@@ -60,7 +59,10 @@ public final class RoleKeys {
         if (used.isEmpty() || used.equals(Set.of(ConfiguredCommandLine.CONFIG_FILE_KEY))) {
             return; // a command that only prints usage
         }
-        String name = role.qualifiedName(" ");
+        // the role as typed after the distribution's name: 'ingest', 'keys create' (a job's own main is its root)
+        List<String> names = new ArrayList<>();
+        chain.subList(chain.size() > 1 ? 1 : 0, chain.size()).forEach(c -> names.add(c.name()));
+        String name = String.join(" ", names);
         List<String> errors = new ArrayList<>();
         for (LayeredConfig.Value v : set(layers)) {
             if (used.contains(v.key()) || prefixes.stream().anyMatch(p -> v.key().startsWith(p))) {
