@@ -167,7 +167,7 @@ final class StackCommand implements Callable<Integer> {
     final class Stack {
         EmbeddedPostgresServer postgres;
         EmbeddedKafkaBroker kafka;
-        private JobClient job;
+        JobClient job;
         QueryApi api;
 
         void start(StateDirectory state) throws Exception {
