@@ -154,6 +154,24 @@ final class StackCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * PostgreSQL's listen_addresses for --bind-address. The stack connects to it as localhost, which resolves to ::1
+     * first on some hosts: a loopback bind address keeps PostgreSQL on every loopback address, and a wildcard one
+     * ('*') on every address of both families.
+     */
+    String postgresListenAddresses() {
+        try {
+            java.net.InetAddress address = java.net.InetAddress.getByName(bindAddress);
+            if (address.isLoopbackAddress()) {
+                return "localhost";
+            }
+            return address.isAnyLocalAddress() ? "*" : "localhost," + bindAddress;
+        } catch (java.net.UnknownHostException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--bind-address " + bindAddress + " is not an address of this machine", e);
+        }
+    }
+
     SyntheticChainConfig syntheticConfig() {
         return SyntheticChainConfig.defaults()
                 .withSeed(seed)
@@ -172,7 +190,8 @@ final class StackCommand implements Callable<Integer> {
 
         void start(StateDirectory state) throws Exception {
             LOG.info("state directory {}", state.root().toAbsolutePath());
-            postgres = EmbeddedPostgresServer.start(state.postgres(), postgresPort, bindAddress, state.postgresLog());
+            postgres = EmbeddedPostgresServer.start(state.postgres(), postgresPort, postgresListenAddresses(),
+                    state.postgresLog());
             LOG.info("PostgreSQL log: {}", state.postgresLog().toAbsolutePath());
             kafka = EmbeddedKafkaBroker.start(state.kafka());
             kafka.createTopics(TopicCatalog.all());
