@@ -5,10 +5,10 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * Every configuration key of every chaintrack process, as documented in docs/configuration.md. One list
- * for all processes, because Kubernetes ConfigMaps are shared (the migrate Job reads the API's): a key of
- * another process is accepted, a key of none (a typo) fails start-up. Tests keep it equal to the docs
- * and to the keys the commands bind.
+ * Every configuration key of every chaintrack process, as documented in docs/configuration.md. A key of
+ * none (a typo) fails start-up; a key of another process fails from a file and warns from the environment
+ * ({@link RoleKeys}: Kubernetes ConfigMaps are shared, the migrate Job reads the API's). Tests keep it equal
+ * to the docs and to the keys the commands bind.
  */
 public final class ConfigCatalog {
   private ConfigCatalog() {}

@@ -14,7 +14,8 @@ import picocli.CommandLine.ParseResult;
 /**
  * Runs a picocli command (a job's main, a CLI subcommand) with layered configuration: compiled
  * defaults &lt; {@code --config-file}/CHAINTRACK_CONFIG_FILE &lt; CHAINTRACK_* environment &lt; flags.
- * A key that no chaintrack process knows, in the file or a CHAINTRACK_* variable, fails before anything runs.
+ * A key that no chaintrack process knows, in the file or a CHAINTRACK_* variable, fails before anything runs;
+ * so does a file key the command that runs does not use ({@link RoleKeys}).
  */
 public final class ConfiguredCommandLine {
   public static final String CONFIG_FILE_KEY = "chaintrack.config-file";
