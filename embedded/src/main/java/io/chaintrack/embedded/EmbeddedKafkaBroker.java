@@ -72,6 +72,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 if (!formatted) {
                     cluster.format();
                 }
+                LoopbackControllerSocket.release(cluster);
                 cluster.startup();
                 cluster.waitForReadyBrokers();
             } catch (Exception e) {

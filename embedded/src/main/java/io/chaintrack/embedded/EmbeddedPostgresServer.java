@@ -32,6 +32,14 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
      * @param port 0 for any free port
      */
     public static EmbeddedPostgresServer start(Path dataDirectory, int port) {
+        return start(dataDirectory, port, null, null);
+    }
+
+    /**
+     * As {@link #start(Path, int)}, listening on {@code listenAddress} (null: PostgreSQL's default, localhost) and
+     * appending the server's log to {@code logFile} (null: zonky's default, this process's log).
+     */
+    public static EmbeddedPostgresServer start(Path dataDirectory, int port, String listenAddress, Path logFile) {
         try {
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setServerConfig("max_connections", "200")
@@ -43,6 +51,18 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             }
             if (port > 0) {
                 builder.setPort(port);
+            }
+            if (listenAddress != null) {
+                builder.setServerConfig("listen_addresses", listenAddress);
+            }
+            if (logFile != null) {
+                // the postmaster inherits pg_ctl's output and outlives this JVM: a file keeps what it says after that
+                java.nio.file.Files.createDirectories(logFile.toAbsolutePath().getParent());
+                ProcessBuilder.Redirect log = ProcessBuilder.Redirect.appendTo(logFile.toFile());
+                builder.setOutputRedirector(log).setErrorRedirector(log);
+            }
+            if (dataDirectory != null) {
+                LeftoverPostmaster.stopIfRunning(dataDirectory);
             }
             EmbeddedPostgresServer server = new EmbeddedPostgresServer(builder.start());
             Migrations.migrate(server.dataSource());

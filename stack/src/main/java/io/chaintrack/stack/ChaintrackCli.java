@@ -1,7 +1,9 @@
 package io.chaintrack.stack;
 
 import io.chaintrack.api.QueryApiApplication;
+import io.chaintrack.core.config.ConfigCatalog;
 import io.chaintrack.core.config.ConfigKey;
+import io.chaintrack.core.config.RoleKeys;
 import io.chaintrack.core.config.ConfiguredCommandLine;
 import io.chaintrack.api.keys.KeysCommand;
 import io.chaintrack.jobs.analytics.AnalyticsJob;
@@ -52,7 +54,7 @@ public final class ChaintrackCli implements Callable<Integer> {
      * every chaintrack.api.* key of docs/configuration.md through the same layers.
      */
     @Command(name = "api", mixinStandardHelpOptions = true, description = "Run the query API (gRPC and REST).")
-    static final class Api implements Callable<Integer> {
+    static final class Api implements Callable<Integer>, RoleKeys.ReadsKeys {
         @Spec
         CommandSpec spec;
 
@@ -82,6 +84,17 @@ public final class ChaintrackCli implements Callable<Integer> {
 
         @Mixin
         ConfiguredCommandLine.ConfigFileOption configFile = new ConfiguredCommandLine.ConfigFileOption();
+
+        /** Every chaintrack.api.* key reaches Micronaut through LayeredApiProperties, bound to an option or not. */
+        @Override
+        public java.util.Collection<String> keysRead() {
+            return ConfigCatalog.API;
+        }
+
+        @Override
+        public java.util.Collection<String> prefixesRead() {
+            return ConfigCatalog.MAP_PREFIXES.stream().filter(p -> p.startsWith("chaintrack.api.")).toList();
+        }
 
         @Override
         public Integer call() {

@@ -17,6 +17,7 @@ import io.chaintrack.jobs.balances.BalanceJobConfig;
 import io.chaintrack.core.config.DurationConverter;
 import io.chaintrack.jobs.common.KafkaInput;
 import io.chaintrack.jobs.common.JobEnvironment;
+import io.chaintrack.jobs.ingest.EvmOptions;
 import io.chaintrack.jobs.ingest.IngestJob;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +27,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.JobManagerOptions;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
@@ -46,6 +49,9 @@ import picocli.CommandLine.Option;
         description = "Run PostgreSQL, Kafka, the Flink jobs, the synthetic chain and the API on this machine.")
 final class StackCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(StackCommand.class);
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     @ConfigKey("chaintrack.stack.state-dir")
     @Option(names = "--state-dir", defaultValue = ".chaintrack", description = "Where data, Kafka logs and savepoints live (default: ${DEFAULT-VALUE}).")
@@ -92,13 +98,23 @@ final class StackCommand implements Callable<Integer> {
     @Option(names = "--reorg-probability", defaultValue = "0.02", description = "Synthetic reorg probability per block (default: ${DEFAULT-VALUE}).")
     double reorgProbability;
 
-    @ConfigKey("chaintrack.stack.rpc-url")
-    @Option(names = "--rpc-url", description = "Follow this EVM JSON-RPC node instead of the synthetic chain (e.g. a Hardhat node).")
-    String rpcUrl;
-
-    @ConfigKey("chaintrack.stack.chain-id")
+    @ConfigKey("chaintrack.ingest.chain-id")
     @Option(names = "--chain-id", defaultValue = "31337", description = "With --rpc-url: the chain id the node reports (default: ${DEFAULT-VALUE}, Hardhat).")
     long evmChainId;
+
+    /** The ingest role's EVM options and keys, so a key means the same here and there; --rpc-url switches them on. */
+    @Mixin
+    EvmOptions evm = EvmOptions.withPollInterval(Duration.ofSeconds(1));
+
+    @ConfigKey("chaintrack.stack.bind-address")
+    @Option(names = "--bind-address", defaultValue = "127.0.0.1",
+            description = "Address REST, gRPC, PostgreSQL and the Flink REST endpoint listen on; 0.0.0.0 for every interface (default: ${DEFAULT-VALUE}).")
+    String bindAddress;
+
+    @ConfigKey("chaintrack.api.auth.enabled")
+    @Option(names = "--auth", arity = "1", defaultValue = "false",
+            description = "Require API keys (create one with 'chaintrack keys create'): true or false (default: ${DEFAULT-VALUE}).")
+    boolean auth;
 
     @ConfigKey("chaintrack.stack.checkpoint-interval")
     @Option(names = "--checkpoint-interval", defaultValue = "5s", converter = DurationConverter.class,
@@ -126,7 +142,35 @@ final class StackCommand implements Callable<Integer> {
     }
 
     long chainId() {
-        return rpcUrl != null ? evmChainId : syntheticConfig().chainId();
+        return evm.hasEndpoints() ? evmChainId : syntheticConfig().chainId();
+    }
+
+    /** The EVM follower the stack runs with --rpc-url, built exactly as the ingest role builds it. */
+    EvmChainConfig evmConfig() {
+        try {
+            // on a dev node (31337) the prefunded balances are read at block 0, or every native balance is off by them
+            return evm.toConfig(evmChainId, ChainPresets.forDevChain(evmChainId));
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+    }
+
+    /**
+     * PostgreSQL's listen_addresses for --bind-address. The stack connects to it as localhost, which resolves to ::1
+     * first on some hosts: a loopback bind address keeps PostgreSQL on every loopback address, and a wildcard one
+     * ('*') on every address of both families.
+     */
+    String postgresListenAddresses() {
+        try {
+            java.net.InetAddress address = java.net.InetAddress.getByName(bindAddress);
+            if (address.isLoopbackAddress()) {
+                return "localhost";
+            }
+            return address.isAnyLocalAddress() ? "*" : "localhost," + bindAddress;
+        } catch (java.net.UnknownHostException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--bind-address " + bindAddress + " is not an address of this machine", e);
+        }
     }
 
     SyntheticChainConfig syntheticConfig() {
@@ -139,24 +183,32 @@ final class StackCommand implements Callable<Integer> {
     }
 
     /** What runs, started in dependency order and stopped in reverse. */
-    private final class Stack {
-        private EmbeddedPostgresServer postgres;
-        private EmbeddedKafkaBroker kafka;
-        private JobClient job;
-        private QueryApi api;
+    final class Stack {
+        EmbeddedPostgresServer postgres;
+        EmbeddedKafkaBroker kafka;
+        JobClient job;
+        QueryApi api;
 
         void start(StateDirectory state) throws Exception {
             LOG.info("state directory {}", state.root().toAbsolutePath());
-            postgres = EmbeddedPostgresServer.start(state.postgres(), postgresPort);
+            postgres = EmbeddedPostgresServer.start(state.postgres(), postgresPort, postgresListenAddresses(),
+                    state.postgresLog());
+            LOG.info("PostgreSQL log: {}", state.postgresLog().toAbsolutePath());
             kafka = EmbeddedKafkaBroker.start(state.kafka());
             kafka.createTopics(TopicCatalog.all());
 
             Configuration conf = new Configuration();
             conf.set(TaskManagerOptions.NUM_TASK_SLOTS, 8);
+            conf.set(RestOptions.BIND_ADDRESS, bindAddress);
+            conf.set(RestOptions.ADDRESS, bindAddress);
+            // the MiniCluster's blob server and task manager would otherwise listen on the wildcard address
+            conf.set(JobManagerOptions.BIND_HOST, bindAddress);
+            conf.set(TaskManagerOptions.BIND_HOST, bindAddress);
             conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, state.checkpoints().toUri().toString());
             conf.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, state.savepoints().toUri().toString());
             state.restorePoint().ifPresent(snapshot -> {
                 LOG.info("resuming from {}", snapshot);
+                RecommitFenceFilter.restoring(state.age(snapshot));
                 conf.set(StateRecoveryOptions.SAVEPOINT_PATH, snapshot);
             });
             // retained checkpoints outlive a run that is killed or cannot stop with a savepoint: the next run resumes from them
@@ -165,11 +217,8 @@ final class StackCommand implements Callable<Integer> {
 
             // the pipeline writes what the API reads: consumer lag, endpoint status and token metadata included
             PostgresSinkOptions tables = PostgresSinkOptions.of(postgres.jdbcUrl(), postgres.user(), postgres.password());
-            if (rpcUrl != null) {
-                // on a dev node (31337) the prefunded balances are read at block 0, or every native balance is off by them
-                IngestJob.buildEvm(env, EvmChainConfig.builder(evmChainId, "chain-" + evmChainId)
-                        .preset(ChainPresets.forDevChain(evmChainId))
-                        .endpoint(rpcUrl).pollInterval(Duration.ofSeconds(1)).build(), kafka.bootstrapServers(), tables);
+            if (evm.hasEndpoints()) {
+                IngestJob.buildEvm(env, evmConfig(), kafka.bootstrapServers(), tables);
             } else {
                 IngestJob.buildSynthetic(env, syntheticConfig(), kafka.bootstrapServers(), tables);
             }
@@ -185,7 +234,15 @@ final class StackCommand implements Callable<Integer> {
 
             api = QueryApi.start(postgres.jdbcUrl(), postgres.user(), postgres.password(), httpPort, grpcPort,
                     java.util.Map.of("chaintrack.api.window-seconds", windows.stream().map(Duration::toSeconds).toList(),
-                            "chaintrack.api.default-window-seconds", windows.get(0).toSeconds()));
+                            "chaintrack.api.default-window-seconds", windows.get(0).toSeconds(),
+                            "chaintrack.api.auth.enabled", auth,
+                            "micronaut.server.host", bindAddress,
+                            "grpc.server.host", bindAddress));
+            if (auth) {
+                System.out.println("API keys are required: create one with  chaintrack keys create --jdbc-url "
+                        + postgres.jdbcUrl() + " --name NAME --tier TIER  (tiers: chaintrack keys tiers --jdbc-url "
+                        + postgres.jdbcUrl() + ")");
+            }
             new Examples(postgres.dataSource(), api.httpPort(), api.grpcPort(), chainId())
                     .printWhenReady(Duration.ofSeconds(90), System.out);
         }

@@ -44,6 +44,11 @@ record StateDirectory(Path root) {
         return root.resolve("postgres/data");
     }
 
+    /** The embedded PostgreSQL's own log (startup, checkpoints, errors), kept beside its data. */
+    Path postgresLog() {
+        return root.resolve("postgres/postgresql.log");
+    }
+
     Path kafka() {
         return root.resolve("kafka");
     }
@@ -93,6 +98,13 @@ record StateDirectory(Path root) {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** How long ago {@code snapshot} (a restore point) was written. */
+    java.time.Duration age(String snapshot) {
+        long written = modified(metadataOf(snapshot));
+        return written == Long.MIN_VALUE ? java.time.Duration.ZERO
+                : java.time.Duration.ofMillis(Math.max(0, System.currentTimeMillis() - written));
     }
 
     private static Path metadataOf(String snapshot) {

@@ -5,10 +5,10 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * Every configuration key of every chaintrack process, as documented in docs/configuration.md. One list
- * for all processes, because Kubernetes ConfigMaps are shared (the migrate Job reads the API's): a key of
- * another process is accepted, a key of none (a typo) fails start-up. Tests keep it equal to the docs
- * and to the keys the commands bind.
+ * Every configuration key of every chaintrack process, as documented in docs/configuration.md. A key of
+ * none (a typo) fails start-up; a key of another process fails from a file and warns from the environment
+ * ({@link RoleKeys}: Kubernetes ConfigMaps are shared, the migrate Job reads the API's). Tests keep it equal
+ * to the docs and to the keys the commands bind.
  */
 public final class ConfigCatalog {
   private ConfigCatalog() {}
@@ -27,6 +27,9 @@ public final class ConfigCatalog {
       "chaintrack.ingest.poll-interval", "chaintrack.ingest.reorg-depth",
       "chaintrack.ingest.status-interval",
       "chaintrack.ingest.token-metadata-max-attempts", "chaintrack.ingest.token-metadata-retry-after",
+      "chaintrack.ingest.traces", "chaintrack.ingest.receipts",
+      "chaintrack.ingest.native-transfers", "chaintrack.ingest.batch-size", "chaintrack.ingest.log-range",
+      "chaintrack.ingest.blocks-per-fetch", "chaintrack.ingest.blocks-per-split",
       "chaintrack.ingest.synthetic.seed", "chaintrack.ingest.synthetic.genesis-time",
       "chaintrack.ingest.synthetic.block-interval", "chaintrack.ingest.synthetic.blocks-per-second",
       "chaintrack.ingest.synthetic.transfers-per-block", "chaintrack.ingest.synthetic.addresses",
@@ -56,7 +59,7 @@ public final class ConfigCatalog {
       "chaintrack.stack.state-dir", "chaintrack.stack.fresh", "chaintrack.stack.postgres-port",
       "chaintrack.stack.windows", "chaintrack.stack.seed", "chaintrack.stack.blocks-per-second",
       "chaintrack.stack.transfers-per-block", "chaintrack.stack.addresses", "chaintrack.stack.reorg-probability",
-      "chaintrack.stack.rpc-url", "chaintrack.stack.chain-id", "chaintrack.stack.checkpoint-interval");
+      "chaintrack.stack.checkpoint-interval", "chaintrack.stack.bind-address");
 
   public static final List<String> API = List.of(
       "chaintrack.api.http-port", "chaintrack.api.grpc-port",

@@ -14,7 +14,8 @@ import picocli.CommandLine.ParseResult;
 /**
  * Runs a picocli command (a job's main, a CLI subcommand) with layered configuration: compiled
  * defaults &lt; {@code --config-file}/CHAINTRACK_CONFIG_FILE &lt; CHAINTRACK_* environment &lt; flags.
- * A key that no chaintrack process knows, in the file or a CHAINTRACK_* variable, fails before anything runs.
+ * A key that no chaintrack process knows, in the file or a CHAINTRACK_* variable, fails before anything runs;
+ * so does a file key the command that runs does not use ({@link RoleKeys}).
  */
 public final class ConfiguredCommandLine {
   public static final String CONFIG_FILE_KEY = "chaintrack.config-file";
@@ -51,11 +52,16 @@ public final class ConfiguredCommandLine {
   /** Parses without running (tests, option classes): errors explained as in {@link #execute}. */
   public static ParseResult parse(CommandLine commandLine, Map<String, String> env, String... args) {
     LayeredDefaults defaults = install(commandLine, args, env);
+    ParseResult parsed;
     try {
-      return commandLine.parseArgs(args);
+      parsed = commandLine.parseArgs(args);
     } catch (CommandLine.ParameterException e) {
       throw defaults.explain(e, args);
     }
+    if (!helpRequested(parsed)) {
+      RoleKeys.check(parsed, defaults.layers());
+    }
+    return parsed;
   }
 
   /**
@@ -139,11 +145,29 @@ public final class ConfiguredCommandLine {
     CommandLine.IExecutionStrategy run = commandLine.getExecutionStrategy();
     commandLine.setExecutionStrategy(parsed -> {
       if (!parsed.isUsageHelpRequested() && !parsed.isVersionHelpRequested()) {
+        try {
+          if (!helpRequested(parsed)) {
+            RoleKeys.check(parsed, layers);
+          }
+        } catch (ConfigException e) {
+          commandLine.getErr().println(e.getMessage());
+          commandLine.getErr().flush();
+          return commandLine.getCommandSpec().exitCodeOnInvalidInput();
+        }
         describe(parsed).forEach((k, v) -> LOG.info("configuration {} = {}", k, v));
       }
       return run.execute(parsed);
     });
     return defaults;
+  }
+
+  private static boolean helpRequested(ParseResult parsed) {
+    for (ParseResult pr = parsed; pr != null; pr = pr.subcommand()) {
+      if (pr.isUsageHelpRequested() || pr.isVersionHelpRequested()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String configFileFlag(String[] args) {

@@ -5,11 +5,14 @@ import io.chaintrack.connectors.evm.EvmChainConfig;
 import io.chaintrack.connectors.evm.FinalityPolicy;
 import io.chaintrack.connectors.evm.RateLimit;
 import io.chaintrack.connectors.evm.RpcEndpoint;
+import io.chaintrack.connectors.evm.preset.ChainPreset;
 import io.chaintrack.connectors.evm.preset.ChainPresets;
 import io.chaintrack.core.config.DurationConverter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /**
@@ -53,8 +56,56 @@ public final class EvmOptions {
     @Option(names = "--reorg-depth", description = "Deepest reorg followed; deeper ones fail the job (default 128).")
     int reorgDepth = 128;
 
+    @ConfigKey("chaintrack.ingest.traces")
+    @Option(names = "--traces", converter = TraceModeConverter.class,
+            description = "Internal native transfers from traces: none, call-tracer (debug_traceBlockByNumber) or trace-block (trace_block) (default: the preset's; none without one).")
+    EvmChainConfig.TraceMode traces;
+
+    @ConfigKey("chaintrack.ingest.receipts")
+    @Option(names = "--receipts", converter = ReceiptsModeConverter.class,
+            description = "How receipts are read: auto (eth_getBlockReceipts, else per transaction), block or transaction (default auto).")
+    EvmChainConfig.ReceiptsMode receipts = EvmChainConfig.ReceiptsMode.AUTO;
+
+    @ConfigKey("chaintrack.ingest.native-transfers")
+    @Option(names = "--native-transfers", arity = "1",
+            description = "Native value transfers, fees and withdrawals: true or false (default true).")
+    boolean nativeTransfers = true;
+
+    @ConfigKey("chaintrack.ingest.batch-size")
+    @Option(names = "--batch-size", description = "JSON-RPC requests per HTTP call, at least 4 (default 100).")
+    int batchSize = 100;
+
+    @ConfigKey("chaintrack.ingest.log-range")
+    @Option(names = "--log-range", description = "Blocks per eth_getLogs, halved when a provider refuses (default 1000).")
+    int logRange = 1000;
+
+    @ConfigKey("chaintrack.ingest.blocks-per-fetch")
+    @Option(names = "--blocks-per-fetch", description = "Blocks read per batched fetch (default 10).")
+    int blocksPerFetch = 10;
+
+    @ConfigKey("chaintrack.ingest.blocks-per-split")
+    @Option(names = "--blocks-per-split", description = "Backfill chunk size (default 100).")
+    int blocksPerSplit = 100;
+
+    /** The options with another head polling default (the one-command stack polls every second). */
+    public static EvmOptions withPollInterval(Duration defaultPollInterval) {
+        EvmOptions options = new EvmOptions();
+        options.pollInterval = defaultPollInterval;
+        return options;
+    }
+
+    /** Whether a JSON-RPC endpoint was given, i.e. the EVM follower is wanted. */
+    public boolean hasEndpoints() {
+        return !rpcUrls.isEmpty();
+    }
+
     /** Builds the connector's configuration; bad values raise IllegalArgumentException naming them. */
     public EvmChainConfig toConfig(long chainId) {
+        return toConfig(chainId, null);
+    }
+
+    /** As {@link #toConfig(long)}, with the preset a role implies when --chain-preset is not given (null: none). */
+    public EvmChainConfig toConfig(long chainId, ChainPreset impliedPreset) {
         if (rpcUrls.isEmpty()) {
             throw new IllegalArgumentException("--source evm needs at least one --rpc-url");
         }
@@ -62,9 +113,18 @@ public final class EvmOptions {
                 .startBlock(startBlock)
                 .endBlock(endBlock)
                 .pollInterval(pollInterval)
-                .reorgDepth(reorgDepth);
+                .reorgDepth(reorgDepth)
+                .traces(traces)
+                .receipts(receipts)
+                .nativeTransfers(nativeTransfers)
+                .maxBatchSize(batchSize)
+                .maxLogRange(logRange)
+                .blocksPerFetch(blocksPerFetch)
+                .blocksPerSplit(blocksPerSplit);
         if (chainPreset != null) {
             builder.preset(ChainPresets.resolve(chainPreset));
+        } else if (impliedPreset != null) {
+            builder.preset(impliedPreset);
         }
         if (finality != null) {
             builder.finality(finalityPolicy());
@@ -88,6 +148,30 @@ public final class EvmOptions {
             return FinalityPolicy.parse(finality);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--" + e.getMessage());
+        }
+    }
+
+    /** none | call-tracer | trace-block, any case, '_' or '-'. */
+    static final class TraceModeConverter implements CommandLine.ITypeConverter<EvmChainConfig.TraceMode> {
+        @Override
+        public EvmChainConfig.TraceMode convert(String value) {
+            return enumValue(EvmChainConfig.TraceMode.class, value, "none, call-tracer or trace-block");
+        }
+    }
+
+    /** auto | block | transaction. */
+    static final class ReceiptsModeConverter implements CommandLine.ITypeConverter<EvmChainConfig.ReceiptsMode> {
+        @Override
+        public EvmChainConfig.ReceiptsMode convert(String value) {
+            return enumValue(EvmChainConfig.ReceiptsMode.class, value, "auto, block or transaction");
+        }
+    }
+
+    private static <E extends Enum<E>> E enumValue(Class<E> type, String value, String expected) {
+        try {
+            return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.TypeConversionException("expected " + expected + ", was '" + value + "'");
         }
     }
 }

@@ -136,11 +136,16 @@ public final class IngestJob implements Callable<Integer> {
         try {
             return switch (source) {
                 case synthetic -> new SyntheticChainSource(synthetic.toConfig());
-                case evm -> EvmChainSource.create(evm.toConfig(synthetic.chainId));
+                case evm -> EvmChainSource.create(evmConfig());
             };
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
+    }
+
+    /** The EVM follower's configuration from this role's options (the stack builds its own from the same options). */
+    public EvmChainConfig evmConfig() {
+        return evm.toConfig(synthetic.chainId);
     }
 
     private long chainId() {

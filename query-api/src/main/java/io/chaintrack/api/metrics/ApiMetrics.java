@@ -131,7 +131,7 @@ public final class ApiMetrics {
     }
 
     private boolean databaseUp() {
-        try (Connection connection = dataSource.getConnection()) {
+        try (Connection connection = io.chaintrack.api.query.DatabaseGate.of(dataSource).dataSource().getConnection()) {
             return connection.isValid(1);
         } catch (SQLException e) {
             return false;

@@ -28,7 +28,7 @@ public final class Store {
     private final int queryTimeoutSeconds;
 
     public Store(DataSource dataSource, ApiConfig config) {
-        this.dataSource = dataSource;
+        this.dataSource = DatabaseGate.of(dataSource).dataSource();
         this.queryTimeoutSeconds = config.queryTimeoutSeconds();
     }
 

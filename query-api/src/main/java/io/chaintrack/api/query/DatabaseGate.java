@@ -1,0 +1,167 @@
+package io.chaintrack.api.query;
+
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.sql.SQLTransientConnectionException;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fails fast while the database is unreachable. Without it every request waits the pool's connection timeout
+ * (Hikari keeps trying to connect until then) before its 503, and with many requests waiting the API looks
+ * hung. Once a connection attempt fails because the server cannot be reached, the gate closes: every borrow
+ * fails at once with the last failure, and one background thread retries until a connection validates, then
+ * opens it. Pool exhaustion (a timeout without a connection failure behind it) does not close the gate: the
+ * database is up, only busy.
+ */
+public final class DatabaseGate {
+    private static final org.slf4j.Logger LOG = LoggerFactory.getLogger(DatabaseGate.class);
+    private static final Map<DataSource, DatabaseGate> GATES = new WeakHashMap<>();
+    private static final long RETRY_MILLIS = 250;
+
+    private final DataSource pool;
+    private final DataSource gated;
+    private final AtomicBoolean probing = new AtomicBoolean();
+    private volatile SQLException down;
+
+    private DatabaseGate(DataSource pool) {
+        this.pool = pool;
+        this.gated = new Gated();
+    }
+
+    /** The one gate of {@code pool}: every user of the same pool sees the same state. */
+    public static synchronized DatabaseGate of(DataSource pool) {
+        if (pool instanceof Gated g) {
+            return g.gate();
+        }
+        return GATES.computeIfAbsent(pool, DatabaseGate::new);
+    }
+
+    /** The pool behind the gate. */
+    public DataSource dataSource() {
+        return gated;
+    }
+
+    public boolean isDown() {
+        return down != null;
+    }
+
+    Connection connect() throws SQLException {
+        SQLException failure = down;
+        if (failure != null) {
+            throw new SQLTransientConnectionException("the database is not reachable (" + failure.getMessage() + ")",
+                    "08001", failure);
+        }
+        try {
+            return pool.getConnection();
+        } catch (SQLException e) {
+            if (unreachable(e)) {
+                close(e);
+            }
+            throw e;
+        }
+    }
+
+    private static boolean unreachable(SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        // Hikari's timeout carries the last connection failure as its cause only when it could not connect
+        return state.startsWith("08") || (e instanceof SQLTransientConnectionException && e.getCause() != null);
+    }
+
+    private void close(SQLException e) {
+        if (down == null) {
+            LOG.warn("database not reachable, failing requests at once until it answers: {}", e.getMessage());
+        }
+        down = e;
+        if (probing.compareAndSet(false, true)) {
+            Thread probe = new Thread(this::probe, "database-gate-probe");
+            probe.setDaemon(true);
+            probe.start();
+        }
+    }
+
+    private void probe() {
+        try {
+            while (down != null) {
+                try (Connection c = pool.getConnection()) {
+                    if (c.isValid(1)) {
+                        down = null;
+                        LOG.info("database reachable again");
+                        return;
+                    }
+                } catch (SQLException e) {
+                    down = e;
+                }
+                Thread.sleep(RETRY_MILLIS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            probing.set(false);
+            if (down != null && !Thread.currentThread().isInterrupted() && probing.compareAndSet(false, true)) {
+                // lost a race with close(): keep one probe running while down
+                Thread probe = new Thread(this::probe, "database-gate-probe");
+                probe.setDaemon(true);
+                probe.start();
+            }
+        }
+    }
+
+    /** The pool as a DataSource whose borrows go through the gate; everything else is the pool's. */
+    private final class Gated implements DataSource {
+        DatabaseGate gate() {
+            return DatabaseGate.this;
+        }
+
+        @Override
+        public Connection getConnection() throws SQLException {
+            return connect();
+        }
+
+        @Override
+        public Connection getConnection(String username, String password) throws SQLException {
+            return pool.getConnection(username, password);
+        }
+
+        @Override
+        public PrintWriter getLogWriter() throws SQLException {
+            return pool.getLogWriter();
+        }
+
+        @Override
+        public void setLogWriter(PrintWriter out) throws SQLException {
+            pool.setLogWriter(out);
+        }
+
+        @Override
+        public void setLoginTimeout(int seconds) throws SQLException {
+            pool.setLoginTimeout(seconds);
+        }
+
+        @Override
+        public int getLoginTimeout() throws SQLException {
+            return pool.getLoginTimeout();
+        }
+
+        @Override
+        public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+            return pool.getParentLogger();
+        }
+
+        @Override
+        public <T> T unwrap(Class<T> iface) throws SQLException {
+            return iface.isInstance(pool) ? iface.cast(pool) : pool.unwrap(iface);
+        }
+
+        @Override
+        public boolean isWrapperFor(Class<?> iface) throws SQLException {
+            return iface.isInstance(pool) || pool.isWrapperFor(iface);
+        }
+    }
+}
