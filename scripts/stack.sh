@@ -1,8 +1,61 @@
 #!/usr/bin/env bash
 # The one command that runs all of chaintrack on this machine on embedded services:
 # PostgreSQL, a Kafka broker, the Flink jobs in a MiniCluster, the synthetic chain (or --rpc-url), the API.
+#
+# The first start builds the launcher (`mvn package -pl stack -am`); a later start skips Maven when no file the
+# build reads (tracked, or new and not git-ignored) has changed since the last successful build: the fingerprint
+# of the sources and of the outputs is kept in stack/target/stack-build.stamp. CHAINTRACK_REBUILD=1 forces a build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -B -q -ntp -DskipTests package -pl stack -am
+
+stamp=stack/target/stack-build.stamp
+
+# What the build reads: the content of every tracked file and of every new file git does not ignore, outside the
+# folders Maven never reads (docs, deployment, scripts), as "blob-id path" lines (blob ids of unchanged files come
+# from the index without reading them), so staging or committing a change does not count as one. Empty outside a
+# git checkout: then every start builds.
+inputs=(. ':(exclude)docs' ':(exclude)k8s' ':(exclude)docker' ':(exclude)scripts' ':(exclude).ci'
+        ':(exclude)README.md' ':(exclude).yamllint' ':(exclude)package.json' ':(exclude)package-lock.json')
+fingerprint() {
+  git rev-parse --is-inside-work-tree >/dev/null 2>&1 || return 0
+  local changed
+  changed=$(git -c core.quotePath=false diff --name-only -- "${inputs[@]}"
+            git -c core.quotePath=false ls-files -o --exclude-standard -- "${inputs[@]}")
+  {
+    git -c core.quotePath=false ls-files -s -- "${inputs[@]}" \
+      | awk -F'\t' 'NR == FNR { skip[$0] = 1; next } !($2 in skip) { split($1, m, " "); print m[2] " " $2 }' \
+            <(printf '%s\n' "$changed") -
+    while IFS= read -r f; do
+      [[ -n "$f" && -e "$f" ]] && printf '%s %s\n' "$(git hash-object -- "$f")" "$f"
+    done <<< "$changed"
+  } | LC_ALL=C sort | sha256sum | cut -d' ' -f1
+}
+
+# The build outputs the launch below reads: every entry of the recorded classpath must exist, and the ones this
+# checkout built (module jars, stack/target/classes) are listed with size and modification time, so that a build
+# made outside this script (another state of the sources, `mvn clean`) is never mistaken for the stamped one.
+outputs() {
+  [[ -d stack/target/classes && -s stack/target/classpath.txt ]] || return 1
+  local entry
+  while IFS= read -r -d: entry; do
+    [[ -e "$entry" ]] || return 1
+    [[ "$entry" == "$PWD"/* ]] && stat -c '%n %s %Y' -- "$entry"
+  done < <(tr -d '\n' < stack/target/classpath.txt; printf ':')
+  find stack/target/classes -type f -newer stack/target/classpath.txt -print -quit
+  stat -c '%n %s %Y' stack/target/classpath.txt
+}
+
+current=$(fingerprint)
+if [[ "${CHAINTRACK_REBUILD:-0}" != 1 && -n "$current" && -f "$stamp" ]] \
+    && built=$(outputs) && [[ "$(cat "$stamp")" == "$current"$'\n'"$built" ]]; then
+  echo "chaintrack: nothing changed since the last build (${stamp}); starting without Maven" >&2
+else
+  rm -f "$stamp"
+  mvn -B -q -ntp -DskipTests package -pl stack -am
+  if [[ -n "$current" ]] && built=$(outputs); then
+    printf '%s\n%s\n' "$current" "$built" > "$stamp"
+  fi
+fi
+
 exec java -Xmx4g -XX:+UseG1GC -Dot.epg.working-dir=.chaintrack/embedded-pg-bin \
   -cp "stack/target/classes:$(cat stack/target/classpath.txt)" io.chaintrack.stack.ChaintrackCli stack "$@"

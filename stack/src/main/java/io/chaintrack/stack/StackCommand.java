@@ -138,7 +138,10 @@ final class StackCommand implements Callable<Integer> {
                 .withReorgs(reorgProbability, 6);
     }
 
-    /** What runs, started in dependency order and stopped in reverse. */
+    /**
+     * What runs, started in dependency order (the API before the jobs, so that it serves while they restore) and
+     * stopped API first, then the jobs with a savepoint, Kafka and PostgreSQL.
+     */
     private final class Stack {
         private EmbeddedPostgresServer postgres;
         private EmbeddedKafkaBroker kafka;
@@ -150,6 +153,12 @@ final class StackCommand implements Callable<Integer> {
             postgres = EmbeddedPostgresServer.start(state.postgres(), postgresPort);
             kafka = EmbeddedKafkaBroker.start(state.kafka());
             kafka.createTopics(TopicCatalog.all());
+            // the API serves what PostgreSQL already holds while the MiniCluster starts and restores the jobs
+            api = QueryApi.start(postgres.jdbcUrl(), postgres.user(), postgres.password(), httpPort, grpcPort,
+                    java.util.Map.of("chaintrack.api.window-seconds", windows.stream().map(Duration::toSeconds).toList(),
+                            "chaintrack.api.default-window-seconds", windows.get(0).toSeconds(),
+                            // health reports the jobs' consumer lag (queue depth) on the stack's own broker
+                            "chaintrack.kafka.bootstrap-servers", kafka.bootstrapServers()));
 
             Configuration conf = new Configuration();
             conf.set(TaskManagerOptions.NUM_TASK_SLOTS, 8);
@@ -180,11 +189,6 @@ final class StackCommand implements Callable<Integer> {
                     AnalyticsConfig.defaults(), 5000);
             job = env.executeAsync("chaintrack-stack");
 
-            api = QueryApi.start(postgres.jdbcUrl(), postgres.user(), postgres.password(), httpPort, grpcPort,
-                    java.util.Map.of("chaintrack.api.window-seconds", windows.stream().map(Duration::toSeconds).toList(),
-                            "chaintrack.api.default-window-seconds", windows.get(0).toSeconds(),
-                            // health reports the jobs' consumer lag (queue depth) on the stack's own broker
-                            "chaintrack.kafka.bootstrap-servers", kafka.bootstrapServers()));
             new Examples(postgres.dataSource(), api.httpPort(), api.grpcPort(), chainId())
                     .printWhenReady(Duration.ofSeconds(90), System.out);
         }
