@@ -26,7 +26,7 @@ fingerprint() {
       | awk -F'\t' 'NR == FNR { skip[$0] = 1; next } !($2 in skip) { split($1, m, " "); print m[2] " " $2 }' \
             <(printf '%s\n' "$changed") -
     while IFS= read -r f; do
-      [[ -n "$f" && -e "$f" ]] && printf '%s %s\n' "$(git hash-object -- "$f")" "$f"
+      if [[ -n "$f" && -e "$f" ]]; then printf '%s %s\n' "$(git hash-object -- "$f")" "$f"; fi
     done <<< "$changed"
   } | LC_ALL=C sort | sha256sum | cut -d' ' -f1
 }
@@ -39,7 +39,7 @@ outputs() {
   local entry
   while IFS= read -r -d: entry; do
     [[ -e "$entry" ]] || return 1
-    [[ "$entry" == "$PWD"/* ]] && stat -c '%n %s %Y' -- "$entry"
+    if [[ "$entry" == "$PWD"/* ]]; then stat -c '%n %s %Y' -- "$entry"; fi
   done < <(tr -d '\n' < stack/target/classpath.txt; printf ':')
   find stack/target/classes -type f -newer stack/target/classpath.txt -print -quit
   stat -c '%n %s %Y' stack/target/classpath.txt
