@@ -13,12 +13,12 @@ runs=${1:-3}
 hold=${2:-20}
 state=$(mktemp -d "${TMPDIR:-/tmp}/chaintrack-second-start.XXXXXX")
 http=28080
-logs="$state/logs"
-mkdir -p "$logs"
+logs=$(mktemp -d "${TMPDIR:-/tmp}/chaintrack-second-start-logs.XXXXXX")
 
-# one start: prints the seconds to readiness (or fails), holds, stops with SIGTERM, waits for the exit
+# one start: prints the seconds to readiness and the launcher JVM's CPU seconds by then (stack.sh execs java, so
+# the pid is the JVM's; the embedded PostgreSQL's own processes are not counted), holds, stops with SIGTERM, waits
 start_once() {
-  local label=$1 t0 t1 pid
+  local label=$1 t0 t1 pid cpu
   t0=$(date +%s.%N)
   ./scripts/stack.sh --state-dir "$state/data" --http-port "$http" --grpc-port 25051 --postgres-port 25439 \
     > "$logs/$label.log" 2>&1 &
@@ -28,6 +28,7 @@ start_once() {
     sleep 0.1
   done
   t1=$(date +%s.%N)
+  cpu=$(awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f", ($14 + $15) / hz}' "/proc/$pid/stat")
   if grep -q 'starting without Maven' "$logs/$label.log"; then build="no build"; else build="built"; fi
   sleep "$hold"
   kill -TERM "$pid"
@@ -36,7 +37,7 @@ start_once() {
   local left
   left=$(pgrep -f -- "$state/data" || true)
   if [[ -n "$left" ]]; then echo "$label: processes left behind: $left" >&2; return 1; fi
-  printf '%s %.1f s (%s)\n' "$label" "$(echo "$t1 - $t0" | bc)" "$build"
+  printf '%s %.1f s, JVM CPU %s s (%s)\n' "$label" "$(echo "$t1 - $t0" | bc)" "$cpu" "$build"
 }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); load average $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -49,3 +50,4 @@ for i in $(seq 1 "$runs"); do
 done
 printf '%s\n' "${results[@]}" | sort -n | awk '{a[NR]=$1} END {printf "median %.1f s of %d runs\n", (NR % 2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2), NR}'
 rm -rf "$state"
+echo "logs: $logs"

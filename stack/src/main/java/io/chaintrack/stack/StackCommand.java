@@ -143,12 +143,24 @@ final class StackCommand implements Callable<Integer> {
      * stopped API first, then the jobs with a savepoint, Kafka and PostgreSQL.
      */
     private final class Stack {
-        private EmbeddedPostgresServer postgres;
-        private EmbeddedKafkaBroker kafka;
-        private JobClient job;
-        private QueryApi api;
+        private volatile EmbeddedPostgresServer postgres;
+        private volatile EmbeddedKafkaBroker kafka;
+        private volatile JobClient job;
+        private volatile QueryApi api;
+        /** Counted down once the jobs are submitted (or start-up failed): a stop waits for it. */
+        private final CountDownLatch submitted = new CountDownLatch(1);
 
         void start(StateDirectory state) throws Exception {
+            try {
+                startServicesAndJobs(state);
+            } finally {
+                submitted.countDown();
+            }
+            new Examples(postgres.dataSource(), api.httpPort(), api.grpcPort(), chainId())
+                    .printWhenReady(Duration.ofSeconds(90), System.out);
+        }
+
+        private void startServicesAndJobs(StateDirectory state) throws Exception {
             LOG.info("state directory {}", state.root().toAbsolutePath());
             postgres = EmbeddedPostgresServer.start(state.postgres(), postgresPort);
             kafka = EmbeddedKafkaBroker.start(state.kafka());
@@ -188,14 +200,19 @@ final class StackCommand implements Callable<Integer> {
                     new JdbcTarget(postgres.jdbcUrl(), postgres.user(), postgres.password()),
                     AnalyticsConfig.defaults(), 5000);
             job = env.executeAsync("chaintrack-stack");
-
-            new Examples(postgres.dataSource(), api.httpPort(), api.grpcPort(), chainId())
-                    .printWhenReady(Duration.ofSeconds(90), System.out);
         }
 
         void stop(StateDirectory state) {
             System.out.println("stopping chaintrack …");
             closeQuietly("api", api);
+            try {
+                // the API is up before the jobs: a stop in between lets them start, then stops them with a savepoint
+                if (!submitted.await(120, TimeUnit.SECONDS)) {
+                    LOG.warn("the jobs were not submitted within 120 s of the stop; stopping without them");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             if (job != null) {
                 try {
                     String savepoint = job.stopWithSavepoint(false, state.savepoints().toUri().toString(),
