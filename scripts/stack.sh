@@ -9,6 +9,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 stamp=stack/target/stack-build.stamp
+# the launcher runs from the stack jar, not target/classes: class data sharing (below) archives jars only
+launcher_jar() {
+  local jar
+  for jar in stack/target/chaintrack-stack-*.jar; do
+    if [[ -f "$jar" && "$jar" != *-tests.jar && "$jar" != *-sources.jar ]]; then printf '%s\n' "$jar"; return 0; fi
+  done
+  return 1
+}
 
 # What the build reads: the content of every tracked file and of every new file git does not ignore, outside the
 # folders Maven never reads (docs, deployment, scripts), as "blob-id path" lines (blob ids of unchanged files come
@@ -32,16 +40,16 @@ fingerprint() {
 }
 
 # The build outputs the launch below reads: every entry of the recorded classpath must exist, and the ones this
-# checkout built (module jars, stack/target/classes) are listed with size and modification time, so that a build
-# made outside this script (another state of the sources, `mvn clean`) is never mistaken for the stamped one.
+# checkout built (the module jars) are listed with size and modification time, so that a build made outside this
+# script (another state of the sources, `mvn clean`) is never mistaken for the stamped one.
 outputs() {
-  [[ -d stack/target/classes && -s stack/target/classpath.txt ]] || return 1
-  local entry
+  local entry jar
+  jar=$(launcher_jar) && [[ -s stack/target/classpath.txt ]] || return 1
+  stat -c '%n %s %Y' -- "$jar"
   while IFS= read -r -d: entry; do
     [[ -e "$entry" ]] || return 1
     if [[ "$entry" == "$PWD"/* ]]; then stat -c '%n %s %Y' -- "$entry"; fi
   done < <(tr -d '\n' < stack/target/classpath.txt; printf ':')
-  find stack/target/classes -type f -newer stack/target/classpath.txt -print -quit
   stat -c '%n %s %Y' stack/target/classpath.txt
 }
 
@@ -57,5 +65,16 @@ else
   fi
 fi
 
-exec java -Xmx4g -XX:+UseG1GC -Dot.epg.working-dir=.chaintrack/embedded-pg-bin \
-  -cp "stack/target/classes:$(cat stack/target/classpath.txt)" io.chaintrack.stack.ChaintrackCli stack "$@"
+# Class data sharing (JDK 17 AppCDS): the first start after a build records the classes it loaded in an archive,
+# written when the JVM exits; later starts map that archive instead of loading and verifying those classes again.
+cds=stack/target/stack-classes.jsa
+if [[ -f "$cds" && -f "$stamp" && "$cds" -nt "$stamp" ]]; then
+  cds_flag="-XX:SharedArchiveFile=$cds"
+else
+  rm -f "$cds"
+  cds_flag="-XX:ArchiveClassesAtExit=$cds"
+fi
+
+exec java -Xmx4g -XX:+UseG1GC "$cds_flag" -Xlog:cds=off -Xlog:cds+dynamic=off \
+  -Dot.epg.working-dir=.chaintrack/embedded-pg-bin \
+  -cp "$(launcher_jar):$(cat stack/target/classpath.txt)" io.chaintrack.stack.ChaintrackCli stack "$@"
