@@ -23,7 +23,10 @@ class QueryApiImageContentsTest {
             "org.apache.flink:",        // Flink runs in the jobs image only
             "org.web3j:",               // the API reads PostgreSQL; chains are followed by the ingest job
             "org.apache.kafka:",        // neither the broker nor the client: the API never talks to Kafka
-            "io.zonky.test");           // embedded PostgreSQL belongs to the one-machine launcher and tests
+            "io.zonky.test",            // embedded PostgreSQL belongs to the one-machine launcher and tests
+            "io.chaintrack:chaintrack-embedded:",   // the embedded PostgreSQL and Kafka broker
+            "io.chaintrack:chaintrack-flink-jobs:",
+            "io.chaintrack:chaintrack-stack:");
 
     /**
      * Still on the API's runtime classpath through chaintrack-connectors, whose removal from the API lands in a
