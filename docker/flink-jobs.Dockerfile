@@ -1,5 +1,8 @@
 # syntax=docker/dockerfile:1
-# Image of the three Flink jobs for the Flink Kubernetes Operator (application mode).
+# The jobs image: the official Flink image plus the shaded job jar in usrlib. Runs the three Flink jobs for the Flink
+# Kubernetes Operator (application mode) and, on the image's JVM, the schema migrations and the retention step
+# (java -cp /opt/flink/usrlib/chaintrack-flink-jobs.jar:/opt/flink/lib/* io.chaintrack.jobs.common.MigrateCommand
+# or io.chaintrack.jobs.analytics.PartitionMaintenance: k8s/base/postgres).
 # Build from the repository root after `mvn -B -pl flink-jobs -am package -DskipTests`:
 #   docker build -f docker/flink-jobs.Dockerfile -t chaintrack/flink-jobs:0.1.0 .
 # (No Docker engine runs on the build machines of this project: see docs/deploy.md.)

@@ -9,6 +9,7 @@ import io.chaintrack.api.keys.KeysCommand;
 import io.chaintrack.jobs.analytics.AnalyticsJob;
 import io.chaintrack.jobs.analytics.PartitionMaintenance;
 import io.chaintrack.jobs.balances.BalanceJob;
+import io.chaintrack.jobs.common.MigrateCommand;
 import io.chaintrack.jobs.ingest.IngestJob;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -19,8 +20,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * The one distribution entry point: every role (stack, api, migrate, ingest, balances, …) is a
- * subcommand, so a single build and a single image serve them all.
+ * The one-machine launcher's entry point: every role (stack, api, migrate, ingest, balances, …) is a
+ * subcommand of one build (scripts/stack.sh, docker/launcher.Dockerfile). Production images run the API and the
+ * jobs' main classes directly (docs/deploy.md).
  */
 @Command(name = "chaintrack", mixinStandardHelpOptions = true, version = "chaintrack 0.1.0",
         description = "Exact, queryable history of EVM transfers and balances.",

@@ -182,20 +182,47 @@ final class StackCommand implements Callable<Integer> {
                 .withReorgs(reorgProbability, 6);
     }
 
-    /** What runs, started in dependency order and stopped in reverse. */
+    /**
+     * What runs, started in dependency order (the API before the jobs, so that it serves while they restore) and
+     * stopped API first, then the jobs with a savepoint, Kafka and PostgreSQL.
+     */
     final class Stack {
-        EmbeddedPostgresServer postgres;
-        EmbeddedKafkaBroker kafka;
-        JobClient job;
-        QueryApi api;
+        volatile EmbeddedPostgresServer postgres;
+        volatile EmbeddedKafkaBroker kafka;
+        volatile JobClient job;
+        volatile QueryApi api;
+        /** Counted down once the jobs are submitted (or start-up failed): a stop waits for it. */
+        private final CountDownLatch submitted = new CountDownLatch(1);
 
         void start(StateDirectory state) throws Exception {
+            try {
+                startServicesAndJobs(state);
+            } finally {
+                submitted.countDown();
+            }
+            new Examples(postgres.dataSource(), api.httpPort(), api.grpcPort(), chainId())
+                    .printWhenReady(Duration.ofSeconds(90), System.out);
+        }
+
+        private void startServicesAndJobs(StateDirectory state) throws Exception {
             LOG.info("state directory {}", state.root().toAbsolutePath());
             postgres = EmbeddedPostgresServer.start(state.postgres(), postgresPort, postgresListenAddresses(),
                     state.postgresLog());
             LOG.info("PostgreSQL log: {}", state.postgresLog().toAbsolutePath());
             kafka = EmbeddedKafkaBroker.start(state.kafka());
             kafka.createTopics(TopicCatalog.all());
+            // the API serves what PostgreSQL already holds while the MiniCluster starts and restores the jobs
+            api = QueryApi.start(postgres.jdbcUrl(), postgres.user(), postgres.password(), httpPort, grpcPort,
+                    java.util.Map.of("chaintrack.api.window-seconds", windows.stream().map(Duration::toSeconds).toList(),
+                            "chaintrack.api.default-window-seconds", windows.get(0).toSeconds(),
+                            "chaintrack.api.auth.enabled", auth,
+                            "micronaut.server.host", bindAddress,
+                            "grpc.server.host", bindAddress));
+            if (auth) {
+                System.out.println("API keys are required: create one with  chaintrack keys create --jdbc-url "
+                        + postgres.jdbcUrl() + " --name NAME --tier TIER  (tiers: chaintrack keys tiers --jdbc-url "
+                        + postgres.jdbcUrl() + ")");
+            }
 
             Configuration conf = new Configuration();
             conf.set(TaskManagerOptions.NUM_TASK_SLOTS, 8);
@@ -231,25 +258,19 @@ final class StackCommand implements Callable<Integer> {
                     PostgresSinkOptions.of(postgres.jdbcUrl(), postgres.user(), postgres.password()),
                     AnalyticsConfig.defaults(), 5000);
             job = env.executeAsync("chaintrack-stack");
-
-            api = QueryApi.start(postgres.jdbcUrl(), postgres.user(), postgres.password(), httpPort, grpcPort,
-                    java.util.Map.of("chaintrack.api.window-seconds", windows.stream().map(Duration::toSeconds).toList(),
-                            "chaintrack.api.default-window-seconds", windows.get(0).toSeconds(),
-                            "chaintrack.api.auth.enabled", auth,
-                            "micronaut.server.host", bindAddress,
-                            "grpc.server.host", bindAddress));
-            if (auth) {
-                System.out.println("API keys are required: create one with  chaintrack keys create --jdbc-url "
-                        + postgres.jdbcUrl() + " --name NAME --tier TIER  (tiers: chaintrack keys tiers --jdbc-url "
-                        + postgres.jdbcUrl() + ")");
-            }
-            new Examples(postgres.dataSource(), api.httpPort(), api.grpcPort(), chainId())
-                    .printWhenReady(Duration.ofSeconds(90), System.out);
         }
 
         void stop(StateDirectory state) {
             System.out.println("stopping chaintrack …");
             closeQuietly("api", api);
+            try {
+                // the API is up before the jobs: a stop in between lets them start, then stops them with a savepoint
+                if (!submitted.await(120, TimeUnit.SECONDS)) {
+                    LOG.warn("the jobs were not submitted within 120 s of the stop; stopping without them");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             if (job != null) {
                 try {
                     String savepoint = job.stopWithSavepoint(false, state.savepoints().toUri().toString(),

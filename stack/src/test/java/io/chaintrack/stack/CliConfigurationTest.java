@@ -7,6 +7,7 @@ import io.chaintrack.api.config.LayeredApiProperties;
 import io.chaintrack.core.config.ConfigCatalog;
 import io.chaintrack.core.config.ConfiguredCommandLine;
 import io.chaintrack.core.config.LayeredDefaults;
+import io.chaintrack.jobs.common.MigrateCommand;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -27,22 +28,22 @@ class CliConfigurationTest {
         Path file = dir.resolve("c.properties");
         Files.writeString(file, "chaintrack.jdbc.url=jdbc:postgresql://file/db\nchaintrack.jdbc.user=file-user\n");
         MigrateCommand fromFile = migrate(Map.of(), "migrate", "--config-file", file.toString());
-        assertThat(fromFile.jdbcUrl).isEqualTo("jdbc:postgresql://file/db");
-        assertThat(fromFile.user).isEqualTo("file-user");
+        assertThat(fromFile.jdbcUrl()).isEqualTo("jdbc:postgresql://file/db");
+        assertThat(fromFile.user()).isEqualTo("file-user");
 
         Map<String, String> env = Map.of("CHAINTRACK_CONFIG_FILE", file.toString(), "CHAINTRACK_JDBC_URL", "jdbc:postgresql://env/db");
         MigrateCommand fromEnv = migrate(env, "migrate");
-        assertThat(fromEnv.jdbcUrl).isEqualTo("jdbc:postgresql://env/db");
-        assertThat(fromEnv.user).isEqualTo("file-user");
+        assertThat(fromEnv.jdbcUrl()).isEqualTo("jdbc:postgresql://env/db");
+        assertThat(fromEnv.user()).isEqualTo("file-user");
 
         MigrateCommand fromFlag = migrate(env, "migrate", "--jdbc-url", "jdbc:postgresql://flag/db");
-        assertThat(fromFlag.jdbcUrl).isEqualTo("jdbc:postgresql://flag/db");
+        assertThat(fromFlag.jdbcUrl()).isEqualTo("jdbc:postgresql://flag/db");
 
-        // the Kubernetes migrate Job runs on the API's ConfigMap and Secret
+        // the API's datasource keys are fallbacks (the migrate Job reads the jobs' ConfigMap and CHAINTRACK_JDBC_*)
         MigrateCommand fromApiKeys = migrate(Map.of("CHAINTRACK_API_DATASOURCE_URL", "jdbc:postgresql://api/db",
                 "CHAINTRACK_API_DATASOURCE_USER", "app"), "migrate");
-        assertThat(fromApiKeys.jdbcUrl).isEqualTo("jdbc:postgresql://api/db");
-        assertThat(fromApiKeys.user).isEqualTo("app");
+        assertThat(fromApiKeys.jdbcUrl()).isEqualTo("jdbc:postgresql://api/db");
+        assertThat(fromApiKeys.user()).isEqualTo("app");
 
         assertThatThrownBy(() -> migrate(Map.of(), "migrate"))
                 .hasMessageContaining("chaintrack.jdbc.url").hasMessageContaining("CHAINTRACK_JDBC_URL");

@@ -106,14 +106,22 @@ class ConfigurationDocsTest {
                 io.chaintrack.core.config.ConfiguredCommandLine.parse(new picocli.CommandLine(job), env,
                         args.toArray(String[]::new));
                 processes++;
-            } else if (container.path("image").asText().startsWith("chaintrack/chaintrack")) {
+            } else if (container.path("image").asText().startsWith("chaintrack/query-api:")) {
+                // QueryApiApplication: configured by the environment alone
+                assertThat(container.has("args") || container.has("command")).as("API container arguments").isFalse();
+                io.chaintrack.api.config.LayeredApiProperties.properties(
+                        io.chaintrack.api.config.LayeredApiProperties.fromEnvironment(env));
+                processes++;
+            } else if (container.path("image").asText().startsWith("chaintrack/flink-jobs:")) {
+                // a command of the job jar on the Flink image's JVM: java ... -cp <job jar>:<flink lib> <main class>
+                List<String> command = new ArrayList<>();
+                container.path("command").forEach(a -> command.add(a.asText()));
+                assertThat(command).as(kind + " command").startsWith("java").contains(
+                        "/opt/flink/usrlib/chaintrack-flink-jobs.jar:/opt/flink/lib/*");
                 container.path("args").forEach(a -> args.add(a.asText()));
-                if (args.get(0).equals("api")) {
-                    io.chaintrack.api.config.LayeredApiProperties.properties(
-                            io.chaintrack.api.config.LayeredApiProperties.fromEnvironment(env));
-                }
-                io.chaintrack.core.config.ConfiguredCommandLine.parse(io.chaintrack.stack.ChaintrackCli.commandLine(),
-                        env, args.toArray(String[]::new));
+                Object main = Class.forName(command.get(command.size() - 1)).getDeclaredConstructor().newInstance();
+                io.chaintrack.core.config.ConfiguredCommandLine.parse(new picocli.CommandLine(main), env,
+                        args.toArray(String[]::new));
                 processes++;
             }
         }

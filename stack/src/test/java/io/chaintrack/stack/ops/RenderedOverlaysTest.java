@@ -130,11 +130,14 @@ class RenderedOverlaysTest {
 
   @ParameterizedTest
   @MethodSource("overlays")
-  void apiAndMigrationsUseTheDistributionWithProbesConfigAndSecrets(Path overlay) throws Exception {
+  void apiAndMigrationsUseTheirImagesWithProbesConfigAndSecrets(Path overlay) throws Exception {
     List<ObjectNode> objects = Manifests.render(overlay);
     Deployment api = (Deployment) binder.bind(byKind(objects, "Deployment").get(0));
     Container c = api.getSpec().getTemplate().getSpec().getContainers().get(0);
-    assertThat(c.getArgs()).containsExactly("api");
+    // the API image's entrypoint is QueryApiApplication, configured by the environment alone
+    assertThat(c.getImage()).startsWith("chaintrack/query-api:");
+    assertThat(c.getArgs()).isEmpty();
+    assertThat(c.getCommand()).isEmpty();
     // readiness: database reachable and schema migrated; liveness keeps the detailed health (tolerant thresholds)
     assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/v1/health/readiness");
     assertThat(c.getStartupProbe().getHttpGet().getPath()).isEqualTo("/v1/health/readiness");
@@ -143,13 +146,18 @@ class RenderedOverlaysTest {
     assertThat(c.getEnvFrom()).anyMatch(e -> e.getConfigMapRef() != null);
     assertThat(c.getEnv()).anyMatch(e -> e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null);
     Job migrate = (Job) binder.bind(byKind(objects, "Job").get(0));
-    assertThat(migrate.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()).containsExactly("migrate");
+    // migrations and retention: main classes of the job jar (which holds the migrations) on the jobs image
+    Container m = migrate.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(m.getImage()).startsWith("chaintrack/flink-jobs:");
+    assertThat(m.getCommand()).last().isEqualTo("io.chaintrack.jobs.common.MigrateCommand");
+    assertThat(m.getEnvFrom()).extracting(e -> e.getConfigMapRef().getName()).anyMatch(n -> n.startsWith("chaintrack-jobs-config"));
     // the wall-clock retention step: daily, never two at once, against the jobs' database settings
     CronJob retention = (CronJob) binder.bind(byKind(objects, "CronJob").get(0));
     assertThat(retention.getSpec().getConcurrencyPolicy()).isEqualTo("Forbid");
     assertThat(retention.getSpec().getTimeZone()).isEqualTo("Etc/UTC");
     Container r = retention.getSpec().getJobTemplate().getSpec().getTemplate().getSpec().getContainers().get(0);
-    assertThat(r.getArgs()).containsExactly("analytics-retention");
+    assertThat(r.getImage()).startsWith("chaintrack/flink-jobs:");
+    assertThat(r.getCommand()).last().isEqualTo("io.chaintrack.jobs.analytics.PartitionMaintenance");
     assertThat(r.getEnvFrom()).extracting(e -> e.getConfigMapRef().getName()).anyMatch(n -> n.startsWith("chaintrack-jobs-config"));
   }
 
