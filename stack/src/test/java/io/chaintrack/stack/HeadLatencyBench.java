@@ -111,6 +111,7 @@ class HeadLatencyBench {
                     Thread.sleep(100);
                 }
                 poller.interrupt();
+                poller.join(5_000);
             } finally {
                 job.cancel().get(30, TimeUnit.SECONDS);
             }

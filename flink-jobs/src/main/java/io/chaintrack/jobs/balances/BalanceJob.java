@@ -225,7 +225,7 @@ public final class BalanceJob implements Callable<Integer> {
                 .name("balance-deltas").uid(UID_DELTAS), inputParallelism);
         SingleOutputStreamOperator<BalanceWindowRow> windowRows = deltas
                 .keyBy(BalanceDelta::account, BalanceTypes.ACCOUNT)
-                .process(new WindowedBalanceFunction(config.windows(), config.reorgHorizon()), BalanceTypes.BALANCE_WINDOW_ROW)
+                .process(new WindowedBalanceFunction(config.windows(), config.reorgHorizon(), true), BalanceTypes.BALANCE_WINDOW_ROW)
                 .name("windowed-balances").uid(UID_WINDOWED_BALANCES);
         sinkInOrder(windowRows, sinks.balanceWindows(), "balance-windows-sink", UID_BALANCE_WINDOWS_SINK);
         sinkInOrder(windowRows.getSideOutput(WindowedBalanceFunction.CURRENT_BALANCES), sinks.currentBalances(),
