@@ -85,12 +85,12 @@ public final class PostgresSinks {
                     col("token_id", "NUMERIC(78,0)"), col("window_seconds", "INTEGER"),
                     col("window_start", "TIMESTAMPTZ"), col("delta", "NUMERIC(78,0)"), col("balance", "NUMERIC(78,0)"),
                     col("transfers_in", "BIGINT"), col("transfers_out", "BIGINT"), col("volume_in", "NUMERIC(78,0)"),
-                    col("volume_out", "NUMERIC(78,0)")),
+                    col("volume_out", "NUMERIC(78,0)"), col("provisional", "BOOLEAN")),
             List.of("chain_id", "address", "token", "token_id", "window_seconds", "window_start"),
             r -> new WindowKey(r.chainId(), r.address(), r.token(), r.tokenId(), r.windowSeconds(), r.windowStartMs()),
             (r, o) -> o.add(r.chainId()).add(r.address()).add(r.token()).add(r.tokenId()).add(r.windowSeconds())
                     .addTimestampMs(r.windowStartMs()).add(r.delta()).add(r.balance()).add(r.transfersIn())
-                    .add(r.transfersOut()).add(r.volumeIn()).add(r.volumeOut()));
+                    .add(r.transfersOut()).add(r.volumeIn()).add(r.volumeOut()).add(r.provisional()));
 
     public static final UpsertTable<CurrentBalanceRow> CURRENT_BALANCES = UpsertTable.of("current_balances",
             List.of(col("chain_id", "BIGINT"), col("address", "TEXT"), col("token", "TEXT"),

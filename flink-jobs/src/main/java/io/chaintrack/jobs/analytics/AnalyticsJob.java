@@ -58,6 +58,7 @@ public final class AnalyticsJob implements Callable<Integer> {
     public static final String UID_KAFKA_SOURCE = UID_PREFIX + ChainEventKafka.SOURCE_UID;
     public static final String UID_DECODE = UID_PREFIX + ChainEventKafka.DECODE_UID;
     public static final String UID_DEAD_LETTERS = UID_PREFIX + ChainEventKafka.DEAD_LETTER_SINK_UID;
+    public static final String UID_CANONICAL_GATE = "analytics-canonical-chain-gate";
     public static final String UID_EVENT_ORDER = "analytics-event-order";
     public static final String UID_FINALIZER = "analytics-block-finalizer";
     public static final String UID_FINAL_ORDER = "analytics-final-block-order";
@@ -222,7 +223,15 @@ public final class AnalyticsJob implements Callable<Integer> {
         KeySelector<FinalBlock, Long> finalChain = FinalBlock::chainId;
         KeySelector<LedgerBlock, Long> ledgerChain = b -> b.block().chainId();
 
-        SingleOutputStreamOperator<FinalBlock> finalBlocks = events
+        // streaming input is at-least-once: replayed blocks would count twice in the finalizer's applied-minus-reverted
+        // balance. BATCH sorts each height's events in any order, which the gate cannot follow, and replays nothing.
+        DataStream<ChainEvent> canonical = events;
+        if (env.getConfiguration().get(org.apache.flink.configuration.ExecutionOptions.RUNTIME_MODE) != RuntimeExecutionMode.BATCH) {
+            canonical = events.keyBy(e -> e.getBlock().getChainId(), Types.LONG)
+                    .process(new io.chaintrack.jobs.balances.CanonicalChainGate(), io.chaintrack.connectors.flink.ProtobufTypeInfo.CHAIN_EVENT)
+                    .name("analytics-canonical-chain-gate").uid(UID_CANONICAL_GATE);
+        }
+        SingleOutputStreamOperator<FinalBlock> finalBlocks = canonical
                 .assignTimestampsAndWatermarks(WatermarkStrategy.<ChainEvent>noWatermarks()
                         .withTimestampAssigner((e, ts) -> e.getBlock().getNumber()))
                 .name("analytics-event-order").uid(UID_EVENT_ORDER)

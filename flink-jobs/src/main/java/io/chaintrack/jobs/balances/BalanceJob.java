@@ -43,6 +43,7 @@ public final class BalanceJob implements Callable<Integer> {
 
     public static final String UID_VALIDATE = "balances-validate-events";
     public static final String UID_REJECTED_SINK = "balances-rejected-events-sink";
+    public static final String UID_CANONICAL_GATE = "balances-canonical-chain-gate";
     public static final String UID_WATERMARKS = "balances-block-time-watermarks";
     public static final String UID_ROWS = "balances-block-transfer-rows";
     public static final String UID_DELTAS = "balances-deltas";
@@ -202,7 +203,14 @@ public final class BalanceJob implements Callable<Integer> {
         valid.getSideOutput(ChainEventValidator.REJECTED)
                 .sinkTo(sinks.rejectedEvents()).name("rejected-events-sink").uid(UID_REJECTED_SINK);
 
-        SingleOutputStreamOperator<ChainEvent> timed = sameParallelism(valid
+        // at-least-once input: each block applied exactly once, reverted only while canonical (keyed by chain, so
+        // one chain's events stay in order on one subtask for everything downstream)
+        SingleOutputStreamOperator<ChainEvent> canonical = sameParallelism(valid
+                .keyBy(e -> e.getBlock().getChainId(), Types.LONG)
+                .process(new CanonicalChainGate(), ProtobufTypeInfo.CHAIN_EVENT)
+                .name("canonical-chain-gate").uid(UID_CANONICAL_GATE), inputParallelism);
+
+        SingleOutputStreamOperator<ChainEvent> timed = sameParallelism(canonical
                 .assignTimestampsAndWatermarks(BlockTimeWatermarks.strategy(config.sourceIdleTimeout()))
                 .name("block-time-watermarks").uid(UID_WATERMARKS), inputParallelism);
 
@@ -217,7 +225,7 @@ public final class BalanceJob implements Callable<Integer> {
                 .name("balance-deltas").uid(UID_DELTAS), inputParallelism);
         SingleOutputStreamOperator<BalanceWindowRow> windowRows = deltas
                 .keyBy(BalanceDelta::account, BalanceTypes.ACCOUNT)
-                .process(new WindowedBalanceFunction(config.windows(), config.reorgHorizon()), BalanceTypes.BALANCE_WINDOW_ROW)
+                .process(new WindowedBalanceFunction(config.windows(), config.reorgHorizon(), true), BalanceTypes.BALANCE_WINDOW_ROW)
                 .name("windowed-balances").uid(UID_WINDOWED_BALANCES);
         sinkInOrder(windowRows, sinks.balanceWindows(), "balance-windows-sink", UID_BALANCE_WINDOWS_SINK);
         sinkInOrder(windowRows.getSideOutput(WindowedBalanceFunction.CURRENT_BALANCES), sinks.currentBalances(),

@@ -34,6 +34,9 @@ import org.slf4j.LoggerFactory;
  * windows, but cannot rewrite the finalised windows; it is counted in metric {@value #LATE_BEYOND_HORIZON}.
  * Current balance rows ({@link #CURRENT_BALANCES}) are emitted on every delta; a revert leaves the balance
  * valid at the reverted block's parent number, stamped with the reverted block's time.
+ * With provisional windows on, every delta also emits the account's open windows (end not yet passed by the
+ * watermark) from the delta's window on, marked provisional, with their running values: the open window is
+ * served at head and follows reverts; the row emitted when the watermark passes its end is final.
  */
 public final class WindowedBalanceFunction extends KeyedProcessFunction<BalanceKey, BalanceDelta, BalanceWindowRow> {
     public static final OutputTag<CurrentBalanceRow> CURRENT_BALANCES =
@@ -44,6 +47,7 @@ public final class WindowedBalanceFunction extends KeyedProcessFunction<BalanceK
 
     private final long[] resolutionsMs;
     private final long horizonMs;
+    private final boolean provisional;
 
     private transient ValueState<BigInteger> balance;
     private transient List<MapState<Long, WindowAccumulator>> windows;
@@ -56,6 +60,12 @@ public final class WindowedBalanceFunction extends KeyedProcessFunction<BalanceK
      * @param reorgHorizon how long after its end a window can still change
      */
     public WindowedBalanceFunction(List<Duration> resolutions, Duration reorgHorizon) {
+        this(resolutions, reorgHorizon, false);
+    }
+
+    /** As above; {@code provisional} also emits the open windows on every delta (see the class comment). */
+    public WindowedBalanceFunction(List<Duration> resolutions, Duration reorgHorizon, boolean provisional) {
+        this.provisional = provisional;
         this.resolutionsMs = resolutions.stream().mapToLong(Duration::toMillis).sorted().distinct().toArray();
         this.horizonMs = reorgHorizon.toMillis();
         if (resolutionsMs.length == 0 || resolutionsMs[0] <= 0 || horizonMs < 0) {
@@ -107,6 +117,7 @@ public final class WindowedBalanceFunction extends KeyedProcessFunction<BalanceK
                                 + " current balance and open windows corrected, final windows not",
                         d.blockNumber(), d.blockTimeMs(), account, size / 1000, finalised);
                 emitWindows(i, Long.MIN_VALUE, current, account, out);
+                emitOpen(i, Long.MIN_VALUE, watermark, current, account, out);
                 continue;
             }
             MapState<Long, WindowAccumulator> open = windows.get(i);
@@ -122,6 +133,7 @@ public final class WindowedBalanceFunction extends KeyedProcessFunction<BalanceK
             if (ended) {
                 emitWindows(i, start, current, account, out);
             }
+            emitOpen(i, start, watermark, current, account, out);
         }
     }
 
@@ -141,7 +153,7 @@ public final class WindowedBalanceFunction extends KeyedProcessFunction<BalanceK
                 long end = w.start + size;
                 if (!w.acc.emitted() && end - 1 <= timestamp) {
                     open.put(w.start, w.acc.markEmitted());
-                    out.collect(row(account, size, w.start, w.acc, balances[j]));
+                    out.collect(row(account, size, w.start, w.acc, balances[j], false));
                 }
                 if (end - 1 + horizonMs <= timestamp) {
                     open.remove(w.start);
@@ -168,8 +180,25 @@ public final class WindowedBalanceFunction extends KeyedProcessFunction<BalanceK
         for (int j = 0; j < sorted.size(); j++) {
             Window w = sorted.get(j);
             if (w.acc.emitted() && w.start >= fromStart) {
-                out.collect(row(account, resolutionsMs[i], w.start, w.acc, balances[j]));
+                out.collect(row(account, resolutionsMs[i], w.start, w.acc, balances[j], false));
                 reemitted.inc();
+            }
+        }
+    }
+
+    /** With provisional windows on: the open windows of resolution i starting at or after fromStart, provisional. */
+    private void emitOpen(int i, long fromStart, long watermark, BigInteger current, BalanceKey account,
+                          Collector<BalanceWindowRow> out) throws Exception {
+        if (!provisional) {
+            return;
+        }
+        long size = resolutionsMs[i];
+        List<Window> sorted = sortedWindows(windows.get(i));
+        BigInteger[] balances = balancesAtEnd(sorted, current);
+        for (int j = 0; j < sorted.size(); j++) {
+            Window w = sorted.get(j);
+            if (!w.acc.emitted() && w.start >= fromStart && w.start + size - 1 > watermark) {
+                out.collect(row(account, size, w.start, w.acc, balances[j], true));
             }
         }
     }
@@ -200,9 +229,9 @@ public final class WindowedBalanceFunction extends KeyedProcessFunction<BalanceK
     }
 
     private static BalanceWindowRow row(BalanceKey a, long sizeMs, long start, WindowAccumulator acc,
-                                        BigInteger balanceAtEnd) {
+                                        BigInteger balanceAtEnd, boolean provisional) {
         return new BalanceWindowRow(a.chainId(), a.address(), a.token(), a.tokenId(), (int) (sizeMs / 1000), start,
-                acc.delta(), balanceAtEnd, acc.transfersIn(), acc.transfersOut(), acc.volumeIn(), acc.volumeOut());
+                acc.delta(), balanceAtEnd, acc.transfersIn(), acc.transfersOut(), acc.volumeIn(), acc.volumeOut(), provisional);
     }
 
     private record Window(long start, WindowAccumulator acc) {}

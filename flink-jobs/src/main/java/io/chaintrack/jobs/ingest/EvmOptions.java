@@ -49,8 +49,9 @@ public final class EvmOptions {
     int rateLimit;
 
     @ConfigKey("chaintrack.ingest.poll-interval")
-    @Option(names = "--poll-interval", converter = DurationConverter.class, description = "Head polling interval (default 2s).")
-    Duration pollInterval = Duration.ofSeconds(2);
+    @Option(names = "--poll-interval", converter = DurationConverter.class,
+            description = "Head polling interval; a newHeads WebSocket subscription, when the node takes one, wakes the poller at once (default 500ms).")
+    Duration pollInterval = Duration.ofMillis(500);
 
     @ConfigKey("chaintrack.ingest.reorg-depth")
     @Option(names = "--reorg-depth", description = "Deepest reorg followed; deeper ones fail the job (default 128).")

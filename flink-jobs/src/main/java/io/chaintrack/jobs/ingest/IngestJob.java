@@ -35,8 +35,9 @@ import picocli.CommandLine.Spec;
 /**
  * Follows one chain and writes its ChainEvents, in order, to the chain-events topic keyed by chain id.
  * Source and sink run at parallelism 1 and are chained: one chain is one ordered stream, and a second
- * sink subtask would reorder it. With exactly-once delivery, consumers reading committed data see every
- * event once, in order, across failures and restarts.
+ * sink subtask would reorder it. At-least-once (the default) makes every event visible as soon as it is
+ * fetched; after a failure the events since the last checkpoint are written again, in order, and the consumers'
+ * CanonicalChainGate drops them. Exactly-once consumers reading committed data see every event once.
  */
 @Command(name = "ingest", mixinStandardHelpOptions = true,
         description = "Follows a chain and writes its ChainEvents to Kafka (topic chaintrack.chain-events.v1).")
@@ -61,13 +62,14 @@ public final class IngestJob implements Callable<Integer> {
 
     @ConfigKey("chaintrack.flink.checkpoint-interval")
     @Option(names = "--checkpoint-interval", converter = DurationConverter.class,
-            description = "Checkpoint interval, e.g. 10s or 500ms; exactly-once output becomes visible at each checkpoint (default 10s).")
+            description = "Checkpoint interval, e.g. 10s or 500ms; with --delivery exactly-once, output becomes visible at each checkpoint (default 10s).")
     Duration checkpointInterval = Duration.ofSeconds(10);
 
     @ConfigKey("chaintrack.ingest.delivery")
     @Option(names = "--delivery", converter = DeliveryConverter.class,
-            description = "exactly-once (Kafka transactions) or at-least-once (default exactly-once).")
-    DeliveryGuarantee delivery = DeliveryGuarantee.EXACTLY_ONCE;
+            description = "at-least-once (events visible at once; the balance job's canonical chain gate drops replays) or"
+                    + " exactly-once (Kafka transactions: visible only when a checkpoint completes) (default at-least-once).")
+    DeliveryGuarantee delivery = DEFAULT_DELIVERY;
 
     @ConfigKey("chaintrack.ingest.transactional-id-prefix")
     @Option(names = "--transactional-id-prefix",
@@ -178,9 +180,8 @@ public final class IngestJob implements Callable<Integer> {
     }
 
     /**
-     * Adds the synthetic ingest pipeline to {@code env} with exactly-once delivery, for the one-command stack
-     * and tests; the caller executes the env. Enables checkpointing every 2 s if the env has none, since
-     * exactly-once output only becomes visible when a checkpoint completes.
+     * Adds the synthetic ingest pipeline to {@code env} with {@link #DEFAULT_DELIVERY}, for the one-command stack
+     * and tests; the caller executes the env. Enables checkpointing every 2 s if the env has none.
      */
     public static void buildSynthetic(StreamExecutionEnvironment env, SyntheticChainConfig config, String bootstrapServers) {
         buildSynthetic(env, config, bootstrapServers, null);
@@ -191,7 +192,7 @@ public final class IngestJob implements Callable<Integer> {
                                       PostgresSinkOptions tables) {
         JobEnvironment.ensureConfigured(env, Duration.ofSeconds(2));
         defineWorkflow(env, new SyntheticChainSource(config),
-                ChainEventKafka.sink(bootstrapServers, DeliveryGuarantee.EXACTLY_ONCE, transactionalIdPrefix(config.chainId())),
+                ChainEventKafka.sink(bootstrapServers, DEFAULT_DELIVERY, transactionalIdPrefix(config.chainId())),
                 reporter(tables, bootstrapServers));
     }
 
@@ -214,12 +215,18 @@ public final class IngestJob implements Callable<Integer> {
                                 PostgresSinkOptions tables) {
         JobEnvironment.ensureConfigured(env, Duration.ofSeconds(2));
         DataStream<ChainEvent> events = defineWorkflow(env, EvmChainSource.create(config),
-                ChainEventKafka.sink(bootstrapServers, DeliveryGuarantee.EXACTLY_ONCE, transactionalIdPrefix(config.chainId())),
+                ChainEventKafka.sink(bootstrapServers, DEFAULT_DELIVERY, transactionalIdPrefix(config.chainId())),
                 reporter(tables, bootstrapServers));
         if (tables != null) {
             TokenMetadataLookup.addTo(events, config, TokenMetadataLookup.Settings.DEFAULTS, tables, EvmMetrics.DEFAULT_REGISTRY);
         }
     }
+
+    /**
+     * At-least-once: a block is in the topic as soon as it is fetched, not at the next checkpoint (head latency); the
+     * replay after a failure is deduplicated per block hash by the consumers' CanonicalChainGate.
+     */
+    public static final DeliveryGuarantee DEFAULT_DELIVERY = DeliveryGuarantee.AT_LEAST_ONCE;
 
     public static String transactionalIdPrefix(long chainId) {
         return "chaintrack-ingest-" + chainId;

@@ -23,17 +23,17 @@ class IngestJobCommandLineTest {
         new CommandLine(job).parseArgs("--bootstrap-servers", "localhost:9092", "--source", "synthetic",
                 "--chain-id", "77", "--seed", "5", "--transfers-per-block", "3", "--blocks", "10", "--native", "false",
                 "--reorg-probability", "0.2", "--max-reorg-depth", "2", "--blocks-per-second", "4.5",
-                "--delivery", "at-least-once", "--checkpoint-interval", "500ms");
+                "--delivery", "exactly-once", "--checkpoint-interval", "500ms");
         SyntheticChainConfig config = ((SyntheticChainSource) job.createSource()).config();
         assertThat(config).isEqualTo(SyntheticChainConfig.defaults().withChainId(77).withSeed(5).withTransfersPerBlock(3)
                 .withBlockCount(10).withTokens(4, 2, 2, false).withReorgs(0.2, 2).withBlocksPerSecond(4.5));
-        assertThat(job.delivery).isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
+        assertThat(job.delivery).isEqualTo(DeliveryGuarantee.EXACTLY_ONCE);
         assertThat(job.checkpointInterval).isEqualTo(Duration.ofMillis(500));
 
         IngestJob defaults = new IngestJob();
         new CommandLine(defaults).parseArgs("--bootstrap-servers", "k:1");
         assertThat(((SyntheticChainSource) defaults.createSource()).config()).isEqualTo(SyntheticChainConfig.defaults());
-        assertThat(defaults.delivery).isEqualTo(DeliveryGuarantee.EXACTLY_ONCE);
+        assertThat(defaults.delivery).isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
     }
 
     @Test

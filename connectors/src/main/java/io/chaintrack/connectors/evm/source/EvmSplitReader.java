@@ -37,6 +37,8 @@ public final class EvmSplitReader implements SplitReader<ChainEvent, EvmSplit> {
     private final Object sleeper = new Object();
     private boolean woken;
     private int cursor;
+    private final java.util.concurrent.atomic.AtomicBoolean newHead = new java.util.concurrent.atomic.AtomicBoolean();
+    private HeadSubscription heads;
 
     public EvmSplitReader(EvmChainConfig config, ChainReader chain, EvmMetrics metrics) {
         this.config = config;
@@ -49,6 +51,9 @@ public final class EvmSplitReader implements SplitReader<ChainEvent, EvmSplit> {
         List<String> ids = new ArrayList<>(workers.keySet());
         if (ids.isEmpty()) {
             return empty();
+        }
+        if (newHead.getAndSet(false)) {
+            idleUntil.clear(); // a head arrived by subscription: poll now, not at the next poll time
         }
         long now = System.nanoTime();
         for (int i = 0; i < ids.size(); i++) {
@@ -111,6 +116,12 @@ public final class EvmSplitReader implements SplitReader<ChainEvent, EvmSplit> {
     }
 
     private Worker tail(EvmSplit s) {
+        if (heads == null && !config.endpoints().isEmpty()) {
+            heads = HeadSubscription.open(config.chainName(), config.endpoints().get(0).url(), () -> {
+                newHead.set(true);
+                wakeUp();
+            });
+        }
         TailFollower follower = new TailFollower(chain, config.chainName(), config.reorgDepth(),
                 config.blocksPerFetch(), s.endBlock(), s.next(), s.window(), metrics);
         return follower::step;
@@ -143,6 +154,9 @@ public final class EvmSplitReader implements SplitReader<ChainEvent, EvmSplit> {
 
     @Override
     public void close() {
+        if (heads != null) {
+            heads.close();
+        }
         chain.close();
     }
 }

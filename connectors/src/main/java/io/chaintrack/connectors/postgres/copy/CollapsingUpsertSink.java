@@ -46,12 +46,20 @@ public final class CollapsingUpsertSink<T> implements Sink<T> {
         UpsertTable<T> tableOf(T row);
     }
 
+    /**
+     * With time-based flushes on (a non-zero batch interval), buffered rows are also written once no row has arrived
+     * for this long (ms; 0 turns it off): at head each block is written within a few tens of ms, while a backlog,
+     * which never pauses that long, still batches by size, interval and checkpoint.
+     */
+    public static final long IDLE_FLUSH_MS = Long.getLong("chaintrack.sink.idle-flush-ms", 25L);
+
     private final String name;
     private final Route<T> route;
     private final PostgresSinkOptions options;
     private final int retentionDays;
 
-    // Also flushes at batchSize distinct keys, every batchInterval (zero: never on time) and at end of input. Replays
+    // Also flushes at batchSize distinct keys, every batchInterval (zero: never on time), after IDLE_FLUSH_MS without
+    // input (when batchInterval is not zero) and at end of input. Replays
     // since the last checkpoint converge: writes are full-value upserts and the caller delivers all rows of one key
     // to one subtask, in order.
     public CollapsingUpsertSink(UpsertTable<T> table, PostgresSinkOptions options) {
@@ -104,6 +112,7 @@ public final class CollapsingUpsertSink<T> implements Sink<T> {
         private LocalDate droppedFor;
         private Connection connection;
         private long lastFlushMs;
+        private long lastWriteMs;
 
         Writer(CollapsingUpsertSink<T> sink, ProcessingTimeService time, boolean dropsPartitions, Counter written,
                Counter collapsed) {
@@ -125,16 +134,26 @@ public final class CollapsingUpsertSink<T> implements Sink<T> {
         }
 
         private void scheduleTimer() {
-            time.registerTimer(time.getCurrentProcessingTime() + options.batchInterval().toMillis(), now -> {
-                if (now - lastFlushMs >= options.batchInterval().toMillis()) {
+            long interval = options.batchInterval().toMillis();
+            long tick = IDLE_FLUSH_MS > 0 ? Math.min(IDLE_FLUSH_MS, interval) : interval;
+            time.registerTimer(time.getCurrentProcessingTime() + tick, now -> {
+                if (now - lastFlushMs >= interval || idle(now)) {
                     flush(false);
                 }
                 scheduleTimer();
             });
         }
 
+        /** At head rows come in bursts (one block) and then nothing: write them as soon as the burst is over. */
+        private boolean idle(long now) {
+            return IDLE_FLUSH_MS > 0 && buffered > 0 && now - lastWriteMs >= IDLE_FLUSH_MS;
+        }
+
         @Override
         public void write(T row, Context context) throws IOException {
+            if (time != null) {
+                lastWriteMs = time.getCurrentProcessingTime();
+            }
             UpsertTable<T> table = sink.route.tableOf(row);
             Map<Object, T> rows = buffer.computeIfAbsent(table, t -> new HashMap<>());
             Object key = table.keyOf(row);
