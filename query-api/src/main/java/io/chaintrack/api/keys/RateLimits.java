@@ -66,8 +66,12 @@ public final class RateLimits {
 
     private BucketProxy build(String id, ApiKeyStore.Tier tier) {
         long limit = tier.requestsPerWindow();
+        Duration window = Duration.ofSeconds(tier.windowSeconds());
+        // Bucket4j refills at most one token per nanosecond: a faster tier ('unlimited': 2^31-1 per second) refills
+        // at that rate, still far beyond what any replica serves
+        long refill = Math.min(limit, window.toNanos());
         BucketConfiguration configuration = BucketConfiguration.builder()
-                .addLimit(Bandwidth.builder().capacity(limit).refillIntervally(limit, Duration.ofSeconds(tier.windowSeconds())).build())
+                .addLimit(Bandwidth.builder().capacity(limit).refillIntervally(refill, window).build())
                 .build();
         RemoteBucketBuilder<String> builder = buckets.builder();
         long share = unsynchronized(limit);
