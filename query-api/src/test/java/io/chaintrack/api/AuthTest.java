@@ -106,6 +106,7 @@ class AuthTest {
             assertThat(none.json().get("grpcCode").getAsString()).isEqualTo("UNAUTHENTICATED");
             assertThat(none.json().get("parameter").getAsString()).isEqualTo("x-api-key");
             assertThat(none.headers().firstValue("X-Request-Id")).isPresent();
+            assertThat(none.headers().firstValue("WWW-Authenticate")).hasValue("ApiKey realm=\"chaintrack\", header=\"x-api-key\"");
             assertThat(clients.get("/v1/chains", Map.of("x-api-key", "ck_nope_nope")).status()).isEqualTo(401);
 
             StatusRuntimeException grpc = catchThrowableOfType(StatusRuntimeException.class,

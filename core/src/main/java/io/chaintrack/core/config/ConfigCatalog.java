@@ -67,6 +67,7 @@ public final class ConfigCatalog {
       "chaintrack.api.request-timeout", "chaintrack.api.validate-schema",
       "chaintrack.api.access-log", "chaintrack.api.access-log-slow-after", "chaintrack.api.batch.max-batch", "chaintrack.api.batch.max-concurrent",
       "chaintrack.api.auth.enabled", "chaintrack.api.auth.local-share", "chaintrack.api.auth.sync-period",
+      "chaintrack.api.cors.allowed-origins",
       "chaintrack.api.chain-status.stale-after",
       "chaintrack.api.streams.max-streams", "chaintrack.api.streams.poll-interval", "chaintrack.api.streams.threads",
       "chaintrack.api.streams.reorg-margin-blocks", "chaintrack.api.streams.max-rows-per-poll",
