@@ -106,6 +106,7 @@ class AuthTest {
             assertThat(none.json().get("grpcCode").getAsString()).isEqualTo("UNAUTHENTICATED");
             assertThat(none.json().get("parameter").getAsString()).isEqualTo("x-api-key");
             assertThat(none.headers().firstValue("X-Request-Id")).isPresent();
+            assertThat(none.headers().firstValue("WWW-Authenticate")).hasValue("ApiKey realm=\"chaintrack\", header=\"x-api-key\"");
             assertThat(clients.get("/v1/chains", Map.of("x-api-key", "ck_nope_nope")).status()).isEqualTo(401);
 
             StatusRuntimeException grpc = catchThrowableOfType(StatusRuntimeException.class,
@@ -133,6 +134,10 @@ class AuthTest {
         assertThat(one.get("/openapi.json").status()).isEqualTo(200);
         assertThat(one.get("/docs").status()).isEqualTo(200);
         assertThat(one.get("/openapi.json").json().getAsJsonObject("components").has("securitySchemes")).isTrue();
+        com.google.gson.JsonObject responses = one.get("/openapi.json").json().getAsJsonObject("paths").getAsJsonObject("/v1/chains")
+                .getAsJsonObject("get").getAsJsonObject("responses");
+        assertThat(responses.getAsJsonObject("401").getAsJsonObject("headers").has("WWW-Authenticate")).isTrue();
+        assertThat(responses.getAsJsonObject("429").getAsJsonObject("headers").has("Retry-After")).isTrue();
         // unknown routes stay 404 rather than revealing auth
         assertThat(one.get("/v1/unknown").status()).isEqualTo(404);
     }

@@ -102,6 +102,9 @@ class BadInputTest {
         cases.add(Arguments.of(TRANSFERS + "?limit=99999999999", "limit"));
         cases.add(Arguments.of(TRANSFERS + "?limit=", "limit"));
         cases.add(Arguments.of(TRANSFERS + "?limit=5&limit=6", "limit"));
+        cases.add(Arguments.of(TRANSFERS + "?limit=%D9%A1", "limit"));            // Arabic-Indic 1
+        cases.add(Arguments.of(TRANSFERS + "?limit=%EF%BC%92", "limit"));         // full-width 2
+        cases.add(Arguments.of("/v1/chains/%EF%BC%91/addresses/" + A + "/transfers", "chain_id")); // full-width 1
         cases.add(Arguments.of(TRANSFERS + "?cursor=garbage", "cursor"));
         cases.add(Arguments.of(TRANSFERS + "?cursor=a.b", "cursor"));
         cases.add(Arguments.of(TRANSFERS + "?cursor=TAMPERED_A", "cursor"));
@@ -171,6 +174,7 @@ class BadInputTest {
         cases.add(Arguments.of(RANGE + "?from_block=-1", "from_block"));
         cases.add(Arguments.of(RANGE + "?from_block=abc", "from_block"));
         cases.add(Arguments.of(RANGE + "?fromBlock=1.5", "from_block"));
+        cases.add(Arguments.of(RANGE + "?from_block=1&fromBlock=2", "from_block"));   // one field, two names
         cases.add(Arguments.of(RANGE + "?to_block=18446744073709551615", "to_block"));
         cases.add(Arguments.of(RANGE + "?to_block=18446744073709551616", "to_block"));
         cases.add(Arguments.of(RANGE + "?from_block=10&to_block=9", "to_block"));

@@ -107,6 +107,8 @@ class DocsTest {
                 .getAsJsonObject("get");
         JsonObject content = stream.getAsJsonObject("responses").getAsJsonObject("200").getAsJsonObject("content");
         assertThat(content.keySet()).containsExactly("text/event-stream");
+        // the live-stream limit is a 429 with Retry-After even with auth off
+        assertThat(stream.getAsJsonObject("responses").getAsJsonObject("429").getAsJsonObject("headers").has("Retry-After")).isTrue();
         assertThat(content.getAsJsonObject("text/event-stream").getAsJsonObject("schema").get("description").getAsString())
                 .contains("event: transfer").contains("StreamAddressTransfersResponse").contains("event: error");
         // the message schema the events carry is in the document

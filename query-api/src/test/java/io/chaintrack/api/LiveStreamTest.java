@@ -90,6 +90,7 @@ class LiveStreamTest {
             Clients.Response refused = clients.get("/v1/chains/1/addresses/" + WATCHED + "/transfers/stream");
             assertThat(refused.status()).isEqualTo(429);
             assertThat(refused.contentType()).startsWith("application/problem+json");
+            assertThat(refused.headers().firstValue("Retry-After")).hasValue("10");
             StatusRuntimeException exhausted = org.assertj.core.api.Assertions.catchThrowableOfType(StatusRuntimeException.class,
                     () -> clients.transfers.streamAddressTransfers(StreamAddressTransfersRequest.newBuilder().setChainId(1)
                             .setAddress(WATCHED).build()).hasNext());

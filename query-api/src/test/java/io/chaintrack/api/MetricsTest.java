@@ -63,6 +63,19 @@ class MetricsTest {
     }
 
     @Test
+    void madeUpHttpMethodsShareOneLabel() {
+        for (int i = 0; i < 5; i++) {
+            clients.send("FOO" + i, "/v1/chains", Map.of());
+        }
+        MetricsText metrics = MetricsText.parse(clients.get("/metrics").body());
+        assertThat(metrics.named("chaintrack_api_request_duration_seconds_count"))
+                .allMatch(s -> java.util.Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT", "GRPC", "OTHER")
+                        .contains(s.labels().get("method")));
+        assertThat(metrics.named("chaintrack_api_request_duration_seconds_count").stream()
+                .filter(s -> "OTHER".equals(s.labels().get("method"))).mapToDouble(MetricsText.Sample::value).sum()).isGreaterThanOrEqualTo(5);
+    }
+
+    @Test
     void openMetricsIsNegotiated() {
         Clients.Response scrape = clients.get("/metrics", Map.of("Accept", "application/openmetrics-text; version=1.0.0"));
         assertThat(scrape.contentType()).startsWith("application/openmetrics-text");

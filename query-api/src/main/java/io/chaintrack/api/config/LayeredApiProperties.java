@@ -34,6 +34,7 @@ public final class LayeredApiProperties {
 
     /** Every key the API reads: its own only (health's consumer lag comes from a table, not from the brokers). */
     public static final List<String> KEYS = ConfigCatalog.API;
+    static final String CORS_ORIGINS = "chaintrack.api.cors.allowed-origins";
 
     private LayeredApiProperties() {}
 
@@ -71,7 +72,30 @@ public final class LayeredApiProperties {
     public static PropertySource propertySource(LayeredConfig config, Map<String, Object> overrides) {
         Map<String, Object> props = new LinkedHashMap<>(properties(config));
         props.putAll(overrides);
+        cors(props);
         return PropertySource.of(SOURCE_NAME, props, ORDER);
+    }
+
+    /**
+     * Micronaut's CORS for the origins of {@code chaintrack.api.cors.allowed-origins} (exact origins, comma-separated):
+     * preflights answered, GET and HEAD allowed, the headers a browser client reads exposed. None configured: CORS
+     * stays off (no Access-Control-* headers; a preflight is 405 as any OPTIONS).
+     */
+    static void cors(Map<String, Object> props) {
+        Object value = props.get(CORS_ORIGINS);
+        List<String> origins = value == null ? List.of()
+                : (value instanceof java.util.Collection<?> items ? items.stream().map(String::valueOf)
+                        : java.util.Arrays.stream(value.toString().split(",")))
+                        .map(String::trim).filter(s -> !s.isEmpty()).toList();
+        if (origins.isEmpty()) {
+            return;
+        }
+        String web = "micronaut.server.cors.configurations.web.";
+        props.putIfAbsent("micronaut.server.cors.enabled", true);
+        props.putIfAbsent(web + "allowed-origins", origins);
+        props.putIfAbsent(web + "allowed-methods", List.of("GET", "HEAD", "OPTIONS"));
+        props.putIfAbsent(web + "exposed-headers", List.of("Retry-After", "X-Request-Id", "WWW-Authenticate"));
+        props.putIfAbsent(web + "max-age", 600);
     }
 
     private static Object typed(LayeredConfig config, String key) {
@@ -79,7 +103,8 @@ public final class LayeredApiProperties {
         if (key.endsWith("-port")) {
             return config.intInRange(key, 0, 65535);
         }
-        if (key.equals("chaintrack.api.window-seconds") || key.equals("chaintrack.api.health.consumer-groups")) {
+        if (key.equals("chaintrack.api.window-seconds") || key.equals("chaintrack.api.health.consumer-groups")
+                || key.equals(CORS_ORIGINS)) {
             List<String> items = config.list(key);
             if (key.equals("chaintrack.api.window-seconds")) {
                 for (String item : items) {
@@ -97,7 +122,7 @@ public final class LayeredApiProperties {
             return config.bool(key);
         }
         if (last.endsWith("timeout") || last.endsWith("interval") || last.endsWith("ttl") || last.endsWith("after")
-                || last.equals("heartbeat") || last.equals("anomaly-margin")) {
+                || last.equals("heartbeat") || last.equals("anomaly-margin") || last.endsWith("period")) {
             return config.duration(key).toString();
         }
         if (last.equals("pool-size") || last.endsWith("-limit") || last.endsWith("-seconds") || last.startsWith("max-")

@@ -182,9 +182,18 @@ public final class OpenApiDocument {
         } else {
             responses.add("400", problem("A parameter is malformed or unknown; `parameter` names it."));
             if (authEnabled) {
-                responses.add("401", problem("No or unknown x-api-key."));
+                responses.add("401", withHeader(problem("No or unknown x-api-key."), "WWW-Authenticate",
+                        "The scheme to use: `ApiKey realm=\"chaintrack\", header=\"x-api-key\"`.", stringSchema()));
                 responses.add("403", problem("The key's tier does not include this method."));
-                responses.add("429", problem("The key's request rate is exhausted; retry after the Retry-After header's seconds."));
+            }
+            if (authEnabled || rpc.isServerStreaming()) {
+                String why = (authEnabled ? "The key's request rate is exhausted" : "")
+                        + (authEnabled && rpc.isServerStreaming() ? ", or t" : rpc.isServerStreaming() ? "T" : "")
+                        + (rpc.isServerStreaming() ? "his replica already serves its maximum of live streams" : "");
+                JsonObject seconds = new JsonObject();
+                seconds.addProperty("type", "integer");
+                responses.add("429", withHeader(problem(why + "; retry after the Retry-After header's seconds."), "Retry-After",
+                        "Seconds to wait before retrying.", seconds));
             }
             responses.add("503", problem("The database does not answer; retry later."));
             responses.add("504", problem("The request deadline passed."));
@@ -368,6 +377,16 @@ public final class OpenApiDocument {
 
     private JsonObject problem(String description) {
         return response(description, "application/problem+json", ref("#/components/schemas/" + PROBLEM));
+    }
+
+    private static JsonObject withHeader(JsonObject response, String name, String description, JsonObject schema) {
+        JsonObject header = new JsonObject();
+        header.addProperty("description", description);
+        header.add("schema", schema);
+        JsonObject headers = new JsonObject();
+        headers.add(name, header);
+        response.add("headers", headers);
+        return response;
     }
 
     private static JsonObject response(String description, String mediaType, JsonObject schema) {

@@ -18,7 +18,7 @@ import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
- * API keys, tiers and shared rate windows in PostgreSQL (tables of V20__api_keys.sql). Secrets exist
+ * API keys and tiers in PostgreSQL (tables of V20__api_keys.sql; the request budgets are {@link RateLimits}). Secrets exist
  * only in the value returned by {@link #create}; the table holds their SHA-256, and no method reads it back.
  */
 public final class ApiKeyStore {
@@ -43,9 +43,6 @@ public final class ApiKeyStore {
 
     /** An active key with its tier. */
     public record Grant(String keyId, Tier tier) {}
-
-    /** The request count in the key's current window and the seconds until that window ends. */
-    public record WindowCount(int requests, long secondsLeft) {}
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private final DataSource dataSource;
@@ -136,39 +133,6 @@ public final class ApiKeyStore {
                 return rs.next() ? Optional.of(new Grant(rs.getString(1), tier(rs, 2))) : Optional.empty();
             }
         }
-    }
-
-    /**
-     * Counts one request in the key's current fixed window (aligned to multiples of window_seconds on
-     * the database clock) with one atomic upsert, so concurrent replicas never lose a count.
-     */
-    public WindowCount count(Connection c, String keyId, int windowSeconds) throws SQLException {
-        WindowCount count;
-        try (PreparedStatement st = c.prepareStatement(
-                "WITH w AS (SELECT to_timestamp(floor(extract(epoch FROM clock_timestamp()) / ?) * ?) AS start)"
-                        + " INSERT INTO api_rate_windows (key_id, window_start, requests) SELECT ?, w.start, 1 FROM w"
-                        + " ON CONFLICT (key_id, window_start) DO UPDATE SET requests = api_rate_windows.requests + 1"
-                        + " RETURNING requests, ceil(extract(epoch FROM window_start) + ? - extract(epoch FROM clock_timestamp()))")) {
-            st.setInt(1, windowSeconds);
-            st.setInt(2, windowSeconds);
-            st.setString(3, keyId);
-            st.setInt(4, windowSeconds);
-            try (ResultSet rs = st.executeQuery()) {
-                rs.next();
-                count = new WindowCount(rs.getInt(1), Math.max(1, rs.getLong(2)));
-            }
-        }
-        if (count.requests() == 1) {
-            // a new window began: earlier windows of this key can no longer matter
-            try (PreparedStatement st = c.prepareStatement("DELETE FROM api_rate_windows WHERE key_id = ?"
-                    + " AND window_start < to_timestamp(floor(extract(epoch FROM clock_timestamp()) / ?) * ?)")) {
-                st.setString(1, keyId);
-                st.setInt(2, windowSeconds);
-                st.setInt(3, windowSeconds);
-                st.executeUpdate();
-            }
-        }
-        return count;
     }
 
     private static Tier tier(ResultSet rs) throws SQLException {

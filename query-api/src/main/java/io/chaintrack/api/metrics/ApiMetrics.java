@@ -25,6 +25,10 @@ import javax.sql.DataSource;
 public final class ApiMetrics {
     public static final String REQUEST_DURATION = "chaintrack_api_request_duration_seconds";
     public static final String UNMATCHED_ROUTE = "unmatched";
+    /** The method label of any HTTP method outside {@link #METHODS}: a client cannot add series with made-up methods. */
+    public static final String OTHER_METHOD = "OTHER";
+    static final java.util.Set<String> METHODS = java.util.Set.of(
+            "GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT", "GRPC");
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Histogram requestDuration;
@@ -66,7 +70,11 @@ public final class ApiMetrics {
     }
 
     public void observe(String route, String method, String status, long nanos) {
-        requestDuration.labelValues(route, method, status).observe(nanos / 1e9);
+        requestDuration.labelValues(route, methodLabel(method), status).observe(nanos / 1e9);
+    }
+
+    static String methodLabel(String method) {
+        return METHODS.contains(method) ? method : OTHER_METHOD;
     }
 
     public void observeBatch(String batch, int reads) {

@@ -3,6 +3,7 @@ package io.chaintrack.api.query;
 import io.chaintrack.api.config.StreamConfig;
 import io.chaintrack.api.error.ApiException;
 import io.chaintrack.api.error.ErrorKind;
+import io.chaintrack.api.error.RateLimitedException;
 import io.chaintrack.api.metrics.ApiMetrics;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import jakarta.annotation.PreDestroy;
@@ -57,6 +58,8 @@ public final class LiveStreams {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(LiveStreams.class);
+    /** Retry-After of a refused stream: streams are long-lived, a slot frees when a client goes away. */
+    static final long STREAM_RETRY_AFTER_SECONDS = 10;
 
     private final StreamConfig config;
     private final Semaphore slots;
@@ -90,8 +93,8 @@ public final class LiveStreams {
     /** A slot for one more stream, or RESOURCE_EXHAUSTED when this replica serves max-streams already. */
     public Slot reserve() {
         if (!slots.tryAcquire()) {
-            throw new ApiException(ErrorKind.RESOURCE_EXHAUSTED, null, "this server already serves "
-                    + config.maxStreams() + " live streams; retry later or on another replica");
+            throw new RateLimitedException("this server already serves "
+                    + config.maxStreams() + " live streams; retry later or on another replica", STREAM_RETRY_AFTER_SECONDS);
         }
         return new Slot();
     }

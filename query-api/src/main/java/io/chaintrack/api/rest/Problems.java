@@ -16,6 +16,8 @@ import java.nio.charset.StandardCharsets;
  */
 public final class Problems {
     public static final MediaType PROBLEM_JSON = MediaType.of("application/problem+json");
+    /** The challenge of every 401: an API key in the x-api-key header. */
+    public static final String WWW_AUTHENTICATE = "ApiKey realm=\"chaintrack\", header=\"x-api-key\"";
 
     private Problems() {}
 
@@ -23,6 +25,10 @@ public final class Problems {
         MutableHttpResponse<byte[]> response = response(e.kind(), e.detail(), e.parameter().orElse(null));
         if (e instanceof RateLimitedException limited) {
             response.header("Retry-After", Long.toString(limited.retryAfterSeconds()));
+        }
+        if (e.kind() == ErrorKind.UNAUTHENTICATED) {
+            // RFC 9110 §11.6.1: a 401 names the scheme the client should use
+            response.header("WWW-Authenticate", WWW_AUTHENTICATE);
         }
         return response;
     }

@@ -27,6 +27,13 @@ import java.util.Map;
  * is a 400 naming the parameter, so the domain services only ever see well-typed requests.
  */
 public final class ProtoRequestBinder {
+    private static final java.util.Set<FieldDescriptor.Type> NUMBERS = java.util.EnumSet.of(
+            FieldDescriptor.Type.INT32, FieldDescriptor.Type.SINT32, FieldDescriptor.Type.SFIXED32,
+            FieldDescriptor.Type.UINT32, FieldDescriptor.Type.FIXED32, FieldDescriptor.Type.INT64, FieldDescriptor.Type.SINT64,
+            FieldDescriptor.Type.SFIXED64, FieldDescriptor.Type.UINT64, FieldDescriptor.Type.FIXED64);
+    /** What a number parameter may hold before it is parsed: an optional sign and ASCII digits. */
+    private static final java.util.regex.Pattern ASCII_NUMBER = java.util.regex.Pattern.compile("[+-]?[0-9]+");
+
     private ProtoRequestBinder() {}
 
     public static void bind(Message.Builder builder, Map<String, String> path, Map<String, List<String>> query) {
@@ -38,11 +45,16 @@ public final class ProtoRequestBinder {
             }
             set(builder, field, List.of(variable.getValue()));
         }
+        java.util.Set<FieldDescriptor> given = new java.util.HashSet<>();
         for (Map.Entry<String, List<String>> parameter : query.entrySet()) {
             String name = parameter.getKey();
             FieldDescriptor field = resolve(type, name);
             if (field == null) {
                 throw new InvalidArgumentException(name, "unknown query parameter" + knownParameters(type, path));
+            }
+            if (!given.add(field) && !field.isRepeated()) {
+                throw new InvalidArgumentException(field.getName(), "given twice (as " + field.getName() + " and "
+                        + field.getJsonName() + "); it takes one value");
             }
             if (path.containsKey(field.getName())) {
                 throw new InvalidArgumentException(field.getName(), "is a path parameter and cannot also be given in the query");
@@ -87,6 +99,10 @@ public final class ProtoRequestBinder {
 
     private static Object parse(FieldDescriptor field, String value) {
         String name = field.getName();
+        if (NUMBERS.contains(field.getType()) && !ASCII_NUMBER.matcher(value).matches()) {
+            // Integer.parseInt and friends accept any Unicode digit (Arabic-Indic, full-width): not this API
+            throw new InvalidArgumentException(name, "not a valid " + typeName(field) + " (ASCII digits 0-9 only): '" + clip(value) + "'");
+        }
         try {
             return switch (field.getType()) {
                 case STRING -> value;
