@@ -1,5 +1,6 @@
 package io.chaintrack.stack;
 
+import io.chaintrack.connectors.kafka.ChainEventKafka;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.turbo.TurboFilter;
@@ -20,8 +21,7 @@ import org.slf4j.Marker;
 public final class RecommitFenceFilter extends TurboFilter {
     static final String COMMITTER = "org.apache.flink.connector.kafka.sink.internal.KafkaCommitter";
     static final String FENCED = "Unable to commit transaction ({}) because its producer is already fenced.";
-    /** ChainEventKafka's transaction.timeout.ms. */
-    static final Duration TRANSACTION_TIMEOUT = Duration.ofMinutes(10);
+    static final Duration TRANSACTION_TIMEOUT = ChainEventKafka.TRANSACTION_TIMEOUT;
     private static final org.slf4j.Logger LOG = LoggerFactory.getLogger(RecommitFenceFilter.class);
 
     private static volatile boolean restoredWithinTimeout = true;

@@ -19,6 +19,9 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  * producer's records are as soon as they are written) and resume from the checkpointed offsets; decoding happens in one named operator that diverts bad payloads to the dead letters.
  */
 public final class ChainEventKafka {
+    /** How long an exactly-once transaction may stay open; a recovery older than this may have lost output. */
+    public static final java.time.Duration TRANSACTION_TIMEOUT = java.time.Duration.ofMinutes(10);
+
     public static final String SOURCE_UID = "chain-events-kafka-source";
     public static final String DECODE_UID = "decode-chain-events";
     public static final String DEAD_LETTER_SINK_UID = "dead-letter-sink";
@@ -47,7 +50,7 @@ public final class ChainEventKafka {
     /** A sink for ChainEvents; EXACTLY_ONCE needs checkpointing and a transactional id prefix unique per job. */
     public static KafkaSink<ChainEvent> sink(String bootstrapServers, DeliveryGuarantee guarantee, String transactionalIdPrefix) {
         Properties producer = new Properties();
-        producer.setProperty("transaction.timeout.ms", "600000");
+        producer.setProperty("transaction.timeout.ms", Long.toString(TRANSACTION_TIMEOUT.toMillis()));
         producer.setProperty("compression.type", "lz4");
         // at head a block is one small batch: waiting longer for more records only adds latency
         producer.setProperty("linger.ms", "5");
