@@ -69,9 +69,12 @@ class HealthWhenDatabaseDownTest {
         }
     }
 
-    /** Loose on purpose (a shared CI machine): the point is not waiting the 3 s connection timeout. */
+    /**
+     * Not a speed goal: it tells "failed at once" (milliseconds) from "waited the pool's 3 s connection timeout",
+     * with two thirds of that timeout as slack for a loaded machine.
+     */
     private static void assertFast(String what, long startedNanos) {
         assertThat(Duration.ofNanos(System.nanoTime() - startedNanos)).as(what + " with the database known down")
-                .isLessThan(Duration.ofSeconds(1));
+                .isLessThan(Duration.ofSeconds(2));
     }
 }

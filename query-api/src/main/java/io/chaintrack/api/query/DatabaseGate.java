@@ -1,5 +1,7 @@
 package io.chaintrack.api.query;
 
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -17,8 +19,9 @@ import org.slf4j.LoggerFactory;
  * (Hikari keeps trying to connect until then) before its 503, and with many requests waiting the API looks
  * hung. Once a connection attempt fails because the server cannot be reached, the gate closes: every borrow
  * fails at once with the last failure, and one background thread retries until a connection validates, then
- * opens it. Pool exhaustion (a timeout without a connection failure behind it) does not close the gate: the
- * database is up, only busy.
+ * opens it. A statement that loses its server (a pooled connection whose backend is gone) closes it too, so the
+ * next request does not wait the timeout again. Pool exhaustion (a timeout with every connection in use) does not
+ * close the gate: the database is up, only busy.
  */
 public final class DatabaseGate {
     private static final org.slf4j.Logger LOG = LoggerFactory.getLogger(DatabaseGate.class);
@@ -61,17 +64,45 @@ public final class DatabaseGate {
         try {
             return pool.getConnection();
         } catch (SQLException e) {
-            if (unreachable(e)) {
+            if (serverGone(e) || (e instanceof SQLTransientConnectionException && !exhausted())) {
                 close(e);
             }
             throw e;
         }
     }
 
-    private static boolean unreachable(SQLException e) {
+    /** Tells the gate a statement failed: a failure that means the server is gone closes it. */
+    public void failed(SQLException e) {
+        if (serverGone(e)) {
+            close(e);
+        }
+    }
+
+    private static boolean serverGone(SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
-        // Hikari's timeout carries the last connection failure as its cause only when it could not connect
-        return state.startsWith("08") || (e instanceof SQLTransientConnectionException && e.getCause() != null);
+        // 08: connection exceptions; 57P01-57P03: the server is shutting down or not accepting connections
+        return state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")
+                || (e instanceof SQLTransientConnectionException && e.getCause() instanceof SQLException cause
+                        && serverGone(cause));
+    }
+
+    /**
+     * Whether a borrow timed out because every connection was in use. Hikari records the last connection failure
+     * only once an attempt has finished, so a timeout without a cause is not proof of a busy database; a pool with
+     * free slots that still could not hand out a connection could not open one.
+     */
+    private boolean exhausted() {
+        try {
+            HikariDataSource hikari = pool instanceof HikariDataSource h ? h
+                    : pool.isWrapperFor(HikariDataSource.class) ? pool.unwrap(HikariDataSource.class) : null;
+            if (hikari != null) {
+                HikariPoolMXBean bean = hikari.getHikariPoolMXBean();
+                return bean == null || bean.getActiveConnections() >= hikari.getMaximumPoolSize();
+            }
+        } catch (SQLException e) {
+            return true;
+        }
+        return true;
     }
 
     private void close(SQLException e) {

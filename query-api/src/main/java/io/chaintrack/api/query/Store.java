@@ -24,11 +24,13 @@ public final class Store {
         T run(Connection connection) throws SQLException;
     }
 
+    private final DatabaseGate gate;
     private final DataSource dataSource;
     private final int queryTimeoutSeconds;
 
     public Store(DataSource dataSource, ApiConfig config) {
-        this.dataSource = DatabaseGate.of(dataSource).dataSource();
+        this.gate = DatabaseGate.of(dataSource);
+        this.dataSource = gate.dataSource();
         this.queryTimeoutSeconds = config.queryTimeoutSeconds();
     }
 
@@ -41,6 +43,7 @@ public final class Store {
         try (Connection connection = dataSource.getConnection()) {
             return work.run(connection);
         } catch (SQLException e) {
+            gate.failed(e);
             throw translate(e);
         }
     }
