@@ -228,7 +228,7 @@ public final class UtxoBlockMapper {
     }
 
     /** The account an output script pays: its address, or its script hash when it has none. */
-    Output output(JsonNode script, BigInteger value) {
+    public Output output(JsonNode script, BigInteger value) {
         String type = script.path("type").asText("");
         String address = script.hasNonNull("address") ? script.get("address").asText()
                 // Bitcoin Core before 22.0 (and Dogecoin Core) list addresses in an array
