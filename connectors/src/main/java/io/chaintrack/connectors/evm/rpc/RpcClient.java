@@ -1,6 +1,7 @@
 package io.chaintrack.connectors.evm.rpc;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -43,7 +44,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class RpcClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RpcClient.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    // decimals stay exact: Bitcoin Core writes amounts as JSON decimals (0.00015000), a double would round them
+    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
     private static final Map<String, CircuitBreaker> BREAKERS = new ConcurrentHashMap<>();
     private static final long BREAKER_POLL_MILLIS = 50;
 
