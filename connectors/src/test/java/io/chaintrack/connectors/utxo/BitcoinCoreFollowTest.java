@@ -50,7 +50,7 @@ class BitcoinCoreFollowTest {
         try (BitcoinRpcServer node = new BitcoinRpcServer(chain, maxVerbosity);
              BitcoinCoreChainReader reader = new BitcoinCoreChainReader(config(node), metrics)) {
             TailFollower follower = new TailFollower(reader, "btc", 6, 4, null, 0, List.of(), metrics);
-            Ledger ledger = new Ledger(chain);
+            UtxoLedger ledger = new UtxoLedger(chain, true);
             ledger.drain(follower);
             assertThat(ledger.checkedBlocks).isEqualTo(21);
 
@@ -88,62 +88,5 @@ class BitcoinCoreFollowTest {
     private static EvmChainConfig config(BitcoinRpcServer node) {
         return EvmChainConfig.builder(UtxoNetwork.BITCOIN_REGTEST.chainId(), "btc").endpoint(node.url())
                 .finality(FinalityPolicy.confirmations(0)).reorgDepth(6).build();
-    }
-
-    /** Balances from the emitted events; after each canonical block, compared with the chain's UTXO set. */
-    private static final class Ledger {
-        final SyntheticUtxoChain chain;
-        final Map<String, BigInteger> balances = new HashMap<>();
-        final java.util.Set<TransferKind> kinds = new java.util.HashSet<>();
-        int checkedBlocks;
-        int reverted;
-
-        Ledger(SyntheticUtxoChain chain) {
-            this.chain = chain;
-        }
-
-        void drain(TailFollower follower) {
-            for (int i = 0; i < 1_000; i++) {
-                TailFollower.Step step = follower.step();
-                for (ChainEvent e : step.events()) {
-                    apply(e);
-                }
-                if (step.idle() && follower.next() > chain.height()) {
-                    return;
-                }
-            }
-            throw new AssertionError("the follower did not reach the head " + chain.height());
-        }
-
-        void apply(ChainEvent e) {
-            boolean revert = e.getType() == ChainEventType.CHAIN_EVENT_TYPE_REVERTED;
-            for (Transfer t : e.getTransfersList()) {
-                BigInteger amount = Uint256.decode(t.getAmount());
-                if (revert) {
-                    amount = amount.negate();
-                }
-                balances.merge(t.getFromAddress(), amount.negate(), BigInteger::add);
-                balances.merge(t.getToAddress(), amount, BigInteger::add);
-                kinds.add(t.getKind());
-            }
-            if (revert) {
-                reverted++;
-                return;
-            }
-            long h = e.getBlock().getNumber();
-            SyntheticUtxoChain.Block canonical = chain.block(h);
-            if (canonical != null && e.getBlock().getHash().equals("0x" + canonical.hash())) {
-                assertThat(balances()).as("balances after block %d", h).isEqualTo(chain.balancesAt(h));
-                checkedBlocks++;
-            }
-        }
-
-        Map<String, BigInteger> balances() {
-            Map<String, BigInteger> out = new HashMap<>(balances);
-            // the mint's pseudo-account is minus everything ever minted; the UTXO set has no such entry
-            out.remove(UtxoAddresses.COINBASE);
-            out.values().removeIf(v -> v.signum() == 0);
-            return out;
-        }
     }
 }
