@@ -7,6 +7,7 @@ import io.chaintrack.connectors.evm.EvmChainConfig;
 import io.chaintrack.connectors.evm.EvmMetrics;
 import io.chaintrack.connectors.evm.FinalityPolicy;
 import io.chaintrack.connectors.evm.fetch.ChainIdMismatchException;
+import io.chaintrack.connectors.evm.preset.ChainPresets;
 import io.chaintrack.connectors.evm.reorg.TailFollower;
 import io.chaintrack.connectors.utxo.synthetic.BitcoinRpcServer;
 import io.chaintrack.connectors.utxo.synthetic.SyntheticUtxoChain;
@@ -83,6 +84,21 @@ class BitcoinCoreFollowTest {
                 .endpoint("http://127.0.0.1:1/").finality(FinalityPolicy.finalized()).build();
         assertThatThrownBy(() -> new BitcoinCoreChainReader(config, metrics))
                 .hasMessageContaining("UTXO chains are final by confirmations only");
+    }
+
+    @Test
+    void everyNetworkHasAPresetNamingItsChainIdAndConfirmations() {
+        for (UtxoNetwork n : UtxoNetwork.ALL) {
+            var preset = ChainPresets.resolve(n.name().toUpperCase());
+            assertThat(preset.chainId()).isEqualTo(n.chainId());
+            assertThat(preset.finality().kind()).isEqualTo(FinalityPolicy.Kind.CONFIRMATIONS);
+            assertThat(preset.rewards()).as("the coinbase carries the rewards").isEmpty();
+        }
+        assertThat(ChainPresets.resolve("bitcoin").finality().confirmations()).isEqualTo(6);
+        assertThat(ChainPresets.resolve("dogecoin").finality().confirmations()).isEqualTo(40);
+        EvmChainConfig config = EvmChainConfig.builder(UtxoNetwork.DOGECOIN.chainId(), "doge").endpoint("http://127.0.0.1:1/")
+                .preset(ChainPresets.resolve("dogecoin")).build();
+        assertThat(config.finality()).isEqualTo(FinalityPolicy.confirmations(40));
     }
 
     private static EvmChainConfig config(BitcoinRpcServer node) {

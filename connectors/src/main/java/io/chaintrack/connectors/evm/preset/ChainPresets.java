@@ -7,6 +7,7 @@ import io.chaintrack.connectors.evm.FinalityPolicy;
 import io.chaintrack.connectors.evm.preset.ChainPreset.GenesisSource;
 import io.chaintrack.connectors.evm.preset.ChainPreset.IrregularChange;
 import io.chaintrack.connectors.evm.preset.ChainPreset.RewardEra;
+import io.chaintrack.core.utxo.UtxoNetwork;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 
 /**
  * The built-in presets and preset files. Fork blocks come from @ethereumjs/common 10.1.3 (src/chains.ts: mainnet
@@ -55,7 +57,17 @@ public final class ChainPresets {
     public static final ChainPreset ANVIL = new ChainPreset("anvil", 31_337L, GenesisSource.nodeBalances(List.of()),
             List.of(), 0, List.of(), FinalityPolicy.confirmations(0), TraceMode.TRACE_BLOCK);
 
-    public static final List<ChainPreset> BUILT_IN = List.of(CUSTOM, MAINNET, SEPOLIA, HARDHAT, ANVIL);
+    /**
+     * Bitcoin-family chains, read through Bitcoin Core's JSON-RPC (the chain id selects that reader): the coinbase
+     * carries every reward, so no reward schedule; final after the confirmations exchanges commonly wait for.
+     */
+    public static final List<ChainPreset> UTXO = UtxoNetwork.ALL.stream().map(n -> new ChainPreset(n.name(),
+            n.chainId(), GenesisSource.none(), List.of(), 0, List.of(),
+            FinalityPolicy.confirmations(n.name().startsWith("dogecoin") ? 40 : n.name().startsWith("litecoin") ? 12 : 6),
+            TraceMode.NONE)).toList();
+
+    public static final List<ChainPreset> BUILT_IN = Stream.concat(Stream.of(CUSTOM, MAINNET, SEPOLIA, HARDHAT, ANVIL),
+            UTXO.stream()).toList();
 
     private static BigInteger eth(long n) {
         return ETH.multiply(BigInteger.valueOf(n));

@@ -168,6 +168,6 @@ class PresetFixturesTest {
                 new GenesisAllocations.Allocation(A, BigInteger.valueOf(1000)),
                 new GenesisAllocations.Allocation(B, BigInteger.valueOf(16)));
         assertThatThrownBy(() -> ChainPresets.resolve("nosuchchain"))
-                .hasMessageContaining("neither a built-in ([custom, mainnet, sepolia, hardhat, anvil])");
+                .hasMessageContaining("neither a built-in ([custom, mainnet, sepolia, hardhat, anvil, bitcoin, bitcoin-testnet, bitcoin-regtest, litecoin, ");
     }
 }
