@@ -1,5 +1,7 @@
 package io.chaintrack.connectors.evm;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.io.Serializable;
 import java.time.Duration;
 
@@ -24,5 +26,26 @@ public record BreakerPolicy(float failureRatePercent, int windowSize, int minimu
 
     public static BreakerPolicy defaults() {
         return new BreakerPolicy(50f, 20, 10, Duration.ofSeconds(10), 2);
+    }
+
+    /** This policy as a resilience4j breaker configuration (count-based window). */
+    public CircuitBreakerConfig toConfig() {
+        return CircuitBreakerConfig.custom()
+                .failureRateThreshold(failureRatePercent)
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(windowSize)
+                .minimumNumberOfCalls(minimumCalls)
+                .waitDurationInOpenState(openDuration)
+                .permittedNumberOfCallsInHalfOpenState(halfOpenCalls)
+                .build();
+    }
+
+    /** A breaker state as the breaker-state gauges show it: 0 closed, 1 open, 2 half-open. */
+    public static int gaugeValue(CircuitBreaker.State state) {
+        return switch (state) {
+            case OPEN, FORCED_OPEN -> 1;
+            case HALF_OPEN -> 2;
+            default -> 0;
+        };
     }
 }

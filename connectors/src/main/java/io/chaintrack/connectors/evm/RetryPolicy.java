@@ -1,5 +1,6 @@
 package io.chaintrack.connectors.evm;
 
+import io.github.resilience4j.core.IntervalFunction;
 import java.io.Serializable;
 import java.time.Duration;
 
@@ -30,5 +31,10 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, double multi
 
     public static RetryPolicy defaults() {
         return new RetryPolicy(10, Duration.ofMillis(200), 2.0, 0.5, Duration.ofSeconds(30));
+    }
+
+    /** The backoff between attempts, jitter included (a Retry-After is applied on top by the caller). */
+    public IntervalFunction backoff() {
+        return IntervalFunction.ofExponentialRandomBackoff(initialBackoff, multiplier, jitter, maxBackoff);
     }
 }

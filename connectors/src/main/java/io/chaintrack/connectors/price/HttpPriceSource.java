@@ -8,8 +8,6 @@ import io.chaintrack.connectors.evm.RateLimit;
 import io.chaintrack.connectors.evm.RetryPolicy;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.github.resilience4j.retry.Retry;
@@ -93,26 +91,14 @@ public final class HttpPriceSource {
         RetryPolicy r = config.retry();
         this.retry = Retry.of("price-" + config.name(), RetryConfig.custom()
                 .maxAttempts(r.maxAttempts())
-                .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(r.initialBackoff(), r.multiplier(), r.jitter(), r.maxBackoff()))
+                .intervalFunction(r.backoff())
                 .retryOnException(t -> t instanceof Retryable)
                 .build());
-        BreakerPolicy b = config.breaker();
-        this.breaker = CircuitBreaker.of("price-" + config.name(), CircuitBreakerConfig.custom()
-                .failureRateThreshold(b.failureRatePercent())
-                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-                .slidingWindowSize(b.windowSize())
-                .minimumNumberOfCalls(b.minimumCalls())
-                .waitDurationInOpenState(b.openDuration())
-                .permittedNumberOfCallsInHalfOpenState(b.halfOpenCalls())
-                .build());
+        this.breaker = CircuitBreaker.of("price-" + config.name(), config.breaker().toConfig());
         metrics.breaker.labelValues(config.name()).set(0);
         breaker.getEventPublisher().onStateTransition(ev -> {
             CircuitBreaker.State to = ev.getStateTransition().getToState();
-            metrics.breaker.labelValues(config.name()).set(switch (to) {
-                case OPEN, FORCED_OPEN -> 1;
-                case HALF_OPEN -> 2;
-                default -> 0;
-            });
+            metrics.breaker.labelValues(config.name()).set(BreakerPolicy.gaugeValue(to));
             LOG.warn("price source {}: circuit breaker is now {}", config.name(), to);
         });
     }

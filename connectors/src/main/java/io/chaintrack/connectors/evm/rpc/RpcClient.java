@@ -13,7 +13,6 @@ import io.chaintrack.connectors.evm.RetryPolicy;
 import io.chaintrack.connectors.evm.RpcCredential;
 import io.chaintrack.connectors.evm.RpcEndpoint;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.core.IntervalBiFunction;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
@@ -98,8 +97,7 @@ public final class RpcClient implements AutoCloseable {
                 .executor(httpExecutor)
                 .connectTimeout(requestTimeout)
                 .build();
-        IntervalFunction backoff = IntervalFunction.ofExponentialRandomBackoff(retryPolicy.initialBackoff(),
-                retryPolicy.multiplier(), retryPolicy.jitter(), retryPolicy.maxBackoff());
+        IntervalFunction backoff = retryPolicy.backoff();
         IntervalBiFunction<Object> interval = (attempt, outcome) -> {
             long wait = backoff.apply(attempt);
             if (outcome.isLeft() && outcome.getLeft() instanceof RetryableCallException r) {
@@ -118,23 +116,11 @@ public final class RpcClient implements AutoCloseable {
     private static CircuitBreaker breaker(String chain, RpcEndpoint e, BreakerPolicy p, EvmMetrics metrics) {
         String key = System.identityHashCode(metrics) + "|" + chain + "|" + e.name() + "|" + e.url();
         return BREAKERS.computeIfAbsent(key, k -> {
-            CircuitBreaker b = CircuitBreaker.of("rpc-" + chain + "-" + e.name(), CircuitBreakerConfig.custom()
-                    .failureRateThreshold(p.failureRatePercent())
-                    .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-                    .slidingWindowSize(p.windowSize())
-                    .minimumNumberOfCalls(p.minimumCalls())
-                    .waitDurationInOpenState(p.openDuration())
-                    .permittedNumberOfCallsInHalfOpenState(p.halfOpenCalls())
-                    .build());
+            CircuitBreaker b = CircuitBreaker.of("rpc-" + chain + "-" + e.name(), p.toConfig());
             metrics.breakerState(chain, e.name(), 0);
             b.getEventPublisher().onStateTransition(ev -> {
                 CircuitBreaker.State to = ev.getStateTransition().getToState();
-                int gauge = switch (to) {
-                    case OPEN, FORCED_OPEN -> 1;
-                    case HALF_OPEN -> 2;
-                    default -> 0;
-                };
-                metrics.breakerState(chain, e.name(), gauge);
+                metrics.breakerState(chain, e.name(), BreakerPolicy.gaugeValue(to));
                 LOG.warn("chain {}: circuit breaker of endpoint {} is now {}", chain, e.name(), to);
             });
             return b;
