@@ -210,14 +210,14 @@ class ProtoJsonTest {
                 .contains("\"txIndex\":4294967291,\"logIndex\":-10,\"traceAddress\":\"0.2.3\",\"batchIndex\":9,")
                 .contains("\"standard\":\"TOKEN_STANDARD_ERC1155\",")
                 .endsWith("\"amount\":\"10000000000000000003\",\"tokenId\":\"423\",\"operator\":\"0x" + "1".repeat(40) + "\",\"finalized\":true}");
-        ListAddressTransfersResponse.Builder page = ListAddressTransfersResponse.newBuilder().setNextCursor("cursor\u00e9\"\n");
+        ListAddressTransfersResponse.Builder page = ListAddressTransfersResponse.newBuilder().setNextCursor("cursor\u00e9\"\n").setFinalizedBlock(7);
         for (int i = 0; i < 20; i++) {
             page.addTransfers(fullTransfer(i));
         }
         ListAddressTransfersResponse response = page.build();
         byte[] printed = ProtoJson.printBytes(response);
         assertThat(new String(printed, StandardCharsets.UTF_8)).isEqualTo(ReferenceProtoJson.print(response))
-                .endsWith("],\"nextCursor\":\"cursor\u00e9\\\"\\n\"}");
+                .endsWith("],\"nextCursor\":\"cursor\u00e9\\\"\\n\",\"finalizedBlock\":\"7\"}");
         assertThat(printed).isEqualTo(ProtoJson.printBytes(DynamicMessage.newBuilder(response).build()));
         ByteBuf body = ProtoJson.printBuffer(response);
         try {
