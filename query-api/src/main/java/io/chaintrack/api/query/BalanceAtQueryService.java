@@ -119,29 +119,27 @@ public final class BalanceAtQueryService {
     /** Every balance (or one token's) of the address after {@code block}, each marked {@code finalized}. */
     GetBalancesAtResponse at(Connection c, long chainId, String address, String token, Blocks.Block block, boolean finalized)
             throws SQLException {
-        {
-            List<Plan> plans = plan(c, chainId, address, token, block);
-            List<BigInteger> nets = nets(store, c, chainId, address, plans);
-            GetBalancesAtResponse.Builder response = GetBalancesAtResponse.newBuilder()
-                    .setChainId(chainId).setAddress(address)
-                    .setBlockNumber(block.number()).setBlockHash(block.hash())
-                    .setBlockTime(Rows.toTimestamp(block.time().toInstant()));
-            List<BalanceView> balances = new ArrayList<>();
-            for (int i = 0; i < plans.size(); i++) {
-                Plan plan = plans.get(i);
-                TokenStandard standard = Rows.standard(plan.standard());
-                balances.add(BalanceView.newBuilder()
-                        .setToken(plan.token())
-                        .setStandard(standard)
-                        .setTokenId(standard == TokenStandard.TOKEN_STANDARD_ERC1155 ? plan.tokenId().toString() : "")
-                        .setBalance(plan.base().add(nets.get(i).multiply(BigInteger.valueOf(plan.sign()))).toString())
-                        .setBlockNumber(block.number())
-                        .setBlockTime(Rows.toTimestamp(block.time().toInstant()))
-                        .setFinalized(finalized)
-                        .build());
-            }
-            return response.addAllBalances(metadata.withMetadata(c, chainId, balances)).build();
+        List<Plan> plans = plan(c, chainId, address, token, block);
+        List<BigInteger> nets = nets(store, c, chainId, address, plans);
+        GetBalancesAtResponse.Builder response = GetBalancesAtResponse.newBuilder()
+                .setChainId(chainId).setAddress(address)
+                .setBlockNumber(block.number()).setBlockHash(block.hash())
+                .setBlockTime(Rows.toTimestamp(block.time().toInstant()));
+        List<BalanceView> balances = new ArrayList<>();
+        for (int i = 0; i < plans.size(); i++) {
+            Plan plan = plans.get(i);
+            TokenStandard standard = Rows.standard(plan.standard());
+            balances.add(BalanceView.newBuilder()
+                    .setToken(plan.token())
+                    .setStandard(standard)
+                    .setTokenId(standard == TokenStandard.TOKEN_STANDARD_ERC1155 ? plan.tokenId().toString() : "")
+                    .setBalance(plan.base().add(nets.get(i).multiply(BigInteger.valueOf(plan.sign()))).toString())
+                    .setBlockNumber(block.number())
+                    .setBlockTime(Rows.toTimestamp(block.time().toInstant()))
+                    .setFinalized(finalized)
+                    .build());
         }
+        return response.addAllBalances(metadata.withMetadata(c, chainId, balances)).build();
     }
 
     /** The canonical block {@code number}, indexed (a 400 naming block_number otherwise). */
