@@ -42,20 +42,24 @@ public final class PostgresSinks {
     private record NftKey(long chainId, String token, BigInteger tokenId) {}
 
     /**
-     * chains: the head only ever grows (a batch keeps the highest head seen, the table the greatest ever written),
-     * head_seen_at and updated_at are the write's time.
+     * chains: the head and the finalized block only ever grow (a batch keeps the highest of each seen, the table the
+     * greatest ever written; -1 / 0 mean "not reported" and never lower a value), head_seen_at and updated_at are the
+     * write's time.
      */
     public static final UpsertTable<ChainRow> CHAINS = UpsertTable.<ChainRow>of("chains",
-                    List.of(col("chain_id", "BIGINT"), col("name", "TEXT"), col("head_number", "BIGINT")),
+                    List.of(col("chain_id", "BIGINT"), col("name", "TEXT"), col("head_number", "BIGINT"),
+                            col("finalized_number", "BIGINT")),
                     List.of("chain_id"), ChainRow::chainId,
-                    (r, o) -> o.add(r.chainId()).add(r.name()).add(r.headNumber()))
-            .withMerge((older, newer) -> older.headNumber() > newer.headNumber()
-                    ? new ChainRow(newer.chainId(), newer.name(), older.headNumber()) : newer)
+                    (r, o) -> o.add(r.chainId()).add(r.name()).add(r.headNumber()).add(r.finalizedNumber()))
+            .withMerge((older, newer) -> new ChainRow(newer.chainId(), newer.name(),
+                    Math.max(older.headNumber(), newer.headNumber()), Math.max(older.finalizedNumber(), newer.finalizedNumber())))
             .withExpressions(
                     Map.of("head_number", "NULLIF(s.head_number, 0)",
+                            "finalized_number", "CASE WHEN s.finalized_number >= 0 THEN s.finalized_number END",
                             "head_seen_at", "CASE WHEN s.head_number > 0 THEN now() END",
                             "updated_at", "now()"),
                     Map.of("head_number", "GREATEST(t.head_number, EXCLUDED.head_number)",
+                            "finalized_number", "GREATEST(t.finalized_number, EXCLUDED.finalized_number)",
                             "head_seen_at", "CASE WHEN EXCLUDED.head_number IS NOT NULL THEN now() ELSE t.head_seen_at END"));
 
     public static final UpsertTable<BlockRow> BLOCKS = UpsertTable.of("blocks",

@@ -52,9 +52,11 @@ public final class ChainTotalsFunction extends KeyedProcessFunction<Long, ChainE
         if (s == null) {
             s = ChainTotalsState.EMPTY;
         }
-        // the follower's head feeds the API's "blocks behind head"; the sink keeps the maximum
-        if (!s.chainNamed() || event.getHeadNumber() > 0) {
-            ctx.output(CHAINS, new ChainRow(chainId, ChainNames.name(chainId), event.getHeadNumber()));
+        // the follower's head feeds the API's "blocks behind head", the stamped finalized block its finality marks;
+        // the sink keeps the maximum of each
+        if (!s.chainNamed() || event.getHeadNumber() > 0 || event.hasFinalizedNumber()) {
+            ctx.output(CHAINS, new ChainRow(chainId, ChainNames.name(chainId), event.getHeadNumber(),
+                    event.hasFinalizedNumber() ? event.getFinalizedNumber() : -1));
         }
         boolean applied = event.getType() == ChainEventType.CHAIN_EVENT_TYPE_APPLIED;
         int sign = applied ? 1 : -1;

@@ -45,6 +45,7 @@ public final class IngestJob implements Callable<Integer> {
     public static final String SOURCE_UID = "chain-source";
     public static final String SINK_UID = "chain-events-kafka-sink";
     public static final String REPORTER_UID = "ingest-status-reporter";
+    public static final String FINALITY_UID = "finality-stamp";
 
     /** Where chain events come from. An EVM follower joins this list; {@link #createSource()} is the one place that chooses. */
     public enum SourceKind { synthetic, evm }
@@ -118,7 +119,8 @@ public final class IngestJob implements Callable<Integer> {
         IngestStatusReporter reporter = jdbc.urlUnset() ? null
                 : new IngestStatusReporter(jdbc.url(), jdbc.user(), jdbc.password(), statusInterval, EvmMetrics.DEFAULT_REGISTRY)
                         .withConsumerLag(bootstrapServers, ConsumerLag.DEFAULT_GROUPS);
-        DataStream<ChainEvent> events = defineWorkflow(env, chainSource, ChainEventKafka.sink(bootstrapServers, delivery, prefix), reporter);
+        DataStream<ChainEvent> events = defineWorkflow(env, chainSource, ChainEventKafka.sink(bootstrapServers, delivery, prefix),
+                reporter, finalityStamp());
         if (source == SourceKind.evm && !jdbc.urlUnset()) {
             TokenMetadataLookup.addTo(events, evm.toConfig(chainId()),
                     new TokenMetadataLookup.Settings(tokenMetadataMaxAttempts, tokenMetadataRetryAfter, TokenMetadataLookup.Settings.DEFAULTS.concurrency()),
@@ -126,6 +128,14 @@ public final class IngestJob implements Callable<Integer> {
         }
         env.execute("chaintrack-ingest-" + source + "-" + chainId());
         return 0;
+    }
+
+    /** How this role's events are stamped with the finalized block (see {@link FinalityStamp}). */
+    FinalityStamp finalityStamp() {
+        return switch (source) {
+            case synthetic -> FinalityStamp.of(synthetic.toConfig());
+            case evm -> FinalityStamp.of(evmConfig());
+        };
     }
 
     /** The environment main runs the job in. */
@@ -156,18 +166,24 @@ public final class IngestJob implements Callable<Integer> {
 
     /** The whole topology: source -> Kafka sink, both parallelism 1 with stable uids. */
     public static void defineWorkflow(StreamExecutionEnvironment env, Source<ChainEvent, ?, ?> source, Sink<ChainEvent> sink) {
-        defineWorkflow(env, source, sink, null);
+        defineWorkflow(env, source, sink, null, null);
     }
 
     /**
-     * As above with, when {@code reporter} is given, the endpoint status reporter chained after the source;
-     * returns the events as the sink receives them, for side branches (token metadata).
+     * As above with, when {@code reporter} is given, the endpoint status reporter chained after the source, and when
+     * {@code finality} is given, the finalized block stamped on the events; returns the events as the sink receives
+     * them, for side branches (token metadata).
      */
     public static DataStream<ChainEvent> defineWorkflow(StreamExecutionEnvironment env, Source<ChainEvent, ?, ?> source,
-                                                        Sink<ChainEvent> sink, IngestStatusReporter reporter) {
+                                                        Sink<ChainEvent> sink, IngestStatusReporter reporter,
+                                                        FinalityStamp finality) {
         DataStream<ChainEvent> events = env.fromSource(source, WatermarkStrategy.noWatermarks(), "chain-source", ProtobufTypeInfo.CHAIN_EVENT)
                 .uid(SOURCE_UID)
                 .setParallelism(1);
+        if (finality != null) {
+            events = events.map(finality, ProtobufTypeInfo.CHAIN_EVENT).name("finality-stamp").uid(FINALITY_UID)
+                    .setParallelism(1);
+        }
         if (reporter != null) {
             events = events.map(reporter, ProtobufTypeInfo.CHAIN_EVENT).name("ingest-status-reporter").uid(REPORTER_UID)
                     .setParallelism(1);
@@ -193,7 +209,7 @@ public final class IngestJob implements Callable<Integer> {
         JobEnvironment.ensureConfigured(env, Duration.ofSeconds(2));
         defineWorkflow(env, new SyntheticChainSource(config),
                 ChainEventKafka.sink(bootstrapServers, DEFAULT_DELIVERY, transactionalIdPrefix(config.chainId())),
-                reporter(tables, bootstrapServers));
+                reporter(tables, bootstrapServers), FinalityStamp.of(config));
     }
 
     private static IngestStatusReporter reporter(PostgresSinkOptions tables, String bootstrapServers) {
@@ -216,7 +232,7 @@ public final class IngestJob implements Callable<Integer> {
         JobEnvironment.ensureConfigured(env, Duration.ofSeconds(2));
         DataStream<ChainEvent> events = defineWorkflow(env, EvmChainSource.create(config),
                 ChainEventKafka.sink(bootstrapServers, DEFAULT_DELIVERY, transactionalIdPrefix(config.chainId())),
-                reporter(tables, bootstrapServers));
+                reporter(tables, bootstrapServers), FinalityStamp.of(config));
         if (tables != null) {
             TokenMetadataLookup.addTo(events, config, TokenMetadataLookup.Settings.DEFAULTS, tables, EvmMetrics.DEFAULT_REGISTRY);
         }

@@ -124,6 +124,16 @@ class ChainTotalsFunctionTest {
     }
 
     @Test
+    void reportsTheStampedFinalizedBlockAndNoneForAnEventWithoutOne() throws Exception {
+        process(block(CHAIN, 10, "f10", TestEvents.hash("f9"), T0_MS).applied().toBuilder().setFinalizedNumber(2).build());
+        process(block(CHAIN, 11, "f11", TestEvents.hash("f10"), T0_MS).applied().toBuilder().setFinalizedNumber(3).build());
+        process(block(CHAIN, 11, "f11", TestEvents.hash("f10"), T0_MS).reverted());
+        // the revert still reports its head, with no finalized block (-1: the sink keeps the one it has)
+        assertThat(drain(ChainTotalsFunction.CHAINS)).containsExactly(new ChainRow(CHAIN, "hardhat", 10, 2),
+                new ChainRow(CHAIN, "hardhat", 11, 3), new ChainRow(CHAIN, "hardhat", 11, -1));
+    }
+
+    @Test
     void keepsChainsApartAndNamesThem() throws Exception {
         process(block(1, 100, "e100", TestEvents.hash("e99"), T0_MS).applied());
         process(block(777, 5, "x5", TestEvents.hash("x4"), T0_MS).applied());

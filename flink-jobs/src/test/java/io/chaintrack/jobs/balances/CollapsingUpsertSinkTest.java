@@ -88,6 +88,39 @@ class CollapsingUpsertSinkTest {
     }
 
     @Test
+    void chainsKeepTheHighestFinalizedBlockAndARowWithoutOneNeverClearsIt() throws Exception {
+        var w = CollapsingUpsertSink.standaloneWriter(PostgresSinks.CHAINS, options(1000));
+        w.write(new ChainRow(8, "eight", 20, 5), null);
+        w.write(new ChainRow(8, "eight", 21, 3), null);
+        w.flush(false);
+        assertThat(finalized(8)).isEqualTo(5L);
+        w.write(new ChainRow(8, "eight", 22), null);
+        w.flush(false);
+        assertThat(finalized(8)).isEqualTo(5L);
+        w.write(new ChainRow(8, "eight", 22, 4), null);
+        w.flush(false);
+        assertThat(finalized(8)).isEqualTo(5L);
+        w.write(new ChainRow(8, "eight", 23, 9), null);
+        w.flush(false);
+        w.close();
+        assertThat(finalized(8)).isEqualTo(9L);
+        w = CollapsingUpsertSink.standaloneWriter(PostgresSinks.CHAINS, options(1000));
+        w.write(new ChainRow(9, "nine", 3), null);
+        w.flush(false);
+        w.close();
+        assertThat(finalized(9)).isNull();
+    }
+
+    private static Long finalized(long chainId) throws Exception {
+        try (Connection c = PG.connection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT finalized_number FROM chains WHERE chain_id = " + chainId)) {
+            assertThat(rs.next()).isTrue();
+            long v = rs.getLong(1);
+            return rs.wasNull() ? null : v;
+        }
+    }
+
+    @Test
     void flinkFlushesBeforeTheCheckpointBarrierAndAtEndOfInput() throws Exception {
         var sink = new CollapsingUpsertSink<>(PostgresSinks.CURRENT_BALANCES,
                 PG.sinkOptions().withBatching(1000, Duration.ofHours(1)));

@@ -61,11 +61,13 @@ class IngestJobTest {
         return env;
     }
 
+    /** The generator's sequence, each APPLIED event stamped with its finalized block as the job's finality stamp does. */
     private static List<ChainEvent> expected(SyntheticChainConfig config) {
         SyntheticChain chain = new SyntheticChain(config);
+        FinalityStamp stamp = FinalityStamp.of(config);
         List<ChainEvent> all = new ArrayList<>();
         while (chain.hasNext()) {
-            all.add(chain.next());
+            all.add(stamp.map(chain.next()));
         }
         return all;
     }

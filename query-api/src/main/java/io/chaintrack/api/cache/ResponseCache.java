@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.google.protobuf.ByteString;
+import com.google.protobuf.Descriptors;
 import com.google.protobuf.Message;
 import io.chaintrack.api.config.CacheConfig;
 import io.chaintrack.api.context.Deadlines;
@@ -35,8 +36,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Answers of unary methods kept in memory for their method's TTL, keyed by the method and the exact request
  * (both transports share it, so a REST and a gRPC call of the same request hit the same entry). Failures are
- * never cached. TTLs are re-read from api_cache_ttls every refresh interval; when a method's TTL changes, its
- * entries are dropped so the new TTL holds from that moment.
+ * never cached, and neither are answers holding data that can still change: a row not finalized (a reorg may still
+ * remove or change it) or a provisional window (it changes with every block), so a cached answer is always one the
+ * chain can no longer contradict (finality=finalized answers are cacheable). TTLs are re-read from api_cache_ttls
+ * every refresh interval; when a method's TTL changes, its entries are dropped so the new TTL holds from that moment.
  */
 @Singleton
 public final class ResponseCache implements ApplicationEventListener<StartupEvent> {
@@ -146,9 +149,37 @@ public final class ResponseCache implements ApplicationEventListener<StartupEven
         }
         requests.labelValues(method, "miss").inc();
         return compute.get().thenApply(response -> {
-            cache.put(key, new Entry(response, ttl.toNanos()));
+            if (settled(response)) {
+                cache.put(key, new Entry(response, ttl.toNanos()));
+            }
             return response;
         });
+    }
+
+    /**
+     * Whether nothing in the answer can still change: no message in it has a {@code finalized} field that is false or
+     * a {@code provisional} field that is true (rows, balances and windows carry them; other answers have none).
+     */
+    static boolean settled(Message message) {
+        for (Descriptors.FieldDescriptor field : message.getDescriptorForType().getFields()) {
+            if (field.getJavaType() == Descriptors.FieldDescriptor.JavaType.BOOLEAN && !field.isRepeated()) {
+                boolean value = (Boolean) message.getField(field);
+                if (field.getName().equals("finalized") && !value || field.getName().equals("provisional") && value) {
+                    return false;
+                }
+            } else if (field.getJavaType() == Descriptors.FieldDescriptor.JavaType.MESSAGE) {
+                if (field.isRepeated()) {
+                    for (int i = 0, n = message.getRepeatedFieldCount(field); i < n; i++) {
+                        if (!settled((Message) message.getRepeatedField(field, i))) {
+                            return false;
+                        }
+                    }
+                } else if (message.hasField(field) && !settled((Message) message.getField(field))) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** Re-reads api_cache_ttls; a method whose TTL changed loses its entries. Keeps the last TTLs when the store is down. */

@@ -26,6 +26,8 @@ import java.util.List;
  * current balance (valid at its block), the end of the last window that ends at or before N's time, and
  * the start of the first window that starts after it (window balance minus its delta). The one with the
  * shortest span to N wins, so the transfers summed are those of at most one window in the usual case.
+ * Balances at a block at or below the chain's finalized block are final; finality=finalized refuses a block above it
+ * (and answers a time past it at the newest indexed final block).
  */
 @Singleton
 public final class BalanceAtQueryService {
@@ -67,12 +69,15 @@ public final class BalanceAtQueryService {
     record Plan(String token, BigInteger tokenId, String standard, BigInteger base, int sign, long lo, long hi) {}
 
     private final ChainDirectory chains;
+    private final Finality finality;
     private final Store store;
     private final ApiConfig config;
     private final TokenMetadataReader metadata;
 
-    public BalanceAtQueryService(ChainDirectory chains, Store store, ApiConfig config, TokenMetadataReader metadata) {
+    public BalanceAtQueryService(ChainDirectory chains, Finality finality, Store store, ApiConfig config,
+                                 TokenMetadataReader metadata) {
         this.chains = chains;
+        this.finality = finality;
         this.store = store;
         this.config = config;
         this.metadata = metadata;
@@ -89,30 +94,57 @@ public final class BalanceAtQueryService {
         }
         Long number = request.hasBlockNumber() ? RequestValues.blockNumber("block_number", request.getBlockNumber()) : null;
         OffsetDateTime time = request.hasTime() ? RequestValues.time("time", request.getTime()) : null;
+        Finality.Mode mode = Finality.mode("finality", request.getFinality());
         long chainId = chains.requireKnown(request.getChainId());
-        return store.read(c -> {
-            Blocks.Block block = resolve(c, chainId, number, time);
-            List<Plan> plans = plan(c, chainId, address, token, block);
-            List<BigInteger> nets = nets(store, c, chainId, address, plans);
-            GetBalancesAtResponse.Builder response = GetBalancesAtResponse.newBuilder()
-                    .setChainId(chainId).setAddress(address)
-                    .setBlockNumber(block.number()).setBlockHash(block.hash())
-                    .setBlockTime(Rows.toTimestamp(block.time().toInstant()));
-            List<BalanceView> balances = new ArrayList<>();
-            for (int i = 0; i < plans.size(); i++) {
-                Plan plan = plans.get(i);
-                TokenStandard standard = Rows.standard(plan.standard());
-                balances.add(BalanceView.newBuilder()
-                        .setToken(plan.token())
-                        .setStandard(standard)
-                        .setTokenId(standard == TokenStandard.TOKEN_STANDARD_ERC1155 ? plan.tokenId().toString() : "")
-                        .setBalance(plan.base().add(nets.get(i).multiply(BigInteger.valueOf(plan.sign()))).toString())
-                        .setBlockNumber(block.number())
-                        .setBlockTime(Rows.toTimestamp(block.time().toInstant()))
-                        .build());
+        Finality.Finalized f = finality.of(chainId);
+        if (mode == Finality.Mode.FINALIZED) {
+            if (f.indexedNumber() == null) {
+                throw new InvalidArgumentException("finality", "chain " + chainId + " has no finalized block indexed yet");
             }
-            return response.addAllBalances(metadata.withMetadata(c, chainId, balances)).build();
+            if (number != null && !f.covers(number)) {
+                throw new InvalidArgumentException("block_number", "block " + number + " is above the finalized block "
+                        + f.number() + " (finality=finalized)");
+            }
+        }
+        GetBalancesAtResponse response = store.read(c -> {
+            Blocks.Block resolved = resolve(c, chainId, number, time);
+            // a time past the finalized block is answered at the newest indexed final block
+            Blocks.Block block = mode == Finality.Mode.FINALIZED && !f.covers(resolved.number())
+                    ? resolve(c, chainId, f.indexedNumber(), null) : resolved;
+            return at(c, chainId, address, token, block, f.covers(block.number()));
         });
+        return f.number() == null ? response : response.toBuilder().setFinalizedBlock(f.number()).build();
+    }
+
+    /** Every balance (or one token's) of the address after {@code block}, each marked {@code finalized}. */
+    GetBalancesAtResponse at(Connection c, long chainId, String address, String token, Blocks.Block block, boolean finalized)
+            throws SQLException {
+        List<Plan> plans = plan(c, chainId, address, token, block);
+        List<BigInteger> nets = nets(store, c, chainId, address, plans);
+        GetBalancesAtResponse.Builder response = GetBalancesAtResponse.newBuilder()
+                .setChainId(chainId).setAddress(address)
+                .setBlockNumber(block.number()).setBlockHash(block.hash())
+                .setBlockTime(Rows.toTimestamp(block.time().toInstant()));
+        List<BalanceView> balances = new ArrayList<>();
+        for (int i = 0; i < plans.size(); i++) {
+            Plan plan = plans.get(i);
+            TokenStandard standard = Rows.standard(plan.standard());
+            balances.add(BalanceView.newBuilder()
+                    .setToken(plan.token())
+                    .setStandard(standard)
+                    .setTokenId(standard == TokenStandard.TOKEN_STANDARD_ERC1155 ? plan.tokenId().toString() : "")
+                    .setBalance(plan.base().add(nets.get(i).multiply(BigInteger.valueOf(plan.sign()))).toString())
+                    .setBlockNumber(block.number())
+                    .setBlockTime(Rows.toTimestamp(block.time().toInstant()))
+                    .setFinalized(finalized)
+                    .build());
+        }
+        return response.addAllBalances(metadata.withMetadata(c, chainId, balances)).build();
+    }
+
+    /** The canonical block {@code number}, indexed (a 400 naming block_number otherwise). */
+    Blocks.Block block(Connection c, long chainId, long number) throws SQLException {
+        return resolve(c, chainId, number, null);
     }
 
     /** The canonical block the answer is valid at; a 400 for a block or time the index does not cover. */

@@ -35,7 +35,10 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Current balances and per-window balance history of an address. A history answer is complete or
- * refused: a range holding more than max-limit windows is a 400, never a silently cut list.
+ * refused: a range holding more than max-limit windows is a 400, never a silently cut list. The open window of each
+ * resolution is served with its running values, marked provisional; a window is finalized once it is closed and ends
+ * at or before the time of an indexed final block. With finality=finalized, current balances are those at the newest
+ * indexed final block and histories stop at the last finalized window.
  */
 @Singleton
 public final class BalanceQueryService {
@@ -43,14 +46,18 @@ public final class BalanceQueryService {
     static final String VISIBLE = " AND (transfers_in > 0 OR transfers_out > 0)";
 
     private final ChainDirectory chains;
+    private final Finality finality;
+    private final BalanceAtQueryService balancesAt;
     private final Store store;
     private final ApiConfig config;
     private final TokenMetadataReader metadata;
     private final StatementBatcher<HistoryRead, History> histories;
 
-    public BalanceQueryService(ChainDirectory chains, Store store, ApiConfig config, TokenMetadataReader metadata,
-                               BatchConfig batch, ApiMetrics metrics) {
+    public BalanceQueryService(ChainDirectory chains, Finality finality, BalanceAtQueryService balancesAt, Store store,
+                               ApiConfig config, TokenMetadataReader metadata, BatchConfig batch, ApiMetrics metrics) {
         this.chains = chains;
+        this.finality = finality;
+        this.balancesAt = balancesAt;
         this.store = store;
         this.config = config;
         this.metadata = metadata;
@@ -64,12 +71,28 @@ public final class BalanceQueryService {
 
     public GetBalancesResponse getBalances(GetBalancesRequest request) {
         String address = RequestValues.address("address", request.getAddress());
+        Finality.Mode mode = Finality.mode("finality", request.getFinality());
         long chainId = chains.requireKnown(request.getChainId());
-        List<BalanceView> balances = store.read(c -> metadata.withMetadata(c, chainId, readBalances(c, chainId, address)));
-        return GetBalancesResponse.newBuilder().setChainId(chainId).setAddress(address).addAllBalances(balances).build();
+        Finality.Finalized f = finality.of(chainId);
+        GetBalancesResponse.Builder response = GetBalancesResponse.newBuilder().setChainId(chainId).setAddress(address);
+        if (f.number() != null) {
+            response.setFinalizedBlock(f.number());
+        }
+        if (mode == Finality.Mode.FINALIZED) {
+            // as of the newest indexed final block: the exact balances there, each final; none before one is indexed
+            if (f.indexedNumber() != null) {
+                response.addAllBalances(store.read(c -> balancesAt.at(c, chainId, address, null,
+                        balancesAt.block(c, chainId, f.indexedNumber()), true)).getBalancesList());
+            }
+            return response.build();
+        }
+        List<BalanceView> balances = store.read(c -> metadata.withMetadata(c, chainId, readBalances(c, chainId, address, f)));
+        return response.addAllBalances(balances).build();
     }
 
-    private List<BalanceView> readBalances(java.sql.Connection c, long chainId, String address) throws java.sql.SQLException {
+    /** Current balances; one is final when its last change is at or below the finalized block (it is the balance there). */
+    private List<BalanceView> readBalances(java.sql.Connection c, long chainId, String address, Finality.Finalized f)
+            throws java.sql.SQLException {
         try (PreparedStatement st = store.prepare(c, "SELECT token, token_id, standard, balance, block_number, block_time"
                     + " FROM current_balances WHERE chain_id = ? AND address = ? ORDER BY token, token_id")) {
                 st.setLong(1, chainId);
@@ -86,6 +109,7 @@ public final class BalanceQueryService {
                                 .setBalance(Rows.decimal(rs, "balance"))
                                 .setBlockNumber(rs.getLong("block_number"))
                                 .setBlockTime(Rows.timestamp(rs, "block_time"))
+                                .setFinalized(f.covers(rs.getLong("block_number")))
                                 .build());
                     }
                 }
@@ -105,20 +129,64 @@ public final class BalanceQueryService {
         OffsetDateTime from = request.hasStartTime() ? RequestValues.time("start_time", request.getStartTime()) : null;
         OffsetDateTime to = request.hasEndTime() ? RequestValues.time("end_time", request.getEndTime()) : null;
         RequestValues.requireOrdered(from, to);
+        Finality.Mode mode = Finality.mode("finality", request.getFinality());
         int max = config.maxLimit();
         Long deadline = Deadlines.current();
         return chains.requireKnownAsync(request.getChainId())
-                .thenCompose(chainId -> histories.submit(
-                        new HistoryRead(chainId, address, token, tokenId, windowSeconds, from, to, max + 1), deadline))
-                .thenApply(history -> {
-                    if (history.windows().size() > max) {
-                        throw new InvalidArgumentException("start_time", "the range holds more than " + max
-                                + " windows; narrow start_time/end_time or use a larger window_seconds");
-                    }
-                    return GetBalanceHistoryResponse.newBuilder()
-                            .setChainId(request.getChainId()).setAddress(address).setToken(token)
-                            .setOpeningBalance(history.opening()).addAllWindows(history.windows()).build();
-                });
+                .thenCompose(chainId -> finality.ofAsync(chainId).thenCompose(f -> {
+                    Range range = Range.of(from, to, mode, f, windowSeconds);
+                    CompletableFuture<History> read = range == null ? CompletableFuture.completedFuture(new History(List.of(), "0"))
+                            : histories.submit(new HistoryRead(chainId, address, token, tokenId, windowSeconds, range.from(),
+                                    range.to(), max + 1), deadline);
+                    return read.thenApply(history -> {
+                        if (history.windows().size() > max) {
+                            throw new InvalidArgumentException("start_time", "the range holds more than " + max
+                                    + " windows; narrow start_time/end_time or use a larger window_seconds");
+                        }
+                        GetBalanceHistoryResponse.Builder response = GetBalanceHistoryResponse.newBuilder()
+                                .setChainId(request.getChainId()).setAddress(address).setToken(token)
+                                .setOpeningBalance(history.opening()).addAllWindows(marked(history.windows(), mode, f));
+                        if (f.number() != null) {
+                            response.setFinalizedBlock(f.number());
+                        }
+                        return response.build();
+                    });
+                }));
+    }
+
+    /**
+     * The window-start range [from, to) a history reads (null: unbounded); with finality=finalized it ends after the
+     * last window that ends at or before the newest indexed final block's time, and a start past that moves back to
+     * it (the opening balance is then the final one there); null when nothing is final yet.
+     */
+    record Range(OffsetDateTime from, OffsetDateTime to) {
+        static Range of(OffsetDateTime from, OffsetDateTime to, Finality.Mode mode, Finality.Finalized f, int windowSeconds) {
+            if (mode != Finality.Mode.FINALIZED) {
+                return new Range(from, to);
+            }
+            if (f.indexedTime() == null) {
+                return null;
+            }
+            // window_start <= final time - size, at the database's microsecond precision
+            OffsetDateTime last = f.indexedTime().minusSeconds(windowSeconds).plusNanos(1_000);
+            OffsetDateTime end = to == null || last.isBefore(to) ? last : to;
+            OffsetDateTime start = from != null && from.isAfter(end) ? end : from;
+            return new Range(start, end);
+        }
+    }
+
+    /** Each window's finalized flag; with finality=finalized only the finalized ones (a provisional flag may lag). */
+    static List<BalanceWindowView> marked(List<BalanceWindowView> windows, Finality.Mode mode, Finality.Finalized f) {
+        List<BalanceWindowView> out = new ArrayList<>(windows.size());
+        for (BalanceWindowView w : windows) {
+            boolean fin = !w.getProvisional() && f.coversWindow(Rows.toOffsetDateTime(w.getWindowStart()), w.getWindowSeconds());
+            if (fin) {
+                out.add(w.toBuilder().setFinalized(true).build());
+            } else if (mode != Finality.Mode.FINALIZED) {
+                out.add(w);
+            }
+        }
+        return out;
     }
 
     /** One token history to read: windows with window_start in [from, to) (null: unbounded), at most fetch of them. */
@@ -129,7 +197,7 @@ public final class BalanceQueryService {
     record History(List<BalanceWindowView> windows, String opening) {}
 
     /** A window's columns in the order {@link #window} reads them. */
-    static final String WINDOW_COLUMNS = "window_start, delta, balance, transfers_in, transfers_out, volume_in, volume_out";
+    static final String WINDOW_COLUMNS = "window_start, delta, balance, transfers_in, transfers_out, volume_in, volume_out, provisional";
 
     /**
      * Every history of a batch in one statement: per read (one row of the unnest, in order) the last visible window
@@ -222,11 +290,24 @@ public final class BalanceQueryService {
     public GetPortfolioHistoryResponse getPortfolioHistory(GetPortfolioHistoryRequest request) {
         String address = RequestValues.address("address", request.getAddress());
         int windowSeconds = windowSeconds(request.getWindowSeconds());
-        OffsetDateTime from = request.hasStartTime() ? RequestValues.time("start_time", request.getStartTime()) : null;
-        OffsetDateTime to = request.hasEndTime() ? RequestValues.time("end_time", request.getEndTime()) : null;
-        RequestValues.requireOrdered(from, to);
+        OffsetDateTime requestedFrom = request.hasStartTime() ? RequestValues.time("start_time", request.getStartTime()) : null;
+        OffsetDateTime requestedTo = request.hasEndTime() ? RequestValues.time("end_time", request.getEndTime()) : null;
+        RequestValues.requireOrdered(requestedFrom, requestedTo);
+        Finality.Mode mode = Finality.mode("finality", request.getFinality());
         long chainId = chains.requireKnown(request.getChainId());
+        Finality.Finalized f = finality.of(chainId);
+        Range range = Range.of(requestedFrom, requestedTo, mode, f, windowSeconds);
         int max = config.maxLimit();
+        if (range == null) {
+            GetPortfolioHistoryResponse.Builder none = GetPortfolioHistoryResponse.newBuilder()
+                    .setChainId(chainId).setAddress(address).setWindowSeconds(windowSeconds);
+            if (f.number() != null) {
+                none.setFinalizedBlock(f.number());
+            }
+            return none.build();
+        }
+        OffsetDateTime from = range.from();
+        OffsetDateTime to = range.to();
         return store.read(c -> {
             // (token, token id) -> history, in token order
             Map<String, TokenHistoryView.Builder> tokens = new TreeMap<>();
@@ -287,7 +368,16 @@ public final class BalanceQueryService {
             }
             GetPortfolioHistoryResponse.Builder response = GetPortfolioHistoryResponse.newBuilder()
                     .setChainId(chainId).setAddress(address).setWindowSeconds(windowSeconds);
-            tokens.values().forEach(response::addTokens);
+            if (f.number() != null) {
+                response.setFinalizedBlock(f.number());
+            }
+            for (TokenHistoryView.Builder history : tokens.values()) {
+                List<BalanceWindowView> windows = marked(history.getWindowsList(), mode, f);
+                if (windows.isEmpty() && history.getOpeningBalance().equals("0")) {
+                    continue; // finality=finalized left no window of a token with a zero opening
+                }
+                response.addTokens(history.clearWindows().addAllWindows(windows));
+            }
             return response.build();
         });
     }
@@ -321,6 +411,7 @@ public final class BalanceQueryService {
                 .setTransfersOut(rs.getLong(first + 4))
                 .setVolumeIn(Rows.decimal(rs, first + 5))
                 .setVolumeOut(Rows.decimal(rs, first + 6))
+                .setProvisional(rs.getBoolean(first + 7))
                 .build();
     }
 

@@ -38,7 +38,7 @@ public final class ChainQueryService {
             + " WHERE chain_id = c.chain_id AND canonical ORDER BY block_number DESC LIMIT 1) b ON true"
             + " ORDER BY c.chain_id";
 
-    private static final String STATUS_SQL = "SELECT c.chain_id, c.name, c.head_number, c.head_seen_at,"
+    private static final String STATUS_SQL = "SELECT c.chain_id, c.name, c.head_number, c.head_seen_at, c.finalized_number,"
             + " b.block_number, b.block_hash, b.block_time,"
             + " r.block_number AS reorg_number, r.block_hash AS reorg_hash, r.block_time AS reorg_time,"
             + " (SELECT x.block_hash FROM blocks x WHERE x.chain_id = c.chain_id AND x.canonical"
@@ -125,6 +125,10 @@ public final class ChainQueryService {
                                 .setOrphanedHash(rs.getString("reorg_hash"))
                                 .setCanonicalHash(Rows.nullToEmpty(rs.getString("reorg_canonical")))
                                 .setBlockTime(Rows.timestamp(rs, "reorg_time")));
+                    }
+                    long finalized = rs.getLong("finalized_number");
+                    if (!rs.wasNull()) {
+                        view.setFinalizedBlock(finalized);
                     }
                     long head = rs.getLong("head_number");
                     if (!rs.wasNull()) {

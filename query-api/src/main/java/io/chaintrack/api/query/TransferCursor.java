@@ -35,6 +35,19 @@ record TransferCursor(byte[] query, long blockNumber, int txIndex, int logIndex,
         }
     }
 
+    /**
+     * The lower of {@code after} (null: none) and the position just above every row of block {@code lastBlock}, so a
+     * page below it holds only rows at or below that block (finality=finalized); no row sorts below (b + 1, MIN, MIN,
+     * MIN, "") but above every row of block b.
+     */
+    static TransferCursor atOrBelowBlock(TransferCursor after, long lastBlock) {
+        if (after != null && after.blockNumber() <= lastBlock) {
+            return after;
+        }
+        return new TransferCursor(after == null ? new byte[QUERY_BYTES] : after.query(), lastBlock + 1,
+                Integer.MIN_VALUE, Integer.MIN_VALUE, Integer.MIN_VALUE, "");
+    }
+
     byte[] encode() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
         try (DataOutputStream out = new DataOutputStream(bytes)) {

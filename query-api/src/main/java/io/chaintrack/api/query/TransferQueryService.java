@@ -38,6 +38,8 @@ import java.util.concurrent.CompletableFuture;
  * page costs limit+1 index entries however long the history is. Rows added after a page was served sort
  * before its cursor, so later pages never repeat or skip a row. Address pages, the hottest listing, are read
  * through a {@link StatementBatcher}: concurrent pages share one statement that runs the same scans per page.
+ * Every row says whether its block is at or below the chain's finalized block; with finality=finalized a listing
+ * starts below the position just above that block, so it holds no row that a reorg could still remove.
  */
 @Singleton
 public final class TransferQueryService {
@@ -86,14 +88,16 @@ public final class TransferQueryService {
             + NEWEST_FIRST + " LIMIT k.n)" + NEWEST_FIRST + " LIMIT k.n) t ORDER BY k.i";
 
     private final ChainDirectory chains;
+    private final Finality finality;
     private final Store store;
     private final CursorCodec cursors;
     private final ApiConfig config;
     private final StatementBatcher<AddressPage, List<TransferView>> addressPages;
 
-    public TransferQueryService(ChainDirectory chains, Store store, CursorCodec cursors, ApiConfig config,
+    public TransferQueryService(ChainDirectory chains, Finality finality, Store store, CursorCodec cursors, ApiConfig config,
                                 BatchConfig batch, ApiMetrics metrics) {
         this.chains = chains;
+        this.finality = finality;
         this.store = store;
         this.cursors = cursors;
         this.config = config;
@@ -114,14 +118,48 @@ public final class TransferQueryService {
         BigInteger minAmount = RequestValues.minAmount("min_amount", request.getMinAmount());
         byte[] query = TransferCursor.queryDigest("address", request.getChainId(), address, direction.getNumber(), standard, minAmount);
         TransferCursor after = cursor(request.getCursor(), query);
+        Finality.Mode mode = Finality.mode("finality", request.getFinality());
         Long deadline = Deadlines.current();
         return chains.requireKnownAsync(request.getChainId())
-                .thenCompose(chainId -> addressPages.submit(
-                        new AddressPage(chainId, address, direction, standard, minAmount, after, limit + 1), deadline))
-                .thenApply(rows -> {
-                    Page page = page(rows, limit, query);
-                    return ListAddressTransfersResponse.newBuilder().addAllTransfers(page.rows()).setNextCursor(page.nextCursor()).build();
-                });
+                .thenCompose(chainId -> finality.ofAsync(chainId).thenCompose(f -> {
+                    if (nothingFinal(mode, f)) {
+                        return CompletableFuture.completedFuture(response(new Page(List.of(), ""), f));
+                    }
+                    return addressPages.submit(new AddressPage(chainId, address, direction, standard, minAmount,
+                                    bounded(after, mode, f), limit + 1), deadline)
+                            .thenApply(rows -> response(marked(page(rows, limit, query), f), f));
+                }));
+    }
+
+    private static ListAddressTransfersResponse response(Page page, Finality.Finalized f) {
+        ListAddressTransfersResponse.Builder b = ListAddressTransfersResponse.newBuilder().addAllTransfers(page.rows())
+                .setNextCursor(page.nextCursor());
+        if (f.number() != null) {
+            b.setFinalizedBlock(f.number());
+        }
+        return b.build();
+    }
+
+    /** finality=finalized before the pipeline recorded any finalized block: nothing can be listed. */
+    private static boolean nothingFinal(Finality.Mode mode, Finality.Finalized f) {
+        return mode == Finality.Mode.FINALIZED && f.number() == null;
+    }
+
+    /** The page's start: the cursor, or with finality=finalized the lower of it and the position above the finalized block. */
+    private static TransferCursor bounded(TransferCursor after, Finality.Mode mode, Finality.Finalized f) {
+        return mode == Finality.Mode.FINALIZED ? TransferCursor.atOrBelowBlock(after, f.number()) : after;
+    }
+
+    /** The page with each row's finalized flag set. */
+    private static Page marked(Page page, Finality.Finalized f) {
+        if (f.number() == null) {
+            return page;
+        }
+        List<TransferView> rows = new ArrayList<>(page.rows().size());
+        for (TransferView row : page.rows()) {
+            rows.add(f.covers(row.getBlockNumber()) ? row.toBuilder().setFinalized(true).build() : row);
+        }
+        return new Page(rows, page.nextCursor());
     }
 
     public ListTokenTransfersResponse listTokenTransfers(ListTokenTransfersRequest request) {
@@ -131,10 +169,18 @@ public final class TransferQueryService {
         BigInteger minAmount = RequestValues.minAmount("min_amount", request.getMinAmount());
         byte[] query = TransferCursor.queryDigest("token", request.getChainId(), token, standard, minAmount);
         TransferCursor after = cursor(request.getCursor(), query);
+        Finality.Mode mode = Finality.mode("finality", request.getFinality());
         long chainId = chains.requireKnown(request.getChainId());
+        Finality.Finalized f = finality.of(chainId);
         List<Scan> scans = filtered(List.of(new Scan("token = ?", List.of(token))), standard, minAmount);
-        Page page = store.read(c -> page(c, chainId, scans, after, limit, query));
-        return ListTokenTransfersResponse.newBuilder().addAllTransfers(page.rows()).setNextCursor(page.nextCursor()).build();
+        Page page = nothingFinal(mode, f) ? new Page(List.of(), "")
+                : marked(store.read(c -> page(c, chainId, scans, bounded(after, mode, f), limit, query)), f);
+        ListTokenTransfersResponse.Builder b = ListTokenTransfersResponse.newBuilder().addAllTransfers(page.rows())
+                .setNextCursor(page.nextCursor());
+        if (f.number() != null) {
+            b.setFinalizedBlock(f.number());
+        }
+        return b.build();
     }
 
     public ListTransactionTransfersResponse listTransactionTransfers(ListTransactionTransfersRequest request) {
@@ -142,10 +188,18 @@ public final class TransferQueryService {
         int limit = RequestValues.limit("limit", request.getLimit(), config.defaultLimit(), config.maxLimit());
         byte[] query = TransferCursor.queryDigest("transaction", request.getChainId(), txHash);
         TransferCursor after = cursor(request.getCursor(), query);
+        Finality.Mode mode = Finality.mode("finality", request.getFinality());
         long chainId = chains.requireKnown(request.getChainId());
+        Finality.Finalized f = finality.of(chainId);
         List<Scan> scans = List.of(new Scan("tx_hash = ?", List.of(txHash)));
-        Page page = store.read(c -> page(c, chainId, scans, after, limit, query));
-        return ListTransactionTransfersResponse.newBuilder().addAllTransfers(page.rows()).setNextCursor(page.nextCursor()).build();
+        Page page = nothingFinal(mode, f) ? new Page(List.of(), "")
+                : marked(store.read(c -> page(c, chainId, scans, bounded(after, mode, f), limit, query)), f);
+        ListTransactionTransfersResponse.Builder b = ListTransactionTransfersResponse.newBuilder().addAllTransfers(page.rows())
+                .setNextCursor(page.nextCursor());
+        if (f.number() != null) {
+            b.setFinalizedBlock(f.number());
+        }
+        return b.build();
     }
 
     /**
@@ -164,11 +218,14 @@ public final class TransferQueryService {
         OffsetDateTime end = request.hasEndTime() ? RequestValues.time("end_time", request.getEndTime()) : null;
         RequestValues.requireOrdered(start, end);
         byte[] query = TransferCursor.queryDigest("range", request.getChainId(), fromBlock, toBlock, start, end);
-        TransferCursor after = cursor(request.getCursor(), query);
+        TransferCursor cursor = cursor(request.getCursor(), query);
+        Finality.Mode mode = Finality.mode("finality", request.getFinality());
         long chainId = chains.requireKnown(request.getChainId());
+        Finality.Finalized f = finality.of(chainId);
+        TransferCursor after = nothingFinal(mode, f) ? null : bounded(cursor, mode, f);
         OffsetDateTime from = start;
         OffsetDateTime to = end;
-        Page page = store.read(c -> {
+        Page page = nothingFinal(mode, f) ? new Page(List.of(), "") : marked(store.read(c -> {
             Long lo = fromBlock;
             Long hi = toBlock;
             if (from != null) {
@@ -202,8 +259,13 @@ public final class TransferQueryService {
                 scan = scan.and("block_time < ?", to);
             }
             return page(c, chainId, List.of(scan), after, limit, query);
-        });
-        return ListTransfersResponse.newBuilder().addAllTransfers(page.rows()).setNextCursor(page.nextCursor()).build();
+        }), f);
+        ListTransfersResponse.Builder b = ListTransfersResponse.newBuilder().addAllTransfers(page.rows())
+                .setNextCursor(page.nextCursor());
+        if (f.number() != null) {
+            b.setFinalizedBlock(f.number());
+        }
+        return b.build();
     }
 
     /** The scans for one address: one side, or both sides with a self-transfer taken from the from-side only. */
