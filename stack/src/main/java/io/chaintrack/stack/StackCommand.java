@@ -104,7 +104,7 @@ final class StackCommand implements Callable<Integer> {
 
     /** The ingest role's EVM options and keys, so a key means the same here and there; --rpc-url switches them on. */
     @Mixin
-    EvmOptions evm = EvmOptions.withPollInterval(Duration.ofSeconds(1));
+    EvmOptions evm = EvmOptions.withPollInterval(Duration.ofMillis(250));
 
     @ConfigKey("chaintrack.stack.bind-address")
     @Option(names = "--bind-address", defaultValue = "127.0.0.1",

@@ -15,6 +15,9 @@ import io.chaintrack.core.config.ConfigException;
 import io.chaintrack.core.config.ConfiguredCommandLine;
 import io.chaintrack.jobs.ingest.IngestJob;
 import io.chaintrack.proto.v1.ChainEvent;
+import io.chaintrack.proto.v1.TokenStandard;
+import io.chaintrack.proto.v1.Transfer;
+import io.chaintrack.proto.v1.TransferKind;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +37,8 @@ import picocli.CommandLine;
 
 /**
  * The stack and the ingest role read the same ingest keys and build the same EVM follower from them; each key
- * is checked on what reaches a real Hardhat node through a counting proxy, not on the parsed value. A key the
+ * is checked on what reaches a real Hardhat node through a counting proxy or on what the follower reads from it,
+ * not on the parsed value. A key the
  * running role does not use, or no role knows, fails with its name.
  */
 class IngestOptionsTest {
@@ -142,6 +146,31 @@ class IngestOptionsTest {
                 assertThat(methods).as(role + ": methods at the node").contains("trace_block")
                         .doesNotContain("eth_getBlockReceipts");
             }
+        }
+    }
+
+    @Test
+    void feeTransfersSwitchOffWithoutNativeValueTransfersInBothRoles() throws Exception {
+        for (Role role : Role.values()) {
+            List<TransferKind> noFees = nativeKinds(role, "chaintrack.ingest.fees=false\n");
+            assertThat(noFees).as(role + ": fees off").contains(TransferKind.TRANSFER_KIND_CALL)
+                    .doesNotContain(TransferKind.TRANSFER_KIND_FEE, TransferKind.TRANSFER_KIND_BURN);
+            List<TransferKind> feesOnly = nativeKinds(role,
+                    "chaintrack.ingest.native-transfers=false\nchaintrack.ingest.fees=true\n");
+            assertThat(feesOnly).as(role + ": native value transfers off, fees on")
+                    .contains(TransferKind.TRANSFER_KIND_FEE, TransferKind.TRANSFER_KIND_BURN)
+                    .doesNotContain(TransferKind.TRANSFER_KIND_CALL);
+        }
+    }
+
+    /** The kinds of the native-coin transfers the role's follower reads from blocks 1..head with these keys. */
+    private List<TransferKind> nativeKinds(Role role, String keys) throws Exception {
+        Path file = write("chaintrack.ingest.rpc-urls=" + node.url() + "\nchaintrack.ingest.chain-id=31337\n" + keys);
+        EvmChainConfig config = role.configFrom.apply(file);
+        try (RpcChainReader reader = new RpcChainReader(config, EvmMetrics.on(new PrometheusRegistry()))) {
+            return reader.fetch(1, head).events().stream().flatMap(e -> e.getTransfersList().stream())
+                    .filter(t -> t.getStandard() == TokenStandard.TOKEN_STANDARD_NATIVE).map(Transfer::getKind)
+                    .distinct().toList();
         }
     }
 

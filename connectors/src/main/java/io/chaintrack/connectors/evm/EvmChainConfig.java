@@ -24,8 +24,18 @@ import java.util.Set;
  * @param blocksPerFetch   blocks read per batched fetch
  * @param maxBatchSize     JSON-RPC requests per HTTP call (providers cap batches)
  * @param maxLogRange      blocks per eth_getLogs; halved adaptively when a provider refuses a range
- * @param pollInterval     head polling period once caught up
- * @param nativeTransfers  emit native value transfers, fees and withdrawals (needs receipts)
+ * @param pollInterval     head polling period once caught up, while no newHeads subscription is live
+ * @param headSubscription whether new heads are taken by {@code eth_subscribe ["newHeads"]} over WebSocket where the
+ *                         node offers it (polling otherwise, and again whenever the socket drops)
+ * @param wsUrl            the WebSocket URL of that subscription, or null for the first endpoint's own host and port
+ *                         (ws:// for http://, wss:// for https://, as Hardhat, geth, reth and most providers serve it)
+ * @param subscribedPollInterval head polling period while the subscription is live: a safety net for a head the
+ *                         socket missed (never shorter than pollInterval)
+ * @param nativeTransfers  emit native value transfers (top-level and internal), withdrawals, rewards and genesis
+ *                         allocations (needs receipts)
+ * @param fees             emit each transaction's fee transfers (priority fee to the fee recipient, base and blob
+ *                         fee burnt), independently of nativeTransfers (needs receipts); the builder's default
+ *                         follows nativeTransfers
  * @param receipts         how receipts are read when native transfers are on
  * @param traces           where internal native transfers come from (NONE: not followed)
  * @param reorgDepth       deepest reorg followed; deeper fails with ReorgDepthExceededException
@@ -50,7 +60,11 @@ public record EvmChainConfig(
         int maxBatchSize,
         int maxLogRange,
         Duration pollInterval,
+        boolean headSubscription,
+        String wsUrl,
+        Duration subscribedPollInterval,
         boolean nativeTransfers,
+        boolean fees,
         ReceiptsMode receipts,
         TraceMode traces,
         int reorgDepth,
@@ -62,6 +76,11 @@ public record EvmChainConfig(
         ChainPreset preset) implements Serializable {
 
     public static final int DEFAULT_REORG_DEPTH = 128;
+    public static final Duration DEFAULT_SUBSCRIBED_POLL_INTERVAL = Duration.ofSeconds(10);
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
 
     /** How receipts (status, gas used, effective gas price) are fetched. */
     public enum ReceiptsMode {
@@ -120,6 +139,13 @@ public record EvmChainConfig(
         if (pollInterval == null || pollInterval.isNegative() || pollInterval.isZero()) {
             throw new IllegalArgumentException(where + "pollInterval must be positive, got " + pollInterval);
         }
+        if (subscribedPollInterval == null || subscribedPollInterval.compareTo(pollInterval) < 0) {
+            throw new IllegalArgumentException(where + "subscribedPollInterval must be >= pollInterval " + pollInterval
+                    + ", got " + subscribedPollInterval);
+        }
+        if (wsUrl != null && !(wsUrl.startsWith("ws://") || wsUrl.startsWith("wss://"))) {
+            throw new IllegalArgumentException(where + "wsUrl must start with ws:// or wss://, got " + wsUrl);
+        }
         if (requestTimeout == null || requestTimeout.isNegative() || requestTimeout.isZero()) {
             throw new IllegalArgumentException(where + "requestTimeout must be positive, got " + requestTimeout);
         }
@@ -148,6 +174,11 @@ public record EvmChainConfig(
         }
     }
 
+    /** Whether receipts are read: value transfers need their status, fees their gas used and price. */
+    public boolean receiptsNeeded() {
+        return nativeTransfers || fees;
+    }
+
     public boolean bounded() {
         return endBlock != null;
     }
@@ -167,7 +198,13 @@ public record EvmChainConfig(
         b.maxBatchSize = maxBatchSize;
         b.maxLogRange = maxLogRange;
         b.pollInterval = pollInterval;
+        b.headSubscription = headSubscription;
+        b.wsUrl = wsUrl;
+        // a derived safety interval is derived again, so a later pollInterval change cannot make it invalid
+        b.subscribedPollInterval = subscribedPollInterval.equals(max(pollInterval, DEFAULT_SUBSCRIBED_POLL_INTERVAL))
+                ? null : subscribedPollInterval;
         b.nativeTransfers = nativeTransfers;
+        b.fees = fees;
         b.receipts = receipts;
         b.traces = traces;
         b.reorgDepth = reorgDepth;
@@ -196,7 +233,11 @@ public record EvmChainConfig(
         private int maxBatchSize = 100;
         private int maxLogRange = 1000;
         private Duration pollInterval = Duration.ofSeconds(2);
+        private boolean headSubscription = true;
+        private String wsUrl;
+        private Duration subscribedPollInterval;
         private boolean nativeTransfers = true;
+        private Boolean fees;
         private ReceiptsMode receipts = ReceiptsMode.AUTO;
         private TraceMode traces;
         private int reorgDepth = DEFAULT_REORG_DEPTH;
@@ -234,7 +275,13 @@ public record EvmChainConfig(
         public Builder maxBatchSize(int v) { maxBatchSize = v; return this; }
         public Builder maxLogRange(int v) { maxLogRange = v; return this; }
         public Builder pollInterval(Duration v) { pollInterval = v; return this; }
+        public Builder headSubscription(boolean v) { headSubscription = v; return this; }
+        public Builder wsUrl(String v) { wsUrl = v; return this; }
+        /** Null (the default): 10 s, or pollInterval when that is longer. */
+        public Builder subscribedPollInterval(Duration v) { subscribedPollInterval = v; return this; }
         public Builder nativeTransfers(boolean v) { nativeTransfers = v; return this; }
+        /** Fee transfers on or off; null (the default) follows {@link #nativeTransfers(boolean)}. */
+        public Builder fees(Boolean v) { fees = v; return this; }
         public Builder receipts(ReceiptsMode v) { receipts = v; return this; }
         public Builder traces(TraceMode v) { traces = v; return this; }
         public Builder reorgDepth(int v) { reorgDepth = v; return this; }
@@ -251,7 +298,9 @@ public record EvmChainConfig(
             TraceMode t = traces != null ? traces : nativeTransfers ? p.traces() : TraceMode.NONE;
             return new EvmChainConfig(chainId, chainName, endpoints, finality != null ? finality : p.finality(),
                     startBlock, endBlock, blocksPerSplit, blocksPerFetch, maxBatchSize, maxLogRange, pollInterval,
-                    nativeTransfers, receipts, t, reorgDepth, baseFeeRecipient, requestTimeout, retry, breaker,
+                    headSubscription, wsUrl, subscribedPollInterval != null ? subscribedPollInterval
+                            : pollInterval == null ? null : max(pollInterval, DEFAULT_SUBSCRIBED_POLL_INTERVAL),
+                    nativeTransfers, fees != null ? fees : nativeTransfers, receipts, t, reorgDepth, baseFeeRecipient, requestTimeout, retry, breaker,
                     maxFetchAttempts, p);
         }
     }

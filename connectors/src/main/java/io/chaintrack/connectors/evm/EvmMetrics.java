@@ -34,6 +34,9 @@ public final class EvmMetrics {
     public final Histogram reorgDepth;
     public final Counter skippedLogs;
     public final Counter receiptNormalisations;
+    public final Gauge headSubscriptionUp;
+    public final Counter headNotifications;
+    public final Counter headPolls;
 
     private EvmMetrics(PrometheusRegistry registry) {
         rpcCalls = Counter.builder().name("chaintrack_rpc_calls_total")
@@ -70,6 +73,16 @@ public final class EvmMetrics {
                         + " status_from_gas (no status, no traces: all gas used decides failure); outcome is what was"
                         + " decided")
                 .labelNames("chain", "kind", "outcome").register(registry);
+        headSubscriptionUp = Gauge.builder().name("chaintrack_head_subscription_up")
+                .help("1 while an eth_subscribe newHeads WebSocket subscription is live, 0 while heads are polled")
+                .labelNames("chain").register(registry);
+        headNotifications = Counter.builder().name("chaintrack_head_notifications_total")
+                .help("newHeads notifications received over the WebSocket subscription")
+                .labelNames("chain").register(registry);
+        headPolls = Counter.builder().name("chaintrack_head_polls_total")
+                .help("Head polls of the caught-up follower by what started them: subscription (a newHeads"
+                        + " notification woke it) or timer (the poll interval ran out)")
+                .labelNames("chain", "trigger").register(registry);
     }
 
     /** The metrics registered on {@code registry}, registering them on first use. */
@@ -112,6 +125,18 @@ public final class EvmMetrics {
 
     public void skippedLog(String chain, String reason) {
         skippedLogs.labelValues(chain, reason).inc();
+    }
+
+    public void headSubscriptionUp(String chain, boolean up) {
+        headSubscriptionUp.labelValues(chain).set(up ? 1 : 0);
+    }
+
+    public void headNotification(String chain) {
+        headNotifications.labelValues(chain).inc();
+    }
+
+    public void headPoll(String chain, boolean bySubscription) {
+        headPolls.labelValues(chain, bySubscription ? "subscription" : "timer").inc();
     }
 
     public void receiptNormalised(String chain, String kind, boolean success) {

@@ -22,7 +22,14 @@ class EvmChainConfigTest {
         assertThat(c.nativeTransfers()).isTrue();
         assertThat(c.traces()).isEqualTo(EvmChainConfig.TraceMode.NONE);
         assertThat(c.bounded()).isFalse();
+        assertThat(c.fees()).as("fees follow native transfers").isTrue();
+        assertThat(base().nativeTransfers(false).build().fees()).isFalse();
+        assertThat(base().nativeTransfers(false).fees(true).build().receiptsNeeded()).isTrue();
+        assertThat(c.headSubscription()).isTrue();
+        assertThat(c.subscribedPollInterval()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(base().pollInterval(Duration.ofSeconds(30)).build().subscribedPollInterval()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.toBuilder().build()).isEqualTo(c);
+        assertThat(c.toBuilder().pollInterval(Duration.ofMinutes(1)).build().subscribedPollInterval()).isEqualTo(Duration.ofMinutes(1));
     }
 
     @Test
@@ -33,6 +40,9 @@ class EvmChainConfigTest {
         assertThatThrownBy(() -> base().nativeTransfers(false).traces(EvmChainConfig.TraceMode.CALL_TRACER).build())
                 .hasMessageContaining("traces CALL_TRACER need nativeTransfers on");
         assertThatThrownBy(() -> base().pollInterval(Duration.ZERO).build()).hasMessageContaining("pollInterval must be positive");
+        assertThatThrownBy(() -> base().pollInterval(Duration.ofSeconds(5)).subscribedPollInterval(Duration.ofSeconds(1)).build())
+                .hasMessageContaining("subscribedPollInterval must be >= pollInterval PT5S");
+        assertThatThrownBy(() -> base().wsUrl("http://x/").build()).hasMessageContaining("wsUrl must start with ws:// or wss://");
         assertThatThrownBy(() -> base().baseFeeRecipient("0x12").build()).hasMessageContaining("not a 0x-prefixed 20-byte hex address: 0x12");
         assertThatThrownBy(() -> base().endpoint("https://rpc.example/").build()).hasMessageContaining("endpoint names must be unique");
         assertThatThrownBy(() -> FinalityPolicy.confirmations(-1)).hasMessageContaining("confirmations must be >= 0");

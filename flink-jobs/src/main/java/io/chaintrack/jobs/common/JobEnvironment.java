@@ -2,6 +2,7 @@ package io.chaintrack.jobs.common;
 
 import java.time.Duration;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
@@ -14,6 +15,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  */
 public final class JobEnvironment {
     public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
+    /** How long a partly filled network buffer waits before it is sent on (unless the cluster sets its own). */
+    public static final Duration BUFFER_TIMEOUT = Duration.ofMillis(10);
 
     private JobEnvironment() {}
 
@@ -37,6 +40,12 @@ public final class JobEnvironment {
             defaults.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
             defaults.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF, Duration.ofSeconds(1));
             defaults.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF, Duration.ofMinutes(2));
+        }
+        // Flink ships a record batch to the next task when its buffer fills or after this long: its 100 ms default is
+        // most of the head latency of a block between Kafka and PostgreSQL (two network hops); behind the head the
+        // buffers fill first and the timeout never fires (docs/benchmarks.md, head latency)
+        if (env.getConfiguration().getOptional(ExecutionOptions.BUFFER_TIMEOUT).isEmpty()) {
+            defaults.set(ExecutionOptions.BUFFER_TIMEOUT, BUFFER_TIMEOUT);
         }
         if (env.getConfiguration().getOptional(StateBackendOptions.STATE_BACKEND).isEmpty()) {
             defaults.set(StateBackendOptions.STATE_BACKEND, "hashmap");

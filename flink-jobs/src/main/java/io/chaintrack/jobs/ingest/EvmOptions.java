@@ -50,8 +50,18 @@ public final class EvmOptions {
 
     @ConfigKey("chaintrack.ingest.poll-interval")
     @Option(names = "--poll-interval", converter = DurationConverter.class,
-            description = "Head polling interval; a newHeads WebSocket subscription, when the node takes one, wakes the poller at once (default 500ms).")
+            description = "Head polling interval while no newHeads subscription is live (default 500ms; stack 250ms).")
     Duration pollInterval = Duration.ofMillis(500);
+
+    @ConfigKey("chaintrack.ingest.head-subscription")
+    @Option(names = "--head-subscription", arity = "1",
+            description = "New heads by eth_subscribe newHeads over WebSocket where the node offers it, polling otherwise and whenever the socket drops: true or false (default true).")
+    boolean headSubscription = true;
+
+    @ConfigKey("chaintrack.ingest.ws-url")
+    @Option(names = "--ws-url",
+            description = "WebSocket URL of the newHeads subscription (default: the first --rpc-url's host and port, ws:// for http://, wss:// for https://).")
+    String wsUrl;
 
     @ConfigKey("chaintrack.ingest.reorg-depth")
     @Option(names = "--reorg-depth", description = "Deepest reorg followed; deeper ones fail the job (default 128).")
@@ -69,8 +79,13 @@ public final class EvmOptions {
 
     @ConfigKey("chaintrack.ingest.native-transfers")
     @Option(names = "--native-transfers", arity = "1",
-            description = "Native value transfers, fees and withdrawals: true or false (default true).")
+            description = "Native value transfers (top-level and internal), withdrawals, rewards and genesis allocations: true or false (default true).")
     boolean nativeTransfers = true;
+
+    @ConfigKey("chaintrack.ingest.fees")
+    @Option(names = "--fees", arity = "1",
+            description = "Transaction fee transfers (priority fee to the block's fee recipient, base and blob fee burnt): true or false (default: as --native-transfers).")
+    Boolean fees;
 
     @ConfigKey("chaintrack.ingest.batch-size")
     @Option(names = "--batch-size", description = "JSON-RPC requests per HTTP call, at least 4 (default 100).")
@@ -88,7 +103,7 @@ public final class EvmOptions {
     @Option(names = "--blocks-per-split", description = "Backfill chunk size (default 100).")
     int blocksPerSplit = 100;
 
-    /** The options with another head polling default (the one-command stack polls every second). */
+    /** The options with another head polling default (the one-command stack's is shorter: a local node). */
     public static EvmOptions withPollInterval(Duration defaultPollInterval) {
         EvmOptions options = new EvmOptions();
         options.pollInterval = defaultPollInterval;
@@ -114,10 +129,13 @@ public final class EvmOptions {
                 .startBlock(startBlock)
                 .endBlock(endBlock)
                 .pollInterval(pollInterval)
+                .headSubscription(headSubscription)
+                .wsUrl(wsUrl)
                 .reorgDepth(reorgDepth)
                 .traces(traces)
                 .receipts(receipts)
                 .nativeTransfers(nativeTransfers)
+                .fees(fees)
                 .maxBatchSize(batchSize)
                 .maxLogRange(logRange)
                 .blocksPerFetch(blocksPerFetch)

@@ -106,6 +106,39 @@ class JobConfigurationPrecedenceTest {
     }
 
     @Test
+    void feesAndTheHeadSubscriptionAreKeysOfTheOneOptionSet() throws IOException {
+        Path f = file("""
+                chaintrack.ingest.source=evm
+                chaintrack.ingest.chain-id=10
+                chaintrack.ingest.rpc-urls=http://file-a:8545
+                chaintrack.ingest.fees=false
+                chaintrack.ingest.ws-url=ws://file-ws:8546/
+                chaintrack.kafka.bootstrap-servers=file:9092
+                """);
+        EvmChainConfig defaults = IngestJobOptionsAccess.evmConfig(Map.of(), "--source", "evm", "--rpc-url", "http://a:8545",
+                "--bootstrap-servers", "k:9092");
+        assertThat(defaults.fees()).isTrue();
+        assertThat(defaults.nativeTransfers()).isTrue();
+        assertThat(defaults.headSubscription()).isTrue();
+        assertThat(defaults.wsUrl()).isNull();
+
+        EvmChainConfig fromFile = IngestJobOptionsAccess.evmConfig(Map.of("CHAINTRACK_INGEST_HEAD_SUBSCRIPTION", "false"),
+                "--config-file", f.toString());
+        assertThat(fromFile.fees()).isFalse();
+        assertThat(fromFile.nativeTransfers()).isTrue();
+        assertThat(fromFile.wsUrl()).isEqualTo("ws://file-ws:8546/");
+        assertThat(fromFile.headSubscription()).isFalse();
+
+        EvmChainConfig feesOnly = IngestJobOptionsAccess.evmConfig(Map.of(), "--config-file", f.toString(),
+                "--native-transfers", "false", "--fees", "true");
+        assertThat(feesOnly.nativeTransfers()).isFalse();
+        assertThat(feesOnly.fees()).isTrue();
+        assertThat(feesOnly.receiptsNeeded()).isTrue();
+        assertThatThrownBy(() -> IngestJobOptionsAccess.evmConfig(Map.of(), "--config-file", f.toString(),
+                "--ws-url", "http://not-ws/")).hasMessageContaining("wsUrl must start with ws:// or wss://");
+    }
+
+    @Test
     void aChainPresetGivesItsDefaultsAndExplicitKeysStillWin() throws IOException {
         Path f = file("""
                 chaintrack.ingest.source=evm

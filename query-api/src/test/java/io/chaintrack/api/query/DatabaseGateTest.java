@@ -10,15 +10,19 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** When the gate closes: a lost server (on borrow or mid-statement) closes it; a busy pool never does. */
+/**
+ * When the gate closes: its watcher sees a stopped server before any request does; a lost server on a borrow or
+ * mid-statement closes it too (those cases with the watcher off); a busy pool never does.
+ */
 class DatabaseGateTest {
     @Test
     void aStatementThatLosesItsServerClosesTheGate() throws Exception {
         EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start();
         try (HikariDataSource pool = pool(postgres, 4)) {
-            DatabaseGate gate = DatabaseGate.of(pool);
+            DatabaseGate gate = DatabaseGate.unwatched(pool);
             Connection held = gate.dataSource().getConnection();
             postgres.close();
             SQLException lost = catchThrowableOfType(SQLException.class, () -> {
@@ -77,7 +81,7 @@ class DatabaseGateTest {
     void aBorrowThatCannotConnectClosesTheGate() throws Exception {
         EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start();
         try (HikariDataSource pool = pool(postgres, 4)) {
-            DatabaseGate gate = DatabaseGate.of(pool);
+            DatabaseGate gate = DatabaseGate.unwatched(pool);
             try (Connection c = gate.dataSource().getConnection()) {
                 assertThat(c.isValid(1)).isTrue();
             }
@@ -89,14 +93,46 @@ class DatabaseGateTest {
         }
     }
 
+    @Test
+    void theWatcherClosesTheGateBeforeTheFirstRequestWaitsForTheServer() throws Exception {
+        EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start();
+        // the production connection timeout: a request that reached the pool would wait it out
+        try (HikariDataSource pool = pool(postgres, 4, 3000)) {
+            DatabaseGate gate = DatabaseGate.of(pool);
+            try (Connection c = gate.dataSource().getConnection()) {
+                assertThat(c.isValid(1)).isTrue();
+            }
+            assertThat(gate.isDown()).isFalse();
+
+            postgres.close();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!gate.isDown()) {
+                assertThat(System.nanoTime()).as("the watcher never closed the gate").isLessThan(deadline);
+                Thread.sleep(10);
+            }
+
+            long started = System.nanoTime();
+            SQLTransientConnectionException refused = catchThrowableOfType(SQLTransientConnectionException.class,
+                    () -> gate.dataSource().getConnection());
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            assertThat(refused.getMessage()).contains("the database is not reachable");
+            // not a speed goal: "refused at once" vs "waited the 3 s connection timeout", loose for a shared machine
+            assertThat(took).isLessThan(Duration.ofMillis(1500));
+        }
+    }
+
     private static HikariDataSource pool(EmbeddedPostgresServer postgres, int size) {
+        return pool(postgres, size, 500);
+    }
+
+    private static HikariDataSource pool(EmbeddedPostgresServer postgres, int size, long connectionTimeoutMillis) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(postgres.jdbcUrl());
         config.setUsername(postgres.user());
         config.setPassword(postgres.password());
         config.setMaximumPoolSize(size);
         config.setMinimumIdle(0);
-        config.setConnectionTimeout(500);
+        config.setConnectionTimeout(connectionTimeoutMillis);
         config.setInitializationFailTimeout(-1);
         return new HikariDataSource(config);
     }

@@ -63,6 +63,8 @@ public final class EvmTransferMapper {
     private final long chainId;
     private final String chainName;
     private final boolean nativeTransfers;
+    private final boolean fees;
+    private final boolean receipts;
     private final TraceMode traceMode;
     private final String baseFeeRecipient;
     private final EvmMetrics metrics;
@@ -72,6 +74,8 @@ public final class EvmTransferMapper {
         this.chainId = config.chainId();
         this.chainName = config.chainName();
         this.nativeTransfers = config.nativeTransfers();
+        this.fees = config.fees();
+        this.receipts = config.receiptsNeeded();
         this.traceMode = config.traces();
         this.baseFeeRecipient = config.baseFeeRecipient();
         this.metrics = metrics;
@@ -125,8 +129,8 @@ public final class EvmTransferMapper {
         for (int i = 0; i < txs.size(); i++) {
             EthBlock.TransactionObject tx = txs.get(i);
             Transfer txProto = proto.toBuilder().setTxHash(lower(tx.getHash())).setTxIndex(i).setLogIndex(-1).build();
-            TransactionReceipt receipt = nativeTransfers ? bundle.receipts().get(i) : null;
-            boolean success = receipt == null || succeeded(receipt, tx, bundle.traces(), i);
+            TransactionReceipt receipt = receipts ? bundle.receipts().get(i) : null;
+            boolean success = !nativeTransfers || receipt == null || succeeded(receipt, tx, bundle.traces(), i);
             if (nativeTransfers) {
                 BigInteger value = tx.getValue();
                 if (success && value.signum() > 0) {
@@ -141,7 +145,8 @@ public final class EvmTransferMapper {
             }
             // topic-log transfers of a failed transaction cannot exist (its logs were reverted)
             event.addAllTransfers(logTransfers.get(i));
-            if (nativeTransfers) {
+            if (fees) {
+                // a failed transaction pays its fee too
                 addFees(event, txProto, tx, receipt, baseFee, header.getFeeRecipient());
             }
         }

@@ -186,7 +186,7 @@ public final class RpcChainReader implements ChainReader {
     }
 
     private Fetched fetchOnce(long from, long to) throws Mismatch {
-        boolean receiptsPerBlock = config.nativeTransfers() && !blockReceiptsUnsupported.get();
+        boolean receiptsPerBlock = config.receiptsNeeded() && !blockReceiptsUnsupported.get();
         List<List<RpcRequest>> groups = new ArrayList<>();
         groups.add(List.of(RpcRequest.of("eth_blockNumber")));
         for (long n = from; n <= to; n++) {
@@ -253,7 +253,7 @@ public final class RpcChainReader implements ChainReader {
         }
 
         Map<Long, List<TransactionReceipt>> receipts = new LinkedHashMap<>();
-        if (config.nativeTransfers()) {
+        if (config.receiptsNeeded()) {
             List<RpcResult> perBlock = new ArrayList<>();
             if (receiptsPerBlock) {
                 for (int i = 0; i < count; i++) {

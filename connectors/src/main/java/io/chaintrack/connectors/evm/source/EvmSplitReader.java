@@ -6,11 +6,14 @@ import io.chaintrack.connectors.evm.fetch.ChainReader;
 import io.chaintrack.connectors.evm.fetch.Fetched;
 import io.chaintrack.connectors.evm.reorg.TailFollower;
 import io.chaintrack.proto.v1.ChainEvent;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.flink.connector.base.source.reader.RecordsBySplits;
 import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitReader;
@@ -21,7 +24,9 @@ import org.apache.flink.connector.base.source.reader.splitreader.SplitsChange;
  * Runs in the reader's fetcher thread: each {@link #fetch()} advances one assigned split by one batch
  * (round-robin) and hands its events over. Its own progress runs ahead of what is emitted; the checkpointed
  * truth is {@link EvmSplitState}. When every split waits for the chain it sleeps until the earliest poll time,
- * and {@link #wakeUp()} cuts the sleep short.
+ * and {@link #wakeUp()} cuts the sleep short. A caught-up tail polls every pollInterval, or every
+ * subscribedPollInterval while a newHeads subscription is live: then each notification wakes it at once, and losing
+ * the subscription makes it poll at once and on pollInterval again.
  */
 public final class EvmSplitReader implements SplitReader<ChainEvent, EvmSplit> {
 
@@ -37,7 +42,10 @@ public final class EvmSplitReader implements SplitReader<ChainEvent, EvmSplit> {
     private final Object sleeper = new Object();
     private boolean woken;
     private int cursor;
-    private final java.util.concurrent.atomic.AtomicBoolean newHead = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean newHead = new AtomicBoolean();
+    private final AtomicBoolean headsLost = new AtomicBoolean();
+    private final Set<String> tails = new HashSet<>();
+    private final Set<String> wokenByHead = new HashSet<>();
     private HeadSubscription heads;
 
     public EvmSplitReader(EvmChainConfig config, ChainReader chain, EvmMetrics metrics) {
@@ -52,22 +60,40 @@ public final class EvmSplitReader implements SplitReader<ChainEvent, EvmSplit> {
         if (ids.isEmpty()) {
             return empty();
         }
+        if (heads != null) {
+            heads.maintain();
+        }
+        if (headsLost.getAndSet(false)) {
+            idleUntil.clear(); // heads the socket did not deliver may be waiting: poll now, then on pollInterval
+            wokenByHead.clear();
+        }
         if (newHead.getAndSet(false)) {
-            idleUntil.clear(); // a head arrived by subscription: poll now, not at the next poll time
+            wokenByHead.addAll(idleUntil.keySet()); // a head arrived by subscription: poll now, not at the poll time
+            idleUntil.clear();
         }
         long now = System.nanoTime();
         for (int i = 0; i < ids.size(); i++) {
             String id = ids.get((cursor + i) % ids.size());
-            if (idleUntil.getOrDefault(id, 0L) - now > 0) {
+            Long until = idleUntil.get(id);
+            if (until != null && until - now > 0) {
                 continue;
             }
             cursor = (cursor + i + 1) % ids.size();
+            boolean byHead = wokenByHead.remove(id);
+            if (tails.contains(id) && (until != null || byHead)) {
+                metrics.headPoll(config.chainName(), byHead);
+            }
+            idleUntil.remove(id);
             TailFollower.Step step = workers.get(id).step();
             if (step.idle()) {
-                idleUntil.put(id, System.nanoTime() + config.pollInterval().toNanos());
+                // only the tail hears of new heads; a backfill waiting for a lagging endpoint keeps polling
+                Duration interval = tails.contains(id) && heads != null && heads.live()
+                        ? config.subscribedPollInterval() : config.pollInterval();
+                idleUntil.put(id, System.nanoTime() + interval.toNanos());
             }
             if (step.finished()) {
                 workers.remove(id);
+                tails.remove(id);
                 idleUntil.remove(id);
                 return new RecordsBySplits<>(Map.of(id, step.events()), Set.of(id));
             }
@@ -112,14 +138,26 @@ public final class EvmSplitReader implements SplitReader<ChainEvent, EvmSplit> {
         }
         for (EvmSplit s : change.splits()) {
             workers.put(s.splitId(), s.kind() == EvmSplit.Kind.TAIL ? tail(s) : backfill(s));
+            if (s.kind() == EvmSplit.Kind.TAIL) {
+                tails.add(s.splitId());
+            }
         }
     }
 
     private Worker tail(EvmSplit s) {
-        if (heads == null && !config.endpoints().isEmpty()) {
-            heads = HeadSubscription.open(config.chainName(), config.endpoints().get(0).url(), () -> {
-                newHead.set(true);
-                wakeUp();
+        if (heads == null) {
+            heads = HeadSubscription.of(config, metrics, new HeadSubscription.Events() {
+                @Override
+                public void head() {
+                    newHead.set(true);
+                    wakeUp();
+                }
+
+                @Override
+                public void down() {
+                    headsLost.set(true);
+                    wakeUp();
+                }
             });
         }
         TailFollower follower = new TailFollower(chain, config.chainName(), config.reorgDepth(),

@@ -23,7 +23,8 @@ import java.util.function.BiConsumer;
 
 /**
  * An HTTP proxy in front of a JSON-RPC node that injects faults and logs every call it receives (arrival time,
- * methods, what it did), so tests can count calls per second window exactly where a provider would.
+ * methods, what it did), so tests can count calls per second window exactly where a provider would. WebSocket
+ * upgrade requests (the newHeads subscription) are refused and not counted.
  */
 public final class FaultProxy implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -129,6 +130,12 @@ public final class FaultProxy implements AutoCloseable {
     }
 
     private void handle(HttpExchange ex) throws IOException {
+        if ("websocket".equalsIgnoreCase(ex.getRequestHeaders().getFirst("Upgrade"))) {
+            // the follower's newHeads subscription attempt: this proxy speaks HTTP only, and it is no JSON-RPC call
+            ex.getRequestBody().readAllBytes();
+            reply(ex, 400, "no WebSocket here".getBytes(), null);
+            return;
+        }
         long now = System.nanoTime();
         int index = calls.getAndIncrement();
         String path = ex.getRequestURI().getPath();
