@@ -41,7 +41,7 @@ public final class EvmOptions {
     String finality;
 
     @ConfigKey("chaintrack.ingest.chain-preset")
-    @Option(names = "--chain-preset", description = "Chain preset: mainnet, sepolia, hardhat, anvil, custom, or a preset file (genesis, rewards, irregular changes, default finality and traces; default custom).")
+    @Option(names = "--chain-preset", description = "Chain preset: mainnet, sepolia, hardhat, anvil, custom, bitcoin, litecoin, dogecoin (each also -testnet, -regtest), or a preset file (genesis, rewards, irregular changes, default finality and traces; default custom).")
     String chainPreset;
 
     @ConfigKey("chaintrack.ingest.rate-limit")

@@ -6,6 +6,7 @@ import io.chaintrack.connectors.evm.EvmChainConfig;
 import io.chaintrack.connectors.evm.EvmMetrics;
 import io.chaintrack.connectors.evm.RpcCredential;
 import io.chaintrack.connectors.evm.RpcEndpoint;
+import io.chaintrack.core.utxo.UtxoNetwork;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -62,9 +63,12 @@ final class HeadSubscription implements AutoCloseable {
         this.events = events;
     }
 
-    /** The subscription of the chain's first endpoint (or its wsUrl), or null when the config turns it off. */
+    /**
+     * The subscription of the chain's first endpoint (or its wsUrl), or null when the config turns it off or the
+     * chain is a UTXO network (Bitcoin Core has no JSON-RPC subscriptions: its heads are polled).
+     */
     static HeadSubscription of(EvmChainConfig config, EvmMetrics metrics, Events events) {
-        if (!config.headSubscription() || config.endpoints().isEmpty()) {
+        if (!config.headSubscription() || config.endpoints().isEmpty() || UtxoNetwork.isUtxoChain(config.chainId())) {
             return null;
         }
         RpcEndpoint first = config.endpoints().get(0);
