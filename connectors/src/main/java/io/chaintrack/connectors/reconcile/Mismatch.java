@@ -16,7 +16,7 @@ public record Mismatch(String check, String address, String token, BigInteger to
     public static final String BLOCK_HASH = "block_hash";
     public static final String TRANSFER_COUNT = "transfer_count";
 
-    static Mismatch numeric(String check, String address, String token, BigInteger tokenId, BigInteger expected,
+    public static Mismatch numeric(String check, String address, String token, BigInteger tokenId, BigInteger expected,
                             BigInteger actual, Long block, String detail) {
         return new Mismatch(check, address, token, tokenId, expected.toString(), actual.toString(),
                 actual.subtract(expected), block, detail);
