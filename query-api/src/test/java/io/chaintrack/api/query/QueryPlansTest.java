@@ -161,7 +161,7 @@ class QueryPlansTest {
             TransferCursor after = null;
             for (int page = 0; page < 3; page++) {
                 List<io.chaintrack.proto.v1.TransferView> rows = reference(scans, after, fetch);
-                reads.add(new TransferQueryService.AddressPage(1, address, direction, standard, minAmount, after, fetch));
+                reads.add(new TransferQueryService.AddressPage(1, address, direction, standard, minAmount, null, after, fetch));
                 expected.add(rows);
                 if (rows.size() < fetch) {
                     break;
