@@ -86,7 +86,14 @@ final class ReconcileCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
-        ReconciliationReport report = run(config, jdbc.url(), jdbc.user(), jdbc.password(), options);
+        ReconciliationReport report;
+        try {
+            report = run(config, jdbc.url(), jdbc.user(), jdbc.password(), options);
+        } catch (RuntimeException e) {
+            // a client that cannot be built (a credential already budgeted differently in this JVM): nothing was checked
+            System.out.println("reconciliation of chain " + chainId + " could not start: " + e.getMessage());
+            return EXIT_FAILED;
+        }
         report.print(System.out);
         return switch (report.status()) {
             case ReconciliationReport.OK -> 0;

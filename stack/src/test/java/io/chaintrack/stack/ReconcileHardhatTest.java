@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.util.JsonFormat;
 import io.chaintrack.api.QueryApi;
 import io.chaintrack.connectors.evm.EvmChainConfig;
+import io.chaintrack.connectors.evm.RateLimit;
+import io.chaintrack.connectors.evm.RpcEndpoint;
 import io.chaintrack.connectors.evm.preset.ChainPresets;
 import io.chaintrack.connectors.evm.testkit.Await;
 import io.chaintrack.connectors.evm.testkit.ChainScenario;
@@ -76,8 +78,12 @@ class ReconcileHardhatTest {
             env.setParallelism(1);
             JobEnvironment.configure(env, Duration.ofMillis(400), null);
             PostgresSinkOptions tables = PostgresSinkOptions.of(postgres.jdbcUrl(), postgres.user(), postgres.password());
+            // the ingest job and the reconciler share the node's credential, hence its one budget of RATE_LIMIT calls/s
+            RpcEndpoint endpoint = RpcEndpoint.of(node.url());
+            endpoint = RpcEndpoint.of(endpoint.name(), endpoint.url(),
+                    endpoint.credential().withRateLimit(RateLimit.perSecond(RATE_LIMIT)));
             IngestJob.buildEvm(env, EvmChainConfig.builder(CHAIN, "hardhat").preset(ChainPresets.HARDHAT)
-                    .endpoint(node.url()).startBlock(0).pollInterval(Duration.ofMillis(150)).reorgDepth(12).build(),
+                    .endpoint(endpoint).startBlock(0).pollInterval(Duration.ofMillis(150)).reorgDepth(12).build(),
                     kafka.bootstrapServers(), tables);
             BalanceJob.addToEnvironment(env, new KafkaInput(kafka.bootstrapServers(), "reconcile-balances", false),
                     tables.withBatching(100, Duration.ofMillis(50)),
@@ -126,13 +132,13 @@ class ReconcileHardhatTest {
             ReconciliationReport report = latestReport(postgres);
             assertThat(report.status()).isEqualTo(ReconciliationReport.MISMATCH);
             assertThat(report.mismatches()).extracting(Mismatch::toString).containsExactlyInAnyOrder(
-                    Mismatch.numeric(Mismatch.BALANCE, holder, erc20, nodeErc20, nodeErc20.add(BigInteger.valueOf(12345)),
+                    Mismatch.numeric(Mismatch.BALANCE, holder, erc20, null, nodeErc20, nodeErc20.add(BigInteger.valueOf(12345)),
                             head, "ERC20").toString(),
-                    Mismatch.numeric(Mismatch.BALANCE, lost.from, "native", nodeNative.get(0),
+                    Mismatch.numeric(Mismatch.BALANCE, lost.from, "native", null, nodeNative.get(0),
                             nodeNative.get(0).add(lost.amount), head, "NATIVE").toString(),
-                    Mismatch.numeric(Mismatch.BALANCE, lost.to, "native", nodeNative.get(1),
+                    Mismatch.numeric(Mismatch.BALANCE, lost.to, "native", null, nodeNative.get(1),
                             nodeNative.get(1).subtract(lost.amount), head, "NATIVE").toString(),
-                    Mismatch.numeric(Mismatch.TRANSFER_COUNT, null, null, BigInteger.valueOf(lost.blockTransfers),
+                    Mismatch.numeric(Mismatch.TRANSFER_COUNT, null, null, null, BigInteger.valueOf(lost.blockTransfers),
                             BigInteger.valueOf(lost.blockTransfers - 1), lost.block,
                             "transfer rows of block " + lost.blockHash + " against the count its block row was written with").toString());
             assertThat(report.largestDifference()).isEqualTo(lost.amount.max(BigInteger.valueOf(12345)));

@@ -17,6 +17,7 @@ import javax.sql.DataSource;
  */
 final class ReconciliationMetrics {
     private static final long REUSE_NANOS = 1_000_000_000L;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ReconciliationMetrics.class);
 
     private final DataSource dataSource;
     private volatile List<ReconciliationSummary> last = List.of();
@@ -79,10 +80,11 @@ final class ReconciliationMetrics {
         if (now - readAt < REUSE_NANOS) {
             return last;
         }
-        try (Connection c = dataSource.getConnection()) {
-            c.setReadOnly(true);
+        // the same gated connection as chaintrack_api_db_up: a down database fails fast instead of stalling the scrape
+        try (Connection c = io.chaintrack.api.query.DatabaseGate.of(dataSource).dataSource().getConnection()) {
             last = ReconciliationQueryService.latest(null, c, null);
         } catch (Exception e) {
+            LOG.debug("reconciliation gauges not read: {}", e.toString());
             last = List.of();
         }
         readAt = now;

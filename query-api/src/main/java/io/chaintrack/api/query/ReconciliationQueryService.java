@@ -81,6 +81,9 @@ public final class ReconciliationQueryService {
     public static List<ReconciliationSummary> latest(Store store, Connection c, Long chainId) throws SQLException {
         String sql = LATEST + (chainId == null ? "" : " AND chain_id = ?") + " ORDER BY chain_id, run_id DESC";
         try (PreparedStatement st = store == null ? c.prepareStatement(sql) : store.prepare(c, sql)) {
+            if (store == null) {
+                st.setQueryTimeout(2); // a scrape must not hang on a stuck database
+            }
             if (chainId != null) {
                 st.setLong(1, chainId);
             }
