@@ -21,7 +21,8 @@ final class ReconciliationMetrics {
 
     private final DataSource dataSource;
     private volatile List<ReconciliationSummary> last = List.of();
-    private volatile long readAt = Long.MIN_VALUE;
+    private volatile boolean read;
+    private volatile long readAt;
 
     private ReconciliationMetrics(DataSource dataSource) {
         this.dataSource = dataSource;
@@ -77,7 +78,7 @@ final class ReconciliationMetrics {
     /** The runs read by this scrape: the first gauge reads them, the others reuse that read. */
     private List<ReconciliationSummary> latest() {
         long now = System.nanoTime();
-        if (now - readAt < REUSE_NANOS) {
+        if (read && now - readAt < REUSE_NANOS) {
             return last;
         }
         // the same gated connection as chaintrack_api_db_up: a down database fails fast instead of stalling the scrape
@@ -88,6 +89,7 @@ final class ReconciliationMetrics {
             last = List.of();
         }
         readAt = now;
+        read = true;
         return last;
     }
 }
