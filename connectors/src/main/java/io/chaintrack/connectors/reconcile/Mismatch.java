@@ -37,7 +37,9 @@ public record Mismatch(String check, String address, String token, BigInteger to
         if (tokenId != null) {
             s.append(" #").append(tokenId);
         }
-        s.append(": node ").append(expected).append(", chaintrack ").append(actual);
+        // transfer_count compares chaintrack with itself: its block row's count against its transfer rows
+        s.append(TRANSFER_COUNT.equals(check) ? ": block row " : ": node ").append(expected)
+                .append(TRANSFER_COUNT.equals(check) ? ", transfer rows " : ", chaintrack ").append(actual);
         if (difference != null) {
             s.append(" (difference ").append(difference).append(')');
         }
