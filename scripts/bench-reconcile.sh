@@ -12,8 +12,8 @@ cd "$ROOT"
 command -v node >/dev/null || { echo "node (Node.js 20) is required" >&2; exit 1; }
 [ -f node_modules/hardhat/internal/cli/bootstrap.js ] || npm install --no-audit --no-fund >/dev/null
 
-mvn -B -q -o -pl connectors -am test-compile
-mvn -B -q -o -pl connectors dependency:build-classpath -Dmdep.includeScope=test \
+# one invocation: the reactor then resolves the sibling modules to their target/classes (nothing is installed)
+mvn -B -q -o -pl connectors -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
     -Dmdep.outputFile=target/bench-classpath.txt >/dev/null
 CP="$ROOT/connectors/target/test-classes:$ROOT/connectors/target/classes:$(cat connectors/target/bench-classpath.txt)"
 
