@@ -81,7 +81,7 @@ class DocsTest {
             parameters.add(parameter.has("$ref") ? parameter.get("$ref").getAsString() : parameter.get("in").getAsString() + ":" + parameter.get("name").getAsString());
         }
         assertThat(parameters).containsExactly("path:chain_id", "path:address", "query:limit", "query:cursor", "query:direction",
-                "query:standard", "query:min_amount", "query:finality", "#/components/parameters/RequestId",
+                "query:standard", "query:min_amount", "query:finality", "query:kind", "#/components/parameters/RequestId",
                 "#/components/parameters/GrpcTimeout");
         JsonObject limit = list.getAsJsonArray("parameters").get(2).getAsJsonObject();
         assertThat(limit.get("description").getAsString()).startsWith("1..1000; 0 means the default of 100.");

@@ -42,7 +42,8 @@ public final class ChaintrackCli implements Callable<Integer> {
                 .addSubcommand("balances", new BalanceJob())
                 .addSubcommand("analytics", new AnalyticsJob())
                 .addSubcommand("analytics-retention", new PartitionMaintenance())
-                .addSubcommand("keys", new KeysCommand());
+                .addSubcommand("keys", new KeysCommand())
+                .addSubcommand("reconcile", new ReconcileCommand());
     }
 
     @Override

@@ -121,6 +121,12 @@ final class StackCommand implements Callable<Integer> {
             description = "Flink checkpoint interval (default: ${DEFAULT-VALUE}).")
     Duration checkpointInterval;
 
+    @ConfigKey("chaintrack.stack.reconcile-interval")
+    @Option(names = "--reconcile-interval", defaultValue = "1h", converter = DurationConverter.class,
+            description = "With --rpc-url: compare balances and blocks with the node's this often (chaintrack reconcile"
+                    + " on a schedule, first run after a minute); 0 turns it off (default: ${DEFAULT-VALUE}).")
+    Duration reconcileInterval;
+
     @Mixin
     ConfiguredCommandLine.ConfigFileOption configFile = new ConfiguredCommandLine.ConfigFileOption();
 
@@ -191,6 +197,7 @@ final class StackCommand implements Callable<Integer> {
         volatile EmbeddedKafkaBroker kafka;
         volatile JobClient job;
         volatile QueryApi api;
+        volatile io.chaintrack.connectors.reconcile.ReconcileSchedule reconciliation;
         /** Counted down once the jobs are submitted (or start-up failed): a stop waits for it. */
         private final CountDownLatch submitted = new CountDownLatch(1);
 
@@ -258,10 +265,22 @@ final class StackCommand implements Callable<Integer> {
                     PostgresSinkOptions.of(postgres.jdbcUrl(), postgres.user(), postgres.password()),
                     AnalyticsConfig.defaults(), 5000);
             job = env.executeAsync("chaintrack-stack");
+            if (evm.hasEndpoints() && !reconcileInterval.isZero()) {
+                EvmChainConfig rpcConfig = evmConfig();
+                String url = postgres.jdbcUrl();
+                reconciliation = io.chaintrack.connectors.reconcile.ReconcileSchedule.start(
+                        reconcileInterval.compareTo(Duration.ofMinutes(1)) < 0 ? reconcileInterval : Duration.ofMinutes(1),
+                        reconcileInterval,
+                        seed -> new io.chaintrack.connectors.reconcile.Reconciler(
+                                new io.chaintrack.connectors.reconcile.ReconciliationStore(url, postgres.user(), postgres.password()),
+                                rpcClient(rpcConfig),
+                                io.chaintrack.connectors.reconcile.ReconcileOptions.defaults(evmChainId, seed)));
+            }
         }
 
         void stop(StateDirectory state) {
             System.out.println("stopping chaintrack …");
+            closeQuietly("reconciliation", reconciliation);
             closeQuietly("api", api);
             try {
                 // the API is up before the jobs: a stop in between lets them start, then stops them with a savepoint
@@ -301,6 +320,17 @@ final class StackCommand implements Callable<Integer> {
                 LOG.warn("closing {} failed: {}", what, e.toString());
             }
         }
+    }
+
+    /** One client for the scheduled runs, shared by them (its rate limit then spans the runs). */
+    private io.chaintrack.connectors.evm.rpc.RpcClient reconcileRpc;
+
+    private synchronized io.chaintrack.connectors.evm.rpc.RpcClient rpcClient(EvmChainConfig config) {
+        if (reconcileRpc == null) {
+            reconcileRpc = new io.chaintrack.connectors.evm.rpc.RpcClient(config,
+                    io.chaintrack.connectors.evm.EvmMetrics.on(io.chaintrack.connectors.evm.EvmMetrics.DEFAULT_REGISTRY.get()));
+        }
+        return reconcileRpc;
     }
 
     static boolean exists(Path p) {

@@ -76,13 +76,13 @@ public final class PostgresSinks {
                     col("block_number", "BIGINT"), col("block_time", "TIMESTAMPTZ"), col("tx_hash", "TEXT"),
                     col("token", "TEXT"), col("standard", "TEXT"), col("from_address", "TEXT"),
                     col("to_address", "TEXT"), col("amount", "NUMERIC(78,0)"), col("token_id", "NUMERIC(78,0)"),
-                    col("operator", "TEXT"), col("canonical", "BOOLEAN")),
+                    col("operator", "TEXT"), col("canonical", "BOOLEAN"), col("kind", "TEXT")),
             List.of("chain_id", "block_hash", "tx_index", "log_index", "trace_address", "batch_index"),
             r -> new TransferKey(r.chainId(), r.blockHash(), r.txIndex(), r.logIndex(), r.traceAddress(), r.batchIndex()),
             (r, o) -> o.add(r.chainId()).add(r.blockHash()).add(r.txIndex()).add(r.logIndex()).add(r.traceAddress())
                     .add(r.batchIndex()).add(r.blockNumber()).addTimestampMs(r.blockTimeMs()).add(r.txHash())
                     .add(r.token()).add(r.standard()).add(r.fromAddress()).add(r.toAddress()).add(r.amount())
-                    .add(r.tokenId()).add(r.operator()).add(r.canonical()));
+                    .add(r.tokenId()).add(r.operator()).add(r.canonical()).add(r.kind()));
 
     public static final UpsertTable<BalanceWindowRow> BALANCE_WINDOWS = UpsertTable.of("balance_windows",
             List.of(col("chain_id", "BIGINT"), col("address", "TEXT"), col("token", "TEXT"),

@@ -60,7 +60,11 @@ public final class ConfigCatalog {
       "chaintrack.stack.state-dir", "chaintrack.stack.fresh", "chaintrack.stack.postgres-port",
       "chaintrack.stack.windows", "chaintrack.stack.seed", "chaintrack.stack.blocks-per-second",
       "chaintrack.stack.transfers-per-block", "chaintrack.stack.addresses", "chaintrack.stack.reorg-probability",
-      "chaintrack.stack.checkpoint-interval", "chaintrack.stack.bind-address");
+      "chaintrack.stack.checkpoint-interval", "chaintrack.stack.bind-address", "chaintrack.stack.reconcile-interval");
+
+  public static final List<String> RECONCILE = List.of(
+      "chaintrack.reconcile.recent-blocks", "chaintrack.reconcile.sample-blocks", "chaintrack.reconcile.seed",
+      "chaintrack.reconcile.settle");
 
   public static final List<String> API = List.of(
       "chaintrack.api.http-port", "chaintrack.api.grpc-port",
@@ -86,5 +90,5 @@ public final class ConfigCatalog {
       "chaintrack.api.cache.ttls.");
 
   public static final Set<String> KEYS = Set.copyOf(
-      Stream.of(SHARED, INGEST, BALANCES, ANALYTICS, STACK, API).flatMap(List::stream).toList());
+      Stream.of(SHARED, INGEST, BALANCES, ANALYTICS, STACK, RECONCILE, API).flatMap(List::stream).toList());
 }

@@ -3,6 +3,7 @@ package io.chaintrack.jobs.balances;
 import io.chaintrack.core.model.TokenStandards;
 import io.chaintrack.core.model.BlockTimes;
 import io.chaintrack.core.model.TransferEffects;
+import io.chaintrack.core.model.TransferKinds;
 import io.chaintrack.core.model.Uint256;
 import io.chaintrack.connectors.postgres.rows.BlockRow;
 import io.chaintrack.connectors.postgres.rows.TransferRow;
@@ -45,6 +46,7 @@ public final class ChainEventRows extends ProcessFunction<ChainEvent, BlockRow> 
         return new TransferRow(block.getChainId(), block.getHash(), t.getTxIndex(), t.getLogIndex(),
                 t.getTraceAddress(), t.getBatchIndex(), block.getNumber(), BlockTimes.millis(block),
                 t.getTxHash(), t.getToken(), TokenStandards.name(t.getStandard()), t.getFromAddress(), t.getToAddress(),
-                TransferEffects.amount(t), tokenId, t.getOperator().isEmpty() ? null : t.getOperator(), canonical);
+                TransferEffects.amount(t), tokenId, t.getOperator().isEmpty() ? null : t.getOperator(), canonical,
+                TransferKinds.name(t.getKind()));
     }
 }

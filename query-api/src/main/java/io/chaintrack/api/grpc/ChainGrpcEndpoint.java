@@ -1,6 +1,9 @@
 package io.chaintrack.api.grpc;
 
 import io.chaintrack.api.query.ChainQueryService;
+import io.chaintrack.api.query.ReconciliationQueryService;
+import io.chaintrack.proto.v1.GetReconciliationRequest;
+import io.chaintrack.proto.v1.GetReconciliationResponse;
 import io.chaintrack.proto.v1.ChainServiceGrpc;
 import io.chaintrack.proto.v1.GetChainStatusRequest;
 import io.chaintrack.proto.v1.GetChainStatusResponse;
@@ -21,7 +24,10 @@ public final class ChainGrpcEndpoint extends ChainServiceGrpc.ChainServiceImplBa
 
     private final ResponseCache cache;
 
-    public ChainGrpcEndpoint(ChainQueryService service, ResponseCache cache) {
+    private final ReconciliationQueryService reconciliations;
+
+    public ChainGrpcEndpoint(ChainQueryService service, ReconciliationQueryService reconciliations, ResponseCache cache) {
+        this.reconciliations = reconciliations;
         this.cache = cache;
         this.service = service;
     }
@@ -44,5 +50,10 @@ public final class ChainGrpcEndpoint extends ChainServiceGrpc.ChainServiceImplBa
     @Override
     public void getChainTotals(GetChainTotalsRequest request, StreamObserver<GetChainTotalsResponse> observer) {
         GrpcCalls.unary(observer, () -> cache.get(request, () -> service.getChainTotals(request)));
+    }
+
+    @Override
+    public void getReconciliation(GetReconciliationRequest request, StreamObserver<GetReconciliationResponse> observer) {
+        GrpcCalls.unary(observer, () -> cache.get(request, () -> reconciliations.getReconciliation(request)));
     }
 }

@@ -2,6 +2,7 @@ package io.chaintrack.api.metrics;
 
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
+import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
@@ -36,6 +37,7 @@ public final class ApiMetrics {
     private final Histogram batchWait;
     private final Histogram batchStatement;
     private final DataSource dataSource;
+    private final Counter negativeBalances;
 
     public ApiMetrics(DataSource dataSource) {
         this.dataSource = dataSource;
@@ -64,6 +66,15 @@ public final class ApiMetrics {
                 .help("1 when PostgreSQL answered a validity check during this scrape, else 0")
                 .callback(callback -> callback.call(databaseUp() ? 1 : 0))
                 .register(registry);
+        negativeBalances = Counter.builder()
+                .name("chaintrack_api_negative_balances_served_total")
+                .help("Balances served below zero (flagged negative in the answer); holder is zero_address for the zero"
+                        + " address, negative by construction as the source of mints, genesis and withdrawals, else account")
+                .labelNames("holder")
+                .register(registry);
+        negativeBalances.initLabelValues("account");
+        negativeBalances.initLabelValues("zero_address");
+        ReconciliationMetrics.register(registry, dataSource);
         poolGauge("chaintrack_api_db_pool_active", "Connections in use", HikariPoolMXBean::getActiveConnections);
         poolGauge("chaintrack_api_db_pool_idle", "Idle connections in the pool", HikariPoolMXBean::getIdleConnections);
         poolGauge("chaintrack_api_db_pool_pending", "Threads waiting for a connection", HikariPoolMXBean::getThreadsAwaitingConnection);
@@ -75,6 +86,15 @@ public final class ApiMetrics {
 
     static String methodLabel(String method) {
         return METHODS.contains(method) ? method : OTHER_METHOD;
+    }
+
+    /** Counts the negative balances of one answer (each flagged {@code negative} in it). */
+    public void countNegativeBalances(String address, java.util.List<io.chaintrack.proto.v1.BalanceView> balances) {
+        for (io.chaintrack.proto.v1.BalanceView b : balances) {
+            if (b.getNegative()) {
+                negativeBalances.labelValues(io.chaintrack.core.model.Addresses.ZERO.equals(address) ? "zero_address" : "account").inc();
+            }
+        }
     }
 
     public void observeBatch(String batch, int reads) {

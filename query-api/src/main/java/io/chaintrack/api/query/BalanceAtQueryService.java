@@ -73,9 +73,11 @@ public final class BalanceAtQueryService {
     private final Store store;
     private final ApiConfig config;
     private final TokenMetadataReader metadata;
+    private final io.chaintrack.api.metrics.ApiMetrics metrics;
 
     public BalanceAtQueryService(ChainDirectory chains, Finality finality, Store store, ApiConfig config,
-                                 TokenMetadataReader metadata) {
+                                 TokenMetadataReader metadata, io.chaintrack.api.metrics.ApiMetrics metrics) {
+        this.metrics = metrics;
         this.chains = chains;
         this.finality = finality;
         this.store = store;
@@ -129,16 +131,19 @@ public final class BalanceAtQueryService {
         for (int i = 0; i < plans.size(); i++) {
             Plan plan = plans.get(i);
             TokenStandard standard = Rows.standard(plan.standard());
+            BigInteger balance = plan.base().add(nets.get(i).multiply(BigInteger.valueOf(plan.sign())));
             balances.add(BalanceView.newBuilder()
                     .setToken(plan.token())
                     .setStandard(standard)
                     .setTokenId(standard == TokenStandard.TOKEN_STANDARD_ERC1155 ? plan.tokenId().toString() : "")
-                    .setBalance(plan.base().add(nets.get(i).multiply(BigInteger.valueOf(plan.sign()))).toString())
+                    .setBalance(balance.toString())
+                    .setNegative(balance.signum() < 0)
                     .setBlockNumber(block.number())
                     .setBlockTime(Rows.toTimestamp(block.time().toInstant()))
                     .setFinalized(finalized)
                     .build());
         }
+        metrics.countNegativeBalances(address, balances);
         return response.addAllBalances(metadata.withMetadata(c, chainId, balances)).build();
     }
 

@@ -52,6 +52,7 @@ public final class BalanceQueryService {
     private final ApiConfig config;
     private final TokenMetadataReader metadata;
     private final StatementBatcher<HistoryRead, History> histories;
+    private final ApiMetrics metrics;
 
     public BalanceQueryService(ChainDirectory chains, Finality finality, BalanceAtQueryService balancesAt, Store store,
                                ApiConfig config, TokenMetadataReader metadata, BatchConfig batch, ApiMetrics metrics) {
@@ -61,6 +62,7 @@ public final class BalanceQueryService {
         this.store = store;
         this.config = config;
         this.metadata = metadata;
+        this.metrics = metrics;
         this.histories = new StatementBatcher<>("balance-history", store, metrics, batch, (c, reads) -> readHistories(store, c, reads));
     }
 
@@ -87,6 +89,7 @@ public final class BalanceQueryService {
             return response.build();
         }
         List<BalanceView> balances = store.read(c -> metadata.withMetadata(c, chainId, readBalances(c, chainId, address, f)));
+        metrics.countNegativeBalances(address, balances);
         return response.addAllBalances(balances).build();
     }
 
@@ -107,6 +110,7 @@ public final class BalanceQueryService {
                                 // token_id is a real id only for ERC-1155; elsewhere it is the 0 placeholder
                                 .setTokenId(standard == TokenStandard.TOKEN_STANDARD_ERC1155 ? Rows.decimal(rs, "token_id") : "")
                                 .setBalance(Rows.decimal(rs, "balance"))
+                                .setNegative(rs.getBigDecimal("balance").signum() < 0)
                                 .setBlockNumber(rs.getLong("block_number"))
                                 .setBlockTime(Rows.timestamp(rs, "block_time"))
                                 .setFinalized(f.covers(rs.getLong("block_number")))
@@ -407,6 +411,7 @@ public final class BalanceQueryService {
                 .setWindowSeconds(windowSeconds)
                 .setDelta(Rows.decimal(rs, first + 1))
                 .setBalance(Rows.decimal(rs, first + 2))
+                .setNegative(rs.getBigDecimal(first + 2).signum() < 0)
                 .setTransfersIn(rs.getLong(first + 3))
                 .setTransfersOut(rs.getLong(first + 4))
                 .setVolumeIn(Rows.decimal(rs, first + 5))

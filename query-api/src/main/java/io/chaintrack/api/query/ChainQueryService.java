@@ -186,6 +186,7 @@ public final class ChainQueryService {
                     }
                 }
             }
+            ReconciliationQueryService.latest(store, c, chainId).forEach(response::setReconciliation);
             try (PreparedStatement st = store.prepare(c, "SELECT token, standard, transfers, volume FROM token_totals"
                     + " WHERE chain_id = ? ORDER BY token")) {
                 st.setLong(1, chainId);

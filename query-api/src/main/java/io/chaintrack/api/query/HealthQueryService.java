@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * SERVING exactly when the store answers and its schema is migrated (what readiness requires); the rest
- * — uptime, chain lag, Kafka lag, ingest endpoint status — is detail that never turns health red by itself.
+ * — uptime, chain lag, Kafka lag, ingest endpoint status, the last reconciliation of each chain — is detail that never turns health red by itself.
  * Never throws, so health itself cannot fail. Probes poll it on every replica, so one call costs one connection
  * and three statements once the schema is known complete. Kafka lag is what the ingest job last wrote to
  * consumer_lag: the API never talks to Kafka.
@@ -78,10 +78,12 @@ public final class HealthQueryService {
         }
         try {
             // one connection, one chain status statement: the chain list is the same rows seen without the status
-            Details details = store.read(c -> new Details(chains.statuses(c), ingestEndpoints(c, now), queueDepth(c, now)));
+            Details details = store.read(c -> new Details(chains.statuses(c), ingestEndpoints(c, now), queueDepth(c, now),
+                    ReconciliationQueryService.latest(store, c, null)));
             details.statuses().forEach(s -> out.addChains(ChainQueryService.chainView(s)));
             return out.addAllChainStatuses(details.statuses()).addAllIngestEndpoints(details.endpoints())
-                    .setQueueDepth(details.queueDepth()).setStatus(SERVING).build();
+                    .setQueueDepth(details.queueDepth()).addAllReconciliations(details.reconciliations())
+                    .setStatus(SERVING).build();
         } catch (ApiException e) {
             if (forgetSchemaIfGone(e)) {
                 List<String> gone = schemaMissingNow();
@@ -125,7 +127,8 @@ public final class HealthQueryService {
         }
     }
 
-    private record Details(List<ChainStatusView> statuses, List<IngestEndpointStatus> endpoints, QueueDepth queueDepth) {}
+    private record Details(List<ChainStatusView> statuses, List<IngestEndpointStatus> endpoints, QueueDepth queueDepth,
+                           List<io.chaintrack.proto.v1.ReconciliationSummary> reconciliations) {}
 
     /** The schema result is kept (a lost connection does not unmigrate it); the schema fields of this answer are dropped. */
     private CheckResponse databaseDown(CheckResponse.Builder out, ApiException e) {

@@ -82,6 +82,16 @@ final class RequestValues {
         return TokenStandards.name(standard);
     }
 
+    /** A transfer kind filter: null for "every kind"; an unknown number names the accepted kinds. */
+    static String kind(String parameter, io.chaintrack.proto.v1.TransferKind kind, int number) {
+        if (kind == io.chaintrack.proto.v1.TransferKind.UNRECOGNIZED) {
+            throw new InvalidArgumentException(parameter, "unknown transfer kind " + number + " (one of "
+                    + String.join(", ", io.chaintrack.core.model.TransferKinds.concreteNames())
+                    + ", or TRANSFER_KIND_UNSPECIFIED for every kind)");
+        }
+        return io.chaintrack.core.model.TransferKinds.name(kind);
+    }
+
     static Direction direction(String parameter, Direction direction, int number) {
         if (direction == Direction.UNRECOGNIZED) {
             throw new InvalidArgumentException(parameter, "unknown direction " + number

@@ -60,11 +60,12 @@ public final class TransferQueryService {
 
     /** One address page to read: fetch rows of one side or both, below the cursor (none: from the newest). */
     record AddressPage(long chainId, String address, Direction direction, String standard, BigInteger minAmount,
-                       TransferCursor after, int fetch) {}
+                       String kind, TransferCursor after, int fetch) {}
 
     /** The per-page filters and cursor of {@link #ADDRESS_PAGES}; a NULL filter means "not filtered". */
     private static final String PAGE_FILTERS = " AND (k.standard IS NULL OR standard = k.standard)"
             + " AND (k.min_amount IS NULL OR amount >= k.min_amount)"
+            + " AND (k.kind IS NULL OR kind = k.kind)"
             + " AND (block_number, tx_index, log_index, batch_index, trace_address) < (k.b, k.tx, k.lg, k.bt, k.tr)";
 
     /**
@@ -78,8 +79,8 @@ public final class TransferQueryService {
      * docs/benchmarks.md).
      */
     static final String ADDRESS_PAGES = "SELECT k.i, t.* FROM unnest(?::bigint[], ?::text[], ?::boolean[], ?::boolean[],"
-            + " ?::text[], ?::numeric[], ?::bigint[], ?::int[], ?::int[], ?::int[], ?::text[], ?::int[]) WITH ORDINALITY"
-            + " AS k(chain_id, address, outgoing, incoming, standard, min_amount, b, tx, lg, bt, tr, n, i)"
+            + " ?::text[], ?::numeric[], ?::text[], ?::bigint[], ?::int[], ?::int[], ?::int[], ?::text[], ?::int[]) WITH ORDINALITY"
+            + " AS k(chain_id, address, outgoing, incoming, standard, min_amount, kind, b, tx, lg, bt, tr, n, i)"
             + " CROSS JOIN LATERAL ("
             + "(SELECT " + COLUMNS + " FROM transfers WHERE k.outgoing AND chain_id = k.chain_id AND canonical"
             + " AND from_address = k.address" + PAGE_FILTERS + NEWEST_FIRST + " LIMIT k.n)"
@@ -116,7 +117,10 @@ public final class TransferQueryService {
         Direction direction = RequestValues.direction("direction", request.getDirection(), request.getDirectionValue());
         String standard = RequestValues.standard("standard", request.getStandard());
         BigInteger minAmount = RequestValues.minAmount("min_amount", request.getMinAmount());
-        byte[] query = TransferCursor.queryDigest("address", request.getChainId(), address, direction.getNumber(), standard, minAmount);
+        String kind = RequestValues.kind("kind", request.getKind(), request.getKindValue());
+        byte[] query = kind == null
+                ? TransferCursor.queryDigest("address", request.getChainId(), address, direction.getNumber(), standard, minAmount)
+                : TransferCursor.queryDigest("address", request.getChainId(), address, direction.getNumber(), standard, minAmount, kind);
         TransferCursor after = cursor(request.getCursor(), query);
         Finality.Mode mode = Finality.mode("finality", request.getFinality());
         Long deadline = Deadlines.current();
@@ -125,7 +129,7 @@ public final class TransferQueryService {
                     if (nothingFinal(mode, f)) {
                         return CompletableFuture.completedFuture(response(new Page(List.of(), ""), f));
                     }
-                    return addressPages.submit(new AddressPage(chainId, address, direction, standard, minAmount,
+                    return addressPages.submit(new AddressPage(chainId, address, direction, standard, minAmount, kind,
                                     bounded(after, mode, f), limit + 1), deadline)
                             .thenApply(rows -> response(marked(page(rows, limit, query), f), f));
                 }));
@@ -167,12 +171,14 @@ public final class TransferQueryService {
         int limit = RequestValues.limit("limit", request.getLimit(), config.defaultLimit(), config.maxLimit());
         String standard = RequestValues.standard("standard", request.getStandard());
         BigInteger minAmount = RequestValues.minAmount("min_amount", request.getMinAmount());
-        byte[] query = TransferCursor.queryDigest("token", request.getChainId(), token, standard, minAmount);
+        String kind = RequestValues.kind("kind", request.getKind(), request.getKindValue());
+        byte[] query = kind == null ? TransferCursor.queryDigest("token", request.getChainId(), token, standard, minAmount)
+                : TransferCursor.queryDigest("token", request.getChainId(), token, standard, minAmount, kind);
         TransferCursor after = cursor(request.getCursor(), query);
         Finality.Mode mode = Finality.mode("finality", request.getFinality());
         long chainId = chains.requireKnown(request.getChainId());
         Finality.Finalized f = finality.of(chainId);
-        List<Scan> scans = filtered(List.of(new Scan("token = ?", List.of(token))), standard, minAmount);
+        List<Scan> scans = ofKind(filtered(List.of(new Scan("token = ?", List.of(token))), standard, minAmount), kind);
         Page page = nothingFinal(mode, f) ? new Page(List.of(), "")
                 : marked(store.read(c -> page(c, chainId, scans, bounded(after, mode, f), limit, query)), f);
         ListTokenTransfersResponse.Builder b = ListTokenTransfersResponse.newBuilder().addAllTransfers(page.rows())
@@ -186,12 +192,14 @@ public final class TransferQueryService {
     public ListTransactionTransfersResponse listTransactionTransfers(ListTransactionTransfersRequest request) {
         String txHash = RequestValues.hash("tx_hash", request.getTxHash());
         int limit = RequestValues.limit("limit", request.getLimit(), config.defaultLimit(), config.maxLimit());
-        byte[] query = TransferCursor.queryDigest("transaction", request.getChainId(), txHash);
+        String kind = RequestValues.kind("kind", request.getKind(), request.getKindValue());
+        byte[] query = kind == null ? TransferCursor.queryDigest("transaction", request.getChainId(), txHash)
+                : TransferCursor.queryDigest("transaction", request.getChainId(), txHash, kind);
         TransferCursor after = cursor(request.getCursor(), query);
         Finality.Mode mode = Finality.mode("finality", request.getFinality());
         long chainId = chains.requireKnown(request.getChainId());
         Finality.Finalized f = finality.of(chainId);
-        List<Scan> scans = List.of(new Scan("tx_hash = ?", List.of(txHash)));
+        List<Scan> scans = ofKind(List.of(new Scan("tx_hash = ?", List.of(txHash))), kind);
         Page page = nothingFinal(mode, f) ? new Page(List.of(), "")
                 : marked(store.read(c -> page(c, chainId, scans, bounded(after, mode, f), limit, query)), f);
         ListTransactionTransfersResponse.Builder b = ListTransactionTransfersResponse.newBuilder().addAllTransfers(page.rows())
@@ -217,7 +225,9 @@ public final class TransferQueryService {
         OffsetDateTime start = request.hasStartTime() ? RequestValues.time("start_time", request.getStartTime()) : null;
         OffsetDateTime end = request.hasEndTime() ? RequestValues.time("end_time", request.getEndTime()) : null;
         RequestValues.requireOrdered(start, end);
-        byte[] query = TransferCursor.queryDigest("range", request.getChainId(), fromBlock, toBlock, start, end);
+        String kind = RequestValues.kind("kind", request.getKind(), request.getKindValue());
+        byte[] query = kind == null ? TransferCursor.queryDigest("range", request.getChainId(), fromBlock, toBlock, start, end)
+                : TransferCursor.queryDigest("range", request.getChainId(), fromBlock, toBlock, start, end, kind);
         TransferCursor cursor = cursor(request.getCursor(), query);
         Finality.Mode mode = Finality.mode("finality", request.getFinality());
         long chainId = chains.requireKnown(request.getChainId());
@@ -258,7 +268,7 @@ public final class TransferQueryService {
             if (to != null) {
                 scan = scan.and("block_time < ?", to);
             }
-            return page(c, chainId, List.of(scan), after, limit, query);
+            return page(c, chainId, ofKind(List.of(scan), kind), after, limit, query);
         }), f);
         ListTransfersResponse.Builder b = ListTransfersResponse.newBuilder().addAllTransfers(page.rows())
                 .setNextCursor(page.nextCursor());
@@ -292,6 +302,11 @@ public final class TransferQueryService {
             out.add(s);
         }
         return out;
+    }
+
+    /** The kind filter (null: every kind); like the other filters it narrows the rows of the scan, not its range. */
+    static List<Scan> ofKind(List<Scan> scans, String kind) {
+        return kind == null ? scans : scans.stream().map(s -> s.and("kind = ?", kind)).toList();
     }
 
     private TransferCursor cursor(String value, byte[] query) {
@@ -333,6 +348,7 @@ public final class TransferQueryService {
         Boolean[] incoming = new Boolean[n];
         String[] standards = new String[n];
         BigDecimal[] minAmounts = new BigDecimal[n];
+        String[] kinds = new String[n];
         Long[] blocks = new Long[n];
         Integer[] txs = new Integer[n];
         Integer[] logs = new Integer[n];
@@ -348,6 +364,7 @@ public final class TransferQueryService {
             incoming[i] = p.direction() != Direction.DIRECTION_OUTGOING;
             standards[i] = p.standard();
             minAmounts[i] = p.minAmount() == null ? null : new BigDecimal(p.minAmount());
+            kinds[i] = p.kind();
             TransferCursor after = p.after();
             blocks[i] = after == null ? Long.MAX_VALUE : after.blockNumber();
             txs[i] = after == null ? 0 : after.txIndex();
@@ -358,7 +375,7 @@ public final class TransferQueryService {
             out.add(new ArrayList<>(p.fetch()));
         }
         BatchParameters parameters = new BatchParameters().column("int8", chainIds).column("text", addresses)
-                .column("bool", outgoing).column("bool", incoming).column("text", standards).column("numeric", minAmounts)
+                .column("bool", outgoing).column("bool", incoming).column("text", standards).column("numeric", minAmounts).column("text", kinds)
                 .column("int8", blocks).column("int4", txs).column("int4", logs).column("int4", batches).column("text", traces)
                 .column("int4", fetches);
         try (PreparedStatement st = store.prepare(c, ADDRESS_PAGES)) {

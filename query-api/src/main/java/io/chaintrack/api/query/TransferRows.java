@@ -1,5 +1,6 @@
 package io.chaintrack.api.query;
 
+import io.chaintrack.core.model.TransferKinds;
 import io.chaintrack.proto.v1.TransferView;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,7 +15,7 @@ import java.util.List;
 final class TransferRows {
     /** The listing key first, then what the covering address indexes INCLUDE: an address scan stays index-only. */
     static final String COLUMNS = "block_number, tx_index, log_index, batch_index, trace_address, block_hash,"
-            + " block_time, tx_hash, token, standard, from_address, to_address, amount, token_id, operator";
+            + " block_time, tx_hash, token, standard, from_address, to_address, amount, token_id, operator, kind";
     static final String NEWEST_FIRST = " ORDER BY block_number DESC, tx_index DESC, log_index DESC, batch_index DESC, trace_address DESC";
     static final String OLDEST_FIRST = " ORDER BY block_number, tx_index, log_index, batch_index, trace_address";
 
@@ -91,6 +92,7 @@ final class TransferRows {
                 .setAmount(Rows.decimal(rs, first + 12))
                 .setTokenId(Rows.decimal(rs, first + 13))
                 .setOperator(Rows.nullToEmpty(rs.getString(first + 14)))
+                .setKind(TransferKinds.parse(rs.getString(first + 15)))
                 .build();
     }
 }

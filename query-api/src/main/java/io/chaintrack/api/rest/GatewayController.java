@@ -25,6 +25,7 @@ import io.micronaut.http.sse.Event;
 import org.reactivestreams.Publisher;
 import io.chaintrack.api.query.ChainQueryService;
 import io.chaintrack.api.query.HealthQueryService;
+import io.chaintrack.api.query.ReconciliationQueryService;
 import io.chaintrack.api.query.TransferQueryService;
 import io.chaintrack.proto.v1.CheckRequest;
 import io.chaintrack.proto.v1.CheckResponse;
@@ -33,6 +34,7 @@ import io.chaintrack.proto.v1.ReadinessResponse;
 import io.chaintrack.proto.v1.GetBalanceHistoryRequest;
 import io.chaintrack.proto.v1.GetBalancesRequest;
 import io.chaintrack.proto.v1.GetChainTotalsRequest;
+import io.chaintrack.proto.v1.GetReconciliationRequest;
 import io.chaintrack.proto.v1.ListAddressTransfersRequest;
 import io.chaintrack.proto.v1.ListChainsRequest;
 import io.micronaut.http.HttpRequest;
@@ -66,11 +68,14 @@ public final class GatewayController {
     private final HealthQueryService health;
     private final AnalyticsQueryService analytics;
     private final AnomalyStreamService anomalyStreams;
+    private final ReconciliationQueryService reconciliations;
     private final ResponseCache cache;
 
     public GatewayController(TransferQueryService transfers, TransferStreamService transferStreams, BalanceQueryService balances,
                              BalanceAtQueryService balancesAt, ChainQueryService chains, HealthQueryService health,
-                             AnalyticsQueryService analytics, AnomalyStreamService anomalyStreams, ResponseCache cache) {
+                             AnalyticsQueryService analytics, AnomalyStreamService anomalyStreams,
+                             ReconciliationQueryService reconciliations, ResponseCache cache) {
+        this.reconciliations = reconciliations;
         this.cache = cache;
         this.analytics = analytics;
         this.anomalyStreams = anomalyStreams;
@@ -176,6 +181,13 @@ public final class GatewayController {
     @Get(uri = "/v1/chains/{chain_id}/totals", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<ByteBuf> getChainTotals(@PathVariable("chain_id") String chainId, HttpRequest<?> request) {
         return ok(unary(GetChainTotalsRequest.getDefaultInstance(), request, Map.of("chain_id", chainId), chains::getChainTotals));
+    }
+
+    @ExecuteOn(TaskExecutors.BLOCKING)
+    @Get(uri = "/v1/chains/{chain_id}/reconciliation", produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<ByteBuf> getReconciliation(@PathVariable("chain_id") String chainId, HttpRequest<?> request) {
+        return ok(unary(GetReconciliationRequest.getDefaultInstance(), request, Map.of("chain_id", chainId),
+                reconciliations::getReconciliation));
     }
 
     @ExecuteOn(TaskExecutors.BLOCKING)

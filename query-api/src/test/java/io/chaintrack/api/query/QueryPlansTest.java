@@ -130,6 +130,7 @@ class QueryPlansTest {
             new BatchParameters().column("int8", new Long[] {1L, 1L}).column("text", new String[] {ADDRESS, ADDRESS})
                     .column("bool", new Boolean[] {true, false}).column("bool", new Boolean[] {true, true})
                     .column("text", new String[] {null, "ERC20"}).column("numeric", new java.math.BigDecimal[] {null, java.math.BigDecimal.TEN})
+                    .column("text", new String[] {null, "log"})
                     .column("int8", new Long[] {Long.MAX_VALUE, 300L}).column("int4", new Integer[] {0, 5})
                     .column("int4", new Integer[] {0, 5}).column("int4", new Integer[] {0, 0}).column("text", new String[] {"", ""})
                     .column("int4", new Integer[] {21, 21}).bind(c, st);
@@ -161,7 +162,7 @@ class QueryPlansTest {
             TransferCursor after = null;
             for (int page = 0; page < 3; page++) {
                 List<io.chaintrack.proto.v1.TransferView> rows = reference(scans, after, fetch);
-                reads.add(new TransferQueryService.AddressPage(1, address, direction, standard, minAmount, after, fetch));
+                reads.add(new TransferQueryService.AddressPage(1, address, direction, standard, minAmount, null, after, fetch));
                 expected.add(rows);
                 if (rows.size() < fetch) {
                     break;

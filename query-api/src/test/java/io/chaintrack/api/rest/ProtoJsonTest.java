@@ -194,7 +194,8 @@ class ProtoJsonTest {
                 .setBlockTime(Timestamp.newBuilder().setSeconds(1_700_000_000L + i).setNanos(123_000_000)).setTxHash("0x" + "c".repeat(63) + i)
                 .setTxIndex(-5).setLogIndex(-7 - i).setTraceAddress("0.2." + i).setBatchIndex(9).setToken("0x" + "d".repeat(40))
                 .setStandard(TokenStandard.TOKEN_STANDARD_ERC1155).setFromAddress("0x" + "e".repeat(40)).setToAddress("0x" + "f".repeat(40))
-                .setAmount("1000000000000000000" + i).setTokenId("42" + i).setOperator("0x" + "1".repeat(40)).setFinalized(true).build();
+                .setAmount("1000000000000000000" + i).setTokenId("42" + i).setOperator("0x" + "1".repeat(40)).setFinalized(true)
+                .setKind(io.chaintrack.proto.v1.TransferKind.TRANSFER_KIND_FEE).build();
     }
 
     @Test
@@ -209,7 +210,7 @@ class ProtoJsonTest {
                         + "\"blockTime\":\"2023-11-14T22:13:23.123Z\",")
                 .contains("\"txIndex\":4294967291,\"logIndex\":-10,\"traceAddress\":\"0.2.3\",\"batchIndex\":9,")
                 .contains("\"standard\":\"TOKEN_STANDARD_ERC1155\",")
-                .endsWith("\"amount\":\"10000000000000000003\",\"tokenId\":\"423\",\"operator\":\"0x" + "1".repeat(40) + "\",\"finalized\":true}");
+                .endsWith("\"amount\":\"10000000000000000003\",\"tokenId\":\"423\",\"operator\":\"0x" + "1".repeat(40) + "\",\"finalized\":true,\"kind\":\"TRANSFER_KIND_FEE\"}");
         ListAddressTransfersResponse.Builder page = ListAddressTransfersResponse.newBuilder().setNextCursor("cursor\u00e9\"\n").setFinalizedBlock(7);
         for (int i = 0; i < 20; i++) {
             page.addTransfers(fullTransfer(i));

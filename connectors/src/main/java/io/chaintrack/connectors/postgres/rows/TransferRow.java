@@ -4,7 +4,8 @@ import java.math.BigInteger;
 
 /**
  * A row of table transfers, keyed by (chain id, block hash, tx index, log index, trace address, batch index).
- * amount is what the transfer moves under the balance rule (1 for ERC-721); tokenId and operator may be null.
+ * amount is what the transfer moves under the balance rule (1 for ERC-721); tokenId and operator may be null; kind
+ * is the lower-case TransferKind name without its prefix ("fee", "block_reward"), null when the event has none.
  */
 public record TransferRow(
         long chainId,
@@ -23,4 +24,5 @@ public record TransferRow(
         BigInteger amount,
         BigInteger tokenId,
         String operator,
-        boolean canonical) {}
+        boolean canonical,
+        String kind) {}

@@ -120,7 +120,7 @@ public final class PostgresFloorBenchmark {
             out.add(new TransferRow(1, hash, i % 100, i % 100, "", 0, block, 1_700_000_000_000L + block * 12_000,
                     String.format("0x%064x", i * 31L + 5), String.format("0x%040x", random.nextInt(20)), "ERC20",
                     String.format("0x%040x", random.nextInt(100_000)), String.format("0x%040x", random.nextInt(100_000)),
-                    BigInteger.valueOf(random.nextLong(1, Long.MAX_VALUE)).multiply(BigInteger.TEN.pow(6)), null, null, true));
+                    BigInteger.valueOf(random.nextLong(1, Long.MAX_VALUE)).multiply(BigInteger.TEN.pow(6)), null, null, true, "log"));
         }
         return out;
     }
