@@ -203,7 +203,8 @@ class FuzzTest {
                         }
                         Object value = randomValue(field, random);
                         if (value != null) {
-                            request.setField(field, value);
+                            Object second = field.isRepeated() ? randomValue(field, random) : null;
+                            request.setField(field, !field.isRepeated() ? value : second == null ? List.of(value) : List.of(value, second));
                         }
                     }
                     try {

@@ -462,4 +462,44 @@ class WalletsTest {
             }
         }
     }
+
+    @Test
+    void syncStreamSendsEachChangeAndEndsWhenSynced() throws Exception {
+        User kim = signIn("kim-sync-stream");
+        String id = kim.create(1, address(777), "watch").get("walletId").getAsString();
+        try (Connection c = fixture.postgres.dataSource().getConnection()) {
+            SeedData.execute(c, "UPDATE chains SET head_number = 60, head_seen_at = now() WHERE chain_id = 1");
+            var updates = kim.grpc().withDeadlineAfter(60, java.util.concurrent.TimeUnit.SECONDS)
+                    .streamWalletSync(io.chaintrack.proto.v1.StreamWalletSyncRequest.newBuilder().setWalletId(id).build());
+            var first = updates.next();
+            assertThat(first.getWalletId()).isEqualTo(id);
+            assertThat(first.getSync().getState()).isEqualTo(WalletSyncState.WALLET_SYNC_STATE_SYNCING);
+            assertThat(first.getSync().getHeadBlock()).isEqualTo(60);
+            assertThat(first.getComplete()).isFalse();
+            SeedData.execute(c, "UPDATE chains SET head_number = 45 WHERE chain_id = 1");
+            var closer = updates.next();
+            assertThat(closer.getSync().getBlocksBehind()).isEqualTo(5);
+            assertThat(closer.getComplete()).isFalse();
+            SeedData.execute(c, "UPDATE chains SET head_number = 40 WHERE chain_id = 1");
+            var done = updates.next();
+            assertThat(done.getSync().getState()).isEqualTo(WalletSyncState.WALLET_SYNC_STATE_SYNCED);
+            assertThat(done.getComplete()).isTrue();
+            // the notification is the last message: the stream ends
+            assertThat(updates.hasNext()).isFalse();
+
+            // already synced: one event that says so, then the SSE response ends
+            java.net.http.HttpResponse<String> sse = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create("http://localhost:" + fixture.api.httpPort() + "/v1/wallets/" + id + "/sync/stream"))
+                    .header("Authorization", "Bearer " + kim.token()).timeout(java.time.Duration.ofSeconds(60)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(sse.statusCode()).isEqualTo(200);
+            assertThat(sse.body()).containsPattern("event: ?walletSync").containsPattern("\"complete\": ?true").contains("WALLET_SYNC_STATE_SYNCED");
+            // another user cannot follow it
+            assertThat(signIn("lea-sync-stream").get("/v1/wallets/" + id + "/sync/stream").status()).isEqualTo(404);
+        } finally {
+            try (Connection c = fixture.postgres.dataSource().getConnection()) {
+                SeedData.execute(c, "UPDATE chains SET head_number = NULL, head_seen_at = NULL WHERE chain_id = 1");
+            }
+        }
+    }
 }

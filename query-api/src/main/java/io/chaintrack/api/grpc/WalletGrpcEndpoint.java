@@ -15,6 +15,8 @@ import io.chaintrack.proto.v1.ListWalletTransfersRequest;
 import io.chaintrack.proto.v1.ListWalletTransfersResponse;
 import io.chaintrack.proto.v1.ListWalletsRequest;
 import io.chaintrack.proto.v1.ListWalletsResponse;
+import io.chaintrack.proto.v1.StreamWalletSyncRequest;
+import io.chaintrack.proto.v1.StreamWalletSyncResponse;
 import io.chaintrack.proto.v1.UpdateWalletRequest;
 import io.chaintrack.proto.v1.UpdateWalletResponse;
 import io.chaintrack.proto.v1.WalletServiceGrpc;
@@ -63,6 +65,11 @@ public final class WalletGrpcEndpoint extends WalletServiceGrpc.WalletServiceImp
     @Override
     public void getWalletBalances(GetWalletBalancesRequest request, StreamObserver<GetWalletBalancesResponse> observer) {
         GrpcCalls.unary(observer, () -> service.getWalletBalances(request));
+    }
+
+    @Override
+    public void streamWalletSync(StreamWalletSyncRequest request, StreamObserver<StreamWalletSyncResponse> observer) {
+        GrpcCalls.serverStream(observer, () -> service.streamWalletSync(request));
     }
 
     @Override

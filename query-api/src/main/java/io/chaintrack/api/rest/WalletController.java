@@ -10,7 +10,10 @@ import io.chaintrack.proto.v1.GetWalletRequest;
 import io.chaintrack.proto.v1.ImportWalletsRequest;
 import io.chaintrack.proto.v1.ListWalletTransfersRequest;
 import io.chaintrack.proto.v1.ListWalletsRequest;
+import io.chaintrack.proto.v1.StreamWalletSyncRequest;
 import io.chaintrack.proto.v1.UpdateWalletRequest;
+import io.micronaut.http.sse.Event;
+import org.reactivestreams.Publisher;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -93,6 +96,13 @@ public final class WalletController {
     @Get(uri = "/v1/wallets/{wallet_id}/transfers", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<ByteBuf> listWalletTransfers(@PathVariable("wallet_id") String walletId, HttpRequest<?> request) {
         return ok(service.listWalletTransfers(query(ListWalletTransfersRequest.newBuilder(), request, Map.of("wallet_id", walletId))));
+    }
+
+    /** Server-Sent Events: one "walletSync" event per change (data = proto JSON), the last with complete = true. */
+    @Get(uri = "/v1/wallets/{wallet_id}/sync/stream", produces = MediaType.TEXT_EVENT_STREAM)
+    public Publisher<Event<String>> streamWalletSync(@PathVariable("wallet_id") String walletId, HttpRequest<?> request) {
+        return ServerSentEvents.of("walletSync", service.streamWalletSync(query(StreamWalletSyncRequest.newBuilder(), request,
+                Map.of("wallet_id", walletId))));
     }
 
     private static <B extends Message.Builder, Q extends Message> Q query(B builder, HttpRequest<?> request, Map<String, String> path) {

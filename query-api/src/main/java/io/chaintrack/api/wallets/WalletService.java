@@ -15,6 +15,7 @@ import io.chaintrack.api.query.Async;
 import io.chaintrack.api.query.BalanceQueryService;
 import io.chaintrack.api.query.ChainDirectory;
 import io.chaintrack.api.query.ChainQueryService;
+import io.chaintrack.api.query.LiveStreams;
 import io.chaintrack.api.query.Store;
 import io.chaintrack.api.query.TransferQueryService;
 import io.chaintrack.core.model.Addresses;
@@ -40,6 +41,8 @@ import io.chaintrack.proto.v1.ListWalletTransfersRequest;
 import io.chaintrack.proto.v1.ListWalletTransfersResponse;
 import io.chaintrack.proto.v1.ListWalletsRequest;
 import io.chaintrack.proto.v1.ListWalletsResponse;
+import io.chaintrack.proto.v1.StreamWalletSyncRequest;
+import io.chaintrack.proto.v1.StreamWalletSyncResponse;
 import io.chaintrack.proto.v1.UpdateWalletRequest;
 import io.chaintrack.proto.v1.UpdateWalletResponse;
 import io.chaintrack.proto.v1.WalletSyncState;
@@ -84,11 +87,14 @@ public final class WalletService {
     private final ChainQueryService chainQueries;
     private final BalanceQueryService balances;
     private final TransferQueryService transfers;
+    private final LiveStreams streams;
     private final boolean authEnabled;
     private final boolean oidcEnabled;
 
     public WalletService(Store store, WalletStore wallets, WalletConfig config, ChainDirectory chains, ChainQueryService chainQueries,
-                         BalanceQueryService balances, TransferQueryService transfers, AuthConfig auth, OidcConfig oidc) {
+                         BalanceQueryService balances, TransferQueryService transfers, LiveStreams streams, AuthConfig auth,
+                         OidcConfig oidc) {
+        this.streams = streams;
         this.store = store;
         this.wallets = wallets;
         this.config = config;
@@ -261,6 +267,51 @@ public final class WalletService {
         }
         return ListWalletTransfersResponse.newBuilder().addAllTransfers(answer.getTransfersList())
                 .setNextCursor(answer.getNextCursor()).build();
+    }
+
+    /**
+     * The wallet's sync state at once and at every change, ending after the message that says it is synced. Ownership
+     * is checked when the stream opens; the stream holds a live-stream slot of the caller like any other.
+     */
+    public LiveStreams.Prepared<StreamWalletSyncResponse> streamWalletSync(StreamWalletSyncRequest request) {
+        WalletStore.WalletRow row = own(request.getWalletId());
+        LiveStreams.Slot slot = streams.reserve();
+        return sink -> streams.start(slot, new LiveStreams.Poll() {
+            private WalletSyncView last;
+            private long lastSent = System.nanoTime();
+
+            @Override
+            public boolean run() {
+                if (sink.closed()) {
+                    return false;
+                }
+                if (!sink.ready()) {
+                    return true;
+                }
+                WalletSyncView now;
+                try {
+                    now = syncOf(row.chainId());
+                } catch (ApiException e) {
+                    sink.fail(e);
+                    return false;
+                }
+                boolean complete = now.getState() == WalletSyncState.WALLET_SYNC_STATE_SYNCED;
+                long t = System.nanoTime();
+                if (!now.equals(last)) {
+                    sink.send(StreamWalletSyncResponse.newBuilder().setWalletId(row.walletId()).setSync(now).setComplete(complete).build());
+                    last = now;
+                    lastSent = t;
+                } else if (t - lastSent >= streams.config().heartbeat().toNanos()) {
+                    sink.heartbeat();
+                    lastSent = t;
+                }
+                if (complete) {
+                    sink.complete();
+                    return false;
+                }
+                return true;
+            }
+        });
     }
 
     /** The current caller's wallet {@code walletId}; NOT_FOUND when it is not theirs. */
