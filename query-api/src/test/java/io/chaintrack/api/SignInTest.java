@@ -165,6 +165,27 @@ class SignInTest {
         }
     }
 
+    @Test
+    void theOpenApiDocumentOffersBothSchemesAndListsTheWalletErrors() {
+        Clients.Response doc = clients.get("/openapi.json");
+        var parsed = new io.swagger.v3.parser.OpenAPIV3Parser().readContents(doc.body());
+        assertThat(parsed.getMessages()).isEmpty();
+        com.google.gson.JsonObject json = doc.json();
+        com.google.gson.JsonObject schemes = json.getAsJsonObject("components").getAsJsonObject("securitySchemes");
+        assertThat(schemes.keySet()).containsExactlyInAnyOrder("ApiKey", "BearerAuth");
+        assertThat(schemes.getAsJsonObject("BearerAuth").get("scheme").getAsString()).isEqualTo("bearer");
+        com.google.gson.JsonObject patch = json.getAsJsonObject("paths").getAsJsonObject("/v1/wallets/{wallet_id}").getAsJsonObject("patch");
+        assertThat(patch.getAsJsonObject("responses").keySet()).contains("400", "401", "403", "404", "429");
+        assertThat(patch.getAsJsonObject("responses").getAsJsonObject("401").getAsJsonObject("headers").has("WWW-Authenticate")).isTrue();
+        assertThat(patch.getAsJsonObject("responses").getAsJsonObject("429").getAsJsonObject("headers").has("Retry-After")).isTrue();
+        assertThat(patch.getAsJsonObject("requestBody").getAsJsonObject("content").has("application/json")).isTrue();
+        assertThat(patch.get("security").toString()).isEqualTo("[{\"ApiKey\":[]},{\"BearerAuth\":[]}]");
+        // a body route documents its fields in the body, not as query parameters
+        com.google.gson.JsonObject upload = json.getAsJsonObject("paths").getAsJsonObject("/v1/wallets/import").getAsJsonObject("post");
+        assertThat(upload.getAsJsonObject("requestBody").getAsJsonObject("content").keySet()).containsExactly("application/json", "text/csv");
+        assertThat(upload.getAsJsonArray("parameters").toString()).doesNotContain("\"csv\"");
+    }
+
     static Metadata metadata(String authorization) {
         Metadata headers = new Metadata();
         headers.put(AUTHORIZATION, authorization);
