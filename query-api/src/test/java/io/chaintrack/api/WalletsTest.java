@@ -502,4 +502,40 @@ class WalletsTest {
             }
         }
     }
+
+    @Test
+    void anExportUploadedAgainGivesTheSameWallets() {
+        User mia = signIn("mia-export");
+        com.google.gson.JsonObject body = new com.google.gson.JsonObject();
+        body.addProperty("chainId", "1");
+        body.addProperty("address", SeedData.A);
+        body.addProperty("label", "Main, \"the\" one");
+        JsonArray tags = new JsonArray();
+        tags.add("long term");
+        tags.add("defi");
+        body.add("tags", tags);
+        assertThat(mia.post("/v1/wallets", body.toString()).status()).isEqualTo(200);
+        mia.create(SeedData.EMPTY_CHAIN, SeedData.B, "");
+        String expected = "chain_id,address,label,tags\r\n"
+                + "1," + SeedData.A + ",\"Main, \"\"the\"\" one\",defi;long term\r\n"
+                + "10," + SeedData.B + ",,\r\n";
+        Clients.Response file = clients.get("/v1/wallets/export", Map.of("Authorization", "Bearer " + mia.token(), "Accept", "text/csv"));
+        assertThat(file.status()).as(file.body()).isEqualTo(200);
+        assertThat(file.contentType()).startsWith("text/csv");
+        assertThat(file.headers().firstValue("Content-Disposition")).hasValue("attachment; filename=\"wallets.csv\"");
+        assertThat(file.body()).isEqualTo(expected);
+        Clients.Response json = mia.get("/v1/wallets/export");
+        assertThat(json.json().get("csv").getAsString()).isEqualTo(expected);
+        assertThat(json.json().get("wallets").getAsInt()).isEqualTo(2);
+
+        User noa = signIn("noa-export");
+        ImportWalletsResponse upload = noa.grpc().importWallets(ImportWalletsRequest.newBuilder().setCsv(file.body()).build());
+        assertThat(upload.getCreated()).isEqualTo(2);
+        assertThat(upload.getErrorsList()).isEmpty();
+        assertThat(noa.grpc().exportWallets(io.chaintrack.proto.v1.ExportWalletsRequest.getDefaultInstance()).getCsv()).isEqualTo(expected);
+        ImportWalletsResponse again = mia.grpc().importWallets(ImportWalletsRequest.newBuilder().setCsv(file.body()).build());
+        assertThat(again.getCreated()).isZero();
+        assertThat(again.getUpdated()).isEqualTo(2);
+        assertThat(mia.get("/v1/wallets/export").json().get("csv").getAsString()).isEqualTo(expected);
+    }
 }

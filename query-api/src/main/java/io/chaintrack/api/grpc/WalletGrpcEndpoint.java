@@ -5,6 +5,8 @@ import io.chaintrack.proto.v1.CreateWalletRequest;
 import io.chaintrack.proto.v1.CreateWalletResponse;
 import io.chaintrack.proto.v1.DeleteWalletRequest;
 import io.chaintrack.proto.v1.DeleteWalletResponse;
+import io.chaintrack.proto.v1.ExportWalletsRequest;
+import io.chaintrack.proto.v1.ExportWalletsResponse;
 import io.chaintrack.proto.v1.GetWalletBalancesRequest;
 import io.chaintrack.proto.v1.GetWalletBalancesResponse;
 import io.chaintrack.proto.v1.GetWalletRequest;
@@ -60,6 +62,11 @@ public final class WalletGrpcEndpoint extends WalletServiceGrpc.WalletServiceImp
     @Override
     public void importWallets(ImportWalletsRequest request, StreamObserver<ImportWalletsResponse> observer) {
         GrpcCalls.unary(observer, () -> service.importWallets(request));
+    }
+
+    @Override
+    public void exportWallets(ExportWalletsRequest request, StreamObserver<ExportWalletsResponse> observer) {
+        GrpcCalls.unary(observer, () -> service.exportWallets(request));
     }
 
     @Override

@@ -5,6 +5,8 @@ import io.chaintrack.api.error.InvalidArgumentException;
 import io.chaintrack.api.wallets.WalletService;
 import io.chaintrack.proto.v1.CreateWalletRequest;
 import io.chaintrack.proto.v1.DeleteWalletRequest;
+import io.chaintrack.proto.v1.ExportWalletsRequest;
+import io.chaintrack.proto.v1.ExportWalletsResponse;
 import io.chaintrack.proto.v1.GetWalletBalancesRequest;
 import io.chaintrack.proto.v1.GetWalletRequest;
 import io.chaintrack.proto.v1.ImportWalletsRequest;
@@ -86,6 +88,19 @@ public final class WalletController {
             bound = body(ImportWalletsRequest.newBuilder(), body, request, Map.of());
         }
         return ok(service.importWallets(bound));
+    }
+
+    /** JSON as the rule says; with Accept: text/csv (and not JSON) the CSV file itself, as a browser downloads it. */
+    @Get(uri = "/v1/wallets/export", produces = {MediaType.APPLICATION_JSON, "text/csv"})
+    public HttpResponse<?> exportWallets(HttpRequest<?> request) {
+        ExportWalletsResponse export = service.exportWallets(query(ExportWalletsRequest.newBuilder(), request, Map.of()));
+        boolean csv = request.accept().stream().anyMatch(type -> type.matches(TEXT_CSV))
+                && request.accept().stream().noneMatch(type -> type.matches(MediaType.APPLICATION_JSON_TYPE));
+        if (csv) {
+            return HttpResponse.ok(export.getCsv()).contentType(MediaType.of("text/csv; charset=utf-8"))
+                    .header("Content-Disposition", "attachment; filename=\"wallets.csv\"");
+        }
+        return ok(export);
     }
 
     @Get(uri = "/v1/wallets/{wallet_id}/balances", produces = MediaType.APPLICATION_JSON)

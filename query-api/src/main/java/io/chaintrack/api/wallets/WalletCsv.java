@@ -28,6 +28,14 @@ public final class WalletCsv {
 
     private WalletCsv() {}
 
+    /** One field as RFC 4180 writes it: quoted when it holds a comma, a quote or a line break. */
+    public static String field(String value) {
+        if (value.indexOf(',') < 0 && value.indexOf('"') < 0 && value.indexOf('\n') < 0 && value.indexOf('\r') < 0) {
+            return value;
+        }
+        return '"' + value.replace("\"", "\"\"") + '"';
+    }
+
     public static List<Row> parse(String text) throws MalformedException {
         List<Row> rows = new ArrayList<>();
         int i = text.startsWith("\uFEFF") ? 1 : 0;

@@ -24,6 +24,8 @@ import io.chaintrack.proto.v1.CreateWalletRequest;
 import io.chaintrack.proto.v1.CreateWalletResponse;
 import io.chaintrack.proto.v1.DeleteWalletRequest;
 import io.chaintrack.proto.v1.DeleteWalletResponse;
+import io.chaintrack.proto.v1.ExportWalletsRequest;
+import io.chaintrack.proto.v1.ExportWalletsResponse;
 import io.chaintrack.proto.v1.GetBalancesRequest;
 import io.chaintrack.proto.v1.GetBalancesResponse;
 import io.chaintrack.proto.v1.GetChainStatusRequest;
@@ -244,6 +246,21 @@ public final class WalletService {
         });
         errors.sort(Comparator.comparingInt(ImportRowError::getLine));
         return ImportWalletsResponse.newBuilder().setCreated(done.created()).setUpdated(done.updated()).addAllErrors(errors).build();
+    }
+
+    /** Every wallet of the user in the upload's CSV format, oldest first (an export uploaded again changes nothing). */
+    public ExportWalletsResponse exportWallets(ExportWalletsRequest request) {
+        Caller.User user = user();
+        List<WalletStore.WalletRow> rows = store.read(c -> {
+            Optional<Long> userId = wallets.findUser(c, user);
+            return userId.isEmpty() ? List.<WalletStore.WalletRow>of() : wallets.list(c, userId.get(), 0, config.maxPerUser() + 1, 0, "");
+        });
+        StringBuilder csv = new StringBuilder("chain_id,address,label,tags\r\n");
+        for (WalletStore.WalletRow row : rows) {
+            csv.append(row.chainId()).append(',').append(row.address()).append(',').append(WalletCsv.field(row.label()))
+                    .append(',').append(WalletCsv.field(String.join(";", row.tags()))).append("\r\n");
+        }
+        return ExportWalletsResponse.newBuilder().setCsv(csv.toString()).setWallets(rows.size()).build();
     }
 
     public GetWalletBalancesResponse getWalletBalances(GetWalletBalancesRequest request) {
