@@ -23,8 +23,8 @@ import javax.sql.DataSource;
  * only in the value returned by {@link #create}; the table holds their SHA-256, and no method reads it back.
  */
 public final class ApiKeyStore {
-    /** A key as listed: never its secret or hash. */
-    public record KeyInfo(String keyId, String name, String tier, OffsetDateTime createdAt, OffsetDateTime revokedAt) {}
+    /** A key as listed: never its secret or hash; {@code user} is the user it acts for, or null. */
+    public record KeyInfo(String keyId, String name, String tier, OffsetDateTime createdAt, OffsetDateTime revokedAt, Caller.User user) {}
 
     /** A freshly created key; {@code secret} is the only copy there will ever be. */
     public record CreatedKey(String keyId, String secret) {}
@@ -90,12 +90,15 @@ public final class ApiKeyStore {
 
     public List<KeyInfo> list() throws SQLException {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement st = c.prepareStatement("SELECT key_id, name, tier, created_at, revoked_at FROM api_keys ORDER BY created_at, key_id");
+             PreparedStatement st = c.prepareStatement("SELECT k.key_id, k.name, k.tier, k.created_at, k.revoked_at, u.issuer, u.subject"
+                     + " FROM api_keys k LEFT JOIN api_users u ON u.user_id = k.user_id ORDER BY k.created_at, k.key_id");
              ResultSet rs = st.executeQuery()) {
             List<KeyInfo> keys = new ArrayList<>();
             while (rs.next()) {
+                String issuer = rs.getString(6);
                 keys.add(new KeyInfo(rs.getString(1), rs.getString(2), rs.getString(3),
-                        rs.getObject(4, OffsetDateTime.class), rs.getObject(5, OffsetDateTime.class)));
+                        rs.getObject(4, OffsetDateTime.class), rs.getObject(5, OffsetDateTime.class),
+                        issuer == null ? null : new Caller.User(issuer, rs.getString(7))));
             }
             return keys;
         }

@@ -107,10 +107,11 @@ public final class KeysCommand implements Callable<Integer> {
         @Override
         public Integer call() throws SQLException {
             PrintWriter out = parent.spec.commandLine().getOut();
-            out.printf("%-14s %-10s %-25s %-25s %s%n", "KEY_ID", "TIER", "CREATED", "REVOKED", "NAME");
+            out.printf("%-14s %-10s %-25s %-25s %-30s %s%n", "KEY_ID", "TIER", "CREATED", "REVOKED", "NAME", "USER");
             for (ApiKeyStore.KeyInfo key : parent.store().list()) {
-                out.printf("%-14s %-10s %-25s %-25s %s%n", key.keyId(), key.tier(), key.createdAt(),
-                        key.revokedAt() == null ? "-" : key.revokedAt(), key.name());
+                out.printf("%-14s %-10s %-25s %-25s %-30s %s%n", key.keyId(), key.tier(), key.createdAt(),
+                        key.revokedAt() == null ? "-" : key.revokedAt(), key.name(),
+                        key.user() == null ? "-" : key.user().subject() + " at " + key.user().issuer());
             }
             out.flush();
             return 0;
