@@ -231,5 +231,13 @@ class AuthTest {
         assertThat(keys("revoke", keyId).exit()).isEqualTo(1);
         assertThat(keys("create", "--name", "x", "--tier", "gold").exit()).isEqualTo(2);
         assertThat(keys("tiers").out()).contains("basic").contains("standard");
+
+        // a key acting for a user: listed with its user; both user options or neither
+        String userKey = secretOf(keys("create", "--name", "hal's script", "--tier", "standard",
+                "--user-issuer", "https://id.example.com/", "--user-subject", "hal"));
+        assertThat(keys("list").out()).contains("hal at https://id.example.com/");
+        assertThat(one.get("/v1/wallets", Map.of("x-api-key", userKey)).status()).isEqualTo(200);
+        assertThat(one.get("/v1/wallets", Map.of("x-api-key", standardKey)).status()).isEqualTo(403);
+        assertThat(keys("create", "--name", "x", "--tier", "standard", "--user-issuer", "https://id.example.com/").exit()).isEqualTo(2);
     }
 }

@@ -422,6 +422,24 @@ class BadInputTest {
     }
 
     @Test
+    void anOverlongRequestLineIs414AndOversizedHeaders431AsProblems() {
+        Clients.Response url = clients.get("/v1/chains/1/addresses/" + SeedData.A + "/transfers?cursor=" + "x".repeat(5000));
+        assertThat(url.status()).isEqualTo(414);
+        assertThat(url.contentType()).startsWith("application/problem+json");
+        assertThat(url.json().get("type").getAsString()).isEqualTo("urn:chaintrack:problem:uri-too-long");
+        assertThat(url.json().get("status").getAsInt()).isEqualTo(414);
+        assertThat(url.json().get("detail").getAsString()).contains("request line");
+        Clients.Response header = clients.get("/v1/chains", java.util.Map.of("X-Padding", "x".repeat(20_000)));
+        assertThat(header.status()).isEqualTo(431);
+        assertThat(header.contentType()).startsWith("application/problem+json");
+        assertThat(header.json().get("type").getAsString()).isEqualTo("urn:chaintrack:problem:headers-too-large");
+        assertThat(header.json().get("status").getAsInt()).isEqualTo(431);
+        // within the limits the same requests are served
+        assertThat(clients.get("/v1/chains", java.util.Map.of("X-Padding", "x".repeat(4000))).status()).isEqualTo(200);
+        assertThat(clients.get("/v1/chains/1/addresses/" + SeedData.A + "/transfers?cursor=" + "x".repeat(100)).status()).isEqualTo(400);
+    }
+
+    @Test
     void theSameMistakeGetsTheSameDetailOnBothTransports() {
         StatusRuntimeException grpc = catchThrowableOfType(StatusRuntimeException.class, () -> clients.transfers.listAddressTransfers(
                 ListAddressTransfersRequest.newBuilder().setChainId(1).setAddress(A).setLimit(5000).build()));

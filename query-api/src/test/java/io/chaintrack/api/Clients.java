@@ -68,8 +68,14 @@ final class Clients implements AutoCloseable {
     }
 
     Response send(String method, String pathAndQuery, Map<String, String> headers) {
+        return send(method, pathAndQuery, headers, null);
+    }
+
+    /** A request with a body (null: none); the caller sets Content-Type in {@code headers}. */
+    Response send(String method, String pathAndQuery, Map<String, String> headers, String body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + pathAndQuery))
-                .timeout(Duration.ofSeconds(30)).method(method, HttpRequest.BodyPublishers.noBody());
+                .timeout(Duration.ofSeconds(60)).method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
         headers.forEach(request::header);
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());

@@ -42,6 +42,13 @@ class CorsTest {
         assertThat(preflight.status()).isEqualTo(200);
         assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).hasValue(APP);
         assertThat(preflight.headers().firstValue("Access-Control-Allow-Methods").orElse("")).contains("GET");
+
+        // a frontend editing its user's wallets: PATCH with a bearer token and a JSON body
+        Clients.Response edit = cors.clients.send("OPTIONS", "/v1/wallets/w_00000000000000000000",
+                Map.of("Origin", APP, "Access-Control-Request-Method", "PATCH", "Access-Control-Request-Headers", "authorization,content-type"));
+        assertThat(edit.status()).isEqualTo(200);
+        assertThat(edit.headers().firstValue("Access-Control-Allow-Methods").orElse("")).contains("PATCH");
+        assertThat(edit.headers().firstValue("Access-Control-Allow-Headers").orElse("").toLowerCase()).contains("authorization");
     }
 
     @Test

@@ -142,7 +142,8 @@ class FuzzTest {
         List<String> values = values(random);
         int requests = 0;
         for (OpenApiDocument.Route route : OpenApiDocument.routes(QueryProto.getDescriptor().getServices())) {
-            Map<String, String> valid = Map.of("chain_id", "1", "address", GOOD_ADDRESS, "token", "native", "tx_hash", GOOD_TX);
+            Map<String, String> valid = Map.of("chain_id", "1", "address", GOOD_ADDRESS, "token", "native", "tx_hash", GOOD_TX,
+                    "wallet_id", "w_00000000000000000000");
             Set<String> pathFields = new java.util.LinkedHashSet<>();
             Matcher variables = Pattern.compile("\\{([a-z_]+)}").matcher(route.template());
             while (variables.find()) {
@@ -202,7 +203,8 @@ class FuzzTest {
                         }
                         Object value = randomValue(field, random);
                         if (value != null) {
-                            request.setField(field, value);
+                            Object second = field.isRepeated() ? randomValue(field, random) : null;
+                            request.setField(field, !field.isRepeated() ? value : second == null ? List.of(value) : List.of(value, second));
                         }
                     }
                     try {

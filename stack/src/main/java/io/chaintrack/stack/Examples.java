@@ -54,11 +54,16 @@ final class Examples {
         out.println("  curl -s '" + address + "/tokens/" + sample.token + "/history?startTime=" + from + "&endTime=" + to + "'");
         out.println("  curl -s '" + base + "/v1/chains/" + chainId + "/totals'");
         out.println("  curl -s '" + base + "/v1/chains'");
-        out.println("  npx buf curl --protocol grpc --http2-prior-knowledge --schema proto \\");
+        // a bare "npx buf" resolves to an unrelated npm package named buf on a machine without node_modules: name the
+        // package the repository locks (package.json), so npx runs the right tool with or without npm install
+        out.println("  npx --yes --package=@bufbuild/buf@" + BUF_VERSION + " buf curl --protocol grpc --http2-prior-knowledge --schema proto \\");
         out.println("      -d '{\"chainId\":\"" + chainId + "\",\"address\":\"" + sample.address + "\"}' \\");
         out.println("      http://localhost:" + grpcPort + "/chaintrack.v1.BalanceService/GetBalances");
         out.println();
     }
+
+    /** The @bufbuild/buf version package.json locks. */
+    static final String BUF_VERSION = "1.75.0";
 
     private record Sample(String address, String token, Instant blockTime) {}
 

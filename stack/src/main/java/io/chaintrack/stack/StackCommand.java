@@ -116,6 +116,15 @@ final class StackCommand implements Callable<Integer> {
             description = "Require API keys (create one with 'chaintrack keys create'): true or false (default: ${DEFAULT-VALUE}).")
     boolean auth;
 
+    @ConfigKey("chaintrack.api.auth.oidc.issuer")
+    @Option(names = "--oidc-issuer", description = "With --auth true: also sign users in with bearer tokens of this OpenID Connect"
+            + " issuer (its URL exactly as the tokens' iss); needs --oidc-audience.")
+    String oidcIssuer;
+
+    @ConfigKey("chaintrack.api.auth.oidc.audience")
+    @Option(names = "--oidc-audience", description = "The audience (aud) the --oidc-issuer tokens must carry.")
+    String oidcAudience;
+
     @ConfigKey("chaintrack.stack.checkpoint-interval")
     @Option(names = "--checkpoint-interval", defaultValue = "5s", converter = DurationConverter.class,
             description = "Flink checkpoint interval (default: ${DEFAULT-VALUE}).")
@@ -219,16 +228,25 @@ final class StackCommand implements Callable<Integer> {
             kafka = EmbeddedKafkaBroker.start(state.kafka());
             kafka.createTopics(TopicCatalog.all());
             // the API serves what PostgreSQL already holds while the MiniCluster starts and restores the jobs
-            api = QueryApi.start(postgres.jdbcUrl(), postgres.user(), postgres.password(), httpPort, grpcPort,
-                    java.util.Map.of("chaintrack.api.window-seconds", windows.stream().map(Duration::toSeconds).toList(),
-                            "chaintrack.api.default-window-seconds", windows.get(0).toSeconds(),
-                            "chaintrack.api.auth.enabled", auth,
-                            "micronaut.server.host", bindAddress,
-                            "grpc.server.host", bindAddress));
+            java.util.Map<String, Object> apiProperties = new java.util.HashMap<>(java.util.Map.of(
+                    "chaintrack.api.window-seconds", windows.stream().map(Duration::toSeconds).toList(),
+                    "chaintrack.api.default-window-seconds", windows.get(0).toSeconds(),
+                    "chaintrack.api.auth.enabled", auth,
+                    "micronaut.server.host", bindAddress,
+                    "grpc.server.host", bindAddress));
+            if (oidcIssuer != null && !oidcIssuer.isBlank()) {
+                apiProperties.put("chaintrack.api.auth.oidc.issuer", oidcIssuer);
+                apiProperties.put("chaintrack.api.auth.oidc.audience", oidcAudience == null ? "" : oidcAudience);
+            }
+            api = QueryApi.start(postgres.jdbcUrl(), postgres.user(), postgres.password(), httpPort, grpcPort, apiProperties);
             if (auth) {
                 System.out.println("API keys are required: create one with  chaintrack keys create --jdbc-url "
                         + postgres.jdbcUrl() + " --name NAME --tier TIER  (tiers: chaintrack keys tiers --jdbc-url "
                         + postgres.jdbcUrl() + ")");
+                if (oidcIssuer != null && !oidcIssuer.isBlank()) {
+                    System.out.println("Users sign in with bearer tokens of " + oidcIssuer + " (audience " + oidcAudience
+                            + "); a key can act for one: chaintrack keys create ... --user-issuer " + oidcIssuer + " --user-subject SUB");
+                }
             }
 
             Configuration conf = new Configuration();

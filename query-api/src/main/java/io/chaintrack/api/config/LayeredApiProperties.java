@@ -78,7 +78,8 @@ public final class LayeredApiProperties {
 
     /**
      * Micronaut's CORS for the origins of {@code chaintrack.api.cors.allowed-origins} (exact origins, comma-separated):
-     * preflights answered, GET and HEAD allowed, the headers a browser client reads exposed. None configured: CORS
+     * preflights answered, GET and HEAD allowed (and POST, PATCH, DELETE: a frontend edits its user's wallets), the
+     * headers a browser client reads exposed. None configured: CORS
      * stays off (no Access-Control-* headers; a preflight is 405 as any OPTIONS).
      */
     static void cors(Map<String, Object> props) {
@@ -93,7 +94,7 @@ public final class LayeredApiProperties {
         String web = "micronaut.server.cors.configurations.web.";
         props.putIfAbsent("micronaut.server.cors.enabled", true);
         props.putIfAbsent(web + "allowed-origins", origins);
-        props.putIfAbsent(web + "allowed-methods", List.of("GET", "HEAD", "OPTIONS"));
+        props.putIfAbsent(web + "allowed-methods", List.of("GET", "HEAD", "OPTIONS", "POST", "PATCH", "DELETE"));
         props.putIfAbsent(web + "exposed-headers", List.of("Retry-After", "X-Request-Id", "WWW-Authenticate"));
         props.putIfAbsent(web + "max-age", 600);
     }

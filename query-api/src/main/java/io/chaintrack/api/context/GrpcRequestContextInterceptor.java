@@ -3,6 +3,7 @@ package io.chaintrack.api.context;
 import io.chaintrack.api.config.ApiConfig;
 import io.grpc.Context;
 import io.grpc.Deadline;
+import io.grpc.Grpc;
 import io.grpc.ForwardingServerCall;
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
@@ -51,6 +52,8 @@ public final class GrpcRequestContextInterceptor implements ServerInterceptor, O
         }
         long deadline = start + timeout;
         String method = call.getMethodDescriptor().getFullMethodName();
+        // the peer is the caller until an authorizer knows better (auth off: per-client limits count by address)
+        Caller anonymous = Caller.anonymous(Peers.of(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR)));
         ServerCall<Q, R> tracked = new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
             @Override
             public void sendHeaders(Metadata responseHeaders) {
@@ -73,11 +76,13 @@ public final class GrpcRequestContextInterceptor implements ServerInterceptor, O
             private void within(Runnable callback) {
                 String previousId = MDC.get(RequestIds.MDC_KEY);
                 Long previousDeadline = Deadlines.set(deadline);
+                Caller previousCaller = Callers.set(anonymous);
                 MDC.put(RequestIds.MDC_KEY, id);
                 try {
                     callback.run();
                 } finally {
                     Deadlines.set(previousDeadline);
+                    Callers.set(previousCaller);
                     if (previousId == null) {
                         MDC.remove(RequestIds.MDC_KEY);
                     } else {

@@ -64,6 +64,8 @@ public final class HttpRequestContextFilter implements Ordered {
         request.setAttribute(ID, id);
         request.setAttribute(START, now);
         context.add(new MdcPropagationContext(Map.of(RequestIds.MDC_KEY, id)));
+        // the peer is the caller until an authorizer knows better (auth off: per-client limits count by address)
+        context.add(new Callers.Propagated(Caller.anonymous(Peers.of(request.getRemoteAddress()))));
         long timeout = requestTimeoutNanos;
         String offered = request.getHeaders().get(TIMEOUT_HEADER);
         if (offered != null) {

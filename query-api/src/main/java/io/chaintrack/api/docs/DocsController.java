@@ -1,6 +1,7 @@
 package io.chaintrack.api.docs;
 
 import io.chaintrack.api.config.AuthConfig;
+import io.chaintrack.api.config.OidcConfig;
 import io.chaintrack.proto.v1.QueryProto;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
@@ -60,8 +61,9 @@ public final class DocsController {
     private final String openApi;
     private final String swaggerUiVersion;
 
-    public DocsController(AuthConfig auth) {
-        this.openApi = OpenApiDocument.render(QueryProto.getDescriptor().getServices(), ProtoComments.load(), auth.enabled());
+    public DocsController(AuthConfig auth, OidcConfig oidc) {
+        this.openApi = OpenApiDocument.render(QueryProto.getDescriptor().getServices(), ProtoComments.load(), auth.enabled(),
+                oidc.issuer());
         this.swaggerUiVersion = webjarVersion();
     }
 

@@ -30,22 +30,37 @@ public final class OpenApiDocument {
 
     private final ProtoComments comments;
     private final boolean authEnabled;
+    private final String oidcIssuer;
     private final Map<String, JsonObject> schemas = new LinkedHashMap<>();
 
-    private OpenApiDocument(ProtoComments comments, boolean authEnabled) {
+    private OpenApiDocument(ProtoComments comments, boolean authEnabled, String oidcIssuer) {
         this.comments = comments;
         this.authEnabled = authEnabled;
+        this.oidcIssuer = authEnabled ? oidcIssuer : null;
     }
 
-    /** One route of the document, as served; binding 0 is the rule itself, 1.. its additional_bindings. */
-    public record Route(String method, String template, MethodDescriptor rpc, int binding) {}
+    /**
+     * One route of the document, as served; binding 0 is the rule itself, 1.. its additional_bindings; {@code body}
+     * is the rule's body ("*": the whole request message is the JSON body; empty: none).
+     */
+    public record Route(String method, String template, MethodDescriptor rpc, int binding, String body) {}
 
     public static String render(List<ServiceDescriptor> services, ProtoComments comments, boolean authEnabled) {
-        return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create()
-                .toJson(new OpenApiDocument(comments, authEnabled).build(services));
+        return render(services, comments, authEnabled, null);
     }
 
-    /** The REST routes the http rules declare (GET only: the API is read-only). */
+    /** As {@link #render(List, ProtoComments, boolean)}; with an OIDC issuer the bearer scheme is documented too. */
+    public static String render(List<ServiceDescriptor> services, ProtoComments comments, boolean authEnabled, String oidcIssuer) {
+        return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create()
+                .toJson(new OpenApiDocument(comments, authEnabled, oidcIssuer).build(services));
+    }
+
+    /** Whether a method needs a signed-in user whatever the server's auth setting (a user's wallets). */
+    static boolean perUser(MethodDescriptor rpc) {
+        return rpc.getService().getName().equals("WalletService");
+    }
+
+    /** The REST routes the http rules declare. */
     public static List<Route> routes(List<ServiceDescriptor> services) {
         List<Route> routes = new ArrayList<>();
         for (ServiceDescriptor service : services) {
@@ -56,10 +71,20 @@ public final class OpenApiDocument {
                 bindings.addAll(rule.getAdditionalBindingsList());
                 for (int i = 0; i < bindings.size(); i++) {
                     HttpRule binding = bindings.get(i);
-                    if (binding.getPatternCase() == HttpRule.PatternCase.GET) {
-                        routes.add(new Route("get", VARIABLE.matcher(binding.getGet()).replaceAll("{$1}"), method, i));
-                    } else if (binding.getPatternCase() != HttpRule.PatternCase.PATTERN_NOT_SET) {
-                        throw new IllegalStateException(method.getFullName() + ": only GET http rules are served");
+                    String template = switch (binding.getPatternCase()) {
+                        case GET -> binding.getGet();
+                        case POST -> binding.getPost();
+                        case PATCH -> binding.getPatch();
+                        case DELETE -> binding.getDelete();
+                        case PATTERN_NOT_SET -> null;
+                        default -> throw new IllegalStateException(method.getFullName() + ": only GET, POST, PATCH and DELETE rules are served");
+                    };
+                    if (template != null) {
+                        if (!binding.getBody().isEmpty() && !binding.getBody().equals("*")) {
+                            throw new IllegalStateException(method.getFullName() + ": only body \"*\" is served");
+                        }
+                        routes.add(new Route(binding.getPatternCase().name().toLowerCase(java.util.Locale.ROOT),
+                                VARIABLE.matcher(template).replaceAll("{$1}"), method, i, binding.getBody()));
                     }
                 }
             }
@@ -124,6 +149,15 @@ public final class OpenApiDocument {
             apiKey.addProperty("name", "x-api-key");
             apiKey.addProperty("description", "API key (same header on gRPC as metadata). Health, metrics and docs are open.");
             schemes.add("ApiKey", apiKey);
+            if (oidcIssuer != null) {
+                JsonObject bearer = new JsonObject();
+                bearer.addProperty("type", "http");
+                bearer.addProperty("scheme", "bearer");
+                bearer.addProperty("bearerFormat", "JWT");
+                bearer.addProperty("description", "An OpenID Connect token of " + oidcIssuer + " (Authorization: Bearer <JWT>;"
+                        + " on gRPC the authorization metadata): signs in a user, whose wallets the WalletService routes serve.");
+                schemes.add("BearerAuth", bearer);
+            }
             components.add("securitySchemes", schemes);
         }
         doc.add("components", components);
@@ -153,8 +187,26 @@ public final class OpenApiDocument {
             FieldDescriptor field = input.findFieldByName(name);
             parameters.add(parameter(name, "path", true, describe(field), fieldSchema(field, false)));
         }
+        boolean hasBody = !route.body().isEmpty();
+        if (hasBody) {
+            JsonObject requestBody = new JsonObject();
+            requestBody.addProperty("required", true);
+            JsonObject content = new JsonObject();
+            JsonObject json = new JsonObject();
+            json.add("schema", schemaRef(input));
+            content.add("application/json", json);
+            if (rpc.getName().equals("ImportWallets")) {
+                JsonObject csv = new JsonObject();
+                JsonObject text = stringSchema();
+                text.addProperty("description", "The CSV file itself: header chain_id,address,label[,tags].");
+                csv.add("schema", text);
+                content.add("text/csv", csv);
+            }
+            requestBody.add("content", content);
+            op.add("requestBody", requestBody);
+        }
         for (FieldDescriptor field : input.getFields()) {
-            if (!pathFields.contains(field.getName())) {
+            if (!hasBody && !pathFields.contains(field.getName())) {
                 String description = describe(field)
                         + (field.getJsonName().equals(field.getName()) ? "" : " Also accepted as `" + field.getJsonName() + "`.");
                 parameters.add(parameter(field.getName(), "query", false, description, fieldSchema(field, false)));
@@ -180,11 +232,20 @@ public final class OpenApiDocument {
         if (health) {
             responses.add("503", response("The database does not answer (status NOT_SERVING).", "application/json", schemaRef(rpc.getOutputType())));
         } else {
+            boolean user = perUser(rpc);
             responses.add("400", problem("A parameter is malformed or unknown; `parameter` names it."));
-            if (authEnabled) {
-                responses.add("401", withHeader(problem("No or unknown x-api-key."), "WWW-Authenticate",
-                        "The scheme to use: `ApiKey realm=\"chaintrack\", header=\"x-api-key\"`.", stringSchema()));
-                responses.add("403", problem("The key's tier does not include this method."));
+            if (authEnabled || user) {
+                String credentials = oidcIssuer != null ? "No, unknown or refused credential (x-api-key, or Authorization: Bearer)"
+                        : "No or unknown x-api-key";
+                responses.add("401", withHeader(problem(credentials + (user ? ", or no signed-in user." : ".")), "WWW-Authenticate",
+                        "The scheme(s) to use: `ApiKey realm=\"chaintrack\", header=\"x-api-key\"`"
+                                + (oidcIssuer != null ? ", `Bearer realm=\"chaintrack\"`; for a refused token `error=\"invalid_token\"`"
+                                + " and `error_description` say why." : "."), stringSchema()));
+                responses.add("403", problem(user ? "The key's tier does not include this method, or the key belongs to no user."
+                        : "The key's tier does not include this method."));
+            }
+            if (user && route.template().contains("{wallet_id}")) {
+                responses.add("404", problem("The signed-in user has no such wallet (another user's wallet answers the same)."));
             }
             if (authEnabled || rpc.isServerStreaming()) {
                 String why = (authEnabled ? "The key's request rate is exhausted" : "")
@@ -205,6 +266,11 @@ public final class OpenApiDocument {
             JsonObject requirement = new JsonObject();
             requirement.add("ApiKey", new JsonArray());
             security.add(requirement);
+            if (oidcIssuer != null) {
+                JsonObject bearer = new JsonObject();
+                bearer.add("BearerAuth", new JsonArray());
+                security.add(bearer);
+            }
             op.add("security", security);
         }
         return op;

@@ -12,7 +12,9 @@ public enum ErrorKind {
     PERMISSION_DENIED(403, "Permission denied", Status.Code.PERMISSION_DENIED),
     NOT_FOUND(404, "Not found", Status.Code.NOT_FOUND),
     METHOD_NOT_ALLOWED(405, "Method not allowed", Status.Code.UNIMPLEMENTED),
+    URI_TOO_LONG(414, "URI too long", Status.Code.INVALID_ARGUMENT),
     RESOURCE_EXHAUSTED(429, "Too many requests", Status.Code.RESOURCE_EXHAUSTED),
+    HEADERS_TOO_LARGE(431, "Request header fields too large", Status.Code.INVALID_ARGUMENT),
     INTERNAL(500, "Internal error", Status.Code.INTERNAL),
     UNAVAILABLE(503, "Service unavailable", Status.Code.UNAVAILABLE),
     DEADLINE_EXCEEDED(504, "Request timed out", Status.Code.DEADLINE_EXCEEDED);

@@ -87,6 +87,11 @@ final class GrpcCalls {
             }
 
             @Override
+            public void complete() {
+                call.onCompleted();
+            }
+
+            @Override
             public void heartbeat() {
                 // HTTP/2 keeps the connection alive on its own (client keepalive pings)
             }

@@ -68,6 +68,11 @@ public final class KeysCommand implements Callable<Integer> {
         String name;
         @Option(names = "--tier", required = true, description = "Tier name (see 'keys tiers').")
         String tier;
+        @Option(names = "--user-issuer", description = "With --user-subject: the key acts for this OpenID Connect user (issuer URL"
+                + " as in the user's tokens), so it reads and changes that user's wallets.")
+        String userIssuer;
+        @Option(names = "--user-subject", description = "The user's subject (sub claim) at --user-issuer.")
+        String userSubject;
 
         @Override
         public Integer call() throws SQLException {
@@ -76,10 +81,18 @@ public final class KeysCommand implements Callable<Integer> {
                 parent.spec.commandLine().getErr().println("unknown tier '" + tier + "' (see 'keys tiers')");
                 return 2;
             }
-            ApiKeyStore.CreatedKey key = store.create(name, tier);
+            if ((userIssuer == null) != (userSubject == null) || userIssuer != null && (userIssuer.isBlank() || userSubject.isBlank())) {
+                parent.spec.commandLine().getErr().println("--user-issuer and --user-subject go together, both non-empty");
+                return 2;
+            }
+            ApiKeyStore.CreatedKey key = store.create(name, tier,
+                    userIssuer == null ? null : new io.chaintrack.api.context.Caller.User(userIssuer, userSubject));
             PrintWriter out = parent.spec.commandLine().getOut();
             out.println("key_id: " + key.keyId());
             out.println("secret: " + key.secret());
+            if (userIssuer != null) {
+                out.println("acts for user: " + userSubject + " at " + userIssuer);
+            }
             out.println("Store the secret now: only its SHA-256 is kept, it cannot be shown again. Send it in the x-api-key header.");
             out.flush();
             return 0;
@@ -94,10 +107,11 @@ public final class KeysCommand implements Callable<Integer> {
         @Override
         public Integer call() throws SQLException {
             PrintWriter out = parent.spec.commandLine().getOut();
-            out.printf("%-14s %-10s %-25s %-25s %s%n", "KEY_ID", "TIER", "CREATED", "REVOKED", "NAME");
+            out.printf("%-14s %-10s %-25s %-25s %-30s %s%n", "KEY_ID", "TIER", "CREATED", "REVOKED", "NAME", "USER");
             for (ApiKeyStore.KeyInfo key : parent.store().list()) {
-                out.printf("%-14s %-10s %-25s %-25s %s%n", key.keyId(), key.tier(), key.createdAt(),
-                        key.revokedAt() == null ? "-" : key.revokedAt(), key.name());
+                out.printf("%-14s %-10s %-25s %-25s %-30s %s%n", key.keyId(), key.tier(), key.createdAt(),
+                        key.revokedAt() == null ? "-" : key.revokedAt(), key.name(),
+                        key.user() == null ? "-" : key.user().subject() + " at " + key.user().issuer());
             }
             out.flush();
             return 0;

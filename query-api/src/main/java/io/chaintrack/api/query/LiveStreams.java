@@ -1,6 +1,8 @@
 package io.chaintrack.api.query;
 
 import io.chaintrack.api.config.StreamConfig;
+import io.chaintrack.api.context.Caller;
+import io.chaintrack.api.context.Callers;
 import io.chaintrack.api.error.ApiException;
 import io.chaintrack.api.error.ErrorKind;
 import io.chaintrack.api.error.RateLimitedException;
@@ -8,6 +10,7 @@ import io.chaintrack.api.metrics.ApiMetrics;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -19,9 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs every live stream of this replica on one small scheduler: at most max-streams at once (a slot is
- * taken before a stream starts and given back exactly once when it ends), each polled at a fixed delay so
- * one stream's polls never overlap.
+ * Runs every live stream of this replica on one small scheduler: at most max-streams at once and at most
+ * max-streams-per-client of one client (a slot is taken before a stream starts and given back exactly once when it
+ * ends), each polled at a fixed delay so one stream's polls never overlap.
  */
 @Singleton
 public final class LiveStreams {
@@ -48,10 +51,16 @@ public final class LiveStreams {
     /** A reserved slot, released exactly once. */
     public final class Slot implements AutoCloseable {
         private final AtomicBoolean released = new AtomicBoolean();
+        private final String client;
+
+        private Slot(String client) {
+            this.client = client;
+        }
 
         @Override
         public void close() {
             if (released.compareAndSet(false, true)) {
+                releaseClient(client);
                 slots.release();
             }
         }
@@ -63,6 +72,7 @@ public final class LiveStreams {
 
     private final StreamConfig config;
     private final Semaphore slots;
+    private final ConcurrentHashMap<String, Integer> perClient = new ConcurrentHashMap<>();
     private final AtomicInteger running = new AtomicInteger();
     private final ScheduledExecutorService scheduler;
 
@@ -90,13 +100,35 @@ public final class LiveStreams {
         return running.get();
     }
 
-    /** A slot for one more stream, or RESOURCE_EXHAUSTED when this replica serves max-streams already. */
+    /**
+     * A slot for one more stream of the current caller ({@link Callers}), or RESOURCE_EXHAUSTED when the caller holds
+     * max-streams-per-client already or this replica serves max-streams.
+     */
     public Slot reserve() {
+        String client = Callers.current().map(Caller::clientId).orElse("peer:unknown");
+        int held = perClient.merge(client, 1, Integer::sum);
+        if (held > config.maxStreamsPerClient()) {
+            releaseClient(client);
+            throw new RateLimitedException("this client already holds " + config.maxStreamsPerClient()
+                    + " live streams on this server (chaintrack.api.streams.max-streams-per-client); close one or retry later",
+                    STREAM_RETRY_AFTER_SECONDS);
+        }
         if (!slots.tryAcquire()) {
+            releaseClient(client);
             throw new RateLimitedException("this server already serves "
                     + config.maxStreams() + " live streams; retry later or on another replica", STREAM_RETRY_AFTER_SECONDS);
         }
-        return new Slot();
+        return new Slot(client);
+    }
+
+    /** Streams the client holds now (0 when none). */
+    public int heldBy(String client) {
+        return perClient.getOrDefault(client, 0);
+    }
+
+    private void releaseClient(String client) {
+        // removing at zero keeps the map as small as the set of clients streaming now
+        perClient.computeIfPresent(client, (k, n) -> n <= 1 ? null : n - 1);
     }
 
     /** Polls until {@code poll} returns false or the subscription is cancelled, then releases the slot. */

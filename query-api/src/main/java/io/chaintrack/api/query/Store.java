@@ -48,6 +48,30 @@ public final class Store {
         }
     }
 
+    /**
+     * Runs {@code work} in one transaction: committed when it returns, rolled back when it throws, so a write of user
+     * data (a wallet upload) is applied whole or not at all.
+     */
+    public <T> T transaction(Work<T> work) {
+        Deadlines.remainingNanos();
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                T result = work.run(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            gate.failed(e);
+            throw translate(e);
+        }
+    }
+
     /** A statement carrying the configured timeout; callers close it with try-with-resources. */
     public PreparedStatement prepare(Connection connection, String sql) throws SQLException {
         PreparedStatement statement = connection.prepareStatement(sql);

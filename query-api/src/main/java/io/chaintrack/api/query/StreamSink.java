@@ -18,6 +18,9 @@ public interface StreamSink<T> {
     /** Ends the stream with an error (the stream is over afterwards). */
     void fail(ApiException error);
 
+    /** Ends the stream normally: everything it was opened for has been sent. */
+    void complete();
+
     /** Nothing was sent for a while: keep the connection alive if the transport needs it. */
     void heartbeat();
 }

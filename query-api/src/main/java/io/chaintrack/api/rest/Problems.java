@@ -4,6 +4,7 @@ import com.google.gson.JsonObject;
 import io.chaintrack.api.error.ApiException;
 import io.chaintrack.api.error.ErrorKind;
 import io.chaintrack.api.error.RateLimitedException;
+import io.chaintrack.api.error.UnauthenticatedException;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
@@ -27,8 +28,8 @@ public final class Problems {
             response.header("Retry-After", Long.toString(limited.retryAfterSeconds()));
         }
         if (e.kind() == ErrorKind.UNAUTHENTICATED) {
-            // RFC 9110 §11.6.1: a 401 names the scheme the client should use
-            response.header("WWW-Authenticate", WWW_AUTHENTICATE);
+            // RFC 9110 §11.6.1: a 401 names the scheme the client should use (and for a refused token, why)
+            response.header("WWW-Authenticate", e instanceof UnauthenticatedException u ? u.challenge() : WWW_AUTHENTICATE);
         }
         return response;
     }

@@ -47,6 +47,11 @@ final class ServerSentEvents {
                 }
 
                 @Override
+                public void complete() {
+                    emitter.complete();
+                }
+
+                @Override
                 public void heartbeat() {
                     emitter.next(Event.of("").comment("keep-alive"));
                 }

@@ -1,0 +1,516 @@
+package io.chaintrack.api.wallets;
+
+import com.google.protobuf.Timestamp;
+import io.chaintrack.api.config.AuthConfig;
+import io.chaintrack.api.config.OidcConfig;
+import io.chaintrack.api.config.WalletConfig;
+import io.chaintrack.api.context.Caller;
+import io.chaintrack.api.context.Callers;
+import io.chaintrack.api.error.ApiException;
+import io.chaintrack.api.error.ErrorKind;
+import io.chaintrack.api.error.InvalidArgumentException;
+import io.chaintrack.api.error.UnauthenticatedException;
+import io.chaintrack.api.keys.ApiKeyAuthorizer;
+import io.chaintrack.api.query.Async;
+import io.chaintrack.api.query.BalanceQueryService;
+import io.chaintrack.api.query.ChainDirectory;
+import io.chaintrack.api.query.ChainQueryService;
+import io.chaintrack.api.query.LiveStreams;
+import io.chaintrack.api.query.Store;
+import io.chaintrack.api.query.TransferQueryService;
+import io.chaintrack.core.model.Addresses;
+import io.chaintrack.proto.v1.ChainStatusView;
+import io.chaintrack.proto.v1.CreateWalletRequest;
+import io.chaintrack.proto.v1.CreateWalletResponse;
+import io.chaintrack.proto.v1.DeleteWalletRequest;
+import io.chaintrack.proto.v1.DeleteWalletResponse;
+import io.chaintrack.proto.v1.ExportWalletsRequest;
+import io.chaintrack.proto.v1.ExportWalletsResponse;
+import io.chaintrack.proto.v1.GetBalancesRequest;
+import io.chaintrack.proto.v1.GetBalancesResponse;
+import io.chaintrack.proto.v1.GetChainStatusRequest;
+import io.chaintrack.proto.v1.GetWalletBalancesRequest;
+import io.chaintrack.proto.v1.GetWalletBalancesResponse;
+import io.chaintrack.proto.v1.GetWalletRequest;
+import io.chaintrack.proto.v1.GetWalletResponse;
+import io.chaintrack.proto.v1.ImportRowError;
+import io.chaintrack.proto.v1.ImportWalletsRequest;
+import io.chaintrack.proto.v1.ImportWalletsResponse;
+import io.chaintrack.proto.v1.ListAddressTransfersRequest;
+import io.chaintrack.proto.v1.ListAddressTransfersResponse;
+import io.chaintrack.proto.v1.ListChainStatusesRequest;
+import io.chaintrack.proto.v1.ListWalletTransfersRequest;
+import io.chaintrack.proto.v1.ListWalletTransfersResponse;
+import io.chaintrack.proto.v1.ListWalletsRequest;
+import io.chaintrack.proto.v1.ListWalletsResponse;
+import io.chaintrack.proto.v1.StreamWalletSyncRequest;
+import io.chaintrack.proto.v1.StreamWalletSyncResponse;
+import io.chaintrack.proto.v1.UpdateWalletRequest;
+import io.chaintrack.proto.v1.UpdateWalletResponse;
+import io.chaintrack.proto.v1.WalletSyncState;
+import io.chaintrack.proto.v1.WalletSyncView;
+import io.chaintrack.proto.v1.WalletView;
+import jakarta.inject.Singleton;
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * The plain service behind both transports of WalletService: a user's wallets, validated here, written only through
+ * {@link WalletStore}, and their chain data read through the same read-only services as the address routes (so a
+ * wallet's balances are exactly its address's). Every call acts for the current caller's user: another user's
+ * wallet is NOT_FOUND exactly like a wallet that does not exist, so ids reveal nothing.
+ */
+@Singleton
+public final class WalletService {
+    static final int MAX_LABEL = 200;
+    static final int MAX_TAGS = 20;
+    static final Pattern TAG = Pattern.compile("[A-Za-z0-9 _.:-]{1,50}");
+    static final Pattern WALLET_ID = Pattern.compile("w_[0-9a-f]{20}");
+    private static final Pattern DIGITS = Pattern.compile("[0-9]{1,19}");
+    private static final int DEFAULT_LIMIT = 100;
+    private static final int MAX_LIMIT = 1000;
+
+    private final Store store;
+    private final WalletStore wallets;
+    private final WalletConfig config;
+    private final ChainDirectory chains;
+    private final ChainQueryService chainQueries;
+    private final BalanceQueryService balances;
+    private final TransferQueryService transfers;
+    private final LiveStreams streams;
+    private final boolean authEnabled;
+    private final boolean oidcEnabled;
+
+    public WalletService(Store store, WalletStore wallets, WalletConfig config, ChainDirectory chains, ChainQueryService chainQueries,
+                         BalanceQueryService balances, TransferQueryService transfers, LiveStreams streams, AuthConfig auth,
+                         OidcConfig oidc) {
+        this.streams = streams;
+        this.store = store;
+        this.wallets = wallets;
+        this.config = config;
+        this.chains = chains;
+        this.chainQueries = chainQueries;
+        this.balances = balances;
+        this.transfers = transfers;
+        this.authEnabled = auth.enabled();
+        this.oidcEnabled = oidc.enabled();
+    }
+
+    public CreateWalletResponse createWallet(CreateWalletRequest request) {
+        Caller.User user = user();
+        long chainId = chains.requireKnown(request.getChainId());
+        String address = address("address", request.getAddress());
+        String label = label("label", request.getLabel());
+        List<String> tags = tags("tags", request.getTagsList());
+        WalletStore.NewWallet wallet = new WalletStore.NewWallet(chainId, address, label, tags);
+        Object[] outcome = store.transaction(c -> {
+            long userId = wallets.lockUser(c, user);
+            Optional<WalletStore.WalletRow> inserted = wallets.insert(c, userId, wallet);
+            if (inserted.isPresent()) {
+                requireWithinBound(wallets.count(c, userId));
+                return new Object[] {inserted.get(), true};
+            }
+            return new Object[] {wallets.find(c, userId, chainId, address).orElseThrow(), false};
+        });
+        WalletStore.WalletRow row = (WalletStore.WalletRow) outcome[0];
+        return CreateWalletResponse.newBuilder().setWallet(view(row, syncOf(row.chainId())))
+                .setCreated((Boolean) outcome[1]).build();
+    }
+
+    public ListWalletsResponse listWallets(ListWalletsRequest request) {
+        Caller.User user = user();
+        int limit = limit(request.getLimit());
+        long after = cursor(request.getCursor());
+        long chainId = request.getChainId() == 0 ? 0 : chains.requireKnown(request.getChainId());
+        String tag = request.getTag().isEmpty() ? "" : tag("tag", request.getTag());
+        List<WalletStore.WalletRow> rows = store.read(c -> {
+            Optional<Long> userId = wallets.findUser(c, user);
+            return userId.isEmpty() ? List.<WalletStore.WalletRow>of() : wallets.list(c, userId.get(), after, limit + 1, chainId, tag);
+        });
+        ListWalletsResponse.Builder response = ListWalletsResponse.newBuilder();
+        boolean more = rows.size() > limit;
+        List<WalletStore.WalletRow> page = more ? rows.subList(0, limit) : rows;
+        Function<Long, WalletSyncView> sync = page.isEmpty() ? id -> WalletSyncView.getDefaultInstance() : allSyncs();
+        for (WalletStore.WalletRow row : page) {
+            response.addWallets(view(row, sync.apply(row.chainId())));
+        }
+        if (more) {
+            response.setNextCursor(encodeCursor(page.get(page.size() - 1).seq()));
+        }
+        return response.build();
+    }
+
+    public GetWalletResponse getWallet(GetWalletRequest request) {
+        WalletStore.WalletRow row = own(request.getWalletId());
+        return GetWalletResponse.newBuilder().setWallet(view(row, syncOf(row.chainId()))).build();
+    }
+
+    public UpdateWalletResponse updateWallet(UpdateWalletRequest request) {
+        Caller.User user = user();
+        String walletId = walletId(request.getWalletId());
+        boolean setLabel;
+        boolean setTags;
+        if (request.getUpdateFieldsCount() == 0) {
+            setLabel = !request.getLabel().isEmpty();
+            setTags = request.getTagsCount() > 0;
+        } else {
+            setLabel = false;
+            setTags = false;
+            for (String field : request.getUpdateFieldsList()) {
+                switch (field) {
+                    case "label" -> setLabel = true;
+                    case "tags" -> setTags = true;
+                    default -> throw new InvalidArgumentException("update_fields", "unknown field '" + field + "' (label, tags)");
+                }
+            }
+        }
+        if (!setLabel && !setTags) {
+            throw new InvalidArgumentException("update_fields", "nothing to update: give a label or tags, or name the fields to clear");
+        }
+        String label = setLabel ? label("label", request.getLabel()) : null;
+        List<String> tags = setTags ? tags("tags", request.getTagsList()) : null;
+        WalletStore.WalletRow row = store.transaction(c -> {
+            Optional<Long> userId = wallets.findUser(c, user);
+            return userId.isEmpty() ? Optional.<WalletStore.WalletRow>empty() : wallets.update(c, userId.get(), walletId, label, tags);
+        }).orElseThrow(() -> notFound(walletId));
+        return UpdateWalletResponse.newBuilder().setWallet(view(row, syncOf(row.chainId()))).build();
+    }
+
+    public DeleteWalletResponse deleteWallet(DeleteWalletRequest request) {
+        Caller.User user = user();
+        String walletId = walletId(request.getWalletId());
+        boolean deleted = store.transaction(c -> {
+            Optional<Long> userId = wallets.findUser(c, user);
+            return userId.isPresent() && wallets.delete(c, userId.get(), walletId);
+        });
+        if (!deleted) {
+            throw notFound(walletId);
+        }
+        return DeleteWalletResponse.newBuilder().setWalletId(walletId).build();
+    }
+
+    /** Valid rows are added or updated in one transaction; every other row comes back with its line and reason. */
+    public ImportWalletsResponse importWallets(ImportWalletsRequest request) {
+        Caller.User user = user();
+        List<WalletCsv.Row> rows;
+        List<ImportRowError> errors = new ArrayList<>();
+        try {
+            rows = WalletCsv.parse(request.getCsv());
+        } catch (WalletCsv.MalformedException e) {
+            throw new InvalidArgumentException("csv", "line " + e.line() + ": " + e.getMessage());
+        }
+        if (rows.isEmpty()) {
+            throw new InvalidArgumentException("csv", "is empty: the first line must be the header chain_id,address,label[,tags]");
+        }
+        List<String> header = rows.get(0).fields().stream().map(f -> f.strip().toLowerCase(Locale.ROOT)).toList();
+        if (!header.equals(List.of("chain_id", "address", "label")) && !header.equals(List.of("chain_id", "address", "label", "tags"))) {
+            throw new InvalidArgumentException("csv", "line " + rows.get(0).line() + ": the header must be chain_id,address,label or"
+                    + " chain_id,address,label,tags, not " + String.join(",", rows.get(0).fields()));
+        }
+        if (rows.size() - 1 > config.maxImportRows()) {
+            throw new InvalidArgumentException("csv", (rows.size() - 1) + " rows is over the limit of " + config.maxImportRows()
+                    + " per upload (chaintrack.api.wallets.max-import-rows); split the file");
+        }
+        List<WalletStore.NewWallet> valid = new ArrayList<>();
+        Map<String, Integer> firstLine = new HashMap<>();
+        for (WalletCsv.Row row : rows.subList(1, rows.size())) {
+            try {
+                WalletStore.NewWallet wallet = importRow(row, header.size());
+                Integer earlier = firstLine.putIfAbsent(wallet.chainId() + "/" + wallet.address(), row.line());
+                if (earlier != null) {
+                    throw new InvalidArgumentException("address", "the same chain and address as line " + earlier);
+                }
+                valid.add(wallet);
+            } catch (InvalidArgumentException e) {
+                errors.add(ImportRowError.newBuilder().setLine(row.line()).setColumn(e.parameter().orElse(""))
+                        .setMessage(e.getMessage()).build());
+            }
+        }
+        WalletStore.Upserted done = store.transaction(c -> {
+            long userId = wallets.lockUser(c, user);
+            WalletStore.Upserted upserted = wallets.upsert(c, userId, valid);
+            requireWithinBound(wallets.count(c, userId));
+            return upserted;
+        });
+        errors.sort(Comparator.comparingInt(ImportRowError::getLine));
+        return ImportWalletsResponse.newBuilder().setCreated(done.created()).setUpdated(done.updated()).addAllErrors(errors).build();
+    }
+
+    /** Every wallet of the user in the upload's CSV format, oldest first (an export uploaded again changes nothing). */
+    public ExportWalletsResponse exportWallets(ExportWalletsRequest request) {
+        Caller.User user = user();
+        List<WalletStore.WalletRow> rows = store.read(c -> {
+            Optional<Long> userId = wallets.findUser(c, user);
+            return userId.isEmpty() ? List.<WalletStore.WalletRow>of() : wallets.list(c, userId.get(), 0, config.maxPerUser() + 1, 0, "");
+        });
+        StringBuilder csv = new StringBuilder("chain_id,address,label,tags\r\n");
+        for (WalletStore.WalletRow row : rows) {
+            csv.append(row.chainId()).append(',').append(row.address()).append(',').append(WalletCsv.field(row.label()))
+                    .append(',').append(WalletCsv.field(String.join(";", row.tags()))).append("\r\n");
+        }
+        return ExportWalletsResponse.newBuilder().setCsv(csv.toString()).setWallets(rows.size()).build();
+    }
+
+    public GetWalletBalancesResponse getWalletBalances(GetWalletBalancesRequest request) {
+        WalletStore.WalletRow row = own(request.getWalletId());
+        GetBalancesResponse answer = balances.getBalances(GetBalancesRequest.newBuilder()
+                .setChainId(row.chainId()).setAddress(row.address()).build());
+        return GetWalletBalancesResponse.newBuilder().setWallet(view(row, syncOf(row.chainId())))
+                .addAllBalances(answer.getBalancesList()).build();
+    }
+
+    public ListWalletTransfersResponse listWalletTransfers(ListWalletTransfersRequest request) {
+        WalletStore.WalletRow row = own(request.getWalletId());
+        ListAddressTransfersResponse answer;
+        try {
+            answer = transfers.listAddressTransfers(ListAddressTransfersRequest.newBuilder()
+                    .setChainId(row.chainId()).setAddress(row.address()).setLimit(request.getLimit()).setCursor(request.getCursor())
+                    .setDirection(request.getDirection()).setStandard(request.getStandard()).setMinAmount(request.getMinAmount())
+                    .build()).join();
+        } catch (CompletionException e) {
+            throw Async.cause(e);
+        }
+        return ListWalletTransfersResponse.newBuilder().addAllTransfers(answer.getTransfersList())
+                .setNextCursor(answer.getNextCursor()).build();
+    }
+
+    /**
+     * The wallet's sync state at once and at every change, ending after the message that says it is synced. Ownership
+     * is checked when the stream opens; the stream holds a live-stream slot of the caller like any other.
+     */
+    public LiveStreams.Prepared<StreamWalletSyncResponse> streamWalletSync(StreamWalletSyncRequest request) {
+        WalletStore.WalletRow row = own(request.getWalletId());
+        LiveStreams.Slot slot = streams.reserve();
+        return sink -> streams.start(slot, new LiveStreams.Poll() {
+            private WalletSyncView last;
+            private long lastSent = System.nanoTime();
+
+            @Override
+            public boolean run() {
+                if (sink.closed()) {
+                    return false;
+                }
+                if (!sink.ready()) {
+                    return true;
+                }
+                WalletSyncView now;
+                try {
+                    now = syncOf(row.chainId());
+                } catch (ApiException e) {
+                    sink.fail(e);
+                    return false;
+                }
+                boolean complete = now.getState() == WalletSyncState.WALLET_SYNC_STATE_SYNCED;
+                long t = System.nanoTime();
+                if (!now.equals(last)) {
+                    sink.send(StreamWalletSyncResponse.newBuilder().setWalletId(row.walletId()).setSync(now).setComplete(complete).build());
+                    last = now;
+                    lastSent = t;
+                } else if (t - lastSent >= streams.config().heartbeat().toNanos()) {
+                    sink.heartbeat();
+                    lastSent = t;
+                }
+                if (complete) {
+                    sink.complete();
+                    return false;
+                }
+                return true;
+            }
+        });
+    }
+
+    /** The current caller's wallet {@code walletId}; NOT_FOUND when it is not theirs. */
+    private WalletStore.WalletRow own(String requested) {
+        Caller.User user = user();
+        String walletId = walletId(requested);
+        return store.read(c -> {
+            Optional<Long> userId = wallets.findUser(c, user);
+            return userId.isEmpty() ? Optional.<WalletStore.WalletRow>empty() : wallets.get(c, userId.get(), walletId);
+        }).orElseThrow(() -> notFound(walletId));
+    }
+
+    private Caller.User user() {
+        Optional<Caller> caller = Callers.current();
+        if (caller.isPresent() && caller.get().user() != null) {
+            return caller.get().user();
+        }
+        if (caller.isPresent() && caller.get().keyId() != null) {
+            throw new ApiException(ErrorKind.PERMISSION_DENIED, null, "API key " + caller.get().keyId() + " belongs to no user: wallets"
+                    + " are a user's (sign in with a bearer token, or use a key created with --user-issuer and --user-subject)");
+        }
+        String challenge = oidcEnabled ? ApiKeyAuthorizer.API_KEY_CHALLENGE + ", Bearer realm=\"chaintrack\"" : ApiKeyAuthorizer.API_KEY_CHALLENGE;
+        throw new UnauthenticatedException(null, authEnabled
+                ? "wallets belong to a signed-in user: send a bearer token or an API key that belongs to a user"
+                : "wallets belong to a signed-in user, and this server authenticates nobody (chaintrack.api.auth.enabled is false)",
+                challenge);
+    }
+
+    private void requireWithinBound(int count) {
+        if (count > config.maxPerUser()) {
+            throw new InvalidArgumentException(null, "this would give you " + count + " wallets, over the limit of "
+                    + config.maxPerUser() + " per user (chaintrack.api.wallets.max-per-user); nothing was added");
+        }
+    }
+
+    private WalletStore.NewWallet importRow(WalletCsv.Row row, int columns) {
+        List<String> fields = row.fields();
+        if (fields.size() > columns || fields.size() < 2) {
+            throw new InvalidArgumentException(null, "has " + fields.size() + " fields; the header has " + columns);
+        }
+        String chainText = fields.get(0).strip();
+        if (!DIGITS.matcher(chainText).matches()) {
+            throw new InvalidArgumentException("chain_id", "'" + clip(chainText) + "' is not a chain id (decimal digits)");
+        }
+        long chainId = chains.requireKnown(Long.parseLong(chainText));
+        String address = address("address", fields.get(1).strip());
+        String label = fields.size() > 2 ? label("label", fields.get(2).strip()) : "";
+        List<String> tags = List.of();
+        if (fields.size() > 3 && !fields.get(3).isBlank()) {
+            tags = tags("tags", List.of(fields.get(3).split(";", -1)));
+        }
+        return new WalletStore.NewWallet(chainId, address, label, tags);
+    }
+
+    private WalletSyncView syncOf(long chainId) {
+        return sync(chainQueries.getChainStatus(GetChainStatusRequest.newBuilder().setChainId(chainId).build()).getStatus());
+    }
+
+    /** Every chain's status in one read, for a page of wallets. */
+    private Function<Long, WalletSyncView> allSyncs() {
+        Map<Long, WalletSyncView> byChain = new HashMap<>();
+        for (ChainStatusView status : chainQueries.listChainStatuses(ListChainStatusesRequest.getDefaultInstance()).getChainsList()) {
+            byChain.put(status.getChainId(), sync(status));
+        }
+        return chainId -> byChain.getOrDefault(chainId, notIndexed());
+    }
+
+    /**
+     * A wallet is synced when its chain is indexed up to the head its follower last saw: chaintrack indexes every
+     * address of a chain, so the chain's progress is the address's.
+     */
+    static WalletSyncView sync(ChainStatusView status) {
+        if (status.getLatestBlockHash().isEmpty()) {
+            return notIndexed();
+        }
+        WalletSyncView.Builder sync = WalletSyncView.newBuilder().setIndexedBlock(status.getLatestBlock());
+        if (!status.hasHeadNumber()) {
+            return sync.setState(WalletSyncState.WALLET_SYNC_STATE_HEAD_UNKNOWN).build();
+        }
+        long head = status.getHeadNumber();
+        long behind = Math.max(0, head - status.getLatestBlock());
+        sync.setHeadBlock(head).setBlocksBehind(behind);
+        if (behind == 0) {
+            return sync.setState(WalletSyncState.WALLET_SYNC_STATE_SYNCED).setProgress(1.0).build();
+        }
+        return sync.setState(WalletSyncState.WALLET_SYNC_STATE_SYNCING)
+                .setProgress(head == 0 ? 0 : (double) status.getLatestBlock() / head).build();
+    }
+
+    private static WalletSyncView notIndexed() {
+        return WalletSyncView.newBuilder().setState(WalletSyncState.WALLET_SYNC_STATE_NOT_INDEXED).build();
+    }
+
+    private static WalletView view(WalletStore.WalletRow row, WalletSyncView sync) {
+        return WalletView.newBuilder().setWalletId(row.walletId()).setChainId(row.chainId()).setAddress(row.address())
+                .setLabel(row.label()).addAllTags(row.tags()).setCreatedAt(timestamp(row.createdAt()))
+                .setUpdatedAt(timestamp(row.updatedAt())).setSync(sync).build();
+    }
+
+    private static Timestamp timestamp(OffsetDateTime time) {
+        return Timestamp.newBuilder().setSeconds(time.toEpochSecond()).setNanos(time.getNano()).build();
+    }
+
+    static String address(String parameter, String value) {
+        if (value.isEmpty()) {
+            throw new InvalidArgumentException(parameter, "is required");
+        }
+        if (!Addresses.isAddress(value)) {
+            throw new InvalidArgumentException(parameter, "'" + clip(value) + "' is not a 0x-prefixed 20-byte hex address");
+        }
+        return Addresses.normalize(value);
+    }
+
+    static String label(String parameter, String value) {
+        if (value.codePointCount(0, value.length()) > MAX_LABEL) {
+            throw new InvalidArgumentException(parameter, "is longer than " + MAX_LABEL + " characters");
+        }
+        if (value.codePoints().anyMatch(Character::isISOControl)) {
+            throw new InvalidArgumentException(parameter, "must not contain control characters");
+        }
+        return value;
+    }
+
+    static List<String> tags(String parameter, List<String> values) {
+        TreeSet<String> tags = new TreeSet<>();
+        for (String value : values) {
+            tags.add(tag(parameter, value.strip()));
+        }
+        if (tags.size() > MAX_TAGS) {
+            throw new InvalidArgumentException(parameter, "at most " + MAX_TAGS + " tags, not " + tags.size());
+        }
+        return List.copyOf(tags);
+    }
+
+    static String tag(String parameter, String value) {
+        if (!TAG.matcher(value).matches()) {
+            throw new InvalidArgumentException(parameter, "'" + clip(value) + "' is not a tag (1 to 50 of A-Z a-z 0-9 space _ . : -)");
+        }
+        return value;
+    }
+
+    private static String walletId(String value) {
+        if (value.isEmpty()) {
+            throw new InvalidArgumentException("wallet_id", "is required");
+        }
+        if (!WALLET_ID.matcher(value).matches()) {
+            throw new InvalidArgumentException("wallet_id", "'" + clip(value) + "' is not a wallet id (w_ and 20 hex digits)");
+        }
+        return value;
+    }
+
+    private static ApiException notFound(String walletId) {
+        return new ApiException(ErrorKind.NOT_FOUND, "wallet_id", "you have no wallet " + walletId);
+    }
+
+    private static int limit(int value) {
+        if (value < 0 || value > MAX_LIMIT) {
+            throw new InvalidArgumentException("limit", "must be between 1 and " + MAX_LIMIT + " (0 means " + DEFAULT_LIMIT + "), not " + value);
+        }
+        return value == 0 ? DEFAULT_LIMIT : value;
+    }
+
+    private static long cursor(String cursor) {
+        if (cursor.isEmpty()) {
+            return 0;
+        }
+        try {
+            String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII);
+            if (text.startsWith("wallets:") && DIGITS.matcher(text.substring(8)).matches()) {
+                return Long.parseLong(text.substring(8));
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        throw new InvalidArgumentException("cursor", "is not a cursor of this listing (pass next_cursor as it came)");
+    }
+
+    private static String encodeCursor(long seq) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(("wallets:" + seq).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static String clip(String value) {
+        return value.length() > 80 ? value.substring(0, 80) + "…" : value;
+    }
+}
