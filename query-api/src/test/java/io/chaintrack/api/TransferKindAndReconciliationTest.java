@@ -7,7 +7,12 @@ import com.google.gson.JsonObject;
 import io.chaintrack.proto.v1.BalanceView;
 import io.chaintrack.proto.v1.BalanceWindowView;
 import io.chaintrack.proto.v1.ChainServiceGrpc;
+import io.chaintrack.proto.v1.Accuracy;
+import io.chaintrack.proto.v1.AnalyticsServiceGrpc;
+import io.chaintrack.proto.v1.AnalyticsTotalsView;
 import io.chaintrack.proto.v1.CheckResponse;
+import io.chaintrack.proto.v1.GetAnalyticsTotalsRequest;
+import io.chaintrack.proto.v1.GetAnalyticsTotalsResponse;
 import io.chaintrack.proto.v1.GetBalanceHistoryResponse;
 import io.chaintrack.proto.v1.GetBalancesRequest;
 import io.chaintrack.proto.v1.GetBalancesResponse;
@@ -109,6 +114,17 @@ class TransferKindAndReconciliationTest {
                 + " (2, 0, 'transfer_count', NULL, NULL, NULL, '2', '1', -1, 2, 'rows'),"
                 + " (2, 1, 'balance', '" + B + "', 'native', NULL, '1', '-4000267344479231380837', -4000267344479231380838, 3, 'NATIVE'),"
                 + " (2, 2, 'balance', '" + B + "', '" + ERC20 + "', NULL, '8', '7', -1, 3, 'ERC20')");
+        // totals the analytics job wrote as exact (the chain and one token) and partial (another token)
+        SeedData.execute(c, "INSERT INTO analytics_totals (scope, chain_id, token, transfers, volume, senders, senders_lower,"
+                + " senders_upper, senders_method, receivers, receivers_lower, receivers_upper, receivers_method, holders,"
+                + " first_block, last_block, first_block_time, last_block_time, source_block, source_time, blocks_covered, accuracy,"
+                + " covered_from_block, covered_to_block) VALUES"
+                + " ('CHAIN', 1, NULL, 7, NULL, 2, 2, 2, 'exact', 2, 2, 2, 'exact', 2, 1, 3,"
+                + "   '" + T0 + "', '" + T0.plusSeconds(36) + "', 3, '" + T0.plusSeconds(36) + "', 3, 'exact', 1, 3),"
+                + " ('TOKEN', 1, '" + ERC20 + "', 2, 8, 1, 1, 1, 'exact', 1, 1, 1, 'exact', 1, 2, 2,"
+                + "   '" + T0 + "', '" + T0.plusSeconds(24) + "', 3, '" + T0.plusSeconds(36) + "', 3, 'exact', 1, 3),"
+                + " ('TOKEN', 1, 'native', 5, 99, 1, 1, 1, 'exact', 1, 1, 1, 'exact', 1, 3, 3,"
+                + "   '" + T0 + "', '" + T0.plusSeconds(36) + "', 3, '" + T0.plusSeconds(36) + "', 2, 'partial', 2, 3)");
     }
 
     private static List<TransferKind> kinds(List<TransferView> views) {
@@ -223,6 +239,18 @@ class TransferKindAndReconciliationTest {
 
         CheckResponse health = clients.get("/v1/health").parse(CheckResponse.newBuilder()).build();
         assertThat(health.getReconciliationsList()).singleElement().isEqualTo(rest.getSummary());
+
+        // the analytics totals' accuracy is fed from it: a MISMATCH run demotes exact rows, partial stays partial
+        GetAnalyticsTotalsResponse analytics = clients.get("/v1/chains/1/analytics/totals")
+                .parse(GetAnalyticsTotalsResponse.newBuilder()).build();
+        assertThat(analytics).isEqualTo(AnalyticsServiceGrpc.newBlockingStub(clients.channel)
+                .getAnalyticsTotals(GetAnalyticsTotalsRequest.newBuilder().setChainId(1).build()));
+        assertThat(analytics.getSummary().getAccuracy()).isEqualTo(Accuracy.ACCURACY_RECONCILIATION_MISMATCH);
+        assertThat(analytics.getSummary().getReconciliation()).isEqualTo(rest.getSummary());
+        assertThat(analytics.getItemsList()).extracting(AnalyticsTotalsView::getToken, AnalyticsTotalsView::getAccuracy)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple(ERC20, Accuracy.ACCURACY_RECONCILIATION_MISMATCH),
+                        org.assertj.core.groups.Tuple.tuple("native", Accuracy.ACCURACY_PARTIAL));
+        assertThat(analytics.getItemsList()).allSatisfy(v -> assertThat(v.getReconciliation()).isEqualTo(rest.getSummary()));
         GetChainTotalsResponse totals = clients.get("/v1/chains/1/totals").parse(GetChainTotalsResponse.newBuilder()).build();
         assertThat(totals.getReconciliation()).isEqualTo(rest.getSummary());
 

@@ -21,6 +21,7 @@ import io.chaintrack.proto.v1.ListDailyMetricsRequest;
 import io.chaintrack.proto.v1.ListDailyMetricsResponse;
 import io.chaintrack.proto.v1.ListForecastsRequest;
 import io.chaintrack.proto.v1.ListForecastsResponse;
+import io.chaintrack.proto.v1.ReconciliationSummary;
 import io.chaintrack.proto.v1.Severity;
 import io.chaintrack.proto.v1.TopTokenView;
 import io.chaintrack.proto.v1.TotalsScope;
@@ -37,7 +38,9 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 
@@ -104,7 +107,7 @@ public final class AnalyticsQueryService {
                         }
                     }
                 }
-                return response.build();
+                return reconciled(c, response);
             }
             try (PreparedStatement st = store.prepare(c, "SELECT " + TOTALS_COLUMNS + " FROM analytics_totals"
                     + " WHERE scope = 'CHAIN' AND chain_id = ?")) {
@@ -141,8 +144,40 @@ public final class AnalyticsQueryService {
                 AnalyticsTotalsView last = rows.get(limit - 1);
                 response.setNextCursor(cursors.sign(new KeysetCursor(query, List.of(last.getTransfers(), last.getToken())).encode()));
             }
-            return response.addAllItems(rows).build();
+            return reconciled(c, response.addAllItems(rows));
         });
+    }
+
+    /** Each chain's and token's row with its chain's latest reconciliation, which can demote an exact accuracy. */
+    private GetAnalyticsTotalsResponse reconciled(Connection c, GetAnalyticsTotalsResponse.Builder response)
+            throws SQLException {
+        Map<Long, ReconciliationSummary> runs = new HashMap<>();
+        for (ReconciliationSummary run : ReconciliationQueryService.latest(store, c, null)) {
+            runs.put(run.getChainId(), run);
+        }
+        if (runs.isEmpty()) {
+            return response.build();
+        }
+        if (response.hasSummary()) {
+            response.setSummary(reconciled(response.getSummary(), runs));
+        }
+        for (int i = 0; i < response.getItemsCount(); i++) {
+            response.setItems(i, reconciled(response.getItems(i), runs));
+        }
+        return response.build();
+    }
+
+    private static AnalyticsTotalsView reconciled(AnalyticsTotalsView view,
+                                                  Map<Long, ReconciliationSummary> runs) {
+        ReconciliationSummary run = runs.get(view.getChainId());
+        if (view.getScope() == TotalsScope.TOTALS_SCOPE_GLOBAL || run == null) {
+            return view;
+        }
+        AnalyticsTotalsView.Builder b = view.toBuilder().setReconciliation(run);
+        if ("MISMATCH".equals(run.getStatus()) && view.getAccuracy() == Accuracy.ACCURACY_EXACT) {
+            b.setAccuracy(Accuracy.ACCURACY_RECONCILIATION_MISMATCH);
+        }
+        return b.build();
     }
 
     private static AnalyticsTotalsView totals(ResultSet rs) throws SQLException {
