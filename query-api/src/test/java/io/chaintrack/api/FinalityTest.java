@@ -26,6 +26,10 @@ import io.chaintrack.proto.v1.TokenHistoryView;
 import io.chaintrack.proto.v1.TransferView;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.chaintrack.api.query.LiveStreams;
+import io.chaintrack.proto.v1.StreamAddressTransfersRequest;
+import io.chaintrack.proto.v1.StreamAddressTransfersResponse;
+import io.chaintrack.proto.v1.TransferServiceGrpc;
 import java.math.BigInteger;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -298,6 +302,36 @@ class FinalityTest {
         assertThat(finalOnly.getTokensList()).extracting(t -> t.getToken() + " " + t.getWindowsList().stream()
                         .map(w -> w.getBalance() + (w.getFinalized() ? " final" : "")).toList())
                 .containsExactly(TOK + " [7 final]", "native [110 final]");
+    }
+
+    @Test
+    void liveRowsSayWhetherTheyAreFinalAndCarryTheFinalizedBlock() throws Exception {
+        LiveStreams streams = fixture.api.context().getBean(LiveStreams.class);
+        int before = streams.running();
+        try (var live = new LiveReaders.Grpc<StreamAddressTransfersResponse>("finality stream", observer ->
+                TransferServiceGrpc.newStub(clients.channel).streamAddressTransfers(StreamAddressTransfersRequest.newBuilder()
+                        .setChainId(CHAIN).setAddress(B).build(), observer))) {
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while (streams.running() == before && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            // indexed after subscribing: one in block 3 (finalized block is 4), one in block 6 (above it)
+            TransferRow belowFinal = transfer(CHAIN, 3, 7, "native", "NATIVE", 31);
+            TransferRow aboveFinal = transfer(CHAIN, 6, 7, "native", "NATIVE", 61);
+            try (Connection c = fixture.postgres.dataSource().getConnection()) {
+                belowFinal.insert(c);
+                aboveFinal.insert(c);
+            }
+            List<StreamAddressTransfersResponse> got = live.next(2);
+            assertThat(got).allSatisfy(m -> assertThat(m.getFinalizedBlock()).isEqualTo(4));
+            assertThat(got).extracting(m -> m.getTransfer().getBlockNumber(), m -> m.getTransfer().getFinalized())
+                    .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple(3L, true),
+                            org.assertj.core.groups.Tuple.tuple(6L, false));
+        } finally {
+            try (Connection c = fixture.postgres.dataSource().getConnection()) {
+                SeedData.execute(c, "DELETE FROM transfers WHERE tx_index = 7");
+            }
+        }
     }
 
     @Test

@@ -42,11 +42,13 @@ public final class TransferStreamService {
     private final ChainDirectory chains;
     private final Store store;
     private final LiveStreams streams;
+    private final Finality finality;
 
-    public TransferStreamService(ChainDirectory chains, Store store, LiveStreams streams) {
+    public TransferStreamService(ChainDirectory chains, Store store, LiveStreams streams, Finality finality) {
         this.chains = chains;
         this.store = store;
         this.streams = streams;
+        this.finality = finality;
     }
 
     public LiveStreams.Prepared<StreamAddressTransfersResponse> streamAddressTransfers(StreamAddressTransfersRequest request) {
@@ -65,6 +67,17 @@ public final class TransferStreamService {
             slot.close();
             throw e;
         }
+    }
+
+    /** A row as sent: marked final when its block is at or below the chain's finalized block, which travels along. */
+    static StreamAddressTransfersResponse message(TransferView row, boolean removed, Finality.Finalized f) {
+        StreamAddressTransfersResponse.Builder b = StreamAddressTransfersResponse.newBuilder()
+                .setTransfer(!removed && f.covers(row.getBlockNumber()) ? row.toBuilder().setFinalized(true).build() : row)
+                .setRemoved(removed);
+        if (f.number() != null) {
+            b.setFinalizedBlock(f.number());
+        }
+        return b.build();
     }
 
     private final class AddressPoll implements LiveStreams.Poll {
@@ -95,8 +108,11 @@ public final class TransferStreamService {
                 return true; // the client is slow: the rows wait in the store, not in memory
             }
             Snapshot now;
+            Finality.Finalized f;
             try {
                 now = snapshot(chainId, scans, floor);
+                // re-read at most every 100 ms per chain (Finality), whatever the poll interval
+                f = finality.of(chainId);
             } catch (ApiException e) {
                 sink.fail(e);
                 return false;
@@ -104,13 +120,13 @@ public final class TransferStreamService {
             boolean sent = false;
             for (Map.Entry<Key, TransferView> gone : mirror.entrySet()) {
                 if (!now.rows().containsKey(gone.getKey())) {
-                    sink.send(StreamAddressTransfersResponse.newBuilder().setTransfer(gone.getValue()).setRemoved(true).build());
+                    sink.send(message(gone.getValue(), true, f));
                     sent = true;
                 }
             }
             for (Map.Entry<Key, TransferView> row : now.rows().entrySet()) {
                 if (!mirror.containsKey(row.getKey())) {
-                    sink.send(StreamAddressTransfersResponse.newBuilder().setTransfer(row.getValue()).build());
+                    sink.send(message(row.getValue(), false, f));
                     sent = true;
                 }
             }
