@@ -80,7 +80,7 @@ public final class AnalyticsQueryService {
 
     public GetAnalyticsTotalsResponse getAnalyticsTotals(GetAnalyticsTotalsRequest request) {
         int limit = RequestValues.limit("limit", request.getLimit(), config.defaultLimit(), config.maxLimit());
-        String token = request.getToken().isEmpty() ? null : RequestValues.token("token", request.getToken());
+        String token = request.getToken().isEmpty() ? null : RequestValues.token(request.getChainId(), "token", request.getToken());
         if (request.getChainId() == 0 && token != null) {
             throw new InvalidArgumentException("token", "a token's totals need a chain: /v1/chains/{chain_id}/analytics/totals?token=...");
         }
@@ -369,7 +369,7 @@ public final class AnalyticsQueryService {
 
     public ListAnomaliesResponse listAnomalies(ListAnomaliesRequest request) {
         int limit = RequestValues.limit("limit", request.getLimit(), config.defaultLimit(), config.maxLimit());
-        String token = request.getToken().isEmpty() ? null : RequestValues.token("token", request.getToken());
+        String token = request.getToken().isEmpty() ? null : RequestValues.token(request.getChainId(), "token", request.getToken());
         String metric = request.getMetric().isEmpty() ? null : metric("metric", request.getMetric(), ANOMALY_METRICS);
         String method = method("method", request.getMethod());
         Severity severity = severity("min_severity", request.getMinSeverity(), true);

@@ -86,8 +86,8 @@ public final class BalanceAtQueryService {
     }
 
     public GetBalancesAtResponse getBalancesAt(GetBalancesAtRequest request) {
-        String address = RequestValues.address("address", request.getAddress());
-        String token = request.getToken().isEmpty() ? null : RequestValues.token("token", request.getToken());
+        String address = RequestValues.address(request.getChainId(), "address", request.getAddress());
+        String token = request.getToken().isEmpty() ? null : RequestValues.token(request.getChainId(), "token", request.getToken());
         if (request.hasBlockNumber() && request.hasTime()) {
             throw new InvalidArgumentException("time", "give block_number or time, not both");
         }

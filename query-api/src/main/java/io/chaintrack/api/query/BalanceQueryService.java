@@ -72,7 +72,7 @@ public final class BalanceQueryService {
     }
 
     public GetBalancesResponse getBalances(GetBalancesRequest request) {
-        String address = RequestValues.address("address", request.getAddress());
+        String address = RequestValues.address(request.getChainId(), "address", request.getAddress());
         Finality.Mode mode = Finality.mode("finality", request.getFinality());
         long chainId = chains.requireKnown(request.getChainId());
         Finality.Finalized f = finality.of(chainId);
@@ -126,8 +126,8 @@ public final class BalanceQueryService {
      * from the first window (opening balance 0), no end_time means up to the latest window.
      */
     public CompletableFuture<GetBalanceHistoryResponse> getBalanceHistory(GetBalanceHistoryRequest request) {
-        String address = RequestValues.address("address", request.getAddress());
-        String token = RequestValues.token("token", request.getToken());
+        String address = RequestValues.address(request.getChainId(), "address", request.getAddress());
+        String token = RequestValues.token(request.getChainId(), "token", request.getToken());
         BigInteger tokenId = RequestValues.uint256("token_id", request.getTokenId());
         int windowSeconds = windowSeconds(request.getWindowSeconds());
         OffsetDateTime from = request.hasStartTime() ? RequestValues.time("start_time", request.getStartTime()) : null;
@@ -292,7 +292,7 @@ public final class BalanceQueryService {
      * At most max-limit windows in total, or a 400 like the single-token history.
      */
     public GetPortfolioHistoryResponse getPortfolioHistory(GetPortfolioHistoryRequest request) {
-        String address = RequestValues.address("address", request.getAddress());
+        String address = RequestValues.address(request.getChainId(), "address", request.getAddress());
         int windowSeconds = windowSeconds(request.getWindowSeconds());
         OffsetDateTime requestedFrom = request.hasStartTime() ? RequestValues.time("start_time", request.getStartTime()) : null;
         OffsetDateTime requestedTo = request.hasEndTime() ? RequestValues.time("end_time", request.getEndTime()) : null;

@@ -4,7 +4,7 @@ import io.chaintrack.core.model.TokenStandards;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.Timestamps;
 import io.chaintrack.api.error.InvalidArgumentException;
-import io.chaintrack.core.model.Addresses;
+import io.chaintrack.core.model.ChainAccounts;
 import io.chaintrack.proto.v1.Direction;
 import io.chaintrack.proto.v1.TokenStandard;
 import java.math.BigInteger;
@@ -20,24 +20,27 @@ final class RequestValues {
 
     private RequestValues() {}
 
-    static String address(String parameter, String value) {
+    /** An account on the chain (per-chain address rules: {@link ChainAccounts}). */
+    static String address(long chainId, String parameter, String value) {
         if (value.isEmpty()) {
             throw new InvalidArgumentException(parameter, "is required");
         }
-        if (!Addresses.isAddress(value)) {
-            throw new InvalidArgumentException(parameter, "not a 0x-prefixed 20-byte hex address: '" + clip(value) + "'");
+        try {
+            return ChainAccounts.normalizeAccount(chainId, value);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidArgumentException(parameter, e.getMessage());
         }
-        return Addresses.normalize(value);
     }
 
-    static String token(String parameter, String value) {
+    static String token(long chainId, String parameter, String value) {
         if (value.isEmpty()) {
             throw new InvalidArgumentException(parameter, "is required (a contract address or \"native\")");
         }
-        if (!Addresses.isToken(value)) {
-            throw new InvalidArgumentException(parameter, "not a contract address or \"native\": '" + clip(value) + "'");
+        try {
+            return ChainAccounts.normalizeToken(chainId, value);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidArgumentException(parameter, e.getMessage());
         }
-        return Addresses.normalizeToken(value);
     }
 
     /** A uint256 as decimal (or 0x hex); empty means 0. */

@@ -112,7 +112,7 @@ public final class TransferQueryService {
 
     /** Validated on the calling thread (bad input throws at once); answered when the page's batch has run. */
     public CompletableFuture<ListAddressTransfersResponse> listAddressTransfers(ListAddressTransfersRequest request) {
-        String address = RequestValues.address("address", request.getAddress());
+        String address = RequestValues.address(request.getChainId(), "address", request.getAddress());
         int limit = RequestValues.limit("limit", request.getLimit(), config.defaultLimit(), config.maxLimit());
         Direction direction = RequestValues.direction("direction", request.getDirection(), request.getDirectionValue());
         String standard = RequestValues.standard("standard", request.getStandard());
@@ -167,7 +167,7 @@ public final class TransferQueryService {
     }
 
     public ListTokenTransfersResponse listTokenTransfers(ListTokenTransfersRequest request) {
-        String token = RequestValues.token("token", request.getToken());
+        String token = RequestValues.token(request.getChainId(), "token", request.getToken());
         int limit = RequestValues.limit("limit", request.getLimit(), config.defaultLimit(), config.maxLimit());
         String standard = RequestValues.standard("standard", request.getStandard());
         BigInteger minAmount = RequestValues.minAmount("min_amount", request.getMinAmount());

@@ -52,7 +52,7 @@ public final class TransferStreamService {
     }
 
     public LiveStreams.Prepared<StreamAddressTransfersResponse> streamAddressTransfers(StreamAddressTransfersRequest request) {
-        String address = RequestValues.address("address", request.getAddress());
+        String address = RequestValues.address(request.getChainId(), "address", request.getAddress());
         Direction direction = RequestValues.direction("direction", request.getDirection(), request.getDirectionValue());
         String standard = RequestValues.standard("standard", request.getStandard());
         BigInteger minAmount = RequestValues.minAmount("min_amount", request.getMinAmount());

@@ -18,7 +18,7 @@ import io.chaintrack.api.query.ChainQueryService;
 import io.chaintrack.api.query.LiveStreams;
 import io.chaintrack.api.query.Store;
 import io.chaintrack.api.query.TransferQueryService;
-import io.chaintrack.core.model.Addresses;
+import io.chaintrack.core.model.ChainAccounts;
 import io.chaintrack.proto.v1.ChainStatusView;
 import io.chaintrack.proto.v1.CreateWalletRequest;
 import io.chaintrack.proto.v1.CreateWalletResponse;
@@ -111,7 +111,7 @@ public final class WalletService {
     public CreateWalletResponse createWallet(CreateWalletRequest request) {
         Caller.User user = user();
         long chainId = chains.requireKnown(request.getChainId());
-        String address = address("address", request.getAddress());
+        String address = address(chainId, "address", request.getAddress());
         String label = label("label", request.getLabel());
         List<String> tags = tags("tags", request.getTagsList());
         WalletStore.NewWallet wallet = new WalletStore.NewWallet(chainId, address, label, tags);
@@ -374,7 +374,7 @@ public final class WalletService {
             throw new InvalidArgumentException("chain_id", "'" + clip(chainText) + "' is not a chain id (decimal digits)");
         }
         long chainId = chains.requireKnown(Long.parseLong(chainText));
-        String address = address("address", fields.get(1).strip());
+        String address = address(chainId, "address", fields.get(1).strip());
         String label = fields.size() > 2 ? label("label", fields.get(2).strip()) : "";
         List<String> tags = List.of();
         if (fields.size() > 3 && !fields.get(3).isBlank()) {
@@ -432,14 +432,15 @@ public final class WalletService {
         return Timestamp.newBuilder().setSeconds(time.toEpochSecond()).setNanos(time.getNano()).build();
     }
 
-    static String address(String parameter, String value) {
+    static String address(long chainId, String parameter, String value) {
         if (value.isEmpty()) {
             throw new InvalidArgumentException(parameter, "is required");
         }
-        if (!Addresses.isAddress(value)) {
-            throw new InvalidArgumentException(parameter, "'" + clip(value) + "' is not a 0x-prefixed 20-byte hex address");
+        try {
+            return ChainAccounts.normalizeAccount(chainId, value);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidArgumentException(parameter, e.getMessage());
         }
-        return Addresses.normalize(value);
     }
 
     static String label(String parameter, String value) {
