@@ -114,7 +114,7 @@ class DocsTest {
                 .contains("event: transfer").contains("StreamAddressTransfersResponse").contains("event: error");
         // the message schema the events carry is in the document
         assertThat(doc.getAsJsonObject("components").getAsJsonObject("schemas").getAsJsonObject("StreamAddressTransfersResponse")
-                .getAsJsonObject("properties").keySet()).containsExactly("transfer", "removed");
+                .getAsJsonObject("properties").keySet()).containsExactly("transfer", "removed", "finalizedBlock");
         // optional fields are documented as such: GetBalancesAt takes block_number or time
         List<String> at = new ArrayList<>();
         for (JsonElement p : doc.getAsJsonObject("paths").getAsJsonObject("/v1/chains/{chain_id}/addresses/{address}/balances/at")

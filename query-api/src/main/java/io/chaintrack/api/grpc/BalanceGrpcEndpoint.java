@@ -5,7 +5,10 @@ import io.chaintrack.api.query.BalanceQueryService;
 import io.chaintrack.proto.v1.BalanceServiceGrpc;
 import io.chaintrack.proto.v1.GetBalanceHistoryRequest;
 import io.chaintrack.proto.v1.GetBalanceHistoryResponse;
+import io.chaintrack.api.query.ExtendedKeyQueryService;
 import io.chaintrack.proto.v1.GetBalancesAtRequest;
+import io.chaintrack.proto.v1.GetExtendedKeyBalancesRequest;
+import io.chaintrack.proto.v1.GetExtendedKeyBalancesResponse;
 import io.chaintrack.proto.v1.GetBalancesAtResponse;
 import io.chaintrack.proto.v1.GetBalancesRequest;
 import io.chaintrack.proto.v1.GetBalancesResponse;
@@ -15,18 +18,27 @@ import io.chaintrack.api.cache.ResponseCache;
 import io.grpc.stub.StreamObserver;
 import jakarta.inject.Singleton;
 
-/** gRPC transport of {@link BalanceQueryService} and {@link BalanceAtQueryService}; no logic of its own. */
+/** gRPC transport of {@link BalanceQueryService}, {@link BalanceAtQueryService} and {@link ExtendedKeyQueryService}; no logic of its own. */
 @Singleton
 public final class BalanceGrpcEndpoint extends BalanceServiceGrpc.BalanceServiceImplBase {
     private final BalanceQueryService service;
     private final BalanceAtQueryService at;
+    private final ExtendedKeyQueryService extendedKeys;
 
     private final ResponseCache cache;
 
-    public BalanceGrpcEndpoint(BalanceQueryService service, BalanceAtQueryService at, ResponseCache cache) {
+    public BalanceGrpcEndpoint(BalanceQueryService service, BalanceAtQueryService at, ExtendedKeyQueryService extendedKeys,
+                               ResponseCache cache) {
         this.cache = cache;
         this.service = service;
         this.at = at;
+        this.extendedKeys = extendedKeys;
+    }
+
+    @Override
+    public void getExtendedKeyBalances(GetExtendedKeyBalancesRequest request,
+                                       StreamObserver<GetExtendedKeyBalancesResponse> observer) {
+        GrpcCalls.unary(observer, () -> cache.get(request, () -> extendedKeys.getExtendedKeyBalances(request)));
     }
 
     @Override

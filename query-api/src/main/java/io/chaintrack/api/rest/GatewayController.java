@@ -25,6 +25,7 @@ import io.micronaut.http.sse.Event;
 import org.reactivestreams.Publisher;
 import io.chaintrack.api.query.ChainQueryService;
 import io.chaintrack.api.query.HealthQueryService;
+import io.chaintrack.api.query.ExtendedKeyQueryService;
 import io.chaintrack.api.query.ReconciliationQueryService;
 import io.chaintrack.api.query.TransferQueryService;
 import io.chaintrack.proto.v1.CheckRequest;
@@ -34,6 +35,7 @@ import io.chaintrack.proto.v1.ReadinessResponse;
 import io.chaintrack.proto.v1.GetBalanceHistoryRequest;
 import io.chaintrack.proto.v1.GetBalancesRequest;
 import io.chaintrack.proto.v1.GetChainTotalsRequest;
+import io.chaintrack.proto.v1.GetExtendedKeyBalancesRequest;
 import io.chaintrack.proto.v1.GetReconciliationRequest;
 import io.chaintrack.proto.v1.ListAddressTransfersRequest;
 import io.chaintrack.proto.v1.ListChainsRequest;
@@ -69,13 +71,16 @@ public final class GatewayController {
     private final AnalyticsQueryService analytics;
     private final AnomalyStreamService anomalyStreams;
     private final ReconciliationQueryService reconciliations;
+    private final ExtendedKeyQueryService extendedKeys;
     private final ResponseCache cache;
 
     public GatewayController(TransferQueryService transfers, TransferStreamService transferStreams, BalanceQueryService balances,
                              BalanceAtQueryService balancesAt, ChainQueryService chains, HealthQueryService health,
                              AnalyticsQueryService analytics, AnomalyStreamService anomalyStreams,
-                             ReconciliationQueryService reconciliations, ResponseCache cache) {
+                             ReconciliationQueryService reconciliations, ExtendedKeyQueryService extendedKeys,
+                             ResponseCache cache) {
         this.reconciliations = reconciliations;
+        this.extendedKeys = extendedKeys;
         this.cache = cache;
         this.analytics = analytics;
         this.anomalyStreams = anomalyStreams;
@@ -181,6 +186,13 @@ public final class GatewayController {
     @Get(uri = "/v1/chains/{chain_id}/totals", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<ByteBuf> getChainTotals(@PathVariable("chain_id") String chainId, HttpRequest<?> request) {
         return ok(unary(GetChainTotalsRequest.getDefaultInstance(), request, Map.of("chain_id", chainId), chains::getChainTotals));
+    }
+
+    @ExecuteOn(TaskExecutors.BLOCKING)
+    @Get(uri = "/v1/chains/{chain_id}/extended-keys/balances", produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<ByteBuf> getExtendedKeyBalances(@PathVariable("chain_id") String chainId, HttpRequest<?> request) {
+        return ok(unary(GetExtendedKeyBalancesRequest.getDefaultInstance(), request, Map.of("chain_id", chainId),
+                extendedKeys::getExtendedKeyBalances));
     }
 
     @ExecuteOn(TaskExecutors.BLOCKING)
