@@ -25,12 +25,7 @@ import io.chaintrack.jobs.common.KafkaInput;
 import io.chaintrack.jobs.ingest.IngestJob;
 import io.chaintrack.proto.v1.BalanceView;
 import io.chaintrack.proto.v1.GetBalancesResponse;
-import io.chaintrack.proto.v1.ListChainsResponse;
 import java.math.BigInteger;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +43,6 @@ import org.junit.jupiter.api.Test;
  */
 class HardhatStackTest {
     private static final long HARDHAT_CHAIN_ID = 31337;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @Test
     void followsHardhatThroughReorgsAndServesTheNodesBalances() throws Exception {
@@ -160,27 +154,12 @@ class HardhatStackTest {
     }
 
     /** Waits until the API's latest indexed block is the node's head, hash included. */
-    private void awaitIndexed(HardhatChain chain, QueryApi api) throws Exception {
+    private static void awaitIndexed(HardhatChain chain, QueryApi api) throws Exception {
         long head = chain.blockNumber();
-        String hash = chain.block(head).getHash();
-        String[] seen = {"nothing"};
-        Await.until(() -> {
-            String body = get(api, "/v1/chains");
-            ListChainsResponse.Builder chains = ListChainsResponse.newBuilder();
-            JsonFormat.parser().merge(body, chains);
-            seen[0] = body;
-            return chains.getChainsList().stream().anyMatch(c -> c.getChainId() == HARDHAT_CHAIN_ID
-                    && c.getLatestBlock() == head && c.getLatestBlockHash().equals(hash));
-        }, 90_000, () -> "node head " + head + " " + hash + "; API " + seen[0]);
+        new ApiProbe(api).awaitIndexed(HARDHAT_CHAIN_ID, head, chain.block(head).getHash());
     }
 
-    private String get(QueryApi api, String path) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                URI.create("http://localhost:" + api.httpPort() + path)).timeout(Duration.ofSeconds(30)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
-            throw new AssertionError("GET " + path + " → " + response.statusCode() + ": " + response.body());
-        }
-        return response.body();
+    private static String get(QueryApi api, String path) throws Exception {
+        return new ApiProbe(api).get(path);
     }
 }

@@ -24,14 +24,9 @@ import io.chaintrack.proto.v1.BalanceServiceGrpc;
 import io.chaintrack.proto.v1.BalanceView;
 import io.chaintrack.proto.v1.GetBalancesAtRequest;
 import io.chaintrack.proto.v1.GetBalancesAtResponse;
-import io.chaintrack.proto.v1.ListChainsResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import java.math.BigInteger;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,7 +47,6 @@ import org.junit.jupiter.api.Test;
  */
 class UtxoStackTest {
     private static final long CHAIN = UtxoNetwork.BITCOIN_REGTEST.chainId();
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @Test
     void everyBalanceAtEveryBlockEqualsTheUtxoSetOverRestAndGrpc() throws Exception {
@@ -116,7 +110,7 @@ class UtxoStackTest {
             for (String account : accounts) {
                 BigInteger expected = truth.getOrDefault(account, BigInteger.ZERO);
                 GetBalancesAtResponse.Builder rest = GetBalancesAtResponse.newBuilder();
-                JsonFormat.parser().merge(get(api, "/v1/chains/" + CHAIN + "/addresses/" + account + "/balances/at?block_number=" + h), rest);
+                JsonFormat.parser().merge(new ApiProbe(api).get("/v1/chains/" + CHAIN + "/addresses/" + account + "/balances/at?block_number=" + h), rest);
                 GetBalancesAtResponse viaGrpc = grpc.getBalancesAt(GetBalancesAtRequest.newBuilder().setChainId(CHAIN)
                         .setAddress(account).setBlockNumber(h).build());
                 BigInteger served = nativeBalance(rest.build());
@@ -136,27 +130,7 @@ class UtxoStackTest {
         return byToken.getOrDefault("native", BigInteger.ZERO);
     }
 
-    private void awaitIndexed(SyntheticUtxoChain chain, QueryApi api) throws Exception {
-        long head = chain.height();
-        String hash = "0x" + chain.block(head).hash();
-        String[] seen = {"nothing"};
-        Await.until(() -> {
-            String body = get(api, "/v1/chains");
-            ListChainsResponse.Builder chains = ListChainsResponse.newBuilder();
-            JsonFormat.parser().merge(body, chains);
-            seen[0] = body;
-            return chains.getChainsList().stream().anyMatch(c -> c.getChainId() == CHAIN
-                    && c.getLatestBlock() == head && c.getLatestBlockHash().equals(hash));
-        }, 90_000, () -> "node head " + head + " " + hash + "; API " + seen[0]);
-    }
-
-    private String get(QueryApi api, String path) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                URI.create("http://localhost:" + api.httpPort() + path)).timeout(Duration.ofSeconds(30)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
-            throw new AssertionError("GET " + path + " → " + response.statusCode() + ": " + response.body());
-        }
-        return response.body();
+    private static void awaitIndexed(SyntheticUtxoChain chain, QueryApi api) throws Exception {
+        new ApiProbe(api).awaitIndexed(CHAIN, chain.height(), "0x" + chain.block(chain.height()).hash());
     }
 }

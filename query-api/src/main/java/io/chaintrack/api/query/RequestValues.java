@@ -12,7 +12,7 @@ import java.time.OffsetDateTime;
 import java.util.regex.Pattern;
 
 /** Decoding of request values shared by every domain; each failure names the parameter it is about. */
-final class RequestValues {
+public final class RequestValues {
     private static final Pattern DECIMAL = Pattern.compile("[0-9]{1,78}");
     private static final Pattern HEX = Pattern.compile("0[xX][0-9a-fA-F]{1,64}");
     private static final Pattern TX_HASH = Pattern.compile("0[xX][0-9a-fA-F]{64}");
@@ -21,7 +21,7 @@ final class RequestValues {
     private RequestValues() {}
 
     /** An account on the chain (per-chain address rules: {@link ChainAccounts}). */
-    static String address(long chainId, String parameter, String value) {
+    public static String address(long chainId, String parameter, String value) {
         if (value.isEmpty()) {
             throw new InvalidArgumentException(parameter, "is required");
         }

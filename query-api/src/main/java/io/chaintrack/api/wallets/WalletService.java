@@ -11,6 +11,7 @@ import io.chaintrack.api.error.ErrorKind;
 import io.chaintrack.api.error.InvalidArgumentException;
 import io.chaintrack.api.error.UnauthenticatedException;
 import io.chaintrack.api.keys.ApiKeyAuthorizer;
+import io.chaintrack.api.query.RequestValues;
 import io.chaintrack.api.query.Async;
 import io.chaintrack.api.query.BalanceQueryService;
 import io.chaintrack.api.query.ChainDirectory;
@@ -18,7 +19,6 @@ import io.chaintrack.api.query.ChainQueryService;
 import io.chaintrack.api.query.LiveStreams;
 import io.chaintrack.api.query.Store;
 import io.chaintrack.api.query.TransferQueryService;
-import io.chaintrack.core.model.ChainAccounts;
 import io.chaintrack.proto.v1.ChainStatusView;
 import io.chaintrack.proto.v1.CreateWalletRequest;
 import io.chaintrack.proto.v1.CreateWalletResponse;
@@ -111,7 +111,7 @@ public final class WalletService {
     public CreateWalletResponse createWallet(CreateWalletRequest request) {
         Caller.User user = user();
         long chainId = chains.requireKnown(request.getChainId());
-        String address = address(chainId, "address", request.getAddress());
+        String address = RequestValues.address(chainId, "address", request.getAddress());
         String label = label("label", request.getLabel());
         List<String> tags = tags("tags", request.getTagsList());
         WalletStore.NewWallet wallet = new WalletStore.NewWallet(chainId, address, label, tags);
@@ -374,7 +374,7 @@ public final class WalletService {
             throw new InvalidArgumentException("chain_id", "'" + clip(chainText) + "' is not a chain id (decimal digits)");
         }
         long chainId = chains.requireKnown(Long.parseLong(chainText));
-        String address = address(chainId, "address", fields.get(1).strip());
+        String address = RequestValues.address(chainId, "address", fields.get(1).strip());
         String label = fields.size() > 2 ? label("label", fields.get(2).strip()) : "";
         List<String> tags = List.of();
         if (fields.size() > 3 && !fields.get(3).isBlank()) {
@@ -430,17 +430,6 @@ public final class WalletService {
 
     private static Timestamp timestamp(OffsetDateTime time) {
         return Timestamp.newBuilder().setSeconds(time.toEpochSecond()).setNanos(time.getNano()).build();
-    }
-
-    static String address(long chainId, String parameter, String value) {
-        if (value.isEmpty()) {
-            throw new InvalidArgumentException(parameter, "is required");
-        }
-        try {
-            return ChainAccounts.normalizeAccount(chainId, value);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidArgumentException(parameter, e.getMessage());
-        }
     }
 
     static String label(String parameter, String value) {
