@@ -125,6 +125,12 @@ final class StackCommand implements Callable<Integer> {
     @Option(names = "--oidc-audience", description = "The audience (aud) the --oidc-issuer tokens must carry.")
     String oidcAudience;
 
+    @ConfigKey("chaintrack.stack.utxo-chain")
+    @Option(names = "--utxo-chain", arity = "0..1", defaultValue = "false", fallbackValue = "true",
+            description = "Also run a synthetic Bitcoin-regtest chain (a block a second, a 2-block reorg every 40), served in"
+                    + " Bitcoin Core's JSON-RPC on a local port, and follow it next to the EVM chain (default: ${DEFAULT-VALUE}).")
+    boolean utxoChain;
+
     @ConfigKey("chaintrack.stack.checkpoint-interval")
     @Option(names = "--checkpoint-interval", defaultValue = "5s", converter = DurationConverter.class,
             description = "Flink checkpoint interval (default: ${DEFAULT-VALUE}).")
@@ -207,6 +213,7 @@ final class StackCommand implements Callable<Integer> {
         volatile JobClient job;
         volatile QueryApi api;
         volatile io.chaintrack.connectors.reconcile.ReconcileSchedule reconciliation;
+        volatile io.chaintrack.connectors.utxo.synthetic.UtxoDemoNode utxoNode;
         /** Counted down once the jobs are submitted (or start-up failed): a stop waits for it. */
         private final CountDownLatch submitted = new CountDownLatch(1);
 
@@ -274,6 +281,10 @@ final class StackCommand implements Callable<Integer> {
             } else {
                 IngestJob.buildSynthetic(env, syntheticConfig(), kafka.bootstrapServers(), tables);
             }
+            if (utxoChain) {
+                utxoNode = startUtxoNode(state);
+                IngestJob.buildEvm(env, "utxo-", utxoConfig(utxoNode.url()), kafka.bootstrapServers(), tables);
+            }
             BalanceJob.addToEnvironment(env,
                     new KafkaInput(kafka.bootstrapServers(), "chaintrack-balances", false),
                     tables,
@@ -323,6 +334,7 @@ final class StackCommand implements Callable<Integer> {
                     }
                 }
             }
+            closeQuietly("utxo chain", utxoNode);
             closeQuietly("kafka", kafka);
             closeQuietly("postgres", postgres);
             System.out.println("stopped");
@@ -338,6 +350,37 @@ final class StackCommand implements Callable<Integer> {
                 LOG.warn("closing {} failed: {}", what, e.toString());
             }
         }
+    }
+
+    static final io.chaintrack.core.utxo.UtxoNetwork UTXO_NETWORK = io.chaintrack.core.utxo.UtxoNetwork.BITCOIN_REGTEST;
+
+    /**
+     * The demo UTXO chain grows with the clock from a genesis time kept in the state directory, so a restarted stack
+     * rebuilds the same chain its checkpoints followed.
+     */
+    private io.chaintrack.connectors.utxo.synthetic.UtxoDemoNode startUtxoNode(StateDirectory state) throws java.io.IOException {
+        Path genesisFile = state.root().resolve("utxo-genesis-millis");
+        long genesis;
+        if (Files.exists(genesisFile)) {
+            genesis = Long.parseLong(Files.readString(genesisFile).trim());
+        } else {
+            genesis = System.currentTimeMillis();
+            Files.writeString(genesisFile, Long.toString(genesis));
+        }
+        io.chaintrack.connectors.utxo.synthetic.UtxoDemoNode node = new io.chaintrack.connectors.utxo.synthetic.UtxoDemoNode(
+                seed, UTXO_NETWORK, genesis, Duration.ofSeconds(1), 40);
+        LOG.info("synthetic {} chain served in Bitcoin Core's JSON-RPC at {} (chain id {})", UTXO_NETWORK.name(), node.url(),
+                UTXO_NETWORK.chainId());
+        return node;
+    }
+
+    EvmChainConfig utxoConfig(String url) {
+        return EvmChainConfig.builder(UTXO_NETWORK.chainId(), UTXO_NETWORK.name())
+                .preset(io.chaintrack.connectors.evm.preset.ChainPresets.resolve(UTXO_NETWORK.name()))
+                .endpoint(url).startBlock(0)
+                // the demo chain reorgs at most 2 blocks: follow at the head, serve final below the reorg depth
+                .finality(io.chaintrack.connectors.evm.FinalityPolicy.confirmations(0)).reorgDepth(6)
+                .pollInterval(Duration.ofMillis(250)).build();
     }
 
     /** One client for the scheduled runs, shared by them (its rate limit then spans the runs). */

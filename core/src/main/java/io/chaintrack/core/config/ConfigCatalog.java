@@ -60,7 +60,8 @@ public final class ConfigCatalog {
       "chaintrack.stack.state-dir", "chaintrack.stack.fresh", "chaintrack.stack.postgres-port",
       "chaintrack.stack.windows", "chaintrack.stack.seed", "chaintrack.stack.blocks-per-second",
       "chaintrack.stack.transfers-per-block", "chaintrack.stack.addresses", "chaintrack.stack.reorg-probability",
-      "chaintrack.stack.checkpoint-interval", "chaintrack.stack.bind-address", "chaintrack.stack.reconcile-interval");
+      "chaintrack.stack.checkpoint-interval", "chaintrack.stack.bind-address", "chaintrack.stack.reconcile-interval",
+      "chaintrack.stack.utxo-chain");
 
   public static final List<String> RECONCILE = List.of(
       "chaintrack.reconcile.recent-blocks", "chaintrack.reconcile.sample-blocks", "chaintrack.reconcile.seed",

@@ -10,6 +10,7 @@ import io.chaintrack.core.config.DurationConverter;
 import io.chaintrack.connectors.kafka.ChainEventKafka;
 import io.chaintrack.connectors.kafka.ConsumerLag;
 import io.chaintrack.connectors.postgres.PostgresSinkOptions;
+import io.chaintrack.core.utxo.UtxoNetwork;
 import io.chaintrack.connectors.synthetic.SyntheticChainConfig;
 import io.chaintrack.connectors.synthetic.SyntheticChainSource;
 import io.chaintrack.jobs.common.JdbcOptions;
@@ -177,20 +178,31 @@ public final class IngestJob implements Callable<Integer> {
     public static DataStream<ChainEvent> defineWorkflow(StreamExecutionEnvironment env, Source<ChainEvent, ?, ?> source,
                                                         Sink<ChainEvent> sink, IngestStatusReporter reporter,
                                                         FinalityStamp finality) {
-        DataStream<ChainEvent> events = env.fromSource(source, WatermarkStrategy.noWatermarks(), "chain-source", ProtobufTypeInfo.CHAIN_EVENT)
-                .uid(SOURCE_UID)
+        return defineWorkflow(env, "", source, sink, reporter, finality);
+    }
+
+    /**
+     * As above with {@code uidPrefix} before every operator's name and uid, so a second chain's pipeline can share
+     * the environment; "" keeps the uids savepoints already hold.
+     */
+    public static DataStream<ChainEvent> defineWorkflow(StreamExecutionEnvironment env, String uidPrefix,
+                                                        Source<ChainEvent, ?, ?> source, Sink<ChainEvent> sink,
+                                                        IngestStatusReporter reporter, FinalityStamp finality) {
+        DataStream<ChainEvent> events = env.fromSource(source, WatermarkStrategy.noWatermarks(), uidPrefix + "chain-source",
+                        ProtobufTypeInfo.CHAIN_EVENT)
+                .uid(uidPrefix + SOURCE_UID)
                 .setParallelism(1);
         if (finality != null) {
-            events = events.map(finality, ProtobufTypeInfo.CHAIN_EVENT).name("finality-stamp").uid(FINALITY_UID)
-                    .setParallelism(1);
+            events = events.map(finality, ProtobufTypeInfo.CHAIN_EVENT).name(uidPrefix + "finality-stamp")
+                    .uid(uidPrefix + FINALITY_UID).setParallelism(1);
         }
         if (reporter != null) {
-            events = events.map(reporter, ProtobufTypeInfo.CHAIN_EVENT).name("ingest-status-reporter").uid(REPORTER_UID)
-                    .setParallelism(1);
+            events = events.map(reporter, ProtobufTypeInfo.CHAIN_EVENT).name(uidPrefix + "ingest-status-reporter")
+                    .uid(uidPrefix + REPORTER_UID).setParallelism(1);
         }
         events.sinkTo(sink)
-                .name("chain-events-kafka-sink")
-                .uid(SINK_UID)
+                .name(uidPrefix + "chain-events-kafka-sink")
+                .uid(uidPrefix + SINK_UID)
                 .setParallelism(1);
         return events;
     }
@@ -229,11 +241,18 @@ public final class IngestJob implements Callable<Integer> {
     /** As above; given {@code tables}, also the status reporter and the token metadata lookup into the tokens table. */
     public static void buildEvm(StreamExecutionEnvironment env, EvmChainConfig config, String bootstrapServers,
                                 PostgresSinkOptions tables) {
+        buildEvm(env, "", config, bootstrapServers, tables);
+    }
+
+    /** As above, operators named and uid'd with {@code uidPrefix} (a second followed chain in the same job). */
+    public static void buildEvm(StreamExecutionEnvironment env, String uidPrefix, EvmChainConfig config,
+                                String bootstrapServers, PostgresSinkOptions tables) {
         JobEnvironment.ensureConfigured(env, Duration.ofSeconds(2));
-        DataStream<ChainEvent> events = defineWorkflow(env, EvmChainSource.create(config),
+        DataStream<ChainEvent> events = defineWorkflow(env, uidPrefix, EvmChainSource.create(config),
                 ChainEventKafka.sink(bootstrapServers, DEFAULT_DELIVERY, transactionalIdPrefix(config.chainId())),
                 reporter(tables, bootstrapServers), FinalityStamp.of(config));
-        if (tables != null) {
+        // UTXO chains move only their native coin: no token metadata to look up
+        if (tables != null && !UtxoNetwork.isUtxoChain(config.chainId())) {
             TokenMetadataLookup.addTo(events, config, TokenMetadataLookup.Settings.DEFAULTS, tables, EvmMetrics.DEFAULT_REGISTRY);
         }
     }
