@@ -199,6 +199,49 @@ class WalletsTest {
         assertThat(alice.get("/v1/wallets").json().getAsJsonArray("wallets")).hasSize(1);
     }
 
+    /**
+     * On a UTXO chain a wallet can be an extended public key: its balance is the sum over the addresses it derives.
+     * Oracle: BIP-84's test wallet (its zpub and first receive and change addresses) with hand-written balances.
+     */
+    @Test
+    void anExtendedKeyWalletIsManyAddressesWithOneBalance() throws Exception {
+        long btc = io.chaintrack.core.utxo.UtxoNetwork.BITCOIN.chainId();
+        String zpub = "zpub6rFR7y4Q2AijBEqTUquhVz398htDFrtymD9xYYfG1m4wAcvPhXNfE3EfH1r1ADqtfSdVCToUG868RvUUkgDKf31mGDtKsAYz2oz2AGutZYs";
+        String receive0 = "bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu";
+        String change0 = "bc1q8c6fshw2dlwun7ekn9qwf37cu2rn755upcp6el";
+        String block = "0x" + "4".repeat(64);
+        java.time.Instant t = java.time.Instant.parse("2024-01-01T00:00:00Z");
+        try (Connection c = fixture.postgres.dataSource().getConnection()) {
+            SeedData.execute(c, "INSERT INTO chains (chain_id, name, head_number) VALUES (" + btc + ", 'bitcoin', 1)");
+            SeedData.execute(c, "INSERT INTO blocks (chain_id, block_hash, block_number, parent_hash, block_time, transfer_count, canonical)"
+                    + " VALUES (" + btc + ", '" + block + "', 1, '0x" + "0".repeat(64) + "', '" + t + "', 2, true)");
+            String[][] held = {{receive0, "100"}, {change0, "7"}};
+            for (int i = 0; i < held.length; i++) {
+                SeedData.execute(c, "INSERT INTO current_balances (chain_id, address, token, token_id, standard, balance, block_number,"
+                        + " block_time) VALUES (" + btc + ", '" + held[i][0] + "', 'native', 0, 'NATIVE', " + held[i][1] + ", 1, '" + t + "')");
+                new TransferRow(btc, block, 1, t, "0x" + "5".repeat(64), 0, -1, "reward", i, "native", "NATIVE", "coinbase",
+                        held[i][0], new java.math.BigInteger(held[i][1]), null, null, true).insert(c);
+            }
+        }
+        User cora = signIn("cora-cold-storage");
+        String id = cora.create(btc, zpub, "cold storage").get("walletId").getAsString();
+        GetWalletBalancesResponse grpc = cora.grpc().getWalletBalances(GetWalletBalancesRequest.newBuilder().setWalletId(id).build());
+        assertThat(grpc.getWallet().getAddress()).isEqualTo(zpub);
+        assertThat(grpc.getBalancesList()).singleElement().satisfies(b -> assertThat(b.getBalance()).isEqualTo("107"));
+        JsonArray rest = cora.get("/v1/wallets/" + id + "/balances").json().getAsJsonArray("balances");
+        assertThat(rest).singleElement().satisfies(b -> assertThat(b.getAsJsonObject().get("balance").getAsString()).isEqualTo("107"));
+        // one of its addresses alone is an ordinary wallet with that address's balance
+        String single = cora.create(btc, receive0, "hot").get("walletId").getAsString();
+        assertThat(cora.grpc().getWalletBalances(GetWalletBalancesRequest.newBuilder().setWalletId(single).build())
+                .getBalances(0).getBalance()).isEqualTo("100");
+        Clients.Response transfers = cora.get("/v1/wallets/" + id + "/transfers");
+        assertThat(transfers.status()).isEqualTo(400);
+        assertThat(transfers.body()).contains("listed per derived address");
+        Clients.Response wrong = cora.post("/v1/wallets", "{\"chainId\": \"" + btc + "\", \"address\": \"ltc1notakey\"}");
+        assertThat(wrong.status()).isEqualTo(400);
+        assertThat(wrong.body()).contains("not a valid bitcoin address").contains("nor an extended public key");
+    }
+
     @Test
     void walletBalancesAndTransfersAreTheAddresssOnBothTransports() {
         User bea = signIn("bea-data");

@@ -12,6 +12,12 @@ import io.chaintrack.api.error.InvalidArgumentException;
 import io.chaintrack.api.error.UnauthenticatedException;
 import io.chaintrack.api.keys.ApiKeyAuthorizer;
 import io.chaintrack.api.query.RequestValues;
+import io.chaintrack.proto.v1.GetExtendedKeyBalancesRequest;
+import io.chaintrack.proto.v1.BalanceView;
+import io.chaintrack.core.utxo.UtxoNetwork;
+import io.chaintrack.core.utxo.UtxoAddresses;
+import io.chaintrack.core.utxo.ExtendedKeyWallet;
+import io.chaintrack.api.query.ExtendedKeyQueryService;
 import io.chaintrack.api.query.Async;
 import io.chaintrack.api.query.BalanceQueryService;
 import io.chaintrack.api.query.ChainDirectory;
@@ -93,9 +99,12 @@ public final class WalletService {
     private final boolean authEnabled;
     private final boolean oidcEnabled;
 
+    private final ExtendedKeyQueryService extendedKeys;
+
     public WalletService(Store store, WalletStore wallets, WalletConfig config, ChainDirectory chains, ChainQueryService chainQueries,
                          BalanceQueryService balances, TransferQueryService transfers, LiveStreams streams, AuthConfig auth,
-                         OidcConfig oidc) {
+                         OidcConfig oidc, ExtendedKeyQueryService extendedKeys) {
+        this.extendedKeys = extendedKeys;
         this.streams = streams;
         this.store = store;
         this.wallets = wallets;
@@ -111,7 +120,7 @@ public final class WalletService {
     public CreateWalletResponse createWallet(CreateWalletRequest request) {
         Caller.User user = user();
         long chainId = chains.requireKnown(request.getChainId());
-        String address = RequestValues.address(chainId, "address", request.getAddress());
+        String address = accountOrKey(chainId, request.getAddress());
         String label = label("label", request.getLabel());
         List<String> tags = tags("tags", request.getTagsList());
         WalletStore.NewWallet wallet = new WalletStore.NewWallet(chainId, address, label, tags);
@@ -265,14 +274,48 @@ public final class WalletService {
 
     public GetWalletBalancesResponse getWalletBalances(GetWalletBalancesRequest request) {
         WalletStore.WalletRow row = own(request.getWalletId());
-        GetBalancesResponse answer = balances.getBalances(GetBalancesRequest.newBuilder()
-                .setChainId(row.chainId()).setAddress(row.address()).build());
-        return GetWalletBalancesResponse.newBuilder().setWallet(view(row, syncOf(row.chainId())))
-                .addAllBalances(answer.getBalancesList()).build();
+        List<BalanceView> held = extendedKey(row)
+                // many addresses, one balance: derived to the gap limit and summed
+                ? extendedKeys.getExtendedKeyBalances(GetExtendedKeyBalancesRequest.newBuilder().setChainId(row.chainId())
+                        .setKey(row.address()).build()).getBalancesList()
+                : balances.getBalances(GetBalancesRequest.newBuilder().setChainId(row.chainId()).setAddress(row.address())
+                        .build()).getBalancesList();
+        return GetWalletBalancesResponse.newBuilder().setWallet(view(row, syncOf(row.chainId()))).addAllBalances(held).build();
+    }
+
+    /**
+     * An account of the chain, or on a UTXO chain an account-level extended public key or descriptor (kept as given:
+     * the wallet is then every address it derives). Anything else fails with the account rule's message.
+     */
+    private static String accountOrKey(long chainId, String value) {
+        try {
+            return RequestValues.address(chainId, "address", value);
+        } catch (InvalidArgumentException e) {
+            Optional<UtxoNetwork> utxo = UtxoNetwork.byChainId(chainId);
+            if (utxo.isPresent() && !value.isBlank()) {
+                try {
+                    ExtendedKeyWallet.parse(utxo.get(), value);
+                    return value.strip();
+                } catch (IllegalArgumentException notAKey) {
+                    throw new InvalidArgumentException("address", e.getMessage().replaceFirst("^address: ", "")
+                            + "; nor an extended public key (" + notAKey.getMessage() + ")");
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static boolean extendedKey(WalletStore.WalletRow row) {
+        return UtxoNetwork.isUtxoChain(row.chainId()) && !UtxoAddresses.isScriptHash(row.address())
+                && !UtxoAddresses.isValid(UtxoNetwork.byChainId(row.chainId()).orElseThrow(), row.address());
     }
 
     public ListWalletTransfersResponse listWalletTransfers(ListWalletTransfersRequest request) {
         WalletStore.WalletRow row = own(request.getWalletId());
+        if (extendedKey(row)) {
+            throw new InvalidArgumentException("wallet_id", "an extended-key wallet's transfers are listed per derived address:"
+                    + " GET /v1/chains/" + row.chainId() + "/extended-keys/balances names them");
+        }
         ListAddressTransfersResponse answer;
         try {
             answer = transfers.listAddressTransfers(ListAddressTransfersRequest.newBuilder()
@@ -374,7 +417,7 @@ public final class WalletService {
             throw new InvalidArgumentException("chain_id", "'" + clip(chainText) + "' is not a chain id (decimal digits)");
         }
         long chainId = chains.requireKnown(Long.parseLong(chainText));
-        String address = RequestValues.address(chainId, "address", fields.get(1).strip());
+        String address = accountOrKey(chainId, fields.get(1).strip());
         String label = fields.size() > 2 ? label("label", fields.get(2).strip()) : "";
         List<String> tags = List.of();
         if (fields.size() > 3 && !fields.get(3).isBlank()) {
