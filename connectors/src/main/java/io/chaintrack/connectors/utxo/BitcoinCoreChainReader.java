@@ -77,22 +77,19 @@ public final class BitcoinCoreChainReader implements ChainReader {
     @Override
     public HeadPoll poll(long checkNumber) {
         checkChain();
-        long latest = client.call("getblockcount").asLong(-1);
-        if (latest < 0) {
-            throw new RpcException("chain " + config.chainName() + ": getblockcount gave no height");
-        }
-        BlockRef check = null;
-        if (checkNumber >= 0 && checkNumber <= latest) {
-            List<BlockRef> refs = headers(checkNumber, checkNumber);
-            check = refs.get(0);
-        }
-        metrics.head(config.chainName(), latest);
-        return new HeadPoll(latest, latest - config.finality().confirmations(), check);
+        Tip tip = checkNumber >= 0 ? tip(checkNumber, checkNumber) : tip(0, -1);
+        BlockRef check = tip.hashes().isEmpty() ? null : refs(tip.hashes()).get(0);
+        metrics.head(config.chainName(), tip.height());
+        return new HeadPoll(tip.height(), tip.height() - config.finality().confirmations(), check);
     }
 
     @Override
     public List<BlockRef> headers(long from, long to) {
-        List<String> hashes = hashes(from, to);
+        return refs(tip(from, to).hashes());
+    }
+
+    /** The canonical headers of {@code hashes} (null stays null), in one batch. */
+    private List<BlockRef> refs(List<String> hashes) {
         List<RpcRequest> reqs = new ArrayList<>();
         for (String h : hashes) {
             if (h != null) {
@@ -121,13 +118,12 @@ public final class BitcoinCoreChainReader implements ChainReader {
         checkChain();
         String last = null;
         for (int attempt = 1; attempt <= config.maxFetchAttempts(); attempt++) {
-            long head = client.call("getblockcount").asLong(-1);
-            long end = Math.min(to, head);
-            if (end < from) {
+            Tip tip = tip(from, to);
+            long head = tip.height();
+            if (tip.hashes().isEmpty() || tip.hashes().get(0) == null) {
                 return new Fetched(List.of(), head);
             }
-            List<String> hashes = hashes(from, end);
-            List<JsonNode> blocks = blocks(hashes);
+            List<JsonNode> blocks = blocks(tip.hashes());
             // spent transactions read for this range only: a prevout is needed once, when its spender is mapped
             Map<String, JsonNode> spentTxs = new HashMap<>();
             List<ChainEvent> events = new ArrayList<>();
@@ -157,17 +153,26 @@ public final class BitcoinCoreChainReader implements ChainReader {
                 + " kept changing under the fetch: " + last);
     }
 
-    private List<String> hashes(long from, long to) {
+    /** The node's height and its block hashes at from..to (null where it has none yet), in one batch. */
+    private record Tip(long height, List<String> hashes) {}
+
+    private Tip tip(long from, long to) {
         List<RpcRequest> reqs = new ArrayList<>();
+        reqs.add(RpcRequest.of("getblockcount"));
         for (long n = from; n <= to; n++) {
             reqs.add(RpcRequest.of("getblockhash", n));
         }
-        List<String> out = new ArrayList<>();
-        for (RpcResult r : client.batch(reqs)) {
-            // -8 "Block height out of range": the node has no block there yet
-            out.add(r.ok() && r.result() != null && r.result().isTextual() ? r.result().asText() : null);
+        List<RpcResult> res = client.batch(reqs);
+        long height = res.get(0).ok() && res.get(0).result() != null ? res.get(0).result().asLong(-1) : -1;
+        if (height < 0) {
+            throw new RpcException("chain " + config.chainName() + ": getblockcount gave no height (" + res.get(0).error() + ")");
         }
-        return out;
+        List<String> hashes = new ArrayList<>();
+        for (RpcResult r : res.subList(1, res.size())) {
+            // -8 "Block height out of range": the node has no block there yet
+            hashes.add(r.ok() && r.result() != null && r.result().isTextual() ? r.result().asText() : null);
+        }
+        return new Tip(height, hashes);
     }
 
     private List<JsonNode> blocks(List<String> hashes) {

@@ -1,6 +1,5 @@
 package io.chaintrack.api.metrics;
 
-import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -145,17 +144,7 @@ public final class ApiMetrics {
     }
 
     private HikariPoolMXBean pool() {
-        try {
-            if (dataSource instanceof HikariDataSource hikari) {
-                return hikari.getHikariPoolMXBean();
-            }
-            if (dataSource.isWrapperFor(HikariDataSource.class)) {
-                return dataSource.unwrap(HikariDataSource.class).getHikariPoolMXBean();
-            }
-        } catch (SQLException e) {
-            return null;
-        }
-        return null;
+        return io.chaintrack.api.query.DatabaseGate.of(dataSource).poolStats();
     }
 
     private boolean databaseUp() {

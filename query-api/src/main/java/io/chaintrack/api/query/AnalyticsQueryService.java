@@ -107,7 +107,7 @@ public final class AnalyticsQueryService {
                         }
                     }
                 }
-                return reconciled(c, response);
+                return reconciled(c, response, null);
             }
             try (PreparedStatement st = store.prepare(c, "SELECT " + TOTALS_COLUMNS + " FROM analytics_totals"
                     + " WHERE scope = 'CHAIN' AND chain_id = ?")) {
@@ -144,15 +144,16 @@ public final class AnalyticsQueryService {
                 AnalyticsTotalsView last = rows.get(limit - 1);
                 response.setNextCursor(cursors.sign(new KeysetCursor(query, List.of(last.getTransfers(), last.getToken())).encode()));
             }
-            return reconciled(c, response.addAllItems(rows));
+            return reconciled(c, response.addAllItems(rows), chainId);
         });
     }
 
     /** Each chain's and token's row with its chain's latest reconciliation, which can demote an exact accuracy. */
-    private GetAnalyticsTotalsResponse reconciled(Connection c, GetAnalyticsTotalsResponse.Builder response)
+    private GetAnalyticsTotalsResponse reconciled(Connection c, GetAnalyticsTotalsResponse.Builder response, Long chainId)
             throws SQLException {
         Map<Long, ReconciliationSummary> runs = new HashMap<>();
-        for (ReconciliationSummary run : ReconciliationQueryService.latest(store, c, null)) {
+        // one chain's rows need only that chain's run; the all-chains answer needs every chain's
+        for (ReconciliationSummary run : ReconciliationQueryService.latest(store, c, chainId)) {
             runs.put(run.getChainId(), run);
         }
         if (runs.isEmpty()) {

@@ -68,6 +68,12 @@ public final class DatabaseGate {
         return GATES.computeIfAbsent(pool, p -> new DatabaseGate(p, false));
     }
 
+    /** The pool's live counters (active, idle, waiting), or null when the pool is not Hikari or not started. */
+    public HikariPoolMXBean poolStats() {
+        HikariDataSource hikari = hikari(pool);
+        return hikari == null ? null : hikari.getHikariPoolMXBean();
+    }
+
     private static HikariDataSource hikari(DataSource pool) {
         try {
             return pool instanceof HikariDataSource h ? h

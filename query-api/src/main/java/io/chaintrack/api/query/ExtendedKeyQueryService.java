@@ -15,6 +15,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 
 /**
@@ -24,8 +26,9 @@ import java.util.List;
  */
 @Singleton
 public final class ExtendedKeyQueryService {
-    private static final String USED = "SELECT EXISTS (SELECT 1 FROM transfers WHERE chain_id = ? AND from_address = ? AND canonical)"
-            + " OR EXISTS (SELECT 1 FROM transfers WHERE chain_id = ? AND to_address = ? AND canonical)";
+    /** Which of the addresses have a transfer: one statement per gap-sized batch, each side on its own index. */
+    private static final String USED = "SELECT from_address FROM transfers WHERE chain_id = ? AND from_address = ANY (?) AND canonical"
+            + " UNION SELECT to_address FROM transfers WHERE chain_id = ? AND to_address = ANY (?) AND canonical";
     private static final String SUMS = "SELECT token, sum(balance) AS balance, max(block_number) AS block_number"
             + " FROM current_balances WHERE chain_id = ? AND address = ANY (?) GROUP BY token ORDER BY token";
 
@@ -60,13 +63,21 @@ public final class ExtendedKeyQueryService {
             List<String> addresses = new ArrayList<>();
             try (PreparedStatement used = store.prepare(c, USED)) {
                 for (int chain = 0; chain <= 1; chain++) {
+                    // derive gap addresses at a time; stop after gap unused ones in a row
                     int unused = 0;
-                    for (int i = 0; unused < gap; i++) {
-                        String a = wallet.address(chain, i);
-                        boolean u = used(used, chainId, a);
-                        out.addAddresses(DerivedAddressView.newBuilder().setAddress(a).setChain(chain).setIndex(i).setUsed(u));
-                        addresses.add(a);
-                        unused = u ? 0 : unused + 1;
+                    for (int next = 0; unused < gap; next += gap) {
+                        List<String> batch = new ArrayList<>(gap);
+                        for (int i = next; i < next + gap; i++) {
+                            batch.add(wallet.address(chain, i));
+                        }
+                        Set<String> withHistory = used(c, used, chainId, batch);
+                        for (int i = 0; i < batch.size() && unused < gap; i++) {
+                            boolean u = withHistory.contains(batch.get(i));
+                            out.addAddresses(DerivedAddressView.newBuilder().setAddress(batch.get(i)).setChain(chain)
+                                    .setIndex(next + i).setUsed(u));
+                            addresses.add(batch.get(i));
+                            unused = u ? 0 : unused + 1;
+                        }
                     }
                 }
             }
@@ -88,14 +99,18 @@ public final class ExtendedKeyQueryService {
         });
     }
 
-    private static boolean used(PreparedStatement st, long chainId, String address) throws SQLException {
+    private static Set<String> used(Connection c, PreparedStatement st, long chainId, List<String> addresses) throws SQLException {
+        java.sql.Array array = c.createArrayOf("text", addresses.toArray());
         st.setLong(1, chainId);
-        st.setString(2, address);
+        st.setArray(2, array);
         st.setLong(3, chainId);
-        st.setString(4, address);
+        st.setArray(4, array);
+        Set<String> out = new HashSet<>();
         try (ResultSet rs = st.executeQuery()) {
-            rs.next();
-            return rs.getBoolean(1);
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
         }
+        return out;
     }
 }

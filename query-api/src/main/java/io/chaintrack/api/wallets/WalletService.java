@@ -306,8 +306,8 @@ public final class WalletService {
     }
 
     private static boolean extendedKey(WalletStore.WalletRow row) {
-        return UtxoNetwork.isUtxoChain(row.chainId()) && !UtxoAddresses.isScriptHash(row.address())
-                && !UtxoAddresses.isValid(UtxoNetwork.byChainId(row.chainId()).orElseThrow(), row.address());
+        // UtxoAddresses.isValid accepts addresses and script-hash keys; anything else stored is an extended key
+        return UtxoNetwork.byChainId(row.chainId()).map(n -> !UtxoAddresses.isValid(n, row.address())).orElse(false);
     }
 
     public ListWalletTransfersResponse listWalletTransfers(ListWalletTransfersRequest request) {

@@ -187,14 +187,15 @@ public final class UtxoBlockMapper {
      */
     private static List<Transfer> coinbase(Transfer proto, List<Output> outputs, Deque<FeePart> fees) {
         List<Transfer> out = new ArrayList<>();
-        Map<Transfer, Integer> feeBatches = new HashMap<>();
+        // fee transfers are numbered per paying transaction
+        Map<Integer, Integer> feeBatches = new HashMap<>();
         int rewardBatch = 0;
         for (Output o : outputs) {
             BigInteger owed = o.value();
             while (owed.signum() > 0 && !fees.isEmpty()) {
                 FeePart fee = fees.pollFirst();
                 BigInteger part = fee.amount().min(owed);
-                int batch = feeBatches.merge(fee.txProto(), 1, Integer::sum) - 1;
+                int batch = feeBatches.merge(fee.txProto().getTxIndex(), 1, Integer::sum) - 1;
                 out.add(transfer(fee.txProto(), TransferKind.TRANSFER_KIND_FEE, TRACE_FEE, batch, fee.payer(), o.account(), part));
                 owed = owed.subtract(part);
                 if (fee.amount().compareTo(part) > 0) {
@@ -207,7 +208,7 @@ public final class UtxoBlockMapper {
             }
         }
         for (FeePart fee : fees) {
-            int batch = feeBatches.merge(fee.txProto(), 1, Integer::sum) - 1;
+            int batch = feeBatches.merge(fee.txProto().getTxIndex(), 1, Integer::sum) - 1;
             out.add(transfer(fee.txProto(), TransferKind.TRANSFER_KIND_BURN, TRACE_UNCLAIMED, batch, fee.payer(),
                     UtxoAddresses.COINBASE, fee.amount()));
         }
