@@ -157,7 +157,7 @@ class DocsExamplesTest {
                 String failure = null;
                 // the analytics job trails the balance job by a few final blocks: retry briefly before failing
                 for (int attempt = 0; attempt < 5; attempt++) {
-                    failure = run(example, root, work, target, token, apiKey);
+                    failure = run(example, root, work, target.httpPort(), target.grpcPort(), token, apiKey);
                     if (failure == null) {
                         break;
                     }
@@ -180,10 +180,68 @@ class DocsExamplesTest {
         }
     }
 
+    @Test
+    void extractsCommandsWithTheirContinuationsSetupLinesAndNotes() throws Exception {
+        Path root = dir.resolve("repo");
+        Files.createDirectories(root.resolve("docs"));
+        Files.writeString(root.resolve("README.md"), "```\ncurl http://localhost:8080/v1/chains\n```\ncurl outside a block\n");
+        Files.writeString(root.resolve("docs/api.md"), String.join("\n", "text", "```",
+                "# a comment line", "printf 'a\\n' > f.csv", "curl -X POST \\", "  --data-binary @f.csv \\",
+                "  http://localhost:8080/v1/wallets/import   # 400: why", "```", "```json", "{\"curl\": 1}", "```",
+                "```", "npx --yes --package=@bufbuild/buf@1.75.0 buf curl x   # needs: --rpc-url", "```", ""));
+        List<Example> found = examples(root);
+        assertThat(found).extracting(Example::where).containsExactly("README.md:2", "docs/api.md:5", "docs/api.md:13");
+        assertThat(found.get(1).command()).startsWith("curl -X POST \\\n  --data-binary").endsWith("# 400: why");
+        assertThat(found.get(1).prelude()).isEqualTo("printf 'a\\n' > f.csv\n");
+        assertThat(found.get(1).note()).isEqualTo("400: why");
+        assertThat(found.get(2).grpc()).isTrue();
+        assertThat(found.get(2).note()).isEqualTo("needs: --rpc-url");
+    }
+
+    @Test
+    void anExampleFailsOnAnotherStatusOrAnAnswerWithoutData() throws Exception {
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        Map<String, String> answers = Map.of("/data", "{\"transfers\": [{\"amount\": \"1\"}], \"nextCursor\": \"\"}",
+                "/empty", "{\"transfers\": [], \"nextCursor\": \"\"}", "/status", "{\"status\": {\"latestBlock\": \"1\"}}",
+                "/nothing", "{\"summary\": null}");
+        server.createContext("/", exchange -> {
+            String body = answers.get(exchange.getRequestURI().getPath());
+            byte[] bytes = (body == null ? "{\"status\": 404}" : body).getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(body == null ? 404 : 200, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        server.start();
+        try {
+            int port = server.getAddress().getPort();
+            Path work = Files.createDirectories(dir.resolve("work"));
+            java.util.function.BiFunction<String, String, String> verdict = (path, note) -> {
+                try {
+                    return run(new Example("t", "", "curl http://localhost:8080" + path + (note.isEmpty() ? "" : "   # " + note), note),
+                            dir, work, port, 1, "", "");
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            };
+            assertThat(verdict.apply("/data", "")).isNull();
+            assertThat(verdict.apply("/status", "")).isNull();
+            assertThat(verdict.apply("/empty", "")).startsWith("no data");
+            assertThat(verdict.apply("/nothing", "")).startsWith("no data");
+            assertThat(verdict.apply("/empty", EMPTY + ": later")).isNull();
+            assertThat(verdict.apply("/missing", "")).startsWith("HTTP 404");
+            assertThat(verdict.apply("/missing", "404: gone")).isNull();
+            assertThat(verdict.apply("/data", "400: refused")).startsWith("expected 400, got 200");
+        } finally {
+            server.stop(0);
+        }
+    }
+
     /** Runs one example with bash; null when it did what its docs say, else what went wrong. */
-    static String run(Example example, Path root, Path work, QueryApi api, String token, String apiKey) throws Exception {
-        String command = example.command().replace("localhost:8080", "localhost:" + api.httpPort())
-                .replace("localhost:50051", "localhost:" + api.grpcPort());
+    static String run(Example example, Path root, Path work, int httpPort, int grpcPort, String token, String apiKey)
+            throws Exception {
+        String command = example.command().replace("localhost:8080", "localhost:" + httpPort)
+                .replace("localhost:50051", "localhost:" + grpcPort);
         Path out = Files.createTempDirectory(work, "example");
         boolean stream = command.contains("/stream") || command.contains("/Stream");
         String script;
