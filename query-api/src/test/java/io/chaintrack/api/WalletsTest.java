@@ -311,6 +311,64 @@ class WalletsTest {
         }
     }
 
+    /**
+     * EIP-55 (https://eips.ethereum.org/EIPS/eip-55): a mixed-case address is a checksum and one letter in the wrong
+     * case is a typo, refused naming the address on every entry (address routes over REST and gRPC, wallet creation
+     * on both, CSV rows); the EIP's own checksummed vectors and single-case forms are accepted.
+     */
+    @Test
+    void mixedCaseAddressesMustPassTheirEip55ChecksumEverywhere() {
+        User fay = signIn("fay-eip55");
+        String good = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed";   // EIP-55 test vector
+        String typo = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD";   // its last letter in the wrong case
+        String token = "0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359";  // EIP-55 test vector
+        String tokenTypo = "0xFB6916095ca1df60bB79Ce92cE3Ea74c37c5d359";
+
+        assertThat(fay.get("/v1/chains/1/addresses/" + good + "/balances").status()).isEqualTo(200);
+        assertThat(fay.get("/v1/chains/1/addresses/" + good.toUpperCase().replace("0X", "0x") + "/balances").status()).isEqualTo(200);
+        Clients.Response rest = fay.get("/v1/chains/1/addresses/" + typo + "/balances");
+        assertThat(rest.status()).isEqualTo(400);
+        assertThat(rest.contentType()).startsWith("application/problem+json");
+        assertThat(rest.json().get("parameter").getAsString()).isEqualTo("address");
+        assertThat(rest.json().get("detail").getAsString()).contains(typo).contains("EIP-55 checksum");
+        Clients.Response restToken = fay.get("/v1/chains/1/addresses/" + good + "/tokens/" + tokenTypo + "/history");
+        assertThat(restToken.status()).isEqualTo(400);
+        assertThat(restToken.json().get("parameter").getAsString()).isEqualTo("token");
+        assertThat(restToken.json().get("detail").getAsString()).contains(tokenTypo).contains("EIP-55 checksum");
+        assertThat(fay.get("/v1/chains/1/addresses/" + good + "/tokens/" + token + "/history").status()).isEqualTo(200);
+
+        Metadata headers = new Metadata();
+        headers.put(AUTHORIZATION, "Bearer " + fay.token());
+        var balances = io.chaintrack.proto.v1.BalanceServiceGrpc.newBlockingStub(clients.channel)
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+        assertThat(balances.getBalances(io.chaintrack.proto.v1.GetBalancesRequest.newBuilder().setChainId(1).setAddress(good).build())
+                .getAddress()).isEqualTo(good.toLowerCase());
+        StatusRuntimeException grpc = catchThrowableOfType(StatusRuntimeException.class, () -> balances.getBalances(
+                io.chaintrack.proto.v1.GetBalancesRequest.newBuilder().setChainId(1).setAddress(typo).build()));
+        assertThat(grpc.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(grpc.getStatus().getDescription()).contains(typo).contains("EIP-55 checksum").isEqualTo(rest.json().get("detail").getAsString());
+
+        Clients.Response refused = fay.post("/v1/wallets", "{\"chainId\": \"1\", \"address\": \"" + typo + "\"}");
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.json().get("detail").getAsString()).contains(typo).contains("EIP-55 checksum");
+        StatusRuntimeException grpcCreate = catchThrowableOfType(StatusRuntimeException.class, () -> fay.grpc().createWallet(
+                CreateWalletRequest.newBuilder().setChainId(1).setAddress(typo).build()));
+        assertThat(grpcCreate.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(grpcCreate.getStatus().getDescription()).contains(typo);
+        // a checksummed address is stored as every address is: lowercase
+        assertThat(fay.create(1, good, "checksummed").get("address").getAsString()).isEqualTo(good.toLowerCase());
+
+        String csv = String.join("\n", "chain_id,address,label",
+                "1," + token + ",right",
+                "1," + tokenTypo + ",typo",
+                "1," + token.toLowerCase() + ",lowercase duplicate");
+        ImportWalletsResponse upload = fay.grpc().importWallets(ImportWalletsRequest.newBuilder().setCsv(csv).build());
+        assertThat(upload.getCreated()).isEqualTo(1);
+        assertThat(upload.getErrorsList()).extracting(e -> e.getLine() + ":" + e.getColumn()).containsExactly("3:address", "4:address");
+        assertThat(upload.getErrors(0).getMessage()).contains(tokenTypo).contains("EIP-55 checksum");
+        assertThat(fay.get("/v1/wallets").json().getAsJsonArray("wallets")).hasSize(2);
+    }
+
     @Test
     void csvUploadReportsBadLinesAddsTheRestAndCanBeRepeated() {
         User dan = signIn("dan-csv");

@@ -7,7 +7,8 @@ import java.util.Optional;
 /**
  * What an account and a token are on a given chain, the one check every entry point (query routes, wallets) uses:
  * on a UTXO network an address of that network (or a script-hash key) and only the native coin; elsewhere a
- * 0x-prefixed 20-byte address and a contract address or "native". Failures name the value and what was expected.
+ * 0x-prefixed 20-byte address and a contract address or "native", a mixed-case one passing its EIP-55 checksum.
+ * Failures name the value and what was expected.
  */
 public final class ChainAccounts {
     private ChainAccounts() {}
@@ -20,7 +21,7 @@ public final class ChainAccounts {
         if (!Addresses.isAddress(value)) {
             throw new IllegalArgumentException("not a 0x-prefixed 20-byte hex address: '" + clip(value) + "'");
         }
-        return Addresses.normalize(value);
+        return Addresses.normalizeChecked(value);
     }
 
     public static String normalizeToken(long chainId, String value) {
@@ -35,7 +36,7 @@ public final class ChainAccounts {
         if (!Addresses.isToken(value)) {
             throw new IllegalArgumentException("not a contract address or \"native\": '" + clip(value) + "'");
         }
-        return Addresses.normalizeToken(value);
+        return Addresses.NATIVE.equalsIgnoreCase(value) ? Addresses.NATIVE : Addresses.normalizeChecked(value);
     }
 
     private static String clip(String value) {
