@@ -101,6 +101,11 @@ public final class BalanceQueryService {
         return currency == null ? response.addAllBalances(balances).build() : valued(response, chainId, balances);
     }
 
+    /** Balances read elsewhere (an extended-key wallet's sums) valued now, with their total. */
+    public GetBalancesResponse valued(long chainId, List<BalanceView> balances) {
+        return valued(GetBalancesResponse.newBuilder().setChainId(chainId), chainId, balances);
+    }
+
     /** Current balances valued now, with their total (zero balances are valued but never listed as unpriced). */
     private GetBalancesResponse valued(GetBalancesResponse.Builder response, long chainId, List<BalanceView> balances) {
         return store.read(c -> {
