@@ -290,6 +290,26 @@ class PricesTest {
                         e -> assertThat(e.getStatus().getDescription()).startsWith("token: "));
     }
 
+    @Test
+    void eachSourcesBreakerAndErrorRateAreInHealthAndGauges() {
+        // hand-seeded: http:coingecko open, 50 errors of 200 calls = 0.25; the feed closed, no errors
+        var check = clients.health.check(io.chaintrack.proto.v1.CheckRequest.getDefaultInstance());
+        assertThat(check.getPriceSourcesList()).extracting(p -> p.getSource() + " " + p.getBreakerState() + " " + p.getErrorRate())
+                .containsExactly(FEED + " closed 0.0", "http:coingecko open 0.25");
+        assertThat(check.getPriceSources(1).getLastError()).isEqualTo("HTTP 429");
+        assertThat(check.getPriceSources(1).getLastSuccess()).isEqualTo(ts(NOW.minusSeconds(60)));
+        Clients.Response rest = clients.get("/v1/health");
+        assertThat(rest.json().getAsJsonArray("priceSources")).hasSize(2);
+        MetricsText metrics = MetricsText.parse(clients.get("/metrics").body());
+        assertThat(metrics.value("chaintrack_price_source_status_breaker_state", Map.of("source", "http:coingecko"))).isEqualTo(1.0);
+        assertThat(metrics.value("chaintrack_price_source_status_breaker_state", Map.of("source", FEED))).isEqualTo(0.0);
+        assertThat(metrics.value("chaintrack_price_source_status_error_ratio", Map.of("source", "http:coingecko"))).isEqualTo(0.25);
+        assertThat(metrics.value("chaintrack_price_source_status_errors", Map.of("source", "http:coingecko"))).isEqualTo(50);
+        assertThat(metrics.value("chaintrack_price_source_status_calls", Map.of("source", "http:coingecko"))).isEqualTo(200);
+        assertThat(metrics.value("chaintrack_price_source_status_last_success_timestamp_seconds", Map.of("source", FEED)))
+                .isEqualTo((double) NOW.minusSeconds(60).getEpochSecond());
+    }
+
     /** HOLDER's balances (whole tokens) and the hand-entered best USD prices at each window end. */
     static final Map<Instant, Map<String, BigDecimal>> HELD = new TreeMap<>(Map.of(
             Instant.parse("2026-12-01T10:00:00Z"), Map.of("native", new BigDecimal("1.5")),
