@@ -12,18 +12,18 @@ import java.time.Duration;
  *
  * @param staleAfter a source's observation older than this at the moment asked is stale (BestPrice's max age)
  * @param targetDepth depth in USD at which a source's liquidity counts fully (thinner pools count proportionally)
- * @param deviationLimit relative distance from the median at which a source's agreement, and so its vote, is 0
+ * @param outlierDeviation relative distance from the median at which a source's agreement, and so its vote, is 0
  */
 @ConfigurationProperties("chaintrack.api.prices")
 public record PriceConfig(@Bindable(defaultValue = "10m") Duration staleAfter,
                           @Bindable(defaultValue = "100000") String targetDepth,
-                          @Bindable(defaultValue = "0.10") String deviationLimit) {
+                          @Bindable(defaultValue = "0.10") String outlierDeviation) {
     public PriceConfig {
         if (staleAfter.isNegative() || staleAfter.isZero()) {
             throw new IllegalArgumentException("chaintrack.api.prices.stale-after must be positive, got " + staleAfter);
         }
         positive("target-depth", targetDepth);
-        positive("deviation-limit", deviationLimit);
+        positive("outlier-deviation", outlierDeviation);
     }
 
     public BigDecimal depth() {
@@ -31,7 +31,7 @@ public record PriceConfig(@Bindable(defaultValue = "10m") Duration staleAfter,
     }
 
     public BigDecimal deviation() {
-        return new BigDecimal(deviationLimit.trim());
+        return new BigDecimal(outlierDeviation.trim());
     }
 
     private static void positive(String key, String value) {
