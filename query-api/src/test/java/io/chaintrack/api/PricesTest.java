@@ -53,6 +53,7 @@ class PricesTest {
     static final String NEVER = "0x" + "77".repeat(20);     // no row at all
     static final String NOPRICE = "0x" + "78".repeat(20);   // held, 18 decimals, never priced
     static final String NFT = "0x" + "79".repeat(20);
+    static final String QUIET = "0x" + "7a".repeat(20);     // sources heard from only days before T
     static final String HOLDER = "0x" + "ab".repeat(20);
     static final String POOL = "0x" + "b1".repeat(20);
     static final String POOL2 = "0x" + "b2".repeat(20);
@@ -79,7 +80,7 @@ class PricesTest {
 
     static void seed(Connection c) throws Exception {
         SeedData.execute(c, "INSERT INTO chains (chain_id, name) VALUES (1, 'devnet')");
-        SeedData.execute(c, "SELECT chaintrack_ensure_day_partitions('token_prices', DATE '2026-12-01', DATE '2026-12-01')");
+        SeedData.execute(c, "SELECT chaintrack_ensure_day_partitions('token_prices', DATE '2026-11-27', DATE '2026-12-01')");
         SeedData.execute(c, "SELECT chaintrack_ensure_day_partitions('token_prices', (now() AT TIME ZONE 'UTC')::date - 1,"
                 + " (now() AT TIME ZONE 'UTC')::date + 1)");
         SeedData.execute(c, "INSERT INTO tokens (chain_id, token, symbol, decimals, status) VALUES"
@@ -101,6 +102,10 @@ class PricesTest {
         price(c, WETH, "uniswap-v2:" + POOL, T.minusSeconds(30), TOK, "base", "0.000000002", "2000000000");
         price(c, NODEC, "uniswap-v2:" + POOL2, T.minusSeconds(30), WETH, "base", "7", null);
         price(c, OLD, "http:coingecko", T.minusSeconds(7200), "USD", "whole", "0.42", null);
+        // QUIET: two sources, last heard of 3 and 4 days before T (beyond the 24 h lookback from T)
+        price(c, QUIET, "http:coingecko", T.minus(java.time.Duration.ofDays(3)), "USD", "whole", "12", null);
+        price(c, QUIET, FEED, T.minus(java.time.Duration.ofDays(3)).minusSeconds(120), "USD", "whole", "12.1", null);
+        price(c, QUIET, "http:wrong", T.minus(java.time.Duration.ofDays(4)), "USD", "whole", "99", null);
         // near the real clock: LIVE has a fresh feed and the (breaker-open) API; DOWN only the API
         Instant recent = NOW.minusSeconds(60);
         price(c, LIVE, "http:coingecko", recent, "USD", "whole", "7.5", null);
@@ -245,6 +250,14 @@ class PricesTest {
         assertThat(old.getStale()).isTrue();
         assertThat(old.getBestAsOf()).isEqualTo(ts(T.minusSeconds(7200)));
         assertThat(old.getSources(0).getState()).isEqualTo("stale");
+        // sources all quiet for days: the newest day of observations answers, as it stood then (the API at 12, seen
+        // 3 days before; the feed 2 min older: freshness 1 and 0.8, both agree within 0.42 %: median-weighted 12), stale
+        GetTokenPriceResponse quiet = grpc(QUIET, T);
+        assertThat(quiet.getBest()).isEqualTo("12");
+        assertThat(quiet.getStale()).isTrue();
+        assertThat(quiet.getBestAsOf()).isEqualTo(ts(T.minus(java.time.Duration.ofDays(3))));
+        assertThat(quiet.getSourcesList()).extracting(PriceSourceView::getSource).containsExactly(FEED, "http:coingecko");
+        assertThat(quiet.getSourcesList()).extracting(PriceSourceView::getState).containsOnly("stale");
         // now: the API's breaker is open, so for LIVE only the feed votes (fresh: not stale) ...
         GetTokenPriceResponse live = rest(LIVE, null);
         assertThat(live.getBest()).isEqualTo("7.6");

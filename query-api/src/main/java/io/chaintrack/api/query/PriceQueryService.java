@@ -46,9 +46,21 @@ public final class PriceQueryService {
     static final String STALE = "stale";
     static final String FAILED = "failed";
 
-    /** Each source's latest observation at or before the moment, for a set of tokens (a token and its equivalents). */
-    private static final String LATEST_SQL = "SELECT DISTINCT ON (token, source) token, source, quote, unit, price, liquidity, as_of"
-            + " FROM token_prices WHERE chain_id = ? AND token = ANY (?) AND minute <= ? AND as_of <= ?"
+    /**
+     * How far back from the moment sources are looked for: a day of minute rows per source is a bounded read (one or
+     * two day partitions), where "every source's latest row ever" would read a token's whole history each time.
+     */
+    static final Duration LOOKBACK = Duration.ofHours(24);
+    private static final String COLUMNS = "SELECT DISTINCT ON (token, source) token, source, quote, unit, price, liquidity, as_of"
+            + " FROM token_prices WHERE chain_id = ? AND token = ANY (?) AND minute <= ? AND as_of <= ?";
+    /** Each source's latest observation at or before the moment and within the lookback, for a token and its equivalents. */
+    private static final String LATEST_SQL = COLUMNS + " AND minute > ? ORDER BY token, source, minute DESC, as_of DESC";
+    /**
+     * Nothing within the lookback: the sources of the lookback before the newest observation ever made by then, so a
+     * token whose sources all went quiet long ago still answers its last known good price.
+     */
+    private static final String NEWEST_SQL = COLUMNS + " AND minute > (SELECT max(minute) FROM token_prices"
+            + " WHERE chain_id = ? AND token = ANY (?) AND minute <= ? AND as_of <= ?) - interval '24 hours'"
             + " ORDER BY token, source, minute DESC, as_of DESC";
     private static final String DECIMALS_SQL = "SELECT token, decimals FROM tokens WHERE chain_id = ? AND token = ANY (?)"
             + " AND status = 'done' AND decimals IS NOT NULL";
@@ -364,13 +376,27 @@ public final class PriceQueryService {
         }
 
         private List<Row> latest(Set<String> tokens, Instant at) throws SQLException {
+            List<Row> recent = latest(LATEST_SQL, tokens, at);
+            return recent.isEmpty() ? latest(NEWEST_SQL, tokens, at) : recent;
+        }
+
+        private List<Row> latest(String sql, Set<String> tokens, Instant at) throws SQLException {
             List<Row> out = new ArrayList<>();
-            try (PreparedStatement st = store.prepare(c, LATEST_SQL)) {
-                st.setLong(1, chainId);
-                st.setArray(2, c.createArrayOf("text", tokens.toArray()));
+            try (PreparedStatement st = store.prepare(c, sql)) {
+                java.sql.Array array = c.createArrayOf("text", tokens.toArray());
                 OffsetDateTime t = at.atOffset(java.time.ZoneOffset.UTC);
+                st.setLong(1, chainId);
+                st.setArray(2, array);
                 st.setObject(3, t);
                 st.setObject(4, t);
+                if (sql == LATEST_SQL) {
+                    st.setObject(5, t.minus(LOOKBACK));
+                } else {
+                    st.setLong(5, chainId);
+                    st.setArray(6, array);
+                    st.setObject(7, t);
+                    st.setObject(8, t);
+                }
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
                         out.add(new Row(rs.getString("token"), rs.getString("source"), rs.getString("quote"), rs.getString("unit"),
