@@ -54,7 +54,7 @@ public final class PriceQueryService {
     private static final String COLUMNS = "SELECT DISTINCT ON (token, source) token, source, quote, unit, price, liquidity, as_of"
             + " FROM token_prices WHERE chain_id = ? AND token = ANY (?) AND minute <= ? AND as_of <= ?";
     /** Each source's latest observation at or before the moment and within the lookback, for a token and its equivalents. */
-    private static final String LATEST_SQL = COLUMNS + " AND minute > ? ORDER BY token, source, minute DESC, as_of DESC";
+    static final String LATEST_SQL = COLUMNS + " AND minute > ? ORDER BY token, source, minute DESC, as_of DESC";
     /**
      * Nothing within the lookback: the sources of the lookback before the newest observation ever made by then, so a
      * token whose sources all went quiet long ago still answers its last known good price.
