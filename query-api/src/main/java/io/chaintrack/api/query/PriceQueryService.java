@@ -169,6 +169,8 @@ public final class PriceQueryService {
         private final long chainId;
         private final Instant now;
         private final Map<String, Price> prices = new HashMap<>();
+        /** A reference asset's USD price from its direct USD sources only, per moment (many pools route through one). */
+        private final Map<String, Price> references = new HashMap<>();
         private final Map<String, Optional<Integer>> decimals = new HashMap<>();
         private Set<String> openBreakers;
 
@@ -357,7 +359,12 @@ public final class PriceQueryService {
                 return failed(row, "quote " + row.quote() + " has no direct USD price (routing goes through one reference asset)");
             }
             // token -> quote (a reference asset such as WETH) -> USD through the quote's own USD sources
-            Price reference = compute(row.quote(), at, current, false);
+            String key = row.quote() + "@" + at + "@" + current + "@reference";
+            Price reference = references.get(key);
+            if (reference == null) {
+                reference = compute(row.quote(), at, current, false);
+                references.put(key, reference);
+            }
             if (reference.best() == null) {
                 return failed(row, "no USD price of the quote " + row.quote());
             }
