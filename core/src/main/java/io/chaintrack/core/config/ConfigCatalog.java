@@ -86,7 +86,9 @@ public final class ConfigCatalog {
       "chaintrack.api.streams.heartbeat", "chaintrack.api.streams.anomaly-margin",
       "chaintrack.api.cache.enabled", "chaintrack.api.cache.default-ttl", "chaintrack.api.cache.max-entries",
       "chaintrack.api.cache.refresh-interval",
-      "chaintrack.api.health.consumer-groups", "chaintrack.api.health.ingest-status-stale-after");
+      "chaintrack.api.health.consumer-groups", "chaintrack.api.health.ingest-status-stale-after",
+      "chaintrack.api.prices.stale-after", "chaintrack.api.prices.target-depth", "chaintrack.api.prices.outlier-deviation",
+      "chaintrack.prices.reference-assets");
 
   /** Map settings: any key below these prefixes is an entry (chain id or method name after the prefix). */
   public static final List<String> MAP_PREFIXES = List.of(

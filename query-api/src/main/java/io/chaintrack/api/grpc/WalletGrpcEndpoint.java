@@ -75,6 +75,12 @@ public final class WalletGrpcEndpoint extends WalletServiceGrpc.WalletServiceImp
     }
 
     @Override
+    public void getWalletHistory(io.chaintrack.proto.v1.GetWalletHistoryRequest request,
+                                 StreamObserver<io.chaintrack.proto.v1.GetWalletHistoryResponse> observer) {
+        GrpcCalls.unary(observer, () -> service.getWalletHistory(request));
+    }
+
+    @Override
     public void streamWalletSync(StreamWalletSyncRequest request, StreamObserver<StreamWalletSyncResponse> observer) {
         GrpcCalls.serverStream(observer, () -> service.streamWalletSync(request));
     }

@@ -74,6 +74,7 @@ public final class ApiMetrics {
         negativeBalances.initLabelValues("account");
         negativeBalances.initLabelValues("zero_address");
         ReconciliationMetrics.register(registry, dataSource);
+        PriceSourceMetrics.register(registry, dataSource);
         poolGauge("chaintrack_api_db_pool_active", "Connections in use", HikariPoolMXBean::getActiveConnections);
         poolGauge("chaintrack_api_db_pool_idle", "Idle connections in the pool", HikariPoolMXBean::getIdleConnections);
         poolGauge("chaintrack_api_db_pool_pending", "Threads waiting for a connection", HikariPoolMXBean::getThreadsAwaitingConnection);

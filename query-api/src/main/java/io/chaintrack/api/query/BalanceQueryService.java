@@ -16,6 +16,7 @@ import io.chaintrack.proto.v1.GetPortfolioHistoryRequest;
 import io.chaintrack.proto.v1.GetPortfolioHistoryResponse;
 import io.chaintrack.proto.v1.TokenHistoryView;
 import io.chaintrack.proto.v1.TokenStandard;
+import io.chaintrack.proto.v1.ValueView;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.math.BigDecimal;
@@ -53,9 +54,17 @@ public final class BalanceQueryService {
     private final TokenMetadataReader metadata;
     private final StatementBatcher<HistoryRead, History> histories;
     private final ApiMetrics metrics;
+    private final PriceQueryService prices;
+    private final java.time.Clock clock;
+    private final java.util.concurrent.ExecutorService blocking;
 
     public BalanceQueryService(ChainDirectory chains, Finality finality, BalanceAtQueryService balancesAt, Store store,
-                               ApiConfig config, TokenMetadataReader metadata, BatchConfig batch, ApiMetrics metrics) {
+                               ApiConfig config, TokenMetadataReader metadata, BatchConfig batch, ApiMetrics metrics,
+                               PriceQueryService prices, java.time.Clock clock,
+                               @jakarta.inject.Named(io.micronaut.scheduling.TaskExecutors.BLOCKING) java.util.concurrent.ExecutorService blocking) {
+        this.prices = prices;
+        this.clock = clock;
+        this.blocking = blocking;
         this.chains = chains;
         this.finality = finality;
         this.balancesAt = balancesAt;
@@ -74,6 +83,7 @@ public final class BalanceQueryService {
     public GetBalancesResponse getBalances(GetBalancesRequest request) {
         String address = RequestValues.address(request.getChainId(), "address", request.getAddress());
         Finality.Mode mode = Finality.mode("finality", request.getFinality());
+        String currency = PriceQueryService.currency("currency", request.getCurrency(), false);
         long chainId = chains.requireKnown(request.getChainId());
         Finality.Finalized f = finality.of(chainId);
         GetBalancesResponse.Builder response = GetBalancesResponse.newBuilder().setChainId(chainId).setAddress(address);
@@ -82,15 +92,88 @@ public final class BalanceQueryService {
         }
         if (mode == Finality.Mode.FINALIZED) {
             // as of the newest indexed final block: the exact balances there, each final; none before one is indexed
-            if (f.indexedNumber() != null) {
-                response.addAllBalances(store.read(c -> balancesAt.at(c, chainId, address, null,
-                        balancesAt.block(c, chainId, f.indexedNumber()), true)).getBalancesList());
-            }
-            return response.build();
+            List<BalanceView> held = f.indexedNumber() == null ? List.of() : store.read(c -> balancesAt.at(c, chainId, address, null,
+                    balancesAt.block(c, chainId, f.indexedNumber()), true)).getBalancesList();
+            return currency == null ? response.addAllBalances(held).build() : valued(response, chainId, held);
         }
         List<BalanceView> balances = store.read(c -> metadata.withMetadata(c, chainId, readBalances(c, chainId, address, f)));
         metrics.countNegativeBalances(address, balances);
-        return response.addAllBalances(balances).build();
+        return currency == null ? response.addAllBalances(balances).build() : valued(response, chainId, balances);
+    }
+
+    /** Balances read elsewhere (an extended-key wallet's sums) valued now, with their total. */
+    public GetBalancesResponse valued(long chainId, List<BalanceView> balances) {
+        return valued(GetBalancesResponse.newBuilder().setChainId(chainId), chainId, balances);
+    }
+
+    /** Current balances valued now, with their total (zero balances are valued but never listed as unpriced). */
+    private GetBalancesResponse valued(GetBalancesResponse.Builder response, long chainId, List<BalanceView> balances) {
+        return store.read(c -> {
+            PriceQueryService.Pricer pricer = prices.pricer(c, chainId, clock.instant());
+            List<String> tokens = new ArrayList<>();
+            List<ValueView> values = new ArrayList<>();
+            for (BalanceView b : balances) {
+                ValueView v = pricer.value(b.getToken(), b.getStandard(), b.getBalance(), pricer.now());
+                response.addBalances(b.toBuilder().setValue(v));
+                tokens.add(b.getBalance().equals("0") ? null : b.getToken());
+                values.add(v);
+            }
+            return response.setTotalValue(pricer.total(tokens, values, pricer.now())).build();
+        });
+    }
+
+    /** Each window's closing balance valued at the window's end (now for a window still open). */
+    private GetBalanceHistoryResponse valued(GetBalanceHistoryResponse history, long chainId, TokenStandard standard) {
+        return store.read(c -> {
+            PriceQueryService.Pricer pricer = prices.pricer(c, chainId, clock.instant());
+            GetBalanceHistoryResponse.Builder out = history.toBuilder().clearWindows();
+            for (BalanceWindowView w : history.getWindowsList()) {
+                out.addWindows(w.toBuilder().setValue(pricer.value(history.getToken(), standard, w.getBalance(), end(w))));
+            }
+            return out.build();
+        });
+    }
+
+    static java.time.Instant end(BalanceWindowView w) {
+        return java.time.Instant.ofEpochSecond(w.getWindowStart().getSeconds() + w.getWindowSeconds(), w.getWindowStart().getNanos());
+    }
+
+    /**
+     * Every window valued at its end, and the portfolio at the end of each window any token has: per token the
+     * balance of its latest window starting at or before then (its opening balance before its first one).
+     */
+    private void valuePortfolio(PriceQueryService.Pricer pricer, GetPortfolioHistoryResponse.Builder response)
+            throws SQLException {
+        java.util.TreeSet<java.time.Instant> ends = new java.util.TreeSet<>();
+        for (TokenHistoryView.Builder t : response.getTokensBuilderList()) {
+            for (BalanceWindowView.Builder w : t.getWindowsBuilderList()) {
+                BalanceWindowView built = w.build();
+                ends.add(end(built));
+                w.setValue(pricer.value(t.getToken(), t.getStandard(), built.getBalance(), end(built)));
+            }
+        }
+        for (java.time.Instant at : ends) {
+            List<String> tokens = new ArrayList<>();
+            List<ValueView> values = new ArrayList<>();
+            for (TokenHistoryView.Builder t : response.getTokensBuilderList()) {
+                String balance = t.getOpeningBalance();
+                ValueView value = null;
+                for (BalanceWindowView.Builder w : t.getWindowsBuilderList()) {
+                    java.time.Instant e = end(w.build());
+                    if (e.isAfter(at)) {
+                        break;
+                    }
+                    balance = w.getBalance();
+                    value = e.equals(at) ? w.getValue() : null;
+                }
+                if (balance.equals("0")) {
+                    continue;
+                }
+                tokens.add(t.getToken());
+                values.add(value != null ? value : pricer.value(t.getToken(), t.getStandard(), balance, at));
+            }
+            response.addValues(pricer.total(tokens, values, at));
+        }
     }
 
     /** Current balances; one is final when its last change is at or below the finalized block (it is the balance there). */
@@ -134,6 +217,8 @@ public final class BalanceQueryService {
         OffsetDateTime to = request.hasEndTime() ? RequestValues.time("end_time", request.getEndTime()) : null;
         RequestValues.requireOrdered(from, to);
         Finality.Mode mode = Finality.mode("finality", request.getFinality());
+        String currency = PriceQueryService.currency("currency", request.getCurrency(), false);
+        TokenStandard standard = tokenId.signum() != 0 ? TokenStandard.TOKEN_STANDARD_ERC1155 : TokenStandard.TOKEN_STANDARD_UNSPECIFIED;
         int max = config.maxLimit();
         Long deadline = Deadlines.current();
         return chains.requireKnownAsync(request.getChainId())
@@ -154,7 +239,9 @@ public final class BalanceQueryService {
                             response.setFinalizedBlock(f.number());
                         }
                         return response.build();
-                    });
+                    }).thenCompose(history -> currency == null ? CompletableFuture.completedFuture(history)
+                            // valuing reads prices: on the blocking executor, never on the event loop
+                            : CompletableFuture.supplyAsync(() -> valued(history, chainId, standard), blocking));
                 }));
     }
 
@@ -298,6 +385,7 @@ public final class BalanceQueryService {
         OffsetDateTime requestedTo = request.hasEndTime() ? RequestValues.time("end_time", request.getEndTime()) : null;
         RequestValues.requireOrdered(requestedFrom, requestedTo);
         Finality.Mode mode = Finality.mode("finality", request.getFinality());
+        String currency = PriceQueryService.currency("currency", request.getCurrency(), false);
         long chainId = chains.requireKnown(request.getChainId());
         Finality.Finalized f = finality.of(chainId);
         Range range = Range.of(requestedFrom, requestedTo, mode, f, windowSeconds);
@@ -381,6 +469,9 @@ public final class BalanceQueryService {
                     continue; // finality=finalized left no window of a token with a zero opening
                 }
                 response.addTokens(history.clearWindows().addAllWindows(windows));
+            }
+            if (currency != null) {
+                valuePortfolio(prices.pricer(c, chainId, clock.instant()), response);
             }
             return response.build();
         });

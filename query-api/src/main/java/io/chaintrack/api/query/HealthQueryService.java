@@ -7,6 +7,7 @@ import io.chaintrack.proto.v1.CheckRequest;
 import io.chaintrack.proto.v1.CheckResponse;
 import io.chaintrack.proto.v1.ConsumerGroupLag;
 import io.chaintrack.proto.v1.IngestEndpointStatus;
+import io.chaintrack.proto.v1.PriceSourceStatus;
 import io.chaintrack.proto.v1.QueueDepth;
 import io.chaintrack.proto.v1.ReadinessRequest;
 import io.chaintrack.proto.v1.ReadinessResponse;
@@ -42,6 +43,8 @@ public final class HealthQueryService {
     private static final String LAG_SQL = "SELECT topic, group_id, lag, partitions, uncommitted_partitions, reported_at"
             + " FROM consumer_lag WHERE group_id = ANY (?) ORDER BY array_position(?, group_id)";
     static final String CHAIN_EVENTS_TOPIC = "chaintrack.chain-events.v1";
+    private static final String PRICE_SOURCES_SQL = "SELECT source, breaker_state, calls, errors, last_success, last_error,"
+            + " updated_at FROM price_source_status ORDER BY source";
 
     private final Store store;
     private final ChainQueryService chains;
@@ -79,10 +82,11 @@ public final class HealthQueryService {
         try {
             // one connection, one chain status statement: the chain list is the same rows seen without the status
             Details details = store.read(c -> new Details(chains.statuses(c), ingestEndpoints(c, now), queueDepth(c, now),
-                    ReconciliationQueryService.latest(store, c, null)));
+                    ReconciliationQueryService.latest(store, c, null), priceSources(store, c)));
             details.statuses().forEach(s -> out.addChains(ChainQueryService.chainView(s)));
             return out.addAllChainStatuses(details.statuses()).addAllIngestEndpoints(details.endpoints())
                     .setQueueDepth(details.queueDepth()).addAllReconciliations(details.reconciliations())
+                    .addAllPriceSources(details.priceSources())
                     .setStatus(SERVING).build();
         } catch (ApiException e) {
             if (forgetSchemaIfGone(e)) {
@@ -128,7 +132,34 @@ public final class HealthQueryService {
     }
 
     private record Details(List<ChainStatusView> statuses, List<IngestEndpointStatus> endpoints, QueueDepth queueDepth,
-                           List<io.chaintrack.proto.v1.ReconciliationSummary> reconciliations) {}
+                           List<io.chaintrack.proto.v1.ReconciliationSummary> reconciliations,
+                           List<PriceSourceStatus> priceSources) {}
+
+    /**
+     * Each price source's health as its writer last reported it; the error rate is errors / calls since that writer
+     * started (0 before any call). Read by health and by the price gauges (store null: a plain statement).
+     */
+    public static List<PriceSourceStatus> priceSources(Store store, Connection c) throws SQLException {
+        List<PriceSourceStatus> out = new ArrayList<>();
+        try (PreparedStatement st = store == null ? c.prepareStatement(PRICE_SOURCES_SQL) : store.prepare(c, PRICE_SOURCES_SQL);
+             ResultSet rs = st.executeQuery()) {
+            while (rs.next()) {
+                long calls = rs.getLong("calls");
+                long errors = rs.getLong("errors");
+                PriceSourceStatus.Builder s = PriceSourceStatus.newBuilder().setSource(rs.getString("source"))
+                        .setBreakerState(rs.getString("breaker_state")).setCalls(calls).setErrors(errors)
+                        .setErrorRate(calls == 0 ? 0 : (double) errors / calls)
+                        .setLastError(Rows.nullToEmpty(rs.getString("last_error")))
+                        .setUpdatedAt(Rows.timestamp(rs, "updated_at"));
+                com.google.protobuf.Timestamp success = Rows.timestamp(rs, "last_success");
+                if (success != null) {
+                    s.setLastSuccess(success);
+                }
+                out.add(s.build());
+            }
+        }
+        return out;
+    }
 
     /** The schema result is kept (a lost connection does not unmigrate it); the schema fields of this answer are dropped. */
     private CheckResponse databaseDown(CheckResponse.Builder out, ApiException e) {

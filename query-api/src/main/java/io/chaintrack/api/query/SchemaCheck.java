@@ -24,7 +24,7 @@ public final class SchemaCheck implements ApplicationEventListener<StartupEvent>
     static final List<String> TABLES = List.of("chains", "blocks", "transfers", "balance_windows",
             "current_balances", "chain_totals", "token_totals", "analytics_totals", "analytics_anomalies", "analytics_daily",
             "analytics_forecasts", "tokens", "api_cache_ttls", "ingest_endpoint_status", "consumer_lag",
-            "reconciliation_runs", "reconciliation_mismatches");
+            "reconciliation_runs", "reconciliation_mismatches", "token_prices", "price_source_status");
     /** Columns added by later migrations the API reads (table.column). */
     static final List<String> COLUMNS = List.of("chains.head_number", "chains.head_seen_at", "chains.finalized_number",
             "balance_windows.provisional", "transfers.kind");

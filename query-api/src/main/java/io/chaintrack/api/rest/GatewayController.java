@@ -27,6 +27,8 @@ import io.chaintrack.api.query.ChainQueryService;
 import io.chaintrack.api.query.HealthQueryService;
 import io.chaintrack.api.query.ExtendedKeyQueryService;
 import io.chaintrack.api.query.ReconciliationQueryService;
+import io.chaintrack.api.query.PriceQueryService;
+import io.chaintrack.proto.v1.GetTokenPriceRequest;
 import io.chaintrack.api.query.TransferQueryService;
 import io.chaintrack.proto.v1.CheckRequest;
 import io.chaintrack.proto.v1.CheckResponse;
@@ -72,13 +74,15 @@ public final class GatewayController {
     private final AnomalyStreamService anomalyStreams;
     private final ReconciliationQueryService reconciliations;
     private final ExtendedKeyQueryService extendedKeys;
+    private final PriceQueryService prices;
     private final ResponseCache cache;
 
     public GatewayController(TransferQueryService transfers, TransferStreamService transferStreams, BalanceQueryService balances,
                              BalanceAtQueryService balancesAt, ChainQueryService chains, HealthQueryService health,
                              AnalyticsQueryService analytics, AnomalyStreamService anomalyStreams,
                              ReconciliationQueryService reconciliations, ExtendedKeyQueryService extendedKeys,
-                             ResponseCache cache) {
+                             PriceQueryService prices, ResponseCache cache) {
+        this.prices = prices;
         this.reconciliations = reconciliations;
         this.extendedKeys = extendedKeys;
         this.cache = cache;
@@ -98,6 +102,14 @@ public final class GatewayController {
                                                     @PathVariable("token") String token, HttpRequest<?> request) {
         return ok(unary(ListTokenTransfersRequest.getDefaultInstance(), request,
                 Map.of("chain_id", chainId, "token", token), transfers::listTokenTransfers));
+    }
+
+    @ExecuteOn(TaskExecutors.BLOCKING)
+    @Get(uri = "/v1/chains/{chain_id}/tokens/{token}/price", produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<ByteBuf> getTokenPrice(@PathVariable("chain_id") String chainId,
+                                               @PathVariable("token") String token, HttpRequest<?> request) {
+        return ok(unary(GetTokenPriceRequest.getDefaultInstance(), request,
+                Map.of("chain_id", chainId, "token", token), prices::getTokenPrice));
     }
 
     @ExecuteOn(TaskExecutors.BLOCKING)

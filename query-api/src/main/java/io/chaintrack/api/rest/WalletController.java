@@ -108,6 +108,12 @@ public final class WalletController {
         return ok(service.getWalletBalances(query(GetWalletBalancesRequest.newBuilder(), request, Map.of("wallet_id", walletId))));
     }
 
+    @Get(uri = "/v1/wallets/{wallet_id}/history", produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<ByteBuf> getWalletHistory(@PathVariable("wallet_id") String walletId, HttpRequest<?> request) {
+        return ok(service.getWalletHistory(query(io.chaintrack.proto.v1.GetWalletHistoryRequest.newBuilder(), request,
+                Map.of("wallet_id", walletId))));
+    }
+
     @Get(uri = "/v1/wallets/{wallet_id}/transfers", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<ByteBuf> listWalletTransfers(@PathVariable("wallet_id") String walletId, HttpRequest<?> request) {
         return ok(service.listWalletTransfers(query(ListWalletTransfersRequest.newBuilder(), request, Map.of("wallet_id", walletId))));

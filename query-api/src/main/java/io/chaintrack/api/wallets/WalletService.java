@@ -273,14 +273,45 @@ public final class WalletService {
     }
 
     public GetWalletBalancesResponse getWalletBalances(GetWalletBalancesRequest request) {
+        String currency = io.chaintrack.api.query.PriceQueryService.currency("currency", request.getCurrency(), false);
         WalletStore.WalletRow row = own(request.getWalletId());
-        List<BalanceView> held = extendedKey(row)
-                // many addresses, one balance: derived to the gap limit and summed
-                ? extendedKeys.getExtendedKeyBalances(GetExtendedKeyBalancesRequest.newBuilder().setChainId(row.chainId())
-                        .setKey(row.address()).build()).getBalancesList()
-                : balances.getBalances(GetBalancesRequest.newBuilder().setChainId(row.chainId()).setAddress(row.address())
-                        .build()).getBalancesList();
-        return GetWalletBalancesResponse.newBuilder().setWallet(view(row, syncOf(row.chainId()))).addAllBalances(held).build();
+        GetBalancesResponse held;
+        if (extendedKey(row)) {
+            // many addresses, one balance: derived to the gap limit and summed
+            List<BalanceView> summed = extendedKeys.getExtendedKeyBalances(GetExtendedKeyBalancesRequest.newBuilder()
+                    .setChainId(row.chainId()).setKey(row.address()).build()).getBalancesList();
+            held = currency == null ? GetBalancesResponse.newBuilder().addAllBalances(summed).build()
+                    : balances.valued(row.chainId(), summed);
+        } else {
+            held = balances.getBalances(GetBalancesRequest.newBuilder().setChainId(row.chainId()).setAddress(row.address())
+                    .setCurrency(request.getCurrency()).build());
+        }
+        GetWalletBalancesResponse.Builder out = GetWalletBalancesResponse.newBuilder().setWallet(view(row, syncOf(row.chainId())))
+                .addAllBalances(held.getBalancesList());
+        if (held.hasTotalValue()) {
+            out.setTotalValue(held.getTotalValue());
+        }
+        return out.build();
+    }
+
+    /** The wallet address's balances and value over time: BalanceService.GetPortfolioHistory for it. */
+    public io.chaintrack.proto.v1.GetWalletHistoryResponse getWalletHistory(io.chaintrack.proto.v1.GetWalletHistoryRequest request) {
+        WalletStore.WalletRow row = own(request.getWalletId());
+        if (extendedKey(row)) {
+            throw new InvalidArgumentException("wallet_id", "an extended-key wallet's history is kept per derived address:"
+                    + " GET /v1/chains/" + row.chainId() + "/extended-keys/balances names them");
+        }
+        io.chaintrack.proto.v1.GetPortfolioHistoryRequest.Builder history = io.chaintrack.proto.v1.GetPortfolioHistoryRequest
+                .newBuilder().setChainId(row.chainId()).setAddress(row.address()).setWindowSeconds(request.getWindowSeconds())
+                .setCurrency(request.getCurrency());
+        if (request.hasStartTime()) {
+            history.setStartTime(request.getStartTime());
+        }
+        if (request.hasEndTime()) {
+            history.setEndTime(request.getEndTime());
+        }
+        return io.chaintrack.proto.v1.GetWalletHistoryResponse.newBuilder().setWallet(view(row, syncOf(row.chainId())))
+                .setHistory(balances.getPortfolioHistory(history.build())).build();
     }
 
     /**

@@ -1,4 +1,4 @@
-package io.chaintrack.connectors.price;
+package io.chaintrack.core.price;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
