@@ -4,6 +4,8 @@
 --   wallet_syncs          written only by the sync worker (connectors.walletsync): state, reason, persisted cursors
 --   opening_balances      written only by the sync worker when a sync is done; the API adds it to current balances
 --   wallet_webhook_deliveries  written by the worker (queued on done/failed, delivery state); read by nobody else
+--   wallet_sync_workers   written by the worker on every pass: the chains a history sync runs for (the API says
+--                         UNAVAILABLE for a chain followed from a start block without one)
 -- The work is per account (chain, address), not per wallet: two users watching one address share one sync.
 
 -- generation grows by one per request; the worker restarts an account whose requested generation is above its own.
@@ -40,6 +42,12 @@ CREATE TABLE wallet_syncs (
     PRIMARY KEY (chain_id, address)
 );
 CREATE INDEX wallet_syncs_pending ON wallet_syncs (requested_at) WHERE state IN ('queued', 'running');
+
+CREATE TABLE wallet_sync_workers (
+    chain_id  BIGINT      PRIMARY KEY,
+    explorer  BOOLEAN     NOT NULL,
+    seen_at   TIMESTAMPTZ NOT NULL DEFAULT now()
+);
 
 -- Balance of an account at block_number (its chain's first indexed block - 1), summed from its synced history.
 -- token_id as in current_balances (the ERC-1155 id, 0 otherwise).

@@ -69,6 +69,11 @@ public final class WalletHistorySync {
         this.logRange = Math.max(1, chain.maxLogRange());
     }
 
+    /** Whether native history is synced (an explorer is configured); token history always is. */
+    public boolean syncsNative() {
+        return explorer != null;
+    }
+
     /** Outcome of {@link #run}: finished (done), stopped on request, or waiting for the chain's first indexed block. */
     public enum Outcome { DONE, STOPPED, WAITING }
 

@@ -61,6 +61,18 @@ public final class WalletSyncStore {
         }
     }
 
+    /** Records that a worker runs for the chain (and whether it syncs native history through an explorer). */
+    public void heartbeat(long chainId, boolean explorer) {
+        tx(c -> {
+            try (PreparedStatement st = c.prepareStatement("INSERT INTO wallet_sync_workers (chain_id, explorer) VALUES (?, ?)"
+                    + " ON CONFLICT (chain_id) DO UPDATE SET explorer = EXCLUDED.explorer, seen_at = now()")) {
+                st.setLong(1, chainId);
+                st.setBoolean(2, explorer);
+                return st.executeUpdate();
+            }
+        });
+    }
+
     /**
      * Requests above the sync's generation (a new wallet, a resync) become queued syncs with their cursors reset;
      * returns how many.

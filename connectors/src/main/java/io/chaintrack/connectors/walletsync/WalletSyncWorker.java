@@ -48,6 +48,7 @@ public final class WalletSyncWorker implements AutoCloseable {
     /** One pass: requests into jobs, every runnable job to its end, then due webhooks. */
     void pass() {
         try {
+            store.heartbeat(chainId, sync.syncsNative());
             store.activateRequests(chainId);
             while (!stopped()) {
                 Optional<WalletSyncStore.Job> next = store.claimNext(chainId);

@@ -93,13 +93,24 @@ public final class BalanceQueryService {
         return response.addAllBalances(balances).build();
     }
 
-    /** Current balances; one is final when its last change is at or below the finalized block (it is the balance there). */
+    /**
+     * Current balances; one is final when its last change is at or below the finalized block (it is the balance there).
+     * On a chain followed from a start block, an address whose history was synced (a wallet's targeted sync) has an
+     * opening balance at the block before it: the balance is the opening one plus the pipeline's since the start.
+     */
     private List<BalanceView> readBalances(java.sql.Connection c, long chainId, String address, Finality.Finalized f)
             throws java.sql.SQLException {
-        try (PreparedStatement st = store.prepare(c, "SELECT token, token_id, standard, balance, block_number, block_time"
-                    + " FROM current_balances WHERE chain_id = ? AND address = ? ORDER BY token, token_id")) {
+        try (PreparedStatement st = store.prepare(c, "SELECT COALESCE(cb.token, o.token) AS token,"
+                    + " COALESCE(cb.token_id, o.token_id) AS token_id, COALESCE(cb.standard, o.standard) AS standard,"
+                    + " COALESCE(cb.balance, 0) + COALESCE(o.balance, 0) AS balance,"
+                    + " COALESCE(cb.block_number, o.block_number) AS block_number, COALESCE(cb.block_time, o.block_time) AS block_time"
+                    + " FROM (SELECT * FROM current_balances WHERE chain_id = ? AND address = ?) cb"
+                    + " FULL JOIN (SELECT * FROM opening_balances WHERE chain_id = ? AND address = ?) o"
+                    + " ON o.token = cb.token AND o.token_id = cb.token_id ORDER BY 1, 2")) {
                 st.setLong(1, chainId);
                 st.setString(2, address);
+                st.setLong(3, chainId);
+                st.setString(4, address);
                 List<BalanceView> out = new ArrayList<>();
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
