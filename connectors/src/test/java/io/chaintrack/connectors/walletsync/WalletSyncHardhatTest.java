@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.chaintrack.connectors.evm.BreakerPolicy;
 import io.chaintrack.connectors.evm.EvmChainConfig;
@@ -15,6 +14,7 @@ import io.chaintrack.connectors.evm.RetryPolicy;
 import io.chaintrack.connectors.evm.decode.EvmTransferMapper;
 import io.chaintrack.connectors.evm.preset.ChainPresets;
 import io.chaintrack.connectors.evm.rpc.RpcClient;
+import io.chaintrack.connectors.evm.testkit.ExplorerStub;
 import io.chaintrack.connectors.evm.testkit.HardhatChain;
 import io.chaintrack.connectors.evm.testkit.HardhatNode;
 import io.chaintrack.connectors.postgres.Migrations;
@@ -31,13 +31,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -84,7 +81,7 @@ class WalletSyncHardhatTest {
             try (Connection c = ds.getConnection()) {
                 exec(c, "UPDATE wallets SET webhook_url = replace(webhook_url, '%PORT%', '" + receiver.port() + "')");
             }
-            ExplorerStub stub = new ExplorerStub(chain, head);
+            ExplorerStub stub = new ExplorerStub(chain, WALLET, head, 12);
             PostgresSinkOptions db = PostgresSinkOptions.of(pg.getJdbcUrl("postgres", "postgres"), "postgres", "postgres");
             EvmChainConfig config = EvmChainConfig.builder(CHAIN, "hardhat-sync").endpoint(node.url())
                     .preset(ChainPresets.HARDHAT).maxLogRange(7).requestTimeout(Duration.ofSeconds(10)).build();
@@ -344,156 +341,6 @@ class WalletSyncHardhatTest {
                 }
             }
             return out;
-        }
-    }
-
-    /**
-     * Etherscan's account API over the chain's own transactions of the wallet (read from the node, so the oracle
-     * stays the node): page/offset paging with a result window, and faults — every third call a 429, the fifth an
-     * in-band rate-limit answer, the eighth a 500.
-     */
-    private static final class ExplorerStub implements AutoCloseable {
-        final HttpServer server;
-        final List<Map<String, String>> txlist = new ArrayList<>();
-        final List<Long> txlistStarts = new CopyOnWriteArrayList<>();
-        final AtomicInteger calls = new AtomicInteger();
-        final AtomicInteger faults = new AtomicInteger();
-        final AtomicInteger windowRefusals = new AtomicInteger();
-        final AtomicInteger txlistPages = new AtomicInteger();
-        final AtomicInteger inBlockPages = new AtomicInteger();
-        final CountDownLatch held = new CountDownLatch(1);
-        final CountDownLatch released = new CountDownLatch(1);
-        volatile int holdAt = -1;
-        volatile boolean refuseKey;
-
-        ExplorerStub(HardhatChain chain, long head) throws IOException {
-            for (long b = 0; b <= head; b++) {
-                var block = chain.web3j().ethGetBlockByNumber(org.web3j.protocol.core.DefaultBlockParameter.valueOf(
-                        BigInteger.valueOf(b)), true).send().getBlock();
-                for (var t : block.getTransactions()) {
-                    var tx = (org.web3j.protocol.core.methods.response.EthBlock.TransactionObject) t;
-                    if (!WALLET.equalsIgnoreCase(tx.getFrom()) && !WALLET.equalsIgnoreCase(tx.getTo())) {
-                        continue;
-                    }
-                    var r = chain.receipt(tx.getHash());
-                    Map<String, String> rec = new LinkedHashMap<>();
-                    rec.put("blockNumber", Long.toString(b));
-                    rec.put("timeStamp", block.getTimestamp().toString());
-                    rec.put("hash", tx.getHash());
-                    rec.put("transactionIndex", tx.getTransactionIndex().toString());
-                    rec.put("blockHash", block.getHash());
-                    rec.put("from", tx.getFrom());
-                    rec.put("to", tx.getTo() == null ? "" : tx.getTo());
-                    rec.put("value", tx.getValue().toString());
-                    rec.put("gas", tx.getGas().toString());
-                    rec.put("gasPrice", new BigInteger(r.getEffectiveGasPrice().substring(2), 16).toString());
-                    rec.put("isError", "0x1".equals(r.getStatus()) ? "0" : "1");
-                    rec.put("txreceipt_status", "0x1".equals(r.getStatus()) ? "1" : "0");
-                    rec.put("contractAddress", r.getContractAddress() == null ? "" : r.getContractAddress());
-                    rec.put("gasUsed", r.getGasUsed().toString());
-                    txlist.add(rec);
-                }
-            }
-            txlist.sort(Comparator.comparingLong((Map<String, String> m) -> Long.parseLong(m.get("blockNumber")))
-                    .thenComparingInt(m -> Integer.parseInt(m.get("transactionIndex"))));
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            server.createContext("/api", this::handle);
-            server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
-            server.start();
-        }
-
-        String url() {
-            return "http://127.0.0.1:" + server.getAddress().getPort() + "/api";
-        }
-
-        void holdAt(int page) {
-            holdAt = page;
-        }
-
-        void release() {
-            holdAt = -1;
-            released.countDown();
-        }
-
-        private void handle(HttpExchange ex) throws IOException {
-            Map<String, String> q = new HashMap<>();
-            for (String kv : ex.getRequestURI().getRawQuery().split("&")) {
-                String[] p = kv.split("=", 2);
-                q.put(p[0], java.net.URLDecoder.decode(p.length > 1 ? p[1] : "", StandardCharsets.UTF_8));
-            }
-            int n = calls.incrementAndGet();
-            if (n % 3 == 0) {
-                faults.incrementAndGet();
-                send(ex, 429, "{\"status\":\"0\",\"message\":\"NOTOK\",\"result\":\"Too many requests\"}");
-                return;
-            }
-            if (n == 5) {
-                faults.incrementAndGet();
-                send(ex, 200, "{\"status\":\"0\",\"message\":\"NOTOK\",\"result\":\"Max rate limit reached\"}");
-                return;
-            }
-            if (n == 8) {
-                faults.incrementAndGet();
-                send(ex, 500, "upstream hiccup");
-                return;
-            }
-            if (refuseKey) {
-                send(ex, 200, "{\"status\":\"0\",\"message\":\"NOTOK\",\"result\":\"Invalid API Key\"}");
-                return;
-            }
-            int page = Integer.parseInt(q.get("page"));
-            int offset = Integer.parseInt(q.get("offset"));
-            if (page * offset > 12) {
-                windowRefusals.incrementAndGet();
-                send(ex, 200, "{\"status\":\"0\",\"message\":\"NOTOK\",\"result\":\"Result window is too large, PageNo x Offset"
-                        + " size must be less than or equal to 12\"}");
-                return;
-            }
-            long start = Long.parseLong(q.get("startblock"));
-            long end = Long.parseLong(q.get("endblock"));
-            List<Map<String, String>> source = "txlist".equals(q.get("action")) ? txlist : List.of();
-            if ("txlist".equals(q.get("action"))) {
-                txlistStarts.add(start);
-                if (page > 1 && start == end) {
-                    inBlockPages.incrementAndGet();
-                }
-                if (txlistPages.incrementAndGet() == holdAt) {
-                    held.countDown();
-                    try {
-                        released.await(60, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-            }
-            List<Map<String, String>> match = new ArrayList<>();
-            for (Map<String, String> r : source) {
-                long b = Long.parseLong(r.get("blockNumber"));
-                if (b >= start && b <= end) {
-                    match.add(r);
-                }
-            }
-            int from = Math.min(match.size(), (page - 1) * offset);
-            List<Map<String, String>> slice = match.subList(from, Math.min(match.size(), from + offset));
-            if (slice.isEmpty()) {
-                send(ex, 200, "{\"status\":\"0\",\"message\":\"No transactions found\",\"result\":[]}");
-                return;
-            }
-            send(ex, 200, JSON.writeValueAsString(Map.of("status", "1", "message", "OK", "result", slice)));
-        }
-
-        private static void send(HttpExchange ex, int status, String body) throws IOException {
-            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            ex.getResponseHeaders().set("Content-Type", "application/json");
-            ex.sendResponseHeaders(status, bytes.length);
-            ex.getResponseBody().write(bytes);
-            ex.close();
-        }
-
-        @Override
-        public void close() {
-            release();
-            server.stop(0);
         }
     }
 
