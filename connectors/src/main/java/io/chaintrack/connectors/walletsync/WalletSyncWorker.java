@@ -50,7 +50,9 @@ public final class WalletSyncWorker implements AutoCloseable {
         try {
             store.heartbeat(chainId, sync.syncsNative());
             store.activateRequests(chainId);
-            while (!stopped()) {
+            // before the pipeline indexed a block the history's end is unknown: syncs stay queued
+            boolean indexed = store.firstIndexedBlock(chainId).isPresent();
+            while (indexed && !stopped()) {
                 Optional<WalletSyncStore.Job> next = store.claimNext(chainId);
                 if (next.isEmpty()) {
                     break;
