@@ -35,6 +35,7 @@ import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -627,6 +628,8 @@ class WalletsTest {
 
             // the worker took generation 3 up and finished: the opening balance joins the pipeline's
             SeedData.execute(c, "UPDATE wallet_syncs SET generation = 3, state = 'done', finished_at = now() WHERE address = '" + SeedData.A + "'");
+            Map<String, String> atBefore = balancesAt(ida, SeedData.A, 40);
+            assertThat(atBefore).doesNotContainKey(token);
             SeedData.execute(c, "INSERT INTO opening_balances (chain_id, address, token, token_id, standard, balance, block_number,"
                     + " block_time) VALUES (1, '" + SeedData.A + "', 'native', 0, 'NATIVE', 10, 0, now()),"
                     + " (1, '" + SeedData.A + "', '" + token + "', 0, 'ERC20', 77, 0, now())");
@@ -639,6 +642,17 @@ class WalletsTest {
                 assertThat(b.getAsJsonObject().get("token").getAsString()).isEqualTo(token);
                 assertThat(b.getAsJsonObject().get("balance").getAsString()).isEqualTo("77");
             });
+            // balances at a block: the pipeline's there plus the opening one; a token held only from before S as it was
+            Map<String, String> atAfter = balancesAt(ida, SeedData.A, 40);
+            assertThat(new BigInteger(atAfter.get("native"))).isEqualTo(new BigInteger(atBefore.get("native")).add(BigInteger.TEN));
+            assertThat(atAfter).containsEntry(token, "77").hasSize(atBefore.size() + 1);
+            // the pipeline's hourly windows of A (seeded 100, 150, 120, 200, 180) each start from the opening balance
+            Clients.Response history = ida.get("/v1/chains/1/addresses/" + SeedData.A + "/tokens/native/history?window_seconds=3600");
+            assertThat(history.status()).as(history.body()).isEqualTo(200);
+            assertThat(history.json().get("openingBalance").getAsString()).isEqualTo("10");
+            List<String> windowBalances = new java.util.ArrayList<>();
+            history.json().getAsJsonArray("windows").forEach(w -> windowBalances.add(w.getAsJsonObject().get("balance").getAsString()));
+            assertThat(windowBalances).containsExactly("110", "160", "130", "210", "190");
             var done = ida.grpc().getWallet(GetWalletRequest.newBuilder().setWalletId(id).build()).getWallet().getSync().getHistory();
             assertThat(done.getState()).isEqualTo(io.chaintrack.proto.v1.WalletHistorySyncState.WALLET_HISTORY_SYNC_STATE_DONE);
             assertThat(done.getProgress()).isEqualTo(1.0);
@@ -675,5 +689,15 @@ class WalletsTest {
                 SeedData.execute(c, "DELETE FROM wallet_sync_workers");
             }
         }
+    }
+
+    /** GetBalancesAt of {@code address} at {@code block} over REST: token to balance. */
+    static Map<String, String> balancesAt(User user, String address, long block) {
+        Clients.Response at = user.get("/v1/chains/1/addresses/" + address + "/balances/at?block_number=" + block);
+        assertThat(at.status()).as(at.body()).isEqualTo(200);
+        Map<String, String> out = new java.util.HashMap<>();
+        at.json().getAsJsonArray("balances").forEach(b -> out.merge(b.getAsJsonObject().get("token").getAsString(),
+                b.getAsJsonObject().get("balance").getAsString(), (x, y) -> x + "," + y));
+        return out;
     }
 }
