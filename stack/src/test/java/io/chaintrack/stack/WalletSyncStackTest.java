@@ -5,7 +5,6 @@ import static io.chaintrack.connectors.evm.testkit.HardhatChain.call;
 import static io.chaintrack.connectors.evm.testkit.HardhatChain.u;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.protobuf.util.JsonFormat;
 import io.chaintrack.api.QueryApi;
 import io.chaintrack.connectors.evm.EvmChainConfig;
 import io.chaintrack.connectors.evm.preset.ChainPresets;
@@ -22,8 +21,6 @@ import io.chaintrack.jobs.balances.BalanceJobConfig;
 import io.chaintrack.jobs.common.JobEnvironment;
 import io.chaintrack.jobs.common.KafkaInput;
 import io.chaintrack.jobs.ingest.IngestJob;
-import io.chaintrack.proto.v1.BalanceView;
-import io.chaintrack.proto.v1.GetBalancesResponse;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.URI;
@@ -119,6 +116,10 @@ class WalletSyncStackTest {
                 assertThat(stub.faults.get()).as("faults injected").isPositive();
 
                 assertThat(served(api, token)).isEqualTo(node(chain, token, head));
+                // and at every indexed block: the pipeline's balance there plus the opening one (GetBalancesAt)
+                for (long b = start; b <= head; b++) {
+                    assertThat(served(api, token, "/at?block_number=" + b)).as("block " + b).isEqualTo(node(chain, token, b));
+                }
 
                 // after the sync the pipeline's deltas go on adding to the opening balance
                 chain.send(WALLET, a.get(5), eth.divide(BigInteger.valueOf(11)), null);
@@ -146,16 +147,21 @@ class WalletSyncStackTest {
 
     /** The wallet's native and token balances the API serves (GetBalances, the address route). */
     private Map<String, BigInteger> served(QueryApi api, String token) throws Exception {
+        return served(api, token, "");
+    }
+
+    /** As above from {@code .../balances<suffix>} (GetBalancesAt answers the same balances list). */
+    private Map<String, BigInteger> served(QueryApi api, String token, String suffix) throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + api.httpPort()
-                + "/v1/chains/31337/addresses/" + WALLET + "/balances")).timeout(Duration.ofSeconds(30)).GET().build(),
+                + "/v1/chains/31337/addresses/" + WALLET + "/balances" + suffix)).timeout(Duration.ofSeconds(30)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        GetBalancesResponse.Builder parsed = GetBalancesResponse.newBuilder();
-        JsonFormat.parser().merge(response.body(), parsed);
         Map<String, BigInteger> out = new HashMap<>();
-        for (BalanceView b : parsed.getBalancesList()) {
-            if (b.getToken().equals("native") || b.getToken().equals(token.toLowerCase())) {
-                out.put(b.getToken().equals("native") ? "native" : "token", new BigInteger(b.getBalance()));
+        for (com.fasterxml.jackson.databind.JsonNode b : new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(response.body()).path("balances")) {
+            String t = b.path("token").asText();
+            if (t.equals("native") || t.equals(token.toLowerCase())) {
+                out.put(t.equals("native") ? "native" : "token", new BigInteger(b.path("balance").asText()));
             }
         }
         return out;
