@@ -47,7 +47,8 @@ import org.junit.jupiter.api.Test;
  * A targeted sync against a real Hardhat chain: the wallet's native history comes from a fault-injecting
  * Etherscan-compatible stub (429s, an in-band "Max rate limit reached", a transient 500, a page size of 4 under a
  * result window of 12, one block holding more of the wallet's transactions than a page) whose records are read from
- * the chain, its token history from the node's eth_getLogs. The worker is killed mid-sync and a new one resumes from
+ * the chain (and, for the ether a contract forwards to it in inner calls, which Hardhat cannot trace, from what the test
+ * did), its token history from the node's eth_getLogs. The worker is killed mid-sync and a new one resumes from
  * the persisted cursors. Oracle: the node's own eth_getBalance and balanceOf of the wallet at every block of the
  * history, and the completion webhook's signature checked by the receiver with its own HMAC.
  */
@@ -56,6 +57,8 @@ class WalletSyncHardhatTest {
     private static final long CHAIN = 31337;
     private static final String WALLET = "0x5eed00000000000000000000000000000000c0de";
     private static final String SECRET = "whsec-test-0123456789";
+    private static final AtomicReference<String> FORWARDER = new AtomicReference<>();
+    private static final List<Object[]> FORWARDS = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Test
     void syncKilledAndResumedAgainstAFaultInjectingExplorerCompletesExactly() throws Exception {
@@ -82,6 +85,9 @@ class WalletSyncHardhatTest {
                 exec(c, "UPDATE wallets SET webhook_url = replace(webhook_url, '%PORT%', '" + receiver.port() + "')");
             }
             ExplorerStub stub = new ExplorerStub(chain, WALLET, head, 12);
+            for (Object[] f : FORWARDS) {
+                stub.addInternal(chain, (String) f[0], FORWARDER.get(), WALLET, (BigInteger) f[1], "0");
+            }
             PostgresSinkOptions db = PostgresSinkOptions.of(pg.getJdbcUrl("postgres", "postgres"), "postgres", "postgres");
             EvmChainConfig config = EvmChainConfig.builder(CHAIN, "hardhat-sync").endpoint(node.url())
                     .preset(ChainPresets.HARDHAT).maxLogRange(7).requestTimeout(Duration.ofSeconds(10)).build();
@@ -172,12 +178,15 @@ class WalletSyncHardhatTest {
     }
 
     /**
-     * The wallet's life on chain: funded, sending and receiving ether, a self-transfer, a failed transaction that still
-     * pays its fee, tokens minted, sent and received, and one block with seven of its transactions.
+     * The wallet's life on chain: funded, sending and receiving ether, a self-transfer, ether received in inner calls, a
+     * failed transaction that still pays its fee, tokens minted, sent and received, and one block with seven of its
+     * transactions.
      */
     private static String scenario(HardhatChain chain, List<String> a) throws IOException {
         chain.raw("hardhat_impersonateAccount", WALLET);
         String token = chain.deploy("TestToken20", a.get(0));
+        String forwarder = chain.deploy("Forwarder", a.get(0));
+        FORWARDER.set(forwarder);
         BigInteger eth = BigInteger.TEN.pow(18);
         chain.send(a.get(0), WALLET, eth.multiply(BigInteger.valueOf(50)), null);
         for (int i = 0; i < 6; i++) {
@@ -189,6 +198,12 @@ class WalletSyncHardhatTest {
                     HardhatChain.u(300 + i)));
         }
         chain.send(WALLET, WALLET, eth, null);
+        for (int i = 0; i < 3; i++) {
+            // ether reaching the wallet in an inner call: only an explorer's internal transactions (or traces) show it
+            BigInteger value = eth.divide(BigInteger.valueOf(2 + i));
+            FORWARDS.add(new Object[] {chain.send(a.get(9), forwarder, value, HardhatChain.call("forward", HardhatChain.addr(WALLET))),
+                    value});
+        }
         try {
             // more tokens than it holds: reverted, but mined, and the fee is paid
             chain.send(WALLET, token, BigInteger.ZERO, HardhatChain.call("transfer", HardhatChain.addr(a.get(6)),
@@ -261,7 +276,7 @@ class WalletSyncHardhatTest {
 
     /** Rows the history must hold, counted from the node's receipts and logs independently of the sync. */
     private static int expectedRows(HardhatChain chain, String token, long head) throws IOException {
-        int rows = 0;
+        int rows = FORWARDS.size(); // one internal transfer each
         String padded = "0x" + "0".repeat(24) + WALLET.substring(2);
         for (long b = 0; b <= head; b++) {
             var block = chain.web3j().ethGetBlockByNumber(org.web3j.protocol.core.DefaultBlockParameter.valueOf(
