@@ -129,7 +129,9 @@ public final class WalletHistorySync {
             throw new IOException(e);
         }
         Instant openingTime = target < 0 ? Instant.EPOCH : Instant.ofEpochSecond(hex(block(target).path("timestamp")).longValueExact());
-        store.finish(j, first, openingTime, webhookBody(j, "done", ""));
+        String note = explorer != null ? "" : "token history only: no explorer is configured"
+                + " (chaintrack.wallet-sync.explorer-url), so the native balance counts only blocks from " + first;
+        store.finish(j, first, openingTime, explorer != null, note, webhookBody(j, "done", note));
         return Outcome.DONE;
     }
 

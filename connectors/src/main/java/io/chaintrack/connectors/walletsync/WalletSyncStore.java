@@ -176,9 +176,11 @@ public final class WalletSyncStore {
     /**
      * Done: the account's opening balances recomputed from its history rows below {@code firstIndexed} (distinct
      * transfers by natural key, whichever sync wrote them), the state, and a webhook delivery per wallet with one,
-     * in one transaction, so the balance served switches from partial to exact at once.
+     * in one transaction, so the balance served switches from partial to exact at once. Without {@code nativeSynced}
+     * (no explorer) native rows other syncs wrote are a partial history: no native opening balance, and {@code note}
+     * says so in the reason.
      */
-    public void finish(Job job, long firstIndexed, Instant openingTime, String webhookBody) {
+    public void finish(Job job, long firstIndexed, Instant openingTime, boolean nativeSynced, String note, String webhookBody) {
         tx(c -> {
             requireCurrent(c, job);
             try (PreparedStatement st = c.prepareStatement("DELETE FROM opening_balances WHERE chain_id = ? AND address = ?")) {
@@ -191,7 +193,7 @@ public final class WalletSyncStore {
                     + " SELECT ?, ?, token, CASE WHEN standard = 'ERC1155' THEN token_id ELSE 0 END, min(standard),"
                     + " sum(CASE WHEN to_address = ? THEN amount ELSE 0 END) - sum(CASE WHEN from_address = ? THEN amount ELSE 0 END),"
                     + " ?, ? FROM transfers WHERE chain_id = ? AND canonical AND block_number < ?"
-                    + " AND (from_address = ? OR to_address = ?)"
+                    + " AND (from_address = ? OR to_address = ?)" + (nativeSynced ? "" : " AND token <> 'native'")
                     + " GROUP BY token, CASE WHEN standard = 'ERC1155' THEN token_id ELSE 0 END")) {
                 int i = 1;
                 st.setLong(i++, job.chainId());
@@ -206,7 +208,7 @@ public final class WalletSyncStore {
                 st.setString(i, job.address());
                 st.executeUpdate();
             }
-            end(c, job, "done", "");
+            end(c, job, "done", note);
             enqueueWebhooks(c, job, webhookBody);
             return null;
         });

@@ -146,6 +146,15 @@ class WalletSyncHardhatTest {
                 }
                 assertExact(ds, chain, token, head);
                 assertEquals(expectedRows(chain, token, head), historyRowCount(ds));
+
+                // without an explorer only token history is synced: done, saying so, and no native opening balance
+                // (native rows already written are a partial history for a worker that cannot read native history)
+                bump(ds);
+                try (Worker w = new Worker(config, null, db)) {
+                    awaitState(ds, "done", 4);
+                }
+                assertTrue(((String) row(ds, "SELECT reason FROM wallet_syncs").get("reason")).startsWith("token history only"));
+                assertEquals(Map.of("n", 1L, "t", token), row(ds, "SELECT count(*) AS n, min(token) AS t FROM opening_balances"));
             } finally {
                 stub.close();
                 receiver.close();
@@ -161,8 +170,8 @@ class WalletSyncHardhatTest {
         Worker(EvmChainConfig config, ExplorerStub stub, PostgresSinkOptions db) {
             EvmMetrics metrics = EvmMetrics.on(new PrometheusRegistry());
             rpc = new RpcClient(config, metrics);
-            ExplorerClient explorer = new ExplorerClient(new ExplorerClient.Config("stub", stub.url(), "key", 4, 12,
-                    RateLimit.perSecond(200), new RetryPolicy(8, Duration.ofMillis(20), 2.0, 0.2, Duration.ofMillis(200)),
+            ExplorerClient explorer = stub == null ? null : new ExplorerClient(new ExplorerClient.Config("stub", stub.url(), "key",
+                    4, 12, RateLimit.perSecond(200), new RetryPolicy(8, Duration.ofMillis(20), 2.0, 0.2, Duration.ofMillis(200)),
                     BreakerPolicy.defaults(), Duration.ofSeconds(10)));
             WalletSyncStore store = new WalletSyncStore(db);
             worker = WalletSyncWorker.start(CHAIN, store, new WalletHistorySync(config, rpc, explorer, store,
@@ -317,12 +326,17 @@ class WalletSyncHardhatTest {
     }
 
     private static void awaitState(DataSource ds, String state) throws Exception {
+        awaitState(ds, state, 0);
+    }
+
+    /** Waits for {@code state} of a sync of at least {@code generation}. */
+    private static void awaitState(DataSource ds, String state, long generation) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         String last = null;
         while (System.nanoTime() < deadline) {
-            Map<String, Object> r = row(ds, "SELECT state, reason FROM wallet_syncs");
+            Map<String, Object> r = row(ds, "SELECT state, reason, generation FROM wallet_syncs");
             last = r.toString();
-            if (state.equals(r.get("state"))) {
+            if (state.equals(r.get("state")) && (Long) r.get("generation") >= generation) {
                 return;
             }
             Thread.sleep(50);
