@@ -35,6 +35,7 @@ import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -638,5 +639,123 @@ class WalletsTest {
         assertThat(again.getCreated()).isZero();
         assertThat(again.getUpdated()).isEqualTo(2);
         assertThat(mia.get("/v1/wallets/export").json().get("csv").getAsString()).isEqualTo(expected);
+    }
+
+    /**
+     * The targeted history sync as the API shows it (rows the pipeline's sync worker would write, hand-made): unavailable
+     * without a worker, queued, running with progress and ETA, resync over REST and gRPC superseding it, done with the
+     * opening balance added to the pipeline's (hand-computed sums), failed with the reason ending the stream; the
+     * completion webhook set, validated and cleared.
+     */
+    @Test
+    void historySyncStatesResyncOpeningBalancesAndWebhook() throws Exception {
+        User ida = signIn("ida-history");
+        String id = ida.create(1, SeedData.A, "history").get("walletId").getAsString();
+        String token = "0x" + "e".repeat(40);
+        try (Connection c = fixture.postgres.dataSource().getConnection()) {
+            JsonObject none = ida.get("/v1/wallets/" + id).json().getAsJsonObject("wallet").getAsJsonObject("sync").getAsJsonObject("history");
+            assertThat(none.get("state").getAsString()).isEqualTo("WALLET_HISTORY_SYNC_STATE_UNAVAILABLE");
+            assertThat(none.get("reason").getAsString()).contains("indexed from block 1");
+
+            SeedData.execute(c, "INSERT INTO wallet_sync_workers (chain_id, explorer) VALUES (1, true)");
+            WalletView queued = ida.grpc().getWallet(GetWalletRequest.newBuilder().setWalletId(id).build()).getWallet();
+            assertThat(queued.getSync().getHistory().getState()).isEqualTo(io.chaintrack.proto.v1.WalletHistorySyncState.WALLET_HISTORY_SYNC_STATE_QUEUED);
+            assertThat(queued.getSync().getHistory().getGeneration()).isEqualTo(1);
+
+            SeedData.execute(c, "INSERT INTO wallet_syncs (chain_id, address, generation, state, target_block, logs_through,"
+                    + " native_through, records_done, started_at, updated_at) VALUES (1, '" + SeedData.A + "', 1, 'running', 99,"
+                    + " 99, 49, 7, now() - interval '30 seconds', now())");
+            var running = ida.grpc().getWallet(GetWalletRequest.newBuilder().setWalletId(id).build()).getWallet().getSync().getHistory();
+            assertThat(running.getState()).isEqualTo(io.chaintrack.proto.v1.WalletHistorySyncState.WALLET_HISTORY_SYNC_STATE_RUNNING);
+            // three passes of 100 blocks: 100 + 50 + 0 done in 30 s, 150 left at 5 blocks/s
+            assertThat(running.getBlocksTotal()).isEqualTo(300);
+            assertThat(running.getBlocksDone()).isEqualTo(150);
+            assertThat(running.getProgress()).isEqualTo(0.5);
+            assertThat(running.getEtaSeconds()).isBetween(29L, 31L);
+            assertThat(running.getRecordsDone()).isEqualTo(7);
+            assertThat(running.getTargetBlock()).isEqualTo(99);
+
+            Clients.Response resync = ida.post("/v1/wallets/" + id + "/sync", "");
+            assertThat(resync.status()).as(resync.body()).isEqualTo(200);
+            JsonObject again = resync.json().getAsJsonObject("wallet").getAsJsonObject("sync").getAsJsonObject("history");
+            assertThat(again.get("state").getAsString()).isEqualTo("WALLET_HISTORY_SYNC_STATE_QUEUED");
+            assertThat(again.get("generation").getAsString()).isEqualTo("2");
+            var viaGrpc = ida.grpc().resyncWallet(io.chaintrack.proto.v1.ResyncWalletRequest.newBuilder().setWalletId(id).build());
+            assertThat(viaGrpc.getWallet().getSync().getHistory().getGeneration()).isEqualTo(3);
+            assertThat(signIn("jon-history").post("/v1/wallets/" + id + "/sync", "{}").status()).isEqualTo(404);
+
+            // the worker took generation 3 up and finished: the opening balance joins the pipeline's
+            SeedData.execute(c, "UPDATE wallet_syncs SET generation = 3, state = 'done', finished_at = now() WHERE address = '" + SeedData.A + "'");
+            Map<String, String> atBefore = balancesAt(ida, SeedData.A, 40);
+            assertThat(atBefore).doesNotContainKey(token);
+            SeedData.execute(c, "INSERT INTO opening_balances (chain_id, address, token, token_id, standard, balance, block_number,"
+                    + " block_time) VALUES (1, '" + SeedData.A + "', 'native', 0, 'NATIVE', 10, 0, now()),"
+                    + " (1, '" + SeedData.A + "', '" + token + "', 0, 'ERC20', 77, 0, now())");
+            JsonArray balances = ida.get("/v1/wallets/" + id + "/balances").json().getAsJsonArray("balances");
+            assertThat(balances).anySatisfy(b -> {
+                assertThat(b.getAsJsonObject().get("token").getAsString()).isEqualTo("native");
+                assertThat(b.getAsJsonObject().get("balance").getAsString()).isEqualTo("123456789012345678901234567900");
+            });
+            assertThat(balances).anySatisfy(b -> {
+                assertThat(b.getAsJsonObject().get("token").getAsString()).isEqualTo(token);
+                assertThat(b.getAsJsonObject().get("balance").getAsString()).isEqualTo("77");
+            });
+            // balances at a block: the pipeline's there plus the opening one; a token held only from before S as it was
+            Map<String, String> atAfter = balancesAt(ida, SeedData.A, 40);
+            assertThat(new BigInteger(atAfter.get("native"))).isEqualTo(new BigInteger(atBefore.get("native")).add(BigInteger.TEN));
+            assertThat(atAfter).containsEntry(token, "77").hasSize(atBefore.size() + 1);
+            // the pipeline's hourly windows of A (seeded 100, 150, 120, 200, 180) each start from the opening balance
+            Clients.Response history = ida.get("/v1/chains/1/addresses/" + SeedData.A + "/tokens/native/history?window_seconds=3600");
+            assertThat(history.status()).as(history.body()).isEqualTo(200);
+            assertThat(history.json().get("openingBalance").getAsString()).isEqualTo("10");
+            List<String> windowBalances = new java.util.ArrayList<>();
+            history.json().getAsJsonArray("windows").forEach(w -> windowBalances.add(w.getAsJsonObject().get("balance").getAsString()));
+            assertThat(windowBalances).containsExactly("110", "160", "130", "210", "190");
+            var done = ida.grpc().getWallet(GetWalletRequest.newBuilder().setWalletId(id).build()).getWallet().getSync().getHistory();
+            assertThat(done.getState()).isEqualTo(io.chaintrack.proto.v1.WalletHistorySyncState.WALLET_HISTORY_SYNC_STATE_DONE);
+            assertThat(done.getProgress()).isEqualTo(1.0);
+
+            // failed: the stream says why and ends at once
+            SeedData.execute(c, "UPDATE wallet_syncs SET state = 'failed', reason = 'explorer etherscan txlist: Invalid API Key'"
+                    + " WHERE address = '" + SeedData.A + "'");
+            var updates = ida.grpc().withDeadlineAfter(60, java.util.concurrent.TimeUnit.SECONDS)
+                    .streamWalletSync(io.chaintrack.proto.v1.StreamWalletSyncRequest.newBuilder().setWalletId(id).build());
+            var last = updates.next();
+            assertThat(last.getComplete()).isTrue();
+            assertThat(last.getSync().getHistory().getReason()).isEqualTo("explorer etherscan txlist: Invalid API Key");
+            assertThat(updates.hasNext()).isFalse();
+
+            // the completion webhook: set (secret never shown), validated, cleared
+            Clients.Response set = ida.patch("/v1/wallets/" + id, "{\"webhookUrl\": \"https://hooks.example.org/sync\","
+                    + " \"webhookSecret\": \"0123456789abcdef-secret\"}");
+            assertThat(set.status()).as(set.body()).isEqualTo(200);
+            assertThat(set.json().getAsJsonObject("wallet").get("webhookUrl").getAsString()).isEqualTo("https://hooks.example.org/sync");
+            assertThat(set.body()).doesNotContain("0123456789abcdef-secret");
+            Clients.Response badUrl = ida.patch("/v1/wallets/" + id, "{\"webhookUrl\": \"ftp://x\", \"webhookSecret\": \"0123456789abcdef\"}");
+            assertThat(badUrl.status()).isEqualTo(400);
+            assertThat(badUrl.body()).contains("webhook_url");
+            Clients.Response shortSecret = ida.patch("/v1/wallets/" + id, "{\"webhookUrl\": \"https://h.example/x\", \"webhookSecret\": \"short\"}");
+            assertThat(shortSecret.status()).isEqualTo(400);
+            assertThat(shortSecret.body()).contains("webhook_secret");
+            Clients.Response cleared = ida.patch("/v1/wallets/" + id, "{\"updateFields\": [\"webhook\"]}");
+            assertThat(cleared.status()).as(cleared.body()).isEqualTo(200);
+            assertThat(cleared.json().getAsJsonObject("wallet").get("webhookUrl").getAsString()).isEmpty();
+        } finally {
+            try (Connection c = fixture.postgres.dataSource().getConnection()) {
+                SeedData.execute(c, "DELETE FROM opening_balances");
+                SeedData.execute(c, "DELETE FROM wallet_syncs");
+                SeedData.execute(c, "DELETE FROM wallet_sync_workers");
+            }
+        }
+    }
+
+    /** GetBalancesAt of {@code address} at {@code block} over REST: token to balance. */
+    static Map<String, String> balancesAt(User user, String address, long block) {
+        Clients.Response at = user.get("/v1/chains/1/addresses/" + address + "/balances/at?block_number=" + block);
+        assertThat(at.status()).as(at.body()).isEqualTo(200);
+        Map<String, String> out = new java.util.HashMap<>();
+        at.json().getAsJsonArray("balances").forEach(b -> out.merge(b.getAsJsonObject().get("token").getAsString(),
+                b.getAsJsonObject().get("balance").getAsString(), (x, y) -> x + "," + y));
+        return out;
     }
 }

@@ -43,7 +43,8 @@ public final class ChaintrackCli implements Callable<Integer> {
                 .addSubcommand("analytics", new AnalyticsJob())
                 .addSubcommand("analytics-retention", new PartitionMaintenance())
                 .addSubcommand("keys", new KeysCommand())
-                .addSubcommand("reconcile", new ReconcileCommand());
+                .addSubcommand("reconcile", new ReconcileCommand())
+                .addSubcommand("wallet-sync", new WalletSyncCommand());
     }
 
     @Override

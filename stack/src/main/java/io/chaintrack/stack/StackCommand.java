@@ -142,11 +142,20 @@ final class StackCommand implements Callable<Integer> {
                     + " on a schedule, first run after a minute); 0 turns it off (default: ${DEFAULT-VALUE}).")
     Duration reconcileInterval;
 
+    /** With --rpc-url: the wallet history sync worker (below the chain's start block), beside the reconciler. */
+    @Mixin
+    WalletSyncOptions walletSync = new WalletSyncOptions();
+
     @Mixin
     ConfiguredCommandLine.ConfigFileOption configFile = new ConfiguredCommandLine.ConfigFileOption();
 
     @Override
     public Integer call() throws Exception {
+        try {
+            walletSync.validate();
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
         if (fresh) {
             StateDirectory.delete(stateDir);
         }
@@ -213,6 +222,7 @@ final class StackCommand implements Callable<Integer> {
         volatile JobClient job;
         volatile QueryApi api;
         volatile io.chaintrack.connectors.reconcile.ReconcileSchedule reconciliation;
+        volatile WalletSyncOptions.Running walletSyncWorker;
         volatile io.chaintrack.connectors.utxo.synthetic.UtxoDemoNode utxoNode;
         /** Counted down once the jobs are submitted (or start-up failed): a stop waits for it. */
         private final CountDownLatch submitted = new CountDownLatch(1);
@@ -294,6 +304,9 @@ final class StackCommand implements Callable<Integer> {
                     PostgresSinkOptions.of(postgres.jdbcUrl(), postgres.user(), postgres.password()),
                     AnalyticsConfig.defaults(), 5000);
             job = env.executeAsync("chaintrack-stack");
+            if (evm.hasEndpoints() && walletSync.enabled()) {
+                walletSyncWorker = walletSync.start(evmConfig(), tables);
+            }
             if (evm.hasEndpoints() && !reconcileInterval.isZero()) {
                 EvmChainConfig rpcConfig = evmConfig();
                 String url = postgres.jdbcUrl();
@@ -310,6 +323,7 @@ final class StackCommand implements Callable<Integer> {
         void stop(StateDirectory state) {
             System.out.println("stopping chaintrack …");
             closeQuietly("reconciliation", reconciliation);
+            closeQuietly("wallet sync", walletSyncWorker);
             closeQuietly("api", api);
             try {
                 // the API is up before the jobs: a stop in between lets them start, then stops them with a savepoint

@@ -67,6 +67,12 @@ public final class ConfigCatalog {
       "chaintrack.reconcile.recent-blocks", "chaintrack.reconcile.sample-blocks", "chaintrack.reconcile.seed",
       "chaintrack.reconcile.settle");
 
+  public static final List<String> WALLET_SYNC = List.of(
+      "chaintrack.wallet-sync.interval", "chaintrack.wallet-sync.explorer-url", "chaintrack.wallet-sync.explorer-key",
+      "chaintrack.wallet-sync.explorer-rate-limit", "chaintrack.wallet-sync.explorer-page-size",
+      "chaintrack.wallet-sync.explorer-result-cap", "chaintrack.wallet-sync.webhook-max-attempts",
+      "chaintrack.wallet-sync.webhook-backoff");
+
   public static final List<String> API = List.of(
       "chaintrack.api.http-port", "chaintrack.api.grpc-port",
       "chaintrack.api.datasource.url", "chaintrack.api.datasource.user", "chaintrack.api.datasource.password",
@@ -96,5 +102,5 @@ public final class ConfigCatalog {
       "chaintrack.api.cache.ttls.");
 
   public static final Set<String> KEYS = Set.copyOf(
-      Stream.of(SHARED, INGEST, BALANCES, ANALYTICS, STACK, RECONCILE, API).flatMap(List::stream).toList());
+      Stream.of(SHARED, INGEST, BALANCES, ANALYTICS, STACK, RECONCILE, WALLET_SYNC, API).flatMap(List::stream).toList());
 }

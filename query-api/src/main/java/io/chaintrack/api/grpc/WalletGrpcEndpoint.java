@@ -17,6 +17,8 @@ import io.chaintrack.proto.v1.ListWalletTransfersRequest;
 import io.chaintrack.proto.v1.ListWalletTransfersResponse;
 import io.chaintrack.proto.v1.ListWalletsRequest;
 import io.chaintrack.proto.v1.ListWalletsResponse;
+import io.chaintrack.proto.v1.ResyncWalletRequest;
+import io.chaintrack.proto.v1.ResyncWalletResponse;
 import io.chaintrack.proto.v1.StreamWalletSyncRequest;
 import io.chaintrack.proto.v1.StreamWalletSyncResponse;
 import io.chaintrack.proto.v1.UpdateWalletRequest;
@@ -78,6 +80,11 @@ public final class WalletGrpcEndpoint extends WalletServiceGrpc.WalletServiceImp
     public void getWalletHistory(io.chaintrack.proto.v1.GetWalletHistoryRequest request,
                                  StreamObserver<io.chaintrack.proto.v1.GetWalletHistoryResponse> observer) {
         GrpcCalls.unary(observer, () -> service.getWalletHistory(request));
+    }
+
+    @Override
+    public void resyncWallet(ResyncWalletRequest request, StreamObserver<ResyncWalletResponse> observer) {
+        GrpcCalls.unary(observer, () -> service.resyncWallet(request));
     }
 
     @Override

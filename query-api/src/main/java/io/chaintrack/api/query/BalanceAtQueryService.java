@@ -19,6 +19,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Exact balances after a past canonical block N. Each balance is a stored exact checkpoint plus or minus
@@ -123,6 +124,7 @@ public final class BalanceAtQueryService {
             throws SQLException {
         List<Plan> plans = plan(c, chainId, address, token, block);
         List<BigInteger> nets = nets(store, c, chainId, address, plans);
+        Map<String, String[]> openings = openings(c, chainId, address, token);
         GetBalancesAtResponse.Builder response = GetBalancesAtResponse.newBuilder()
                 .setChainId(chainId).setAddress(address)
                 .setBlockNumber(block.number()).setBlockHash(block.hash())
@@ -132,6 +134,10 @@ public final class BalanceAtQueryService {
             Plan plan = plans.get(i);
             TokenStandard standard = Rows.standard(plan.standard());
             BigInteger balance = plan.base().add(nets.get(i).multiply(BigInteger.valueOf(plan.sign())));
+            String[] opening = openings.remove(plan.token() + "/" + plan.tokenId());
+            if (opening != null) {
+                balance = balance.add(new BigInteger(opening[1]));
+            }
             balances.add(BalanceView.newBuilder()
                     .setToken(plan.token())
                     .setStandard(standard)
@@ -143,8 +149,49 @@ public final class BalanceAtQueryService {
                     .setFinalized(finalized)
                     .build());
         }
+        for (Map.Entry<String, String[]> held : openings.entrySet()) {
+            // held since before the first indexed block and never moved since: the synced opening balance itself
+            String[] o = held.getValue();
+            TokenStandard standard = Rows.standard(o[0]);
+            String heldToken = held.getKey().substring(0, held.getKey().lastIndexOf('/'));
+            String heldId = held.getKey().substring(held.getKey().lastIndexOf('/') + 1);
+            BigInteger balance = new BigInteger(o[1]);
+            balances.add(BalanceView.newBuilder().setToken(heldToken).setStandard(standard)
+                    .setTokenId(standard == TokenStandard.TOKEN_STANDARD_ERC1155 ? heldId : "")
+                    .setBalance(balance.toString()).setNegative(balance.signum() < 0)
+                    .setBlockNumber(block.number()).setBlockTime(Rows.toTimestamp(block.time().toInstant()))
+                    .setFinalized(finalized).build());
+        }
+        if (!openings.isEmpty()) {
+            balances.sort(java.util.Comparator.comparing(BalanceView::getToken)
+                    .thenComparing(b -> b.getTokenId().isEmpty() ? BigInteger.ZERO : new BigInteger(b.getTokenId())));
+        }
         metrics.countNegativeBalances(address, balances);
         return response.addAllBalances(metadata.withMetadata(c, chainId, balances)).build();
+    }
+
+    /**
+     * Synced opening balances of the address (wallet history sync: its balance before the chain's first indexed
+     * block), keyed "token/tokenId" with {standard, balance}. Every block this service answers for is indexed, so at
+     * or after that block: the pipeline's balance there plus the opening one is the address's.
+     */
+    private Map<String, String[]> openings(Connection c, long chainId, String address, String token) throws SQLException {
+        Map<String, String[]> out = new java.util.LinkedHashMap<>();
+        try (PreparedStatement st = store.prepare(c, "SELECT token, token_id, standard, balance FROM opening_balances"
+                + " WHERE chain_id = ? AND address = ?" + (token != null ? " AND token = ?" : ""))) {
+            st.setLong(1, chainId);
+            st.setString(2, address);
+            if (token != null) {
+                st.setString(3, token);
+            }
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1) + "/" + rs.getBigDecimal(2).toBigIntegerExact(),
+                            new String[] {rs.getString(3), rs.getBigDecimal(4).toBigIntegerExact().toString()});
+                }
+            }
+        }
+        return out;
     }
 
     /** The canonical block {@code number}, indexed (a 400 naming block_number otherwise). */

@@ -176,13 +176,24 @@ public final class BalanceQueryService {
         }
     }
 
-    /** Current balances; one is final when its last change is at or below the finalized block (it is the balance there). */
+    /**
+     * Current balances; one is final when its last change is at or below the finalized block (it is the balance there).
+     * On a chain followed from a start block, an address whose history was synced (a wallet's targeted sync) has an
+     * opening balance at the block before it: the balance is the opening one plus the pipeline's since the start.
+     */
     private List<BalanceView> readBalances(java.sql.Connection c, long chainId, String address, Finality.Finalized f)
             throws java.sql.SQLException {
-        try (PreparedStatement st = store.prepare(c, "SELECT token, token_id, standard, balance, block_number, block_time"
-                    + " FROM current_balances WHERE chain_id = ? AND address = ? ORDER BY token, token_id")) {
+        try (PreparedStatement st = store.prepare(c, "SELECT COALESCE(cb.token, o.token) AS token,"
+                    + " COALESCE(cb.token_id, o.token_id) AS token_id, COALESCE(cb.standard, o.standard) AS standard,"
+                    + " COALESCE(cb.balance, 0) + COALESCE(o.balance, 0) AS balance,"
+                    + " COALESCE(cb.block_number, o.block_number) AS block_number, COALESCE(cb.block_time, o.block_time) AS block_time"
+                    + " FROM (SELECT * FROM current_balances WHERE chain_id = ? AND address = ?) cb"
+                    + " FULL JOIN (SELECT * FROM opening_balances WHERE chain_id = ? AND address = ?) o"
+                    + " ON o.token = cb.token AND o.token_id = cb.token_id ORDER BY 1, 2")) {
                 st.setLong(1, chainId);
                 st.setString(2, address);
+                st.setLong(3, chainId);
+                st.setString(4, address);
                 List<BalanceView> out = new ArrayList<>();
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
@@ -300,7 +311,10 @@ public final class BalanceQueryService {
      * are ordered outside (the ordinality scan yields k.i in order, so nothing sorts the batch again) and each
      * read's windows keep the primary key's order, which {@link #readHistories} checks.
      */
-    static final String HISTORIES = "SELECT k.i, o.balance AS opening, w.*"
+    static final String HISTORIES = "SELECT k.i, o.balance AS opening, w.*,"
+            // a synced history's balance before the chain's first indexed block (wallet history sync): under every window
+            + " (SELECT ob.balance FROM opening_balances ob WHERE ob.chain_id = k.chain_id AND ob.address = k.address"
+            + " AND ob.token = k.token AND ob.token_id = k.token_id) AS synced_opening"
             + " FROM unnest(?::bigint[], ?::text[], ?::text[], ?::numeric[], ?::int[], ?::timestamptz[], ?::timestamptz[],"
             + " ?::int[]) WITH ORDINALITY AS k(chain_id, address, token, token_id, window_seconds, from_time, to_time, n, i)"
             + " LEFT JOIN LATERAL (SELECT balance FROM balance_windows WHERE k.from_time > '-infinity'"
@@ -341,6 +355,7 @@ public final class BalanceQueryService {
         List<List<BalanceWindowView>> windows = new ArrayList<>(n);
         String[] openings = new String[n];
         Arrays.fill(openings, "0");
+        BigInteger[] synced = new BigInteger[n];
         for (int i = 0; i < n; i++) {
             windows.add(new ArrayList<>());
         }
@@ -349,6 +364,10 @@ public final class BalanceQueryService {
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     int read = rs.getInt(1) - 1;
+                    BigDecimal syncedOpening = rs.getBigDecimal("synced_opening");
+                    if (syncedOpening != null) {
+                        synced[read] = syncedOpening.toBigIntegerExact();
+                    }
                     // k.i, opening, then the window's columns (all NULL for a read without windows)
                     String opening = Rows.decimal(rs, 2); // "" when the read has no window before its range
                     if (!opening.isEmpty()) {
@@ -368,9 +387,22 @@ public final class BalanceQueryService {
         }
         List<History> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            out.add(new History(windows.get(i), openings[i]));
+            out.add(synced[i] == null ? new History(windows.get(i), openings[i]) : withOpening(windows.get(i), openings[i], synced[i]));
         }
         return out;
+    }
+
+    /**
+     * The pipeline's windows of an address whose history below the chain's first indexed block was synced: each
+     * balance (and the range's opening) plus the synced opening balance, the balance the pipeline's deltas start from.
+     */
+    static History withOpening(List<BalanceWindowView> windows, String opening, BigInteger synced) {
+        List<BalanceWindowView> shifted = new ArrayList<>(windows.size());
+        for (BalanceWindowView w : windows) {
+            BigInteger balance = new BigInteger(w.getBalance()).add(synced);
+            shifted.add(w.toBuilder().setBalance(balance.toString()).setNegative(balance.signum() < 0).build());
+        }
+        return new History(shifted, new BigInteger(opening).add(synced).toString());
     }
 
     /**

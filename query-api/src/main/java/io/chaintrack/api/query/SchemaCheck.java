@@ -24,10 +24,11 @@ public final class SchemaCheck implements ApplicationEventListener<StartupEvent>
     static final List<String> TABLES = List.of("chains", "blocks", "transfers", "balance_windows",
             "current_balances", "chain_totals", "token_totals", "analytics_totals", "analytics_anomalies", "analytics_daily",
             "analytics_forecasts", "tokens", "api_cache_ttls", "ingest_endpoint_status", "consumer_lag",
-            "reconciliation_runs", "reconciliation_mismatches", "token_prices", "price_source_status");
+            "reconciliation_runs", "reconciliation_mismatches", "token_prices", "price_source_status",
+            "opening_balances", "wallet_syncs", "wallet_sync_requests");
     /** Columns added by later migrations the API reads (table.column). */
     static final List<String> COLUMNS = List.of("chains.head_number", "chains.head_seen_at", "chains.finalized_number",
-            "balance_windows.provisional", "transfers.kind");
+            "balance_windows.provisional", "transfers.kind", "wallets.webhook_url");
     /** Every table and table.column in one statement, missing ones in list order. */
     private static final String MISSING_SQL = "SELECT w.name FROM unnest(?::text[]) WITH ORDINALITY AS w(name, i)"
             + " WHERE CASE WHEN strpos(w.name, '.') = 0 THEN to_regclass(w.name) IS NULL"

@@ -12,6 +12,7 @@ import io.chaintrack.proto.v1.GetWalletRequest;
 import io.chaintrack.proto.v1.ImportWalletsRequest;
 import io.chaintrack.proto.v1.ListWalletTransfersRequest;
 import io.chaintrack.proto.v1.ListWalletsRequest;
+import io.chaintrack.proto.v1.ResyncWalletRequest;
 import io.chaintrack.proto.v1.StreamWalletSyncRequest;
 import io.chaintrack.proto.v1.UpdateWalletRequest;
 import io.micronaut.http.sse.Event;
@@ -117,6 +118,14 @@ public final class WalletController {
     @Get(uri = "/v1/wallets/{wallet_id}/transfers", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<ByteBuf> listWalletTransfers(@PathVariable("wallet_id") String walletId, HttpRequest<?> request) {
         return ok(service.listWalletTransfers(query(ListWalletTransfersRequest.newBuilder(), request, Map.of("wallet_id", walletId))));
+    }
+
+    @Post(uri = "/v1/wallets/{wallet_id}/sync", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<ByteBuf> resyncWallet(@PathVariable("wallet_id") String walletId, @Nullable @Body String body,
+                                              HttpRequest<?> request) {
+        // the request has no field but the path's: an empty body is the same as {}
+        return ok(service.resyncWallet(body(ResyncWalletRequest.newBuilder(), body == null || body.isBlank() ? "{}" : body,
+                request, Map.of("wallet_id", walletId))));
     }
 
     /** Server-Sent Events: one "walletSync" event per change (data = proto JSON), the last with complete = true. */

@@ -53,6 +53,10 @@ import io.chaintrack.proto.v1.StreamWalletSyncRequest;
 import io.chaintrack.proto.v1.StreamWalletSyncResponse;
 import io.chaintrack.proto.v1.UpdateWalletRequest;
 import io.chaintrack.proto.v1.UpdateWalletResponse;
+import io.chaintrack.proto.v1.ResyncWalletRequest;
+import io.chaintrack.proto.v1.ResyncWalletResponse;
+import io.chaintrack.proto.v1.WalletHistorySyncState;
+import io.chaintrack.proto.v1.WalletHistorySyncView;
 import io.chaintrack.proto.v1.WalletSyncState;
 import io.chaintrack.proto.v1.WalletSyncView;
 import io.chaintrack.proto.v1.WalletView;
@@ -134,7 +138,7 @@ public final class WalletService {
             return new Object[] {wallets.find(c, userId, chainId, address).orElseThrow(), false};
         });
         WalletStore.WalletRow row = (WalletStore.WalletRow) outcome[0];
-        return CreateWalletResponse.newBuilder().setWallet(view(row, syncOf(row.chainId())))
+        return CreateWalletResponse.newBuilder().setWallet(view(row, syncOf(row)))
                 .setCreated((Boolean) outcome[1]).build();
     }
 
@@ -152,8 +156,11 @@ public final class WalletService {
         boolean more = rows.size() > limit;
         List<WalletStore.WalletRow> page = more ? rows.subList(0, limit) : rows;
         Function<Long, WalletSyncView> sync = page.isEmpty() ? id -> WalletSyncView.getDefaultInstance() : allSyncs();
+        Map<String, WalletStore.HistorySync> histories = page.isEmpty() ? Map.of() : store.read(c -> wallets.historySyncs(c,
+                page.stream().map(WalletStore.WalletRow::chainId).toList(), page.stream().map(WalletStore.WalletRow::address).toList()));
         for (WalletStore.WalletRow row : page) {
-            response.addWallets(view(row, sync.apply(row.chainId())));
+            response.addWallets(view(row, sync.apply(row.chainId()).toBuilder()
+                    .setHistory(history(histories.get(row.chainId() + "/" + row.address()))).build()));
         }
         if (more) {
             response.setNextCursor(encodeCursor(page.get(page.size() - 1).seq()));
@@ -163,7 +170,7 @@ public final class WalletService {
 
     public GetWalletResponse getWallet(GetWalletRequest request) {
         WalletStore.WalletRow row = own(request.getWalletId());
-        return GetWalletResponse.newBuilder().setWallet(view(row, syncOf(row.chainId()))).build();
+        return GetWalletResponse.newBuilder().setWallet(view(row, syncOf(row))).build();
     }
 
     public UpdateWalletResponse updateWallet(UpdateWalletRequest request) {
@@ -171,30 +178,78 @@ public final class WalletService {
         String walletId = walletId(request.getWalletId());
         boolean setLabel;
         boolean setTags;
+        boolean setWebhook;
         if (request.getUpdateFieldsCount() == 0) {
             setLabel = !request.getLabel().isEmpty();
             setTags = request.getTagsCount() > 0;
+            setWebhook = !request.getWebhookUrl().isEmpty() || !request.getWebhookSecret().isEmpty();
         } else {
             setLabel = false;
             setTags = false;
+            setWebhook = false;
             for (String field : request.getUpdateFieldsList()) {
                 switch (field) {
                     case "label" -> setLabel = true;
                     case "tags" -> setTags = true;
-                    default -> throw new InvalidArgumentException("update_fields", "unknown field '" + field + "' (label, tags)");
+                    case "webhook" -> setWebhook = true;
+                    default -> throw new InvalidArgumentException("update_fields", "unknown field '" + field + "' (label, tags, webhook)");
                 }
             }
         }
-        if (!setLabel && !setTags) {
-            throw new InvalidArgumentException("update_fields", "nothing to update: give a label or tags, or name the fields to clear");
+        if (!setLabel && !setTags && !setWebhook) {
+            throw new InvalidArgumentException("update_fields", "nothing to update: give a label, tags or a webhook, or name the fields to clear");
         }
         String label = setLabel ? label("label", request.getLabel()) : null;
         List<String> tags = setTags ? tags("tags", request.getTagsList()) : null;
+        WalletStore.Webhook webhook = setWebhook ? webhook(request.getWebhookUrl(), request.getWebhookSecret()) : null;
         WalletStore.WalletRow row = store.transaction(c -> {
             Optional<Long> userId = wallets.findUser(c, user);
-            return userId.isEmpty() ? Optional.<WalletStore.WalletRow>empty() : wallets.update(c, userId.get(), walletId, label, tags);
+            return userId.isEmpty() ? Optional.<WalletStore.WalletRow>empty()
+                    : wallets.update(c, userId.get(), walletId, label, tags, webhook);
         }).orElseThrow(() -> notFound(walletId));
-        return UpdateWalletResponse.newBuilder().setWallet(view(row, syncOf(row.chainId()))).build();
+        return UpdateWalletResponse.newBuilder().setWallet(view(row, syncOf(row))).build();
+    }
+
+    /**
+     * Requests the wallet's history be synced again; the pipeline's sync worker takes the request up (superseding a
+     * sync of the account still running) and restarts from block 0.
+     */
+    public ResyncWalletResponse resyncWallet(ResyncWalletRequest request) {
+        WalletStore.WalletRow row = own(request.getWalletId());
+        if (!row.address().matches("0x[0-9a-f]{40}")) {
+            throw new InvalidArgumentException("wallet_id", "wallet " + row.walletId() + " is on a UTXO chain: only EVM"
+                    + " wallets have a targeted history sync");
+        }
+        store.transaction(c -> {
+            wallets.requestSync(c, List.of(row.chainId()), List.of(row.address()), true);
+            return null;
+        });
+        return ResyncWalletResponse.newBuilder().setWallet(view(row, syncOf(row))).build();
+    }
+
+    /** A webhook to set: both fields, or both empty to remove it. */
+    static WalletStore.Webhook webhook(String url, String secret) {
+        if (url.isEmpty() && secret.isEmpty()) {
+            return new WalletStore.Webhook(null, null);
+        }
+        if (url.isEmpty()) {
+            throw new InvalidArgumentException("webhook_url", "is required with webhook_secret");
+        }
+        java.net.URI uri;
+        try {
+            uri = new java.net.URI(url);
+        } catch (java.net.URISyntaxException e) {
+            throw new InvalidArgumentException("webhook_url", "'" + clip(url) + "' is not a URL: " + e.getReason());
+        }
+        if (uri.getScheme() == null || !(uri.getScheme().equals("https") || uri.getScheme().equals("http"))
+                || uri.getHost() == null || url.length() > 2000) {
+            throw new InvalidArgumentException("webhook_url", "'" + clip(url) + "' is not an absolute http(s) URL of at most 2000 characters");
+        }
+        if (secret.length() < 16 || secret.length() > 200 || secret.codePoints().anyMatch(Character::isISOControl)) {
+            throw new InvalidArgumentException("webhook_secret", "must be 16 to 200 characters without control characters"
+                    + " (it keys the HMAC-SHA256 signature of every delivery)");
+        }
+        return new WalletStore.Webhook(url, secret);
     }
 
     public DeleteWalletResponse deleteWallet(DeleteWalletRequest request) {
@@ -286,7 +341,7 @@ public final class WalletService {
             held = balances.getBalances(GetBalancesRequest.newBuilder().setChainId(row.chainId()).setAddress(row.address())
                     .setCurrency(request.getCurrency()).build());
         }
-        GetWalletBalancesResponse.Builder out = GetWalletBalancesResponse.newBuilder().setWallet(view(row, syncOf(row.chainId())))
+        GetWalletBalancesResponse.Builder out = GetWalletBalancesResponse.newBuilder().setWallet(view(row, syncOf(row)))
                 .addAllBalances(held.getBalancesList());
         if (held.hasTotalValue()) {
             out.setTotalValue(held.getTotalValue());
@@ -310,7 +365,7 @@ public final class WalletService {
         if (request.hasEndTime()) {
             history.setEndTime(request.getEndTime());
         }
-        return io.chaintrack.proto.v1.GetWalletHistoryResponse.newBuilder().setWallet(view(row, syncOf(row.chainId())))
+        return io.chaintrack.proto.v1.GetWalletHistoryResponse.newBuilder().setWallet(view(row, syncOf(row)))
                 .setHistory(balances.getPortfolioHistory(history.build())).build();
     }
 
@@ -381,12 +436,12 @@ public final class WalletService {
                 }
                 WalletSyncView now;
                 try {
-                    now = syncOf(row.chainId());
+                    now = syncOf(row);
                 } catch (ApiException e) {
                     sink.fail(e);
                     return false;
                 }
-                boolean complete = now.getState() == WalletSyncState.WALLET_SYNC_STATE_SYNCED;
+                boolean complete = complete(now);
                 long t = System.nanoTime();
                 if (!now.equals(last)) {
                     sink.send(StreamWalletSyncResponse.newBuilder().setWalletId(row.walletId()).setSync(now).setComplete(complete).build());
@@ -457,8 +512,65 @@ public final class WalletService {
         return new WalletStore.NewWallet(chainId, address, label, tags);
     }
 
-    private WalletSyncView syncOf(long chainId) {
-        return sync(chainQueries.getChainStatus(GetChainStatusRequest.newBuilder().setChainId(chainId).build()).getStatus());
+    private WalletSyncView syncOf(WalletStore.WalletRow row) {
+        WalletSyncView chain = sync(chainQueries.getChainStatus(GetChainStatusRequest.newBuilder().setChainId(row.chainId()).build())
+                .getStatus());
+        WalletStore.HistorySync h = store.read(c -> wallets.historySyncs(c, List.of(row.chainId()), List.of(row.address())))
+                .get(row.chainId() + "/" + row.address());
+        return chain.toBuilder().setHistory(history(h)).build();
+    }
+
+    /** The stream's last message: the history sync failed, or it is done (or not needed) and the chain is synced. */
+    static boolean complete(WalletSyncView sync) {
+        WalletHistorySyncState h = sync.getHistory().getState();
+        return h == WalletHistorySyncState.WALLET_HISTORY_SYNC_STATE_FAILED
+                || ((h == WalletHistorySyncState.WALLET_HISTORY_SYNC_STATE_DONE || h == WalletHistorySyncState.WALLET_HISTORY_SYNC_STATE_NOT_NEEDED
+                        || h == WalletHistorySyncState.WALLET_HISTORY_SYNC_STATE_UNAVAILABLE)
+                    && sync.getState() == WalletSyncState.WALLET_SYNC_STATE_SYNCED);
+    }
+
+    /**
+     * The history sync's view: no request (a UTXO wallet) or a chain indexed from genesis is NOT_NEEDED; progress is
+     * blocks done over the sync's three passes, the ETA the rate so far applied to what is left.
+     */
+    static WalletHistorySyncView history(WalletStore.HistorySync h) {
+        WalletHistorySyncView.Builder v = WalletHistorySyncView.newBuilder();
+        if (h == null || (h.firstIndexedBlock() != null && h.firstIndexedBlock() == 0)) {
+            return v.setState(WalletHistorySyncState.WALLET_HISTORY_SYNC_STATE_NOT_NEEDED).build();
+        }
+        if (!h.workerRuns() && h.state().equals("queued")) {
+            return v.setState(WalletHistorySyncState.WALLET_HISTORY_SYNC_STATE_UNAVAILABLE).setGeneration(h.generation())
+                    .setReason("no history sync runs for this chain" + (h.firstIndexedBlock() == null ? "" : " (indexed from block "
+                            + h.firstIndexedBlock() + ")") + ": balances count only what the pipeline indexed").build();
+        }
+        v.setState(switch (h.state()) {
+            case "running" -> WalletHistorySyncState.WALLET_HISTORY_SYNC_STATE_RUNNING;
+            case "done" -> WalletHistorySyncState.WALLET_HISTORY_SYNC_STATE_DONE;
+            case "failed" -> WalletHistorySyncState.WALLET_HISTORY_SYNC_STATE_FAILED;
+            default -> WalletHistorySyncState.WALLET_HISTORY_SYNC_STATE_QUEUED;
+        }).setReason(h.reason()).setGeneration(h.generation()).setRecordsDone(h.recordsDone());
+        if (h.requestedAt() != null) {
+            v.setRequestedAt(timestamp(h.requestedAt()));
+        }
+        if (h.startedAt() != null) {
+            v.setStartedAt(timestamp(h.startedAt()));
+        }
+        if (h.finishedAt() != null) {
+            v.setFinishedAt(timestamp(h.finishedAt()));
+        }
+        if (h.targetBlock() != null) {
+            long perPass = h.targetBlock() + 1;
+            long total = 3 * perPass;
+            long done = "done".equals(h.state()) ? total
+                    : Math.min(perPass, h.logsThrough() + 1) + Math.min(perPass, h.nativeThrough() + 1) + Math.min(perPass, h.internalThrough() + 1);
+            v.setTargetBlock(h.targetBlock()).setBlocksTotal(total).setBlocksDone(done)
+                    .setProgress(total == 0 ? 1.0 : (double) done / total);
+            if ("running".equals(h.state()) && done > 0 && done < total && h.startedAt() != null && h.updatedAt() != null) {
+                double elapsed = java.time.Duration.between(h.startedAt(), h.updatedAt()).toMillis() / 1000.0;
+                v.setEtaSeconds(Math.round(elapsed * (total - done) / done));
+            }
+        }
+        return v.build();
     }
 
     /** Every chain's status in one read, for a page of wallets. */
@@ -499,7 +611,8 @@ public final class WalletService {
     private static WalletView view(WalletStore.WalletRow row, WalletSyncView sync) {
         return WalletView.newBuilder().setWalletId(row.walletId()).setChainId(row.chainId()).setAddress(row.address())
                 .setLabel(row.label()).addAllTags(row.tags()).setCreatedAt(timestamp(row.createdAt()))
-                .setUpdatedAt(timestamp(row.updatedAt())).setSync(sync).build();
+                .setUpdatedAt(timestamp(row.updatedAt())).setSync(sync)
+                .setWebhookUrl(row.webhookUrl() == null ? "" : row.webhookUrl()).build();
     }
 
     private static Timestamp timestamp(OffsetDateTime time) {
@@ -574,7 +687,7 @@ public final class WalletService {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(("wallets:" + seq).getBytes(StandardCharsets.US_ASCII));
     }
 
-    private static String clip(String value) {
+    static String clip(String value) {
         return value.length() > 80 ? value.substring(0, 80) + "…" : value;
     }
 }

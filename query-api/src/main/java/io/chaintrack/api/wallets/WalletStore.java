@@ -25,7 +25,19 @@ import java.util.Optional;
 public final class WalletStore {
     /** A wallet as stored. */
     public record WalletRow(String walletId, long seq, long chainId, String address, String label, List<String> tags,
-                            OffsetDateTime createdAt, OffsetDateTime updatedAt) {}
+                            OffsetDateTime createdAt, OffsetDateTime updatedAt, String webhookUrl) {}
+
+    /**
+     * A wallet account's history sync as the pipeline's sync worker persists it (wallet_syncs), or only requested
+     * (state "queued", no row yet); cursors are the last block done per pass.
+     */
+    public record HistorySync(String state, String reason, long generation, Long targetBlock, long logsThrough,
+                              long nativeThrough, long internalThrough, long recordsDone, OffsetDateTime requestedAt,
+                              OffsetDateTime startedAt, OffsetDateTime finishedAt, OffsetDateTime updatedAt,
+                              Long firstIndexedBlock, boolean workerRuns) {}
+
+    /** A webhook change: {@code url} null clears it. */
+    public record Webhook(String url, String secret) {}
 
     /** One wallet of an upload. */
     public record NewWallet(long chainId, String address, String label, List<String> tags) {}
@@ -33,7 +45,7 @@ public final class WalletStore {
     /** What an upload did. */
     public record Upserted(int created, int updated) {}
 
-    private static final String COLUMNS = "wallet_id, seq, chain_id, address, label, tags, created_at, updated_at";
+    private static final String COLUMNS = "wallet_id, seq, chain_id, address, label, tags, created_at, updated_at, webhook_url";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Store store;
@@ -91,9 +103,79 @@ public final class WalletStore {
             st.setString(5, wallet.label());
             st.setArray(6, c.createArrayOf("text", wallet.tags().toArray()));
             try (ResultSet rs = st.executeQuery()) {
-                return rs.next() ? Optional.of(row(rs)) : Optional.empty();
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                WalletRow row = row(rs);
+                requestSync(c, List.of(row.chainId()), List.of(row.address()), false);
+                return Optional.of(row);
             }
         }
+    }
+
+    /**
+     * The only write the API makes toward the pipeline: a request that the account's history be synced (the sync
+     * worker acts on it). {@code again}: a resync, superseding any earlier request; otherwise only a first request.
+     * Accounts that are no 0x address (UTXO chains) are not synced and get none.
+     */
+    public void requestSync(Connection c, List<Long> chainIds, List<String> addresses, boolean again) throws SQLException {
+        try (PreparedStatement st = store.prepare(c, "INSERT INTO wallet_sync_requests (chain_id, address)"
+                + " SELECT chain, address FROM unnest(?::bigint[], ?::text[]) AS u(chain, address)"
+                + " WHERE address ~ '^0x[0-9a-f]{40}$'"
+                + (again ? " ON CONFLICT (chain_id, address) DO UPDATE SET generation = wallet_sync_requests.generation + 1,"
+                        + " requested_at = now()" : " ON CONFLICT (chain_id, address) DO NOTHING"))) {
+            st.setArray(1, c.createArrayOf("bigint", chainIds.toArray()));
+            st.setArray(2, c.createArrayOf("text", addresses.toArray()));
+            st.executeUpdate();
+        }
+    }
+
+    /** History syncs of accounts, keyed "chain/address"; an account with neither request nor sync is absent. */
+    public java.util.Map<String, HistorySync> historySyncs(Connection c, List<Long> chainIds, List<String> addresses)
+            throws SQLException {
+        java.util.Map<String, HistorySync> out = new java.util.HashMap<>();
+        if (chainIds.isEmpty()) {
+            return out;
+        }
+        try (PreparedStatement st = store.prepare(c, "SELECT u.chain, u.address, s.state, s.reason,"
+                + " COALESCE(GREATEST(s.generation, r.generation), s.generation, r.generation) AS generation,"
+                + " CASE WHEN r.generation > s.generation THEN 'queued' ELSE s.state END AS effective,"
+                + " s.target_block, s.logs_through, s.native_through, s.internal_through, s.records_done,"
+                + " COALESCE(CASE WHEN r.generation > s.generation THEN r.requested_at END, s.requested_at, r.requested_at) AS requested_at,"
+                + " s.started_at, s.finished_at, s.updated_at, ct.first_block, r.generation AS requested,"
+                + " (wk.chain_id IS NOT NULL) AS worker_runs"
+                + " FROM unnest(?::bigint[], ?::text[]) AS u(chain, address)"
+                + " LEFT JOIN wallet_syncs s ON s.chain_id = u.chain AND s.address = u.address"
+                + " LEFT JOIN wallet_sync_requests r ON r.chain_id = u.chain AND r.address = u.address"
+                + " LEFT JOIN chain_totals ct ON ct.chain_id = u.chain"
+                + " LEFT JOIN wallet_sync_workers wk ON wk.chain_id = u.chain"
+                + " WHERE s.state IS NOT NULL OR r.generation IS NOT NULL")) {
+            st.setArray(1, c.createArrayOf("bigint", chainIds.toArray()));
+            st.setArray(2, c.createArrayOf("text", addresses.toArray()));
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    boolean superseded = rs.getString("state") == null || !rs.getString("effective").equals(rs.getString("state"));
+                    long first = rs.getLong("first_block");
+                    Long firstIndexed = rs.wasNull() ? null : first;
+                    if (superseded) {
+                        // requested but not yet taken up by the worker: queued, nothing done
+                        out.put(rs.getLong("chain") + "/" + rs.getString("address"), new HistorySync("queued", "",
+                                rs.getLong("generation"), null, -1, -1, -1, 0, rs.getObject("requested_at", OffsetDateTime.class),
+                                null, null, null, firstIndexed, rs.getBoolean("worker_runs")));
+                        continue;
+                    }
+                    long target = rs.getLong("target_block");
+                    Long targetBlock = rs.wasNull() ? null : target;
+                    out.put(rs.getLong("chain") + "/" + rs.getString("address"), new HistorySync(rs.getString("state"),
+                            rs.getString("reason"), rs.getLong("generation"), targetBlock, rs.getLong("logs_through"),
+                            rs.getLong("native_through"), rs.getLong("internal_through"), rs.getLong("records_done"),
+                            rs.getObject("requested_at", OffsetDateTime.class), rs.getObject("started_at", OffsetDateTime.class),
+                            rs.getObject("finished_at", OffsetDateTime.class), rs.getObject("updated_at", OffsetDateTime.class),
+                            firstIndexed, rs.getBoolean("worker_runs")));
+                }
+            }
+        }
+        return out;
     }
 
     public Optional<WalletRow> find(Connection c, long userId, long chainId, String address) throws SQLException {
@@ -144,9 +226,12 @@ public final class WalletStore {
         }
     }
 
-    /** Sets the label and/or the tags (null: unchanged); empty when the user has no such wallet. */
-    public Optional<WalletRow> update(Connection c, long userId, String walletId, String label, List<String> tags) throws SQLException {
+    /** Sets the label, the tags and/or the webhook (null: unchanged); empty when the user has no such wallet. */
+    public Optional<WalletRow> update(Connection c, long userId, String walletId, String label, List<String> tags,
+                                      Webhook webhook) throws SQLException {
         try (PreparedStatement st = store.prepare(c, "UPDATE wallets SET label = COALESCE(?, label), tags = COALESCE(?, tags),"
+                + " webhook_url = CASE WHEN ? THEN ? ELSE webhook_url END,"
+                + " webhook_secret = CASE WHEN ? THEN ? ELSE webhook_secret END,"
                 + " updated_at = now() WHERE user_id = ? AND wallet_id = ? RETURNING " + COLUMNS)) {
             st.setString(1, label);
             if (tags == null) {
@@ -154,8 +239,12 @@ public final class WalletStore {
             } else {
                 st.setArray(2, c.createArrayOf("text", tags.toArray()));
             }
-            st.setLong(3, userId);
-            st.setString(4, walletId);
+            st.setBoolean(3, webhook != null);
+            st.setString(4, webhook == null ? null : webhook.url());
+            st.setBoolean(5, webhook != null);
+            st.setString(6, webhook == null ? null : webhook.secret());
+            st.setLong(7, userId);
+            st.setString(8, walletId);
             return one(st);
         }
     }
@@ -206,6 +295,7 @@ public final class WalletStore {
             st.setArray(6, c.createArrayOf("text", tags));
             int created = 0;
             int updated = 0;
+            requestSync(c, List.of(chains), List.of(addresses), false);
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     if (rs.getBoolean(1)) {
@@ -228,6 +318,7 @@ public final class WalletStore {
     private static WalletRow row(ResultSet rs) throws SQLException {
         Array tags = rs.getArray(6);
         return new WalletRow(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getString(4), rs.getString(5),
-                List.of((String[]) tags.getArray()), rs.getObject(7, OffsetDateTime.class), rs.getObject(8, OffsetDateTime.class));
+                List.of((String[]) tags.getArray()), rs.getObject(7, OffsetDateTime.class), rs.getObject(8, OffsetDateTime.class),
+                rs.getString(9));
     }
 }

@@ -302,6 +302,18 @@ public final class EvmTransferMapper {
                 .build();
     }
 
+    /**
+     * Transfers of one log fetched on its own (a wallet's targeted eth_getLogs), decoded exactly as inside
+     * {@link #toEvent}, so a synced history row has the natural key and amount the follower would give it.
+     */
+    public List<Transfer> logTransfers(Log log, long blockNumber, String blockHash, long blockTime) {
+        Transfer proto = Transfer.newBuilder().setChainId(chainId).setBlockNumber(blockNumber)
+                .setBlockHash(lower(blockHash)).setBlockTime(blockTime).build();
+        List<Transfer> out = new ArrayList<>();
+        decodeLog(log, proto, out);
+        return out;
+    }
+
     // ---------------------------------------------------------------- logs
 
     private void decodeLog(Log log, Transfer blockProto, List<Transfer> out) {

@@ -1,0 +1,330 @@
+package io.chaintrack.connectors.walletsync;
+
+import io.chaintrack.connectors.postgres.PostgresSinkOptions;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The one writer of wallet_syncs, opening_balances and wallet_webhook_deliveries. Every progress write names the
+ * job's generation, so a worker still running a sync its user has since restarted (resync) cannot overwrite the new
+ * one's cursors: its writes match no row and it stops.
+ */
+public final class WalletSyncStore {
+    /** One account's sync as persisted; cursors are the last block (inclusive) whose history is written. */
+    public record Job(long chainId, String address, long generation, String state, Long targetBlock, long logsThrough,
+                      long nativeThrough, long internalThrough, int nativePage, int internalPage, long recordsDone) {}
+
+    /** A webhook delivery due now, with its wallet's current secret (null when the wallet or its webhook is gone). */
+    public record Delivery(long id, String walletId, String url, String body, int attempts, String secret) {}
+
+    /** The job's row no longer has this generation: a resync superseded it. */
+    public static final class SupersededException extends RuntimeException {
+        SupersededException(Job job) {
+            super("sync of " + job.address() + " on chain " + job.chainId() + " generation " + job.generation()
+                    + " was superseded by a resync", null, false, false);
+        }
+    }
+
+    private final PostgresSinkOptions db;
+
+    public WalletSyncStore(PostgresSinkOptions db) {
+        this.db = db;
+    }
+
+    public PostgresSinkOptions db() {
+        return db;
+    }
+
+    private interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private <T> T tx(Work<T> work) {
+        try (Connection c = db.connect("chaintrack-wallet-sync")) {
+            try {
+                T out = work.run(c);
+                c.commit();
+                return out;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("wallet sync store: " + e.getMessage(), e);
+        }
+    }
+
+    /** Records that a worker runs for the chain (and whether it syncs native history through an explorer). */
+    public void heartbeat(long chainId, boolean explorer) {
+        tx(c -> {
+            try (PreparedStatement st = c.prepareStatement("INSERT INTO wallet_sync_workers (chain_id, explorer) VALUES (?, ?)"
+                    + " ON CONFLICT (chain_id) DO UPDATE SET explorer = EXCLUDED.explorer, seen_at = now()")) {
+                st.setLong(1, chainId);
+                st.setBoolean(2, explorer);
+                return st.executeUpdate();
+            }
+        });
+    }
+
+    /**
+     * Requests above the sync's generation (a new wallet, a resync) become queued syncs with their cursors reset;
+     * returns how many.
+     */
+    public int activateRequests(long chainId) {
+        return tx(c -> {
+            try (PreparedStatement st = c.prepareStatement("INSERT INTO wallet_syncs AS s (chain_id, address, generation, state,"
+                    + " requested_at) SELECT r.chain_id, r.address, r.generation, 'queued', r.requested_at"
+                    + " FROM wallet_sync_requests r LEFT JOIN wallet_syncs s2 ON s2.chain_id = r.chain_id AND s2.address = r.address"
+                    + " WHERE r.chain_id = ? AND (s2.generation IS NULL OR s2.generation < r.generation)"
+                    + " ON CONFLICT (chain_id, address) DO UPDATE SET generation = EXCLUDED.generation, state = 'queued',"
+                    + " reason = '', target_block = NULL, logs_through = -1, native_through = -1, internal_through = -1,"
+                    + " native_page = 1, internal_page = 1, records_done = 0, attempts = 0,"
+                    + " requested_at = EXCLUDED.requested_at, started_at = NULL, finished_at = NULL, updated_at = now()")) {
+                st.setLong(1, chainId);
+                return st.executeUpdate();
+            }
+        });
+    }
+
+    /** The oldest queued sync, or one left running by a worker that stopped; marked running. */
+    public Optional<Job> claimNext(long chainId) {
+        return tx(c -> {
+            Job job = null;
+            try (PreparedStatement st = c.prepareStatement("SELECT " + JOB_COLUMNS + " FROM wallet_syncs WHERE chain_id = ?"
+                    + " AND state IN ('queued', 'running') ORDER BY requested_at, address LIMIT 1 FOR UPDATE SKIP LOCKED")) {
+                st.setLong(1, chainId);
+                try (ResultSet rs = st.executeQuery()) {
+                    if (rs.next()) {
+                        job = job(rs);
+                    }
+                }
+            }
+            if (job == null) {
+                return Optional.empty();
+            }
+            try (PreparedStatement st = c.prepareStatement("UPDATE wallet_syncs SET state = 'running', attempts = attempts + 1,"
+                    + " started_at = COALESCE(started_at, now()), updated_at = now() WHERE chain_id = ? AND address = ?")) {
+                st.setLong(1, chainId);
+                st.setString(2, job.address());
+                st.executeUpdate();
+            }
+            return Optional.of(new Job(job.chainId(), job.address(), job.generation(), "running", job.targetBlock(),
+                    job.logsThrough(), job.nativeThrough(), job.internalThrough(), job.nativePage(), job.internalPage(),
+                    job.recordsDone()));
+        });
+    }
+
+    public Optional<Job> find(long chainId, String address) {
+        return tx(c -> {
+            try (PreparedStatement st = c.prepareStatement("SELECT " + JOB_COLUMNS + " FROM wallet_syncs WHERE chain_id = ? AND address = ?")) {
+                st.setLong(1, chainId);
+                st.setString(2, address);
+                try (ResultSet rs = st.executeQuery()) {
+                    return rs.next() ? Optional.of(job(rs)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /** The first block the pipeline indexed on the chain (its start block), or empty before it indexed any. */
+    public Optional<Long> firstIndexedBlock(long chainId) {
+        return tx(c -> {
+            try (PreparedStatement st = c.prepareStatement("SELECT first_block FROM chain_totals WHERE chain_id = ?")) {
+                st.setLong(1, chainId);
+                try (ResultSet rs = st.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /** Saves the job's cursors and counters; fails with {@link SupersededException} when a resync replaced it. */
+    public void save(Job job) {
+        tx(c -> {
+            try (PreparedStatement st = c.prepareStatement("UPDATE wallet_syncs SET target_block = ?, logs_through = ?,"
+                    + " native_through = ?, internal_through = ?, native_page = ?, internal_page = ?, records_done = ?,"
+                    + " updated_at = now() WHERE chain_id = ? AND address = ? AND generation = ? AND state = 'running'")) {
+                if (job.targetBlock() == null) {
+                    st.setNull(1, java.sql.Types.BIGINT);
+                } else {
+                    st.setLong(1, job.targetBlock());
+                }
+                st.setLong(2, job.logsThrough());
+                st.setLong(3, job.nativeThrough());
+                st.setLong(4, job.internalThrough());
+                st.setInt(5, job.nativePage());
+                st.setInt(6, job.internalPage());
+                st.setLong(7, job.recordsDone());
+                st.setLong(8, job.chainId());
+                st.setString(9, job.address());
+                st.setLong(10, job.generation());
+                if (st.executeUpdate() == 0) {
+                    throw new SupersededException(job);
+                }
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Done: the account's opening balances recomputed from its history rows below {@code firstIndexed} (distinct
+     * transfers by natural key, whichever sync wrote them), the state, and a webhook delivery per wallet with one,
+     * in one transaction, so the balance served switches from partial to exact at once. Without {@code nativeSynced}
+     * (no explorer) native rows other syncs wrote are a partial history: no native opening balance, and {@code note}
+     * says so in the reason.
+     */
+    public void finish(Job job, long firstIndexed, Instant openingTime, boolean nativeSynced, String note, String webhookBody) {
+        tx(c -> {
+            requireCurrent(c, job);
+            try (PreparedStatement st = c.prepareStatement("DELETE FROM opening_balances WHERE chain_id = ? AND address = ?")) {
+                st.setLong(1, job.chainId());
+                st.setString(2, job.address());
+                st.executeUpdate();
+            }
+            try (PreparedStatement st = c.prepareStatement("INSERT INTO opening_balances (chain_id, address, token, token_id,"
+                    + " standard, balance, block_number, block_time)"
+                    + " SELECT ?, ?, token, CASE WHEN standard = 'ERC1155' THEN token_id ELSE 0 END, min(standard),"
+                    + " sum(CASE WHEN to_address = ? THEN amount ELSE 0 END) - sum(CASE WHEN from_address = ? THEN amount ELSE 0 END),"
+                    + " ?, ? FROM transfers WHERE chain_id = ? AND canonical AND block_number < ?"
+                    + " AND (from_address = ? OR to_address = ?)" + (nativeSynced ? "" : " AND token <> 'native'")
+                    + " GROUP BY token, CASE WHEN standard = 'ERC1155' THEN token_id ELSE 0 END")) {
+                int i = 1;
+                st.setLong(i++, job.chainId());
+                st.setString(i++, job.address());
+                st.setString(i++, job.address());
+                st.setString(i++, job.address());
+                st.setLong(i++, firstIndexed - 1);
+                st.setTimestamp(i++, Timestamp.from(openingTime));
+                st.setLong(i++, job.chainId());
+                st.setLong(i++, firstIndexed);
+                st.setString(i++, job.address());
+                st.setString(i, job.address());
+                st.executeUpdate();
+            }
+            end(c, job, "done", note);
+            enqueueWebhooks(c, job, webhookBody);
+            return null;
+        });
+    }
+
+    /** Failed with {@code reason}; a webhook delivery per wallet with one. A superseded job changes nothing. */
+    public void fail(Job job, String reason, String webhookBody) {
+        tx(c -> {
+            try {
+                requireCurrent(c, job);
+            } catch (SupersededException e) {
+                return null;
+            }
+            end(c, job, "failed", reason.length() > 1000 ? reason.substring(0, 1000) : reason);
+            enqueueWebhooks(c, job, webhookBody);
+            return null;
+        });
+    }
+
+    private static void requireCurrent(Connection c, Job job) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("SELECT 1 FROM wallet_syncs WHERE chain_id = ? AND address = ?"
+                + " AND generation = ? AND state = 'running' FOR UPDATE")) {
+            st.setLong(1, job.chainId());
+            st.setString(2, job.address());
+            st.setLong(3, job.generation());
+            try (ResultSet rs = st.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SupersededException(job);
+                }
+            }
+        }
+    }
+
+    private static void end(Connection c, Job job, String state, String reason) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("UPDATE wallet_syncs SET state = ?, reason = ?, target_block = ?,"
+                + " logs_through = ?, native_through = ?, internal_through = ?, records_done = ?, finished_at = now(),"
+                + " updated_at = now() WHERE chain_id = ? AND address = ? AND generation = ?")) {
+            st.setString(1, state);
+            st.setString(2, reason);
+            if (job.targetBlock() == null) {
+                st.setNull(3, java.sql.Types.BIGINT);
+            } else {
+                st.setLong(3, job.targetBlock());
+            }
+            st.setLong(4, job.logsThrough());
+            st.setLong(5, job.nativeThrough());
+            st.setLong(6, job.internalThrough());
+            st.setLong(7, job.recordsDone());
+            st.setLong(8, job.chainId());
+            st.setString(9, job.address());
+            st.setLong(10, job.generation());
+            st.executeUpdate();
+        }
+    }
+
+    /** {@code body} holds the placeholder {@code {wallet_id}}, filled per wallet. */
+    private static void enqueueWebhooks(Connection c, Job job, String body) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("INSERT INTO wallet_webhook_deliveries (wallet_id, url, body, state)"
+                + " SELECT wallet_id, webhook_url, replace(?, '{wallet_id}', wallet_id), 'pending' FROM wallets"
+                + " WHERE chain_id = ? AND address = ? AND webhook_url IS NOT NULL")) {
+            st.setString(1, body);
+            st.setLong(2, job.chainId());
+            st.setString(3, job.address());
+            st.executeUpdate();
+        }
+    }
+
+    /** Pending deliveries whose next attempt is due, oldest first. */
+    public List<Delivery> dueDeliveries(int limit) {
+        return tx(c -> {
+            List<Delivery> out = new ArrayList<>();
+            try (PreparedStatement st = c.prepareStatement("SELECT d.delivery_id, d.wallet_id, d.url, d.body, d.attempts,"
+                    + " w.webhook_secret FROM wallet_webhook_deliveries d LEFT JOIN wallets w ON w.wallet_id = d.wallet_id"
+                    + " WHERE d.state = 'pending' AND d.next_attempt_at <= now() ORDER BY d.next_attempt_at, d.delivery_id LIMIT ?")) {
+                st.setInt(1, limit);
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Delivery(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5),
+                                rs.getString(6)));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /** Records one attempt: delivered, retried at {@code nextAttempt}, or failed for good when that is null. */
+    public void recordAttempt(long deliveryId, boolean delivered, Integer status, String error, Instant nextAttempt) {
+        tx(c -> {
+            try (PreparedStatement st = c.prepareStatement("UPDATE wallet_webhook_deliveries SET attempts = attempts + 1,"
+                    + " last_status = ?, last_error = ?, state = ?, next_attempt_at = COALESCE(?, next_attempt_at),"
+                    + " delivered_at = CASE WHEN ? THEN now() END WHERE delivery_id = ?")) {
+                if (status == null) {
+                    st.setNull(1, java.sql.Types.INTEGER);
+                } else {
+                    st.setInt(1, status);
+                }
+                st.setString(2, error == null ? "" : error);
+                st.setString(3, delivered ? "delivered" : nextAttempt == null ? "failed" : "pending");
+                st.setTimestamp(4, nextAttempt == null ? null : Timestamp.from(nextAttempt));
+                st.setBoolean(5, delivered);
+                st.setLong(6, deliveryId);
+                st.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    private static final String JOB_COLUMNS = "chain_id, address, generation, state, target_block, logs_through,"
+            + " native_through, internal_through, native_page, internal_page, records_done";
+
+    private static Job job(ResultSet rs) throws SQLException {
+        long target = rs.getLong("target_block");
+        Long targetBlock = rs.wasNull() ? null : target;
+        return new Job(rs.getLong("chain_id"), rs.getString("address"), rs.getLong("generation"), rs.getString("state"),
+                targetBlock, rs.getLong("logs_through"), rs.getLong("native_through"), rs.getLong("internal_through"),
+                rs.getInt("native_page"), rs.getInt("internal_page"), rs.getLong("records_done"));
+    }
+}
