@@ -48,10 +48,11 @@ import org.web3j.protocol.core.methods.request.Transaction;
 import org.web3j.protocol.core.methods.response.EthLog;
 
 /**
- * Uniswap V2 (the npm package's own factory and pair bytecode) and a Chainlink-style aggregator on a real Hardhat node,
+ * Uniswap V2 and V3 (the npm packages' own factory and pool bytecode) and a Chainlink-style aggregator on a real Hardhat node,
  * driven through liquidity, swaps, a burn and answer updates with blocks placed in chosen minutes, and two reorgs;
  * followed by the ingest and the price job into PostgreSQL. The oracle is the node: for every minute of the canonical
- * chain that has a Sync (AnswerUpdated), the stored rows equal getReserves() (latestAnswer()) read at the minute's
+ * chain that has a Sync (V3 Swap, AnswerUpdated), the stored rows equal getReserves() (slot0() and liquidity(),
+ * latestAnswer()) read at the minute's
  * last block, and no other rows exist (a reverted block's minute is recomputed or withdrawn).
  */
 class PriceHardhatTest {
@@ -60,11 +61,17 @@ class PriceHardhatTest {
     private static final MathContext MC = new MathContext(34, RoundingMode.HALF_EVEN);
     private static final BigInteger E18 = BigInteger.TEN.pow(18);
     private static final String SYNC = "0x1c411e9a96e071241c2f21f7726b17ae89e3cab4c78be50e062b03a9fffbbad1";
+    private static final String V3_SWAP = "0xc42079f94a6350d7e6235f29174924f928cc2ac818eb64fed8004e115fbcca67";
+    private static final BigInteger Q96 = BigInteger.ONE.shiftLeft(96);
+    private static final BigInteger MIN_SQRT_PLUS_1 = new BigInteger("4295128740");
+    private static final BigInteger MAX_SQRT_MINUS_1 = new BigInteger("1461446703485210103287273752322564110160401220341");
     private static final String ANSWER_UPDATED = "0x0559884fd3a460db3073b7fc896cc77986f16e378210ded43186175bf646fc5f";
 
     private HardhatChain chain;
     private String me;
     private long clock;
+    private String v3Pool;
+    private String v3Caller;
 
     @Test
     void storedPricesEqualTheNodesReservesAndAnswersAtEveryMinuteThroughReorgs() throws Exception {
@@ -86,9 +93,20 @@ class PriceHardhatTest {
             send(factory, call("createPair", addr(tokenX), addr(tokenY)));
             String pair = address(ethCall(factory, call("getPair", addr(tokenX), addr(tokenY)), chain.blockNumber()));
             boolean xIsToken0 = tokenX.compareTo(tokenY) < 0;
+            // Uniswap V3 from @uniswap/v3-core's artifacts: pool X/Y at fee 0.3%, price 1, liquidity in ticks -600..600
+            String v3Factory = deployArtifact(uniswapV3("UniswapV3Factory"), "");
+            send(v3Factory, call("createPool", addr(tokenX), addr(tokenY), new org.web3j.abi.datatypes.generated.Uint24(3000)));
+            v3Pool = address(ethCall(v3Factory, call("getPool", addr(tokenX), addr(tokenY),
+                    new org.web3j.abi.datatypes.generated.Uint24(3000)), chain.blockNumber()));
+            send(v3Pool, call("initialize", new org.web3j.abi.datatypes.generated.Uint160(Q96)));
+            v3Caller = chain.deploy("V3Caller", me);
+            send(tokenX, call("transfer", addr(v3Caller), u(E18.multiply(BigInteger.valueOf(100_000)))));
+            send(tokenY, call("transfer", addr(v3Caller), u(E18.multiply(BigInteger.valueOf(100_000)))));
+            send(v3Caller, call("mint", addr(v3Pool), new org.web3j.abi.datatypes.generated.Int24(-600),
+                    new org.web3j.abi.datatypes.generated.Int24(600), new org.web3j.abi.datatypes.generated.Uint128(E18.multiply(BigInteger.valueOf(1000)))));
             clock = chain.block(chain.blockNumber()).getTimestamp().longValueExact();
 
-            PriceSourcesConfig prices = PriceSourcesConfig.parse(List.of(), List.of("v2:" + factory),
+            PriceSourcesConfig prices = PriceSourcesConfig.parse(List.of(), List.of("v2:" + factory, "v3:" + v3Factory),
                     List.of("native=" + aggregator + ":8"), List.of());
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
             env.setParallelism(1);
@@ -108,7 +126,10 @@ class PriceHardhatTest {
                 send(aggregator, call("setAnswer", new Int256(BigInteger.valueOf(2012_34567890L))), false);
                 send(aggregator, call("setAnswer", new Int256(BigInteger.valueOf(1999_00000001L))), true);
                 swap(pair, tokenX, xIsToken0, E18.multiply(BigInteger.valueOf(7)), false);
+                v3Swap(true, E18.multiply(BigInteger.valueOf(5)), false);
                 burn(pair, E18.multiply(BigInteger.valueOf(100)), true);
+                v3Swap(false, E18.multiply(BigInteger.valueOf(8)), true);
+                v3Swap(true, E18.multiply(BigInteger.valueOf(1)), false);
                 awaitPrices(postgres, pair, aggregator);
 
                 // reorg 1: three blocks replaced by two others in other minutes (one minute loses its only Sync)
@@ -117,11 +138,13 @@ class PriceHardhatTest {
                 swap(pair, tokenY, !xIsToken0, E18.multiply(BigInteger.valueOf(40)), true);
                 send(aggregator, call("setAnswer", new Int256(BigInteger.valueOf(2500_00000000L))), true);
                 swap(pair, tokenX, xIsToken0, E18.multiply(BigInteger.valueOf(3)), true);
+                v3Swap(false, E18.multiply(BigInteger.valueOf(20)), true);
                 awaitPrices(postgres, pair, aggregator);
                 Map<String, String> beforeReorg = stored(postgres);
                 chain.revert(snapshot);
                 clock = forkClock + 120;
                 swap(pair, tokenX, xIsToken0, E18.multiply(BigInteger.valueOf(25)), true);
+                v3Swap(true, E18.multiply(BigInteger.valueOf(13)), false);
                 addLiquidity(pair, tokenX, tokenY, E18.multiply(BigInteger.valueOf(10)), E18.multiply(BigInteger.valueOf(31)), false);
                 send(aggregator, call("setAnswer", new Int256(BigInteger.valueOf(1987_65432100L))), true);
                 awaitPrices(postgres, pair, aggregator);
@@ -141,6 +164,7 @@ class PriceHardhatTest {
                 chain.revert(snapshot2);
                 clock = fork2;
                 swap(pair, tokenX, xIsToken0, E18.multiply(BigInteger.valueOf(2)), true);
+                v3Swap(false, E18.multiply(BigInteger.valueOf(2)), false);
                 chain.mineEmpty(1);
                 awaitPrices(postgres, pair, aggregator);
             } finally {
@@ -149,9 +173,11 @@ class PriceHardhatTest {
             Map<String, String> expected = expectedRows(pair, aggregator);
             assertThat(stored(postgres)).isEqualTo(expected);
             long minutesWithSync = expected.keySet().stream().filter(k -> k.contains("uniswap-v2")).count() / 2;
-            System.out.printf("prices on Hardhat: %d pool minutes x 2 directions and %d feed minutes equal the node's%n",
-                    minutesWithSync, expected.size() - 2 * minutesWithSync);
+            long minutesWithSwap = expected.keySet().stream().filter(k -> k.contains("uniswap-v3")).count() / 2;
+            System.out.printf("prices on Hardhat: %d V2 and %d V3 pool minutes x 2 directions and %d feed minutes equal the node's%n",
+                    minutesWithSync, minutesWithSwap, expected.size() - 2 * (minutesWithSync + minutesWithSwap));
             assertThat(minutesWithSync).isGreaterThanOrEqualTo(6);
+            assertThat(minutesWithSwap).isGreaterThanOrEqualTo(3);
         }
     }
 
@@ -178,8 +204,19 @@ class PriceHardhatTest {
             byte[] r = ethCall(pair, "0x0902f1ac", at); // getReserves()
             BigInteger r0 = new BigInteger(1, java.util.Arrays.copyOfRange(r, 0, 32));
             BigInteger r1 = new BigInteger(1, java.util.Arrays.copyOfRange(r, 32, 64));
-            out.put(token0 + "|uniswap-v2:" + pair + "|" + minute, row(token1, "base", ratio(r1, r0), r1.shiftLeft(1)));
-            out.put(token1 + "|uniswap-v2:" + pair + "|" + minute, row(token0, "base", ratio(r0, r1), r0.shiftLeft(1)));
+            out.put(token0 + "|uniswap-v2:" + pair + "|" + minute, row(token1, "base", ratio(r1, r0), r1.shiftLeft(1).toString()));
+            out.put(token1 + "|uniswap-v2:" + pair + "|" + minute, row(token0, "base", ratio(r0, r1), r0.shiftLeft(1).toString()));
+        }
+        String v3Token0 = address(ethCall(v3Pool, call("token0"), head));
+        String v3Token1 = address(ethCall(v3Pool, call("token1"), head));
+        for (long minute : minutesWithLogs(v3Pool, V3_SWAP, blockMinute)) {
+            long at = lastBlockOfMinute.get(minute);
+            BigInteger sqrt = new BigInteger(1, java.util.Arrays.copyOfRange(ethCall(v3Pool, "0x3850c7bd", at), 0, 32)); // slot0()
+            BigInteger liq = new BigInteger(1, ethCall(v3Pool, "0x1a686502", at)); // liquidity()
+            out.put(v3Token0 + "|uniswap-v3:" + v3Pool + "|" + minute, row(v3Token1, "base",
+                    ratio(sqrt.pow(2), Q96.pow(2)), ratio(liq.multiply(sqrt).shiftLeft(1), Q96)));
+            out.put(v3Token1 + "|uniswap-v3:" + v3Pool + "|" + minute, row(v3Token0, "base",
+                    ratio(Q96.pow(2), sqrt.pow(2)), ratio(liq.multiply(Q96).shiftLeft(1), sqrt)));
         }
         for (long minute : minutesWithLogs(aggregator, ANSWER_UPDATED, blockMinute)) {
             BigInteger answer = new BigInteger(ethCall(aggregator, "0x50d25bcd", lastBlockOfMinute.get(minute))); // latestAnswer()
@@ -203,8 +240,8 @@ class PriceHardhatTest {
         return new BigDecimal(numerator).divide(new BigDecimal(denominator), MC).stripTrailingZeros().toPlainString();
     }
 
-    private static String row(String quote, String unit, String price, BigInteger liquidity) {
-        return quote + " " + unit + " " + price + " " + (liquidity == null ? "-" : liquidity.toString());
+    private static String row(String quote, String unit, String price, String liquidity) {
+        return quote + " " + unit + " " + price + " " + (liquidity == null ? "-" : liquidity);
     }
 
     private static Map<String, String> stored(EmbeddedPostgresServer postgres) throws Exception {
@@ -216,7 +253,7 @@ class PriceHardhatTest {
                 BigDecimal liq = rs.getBigDecimal(7);
                 out.put(rs.getString(1) + "|" + rs.getString(2) + "|" + rs.getLong(3),
                         row(rs.getString(4), rs.getString(5), rs.getBigDecimal(6).stripTrailingZeros().toPlainString(),
-                                liq == null ? null : liq.toBigIntegerExact()));
+                                liq == null ? null : liq.stripTrailingZeros().toPlainString()));
             }
         }
         return out;
@@ -271,6 +308,12 @@ class PriceHardhatTest {
         mine(newMinute);
     }
 
+    /** Sells {@code amountIn} of token0 ({@code zeroForOne}) or token1 into the V3 pool through V3Caller. */
+    private void v3Swap(boolean zeroForOne, BigInteger amountIn, boolean newMinute) throws IOException {
+        send(v3Caller, call("swap", addr(v3Pool), new org.web3j.abi.datatypes.Bool(zeroForOne), new Int256(amountIn),
+                new org.web3j.abi.datatypes.generated.Uint160(zeroForOne ? MIN_SQRT_PLUS_1 : MAX_SQRT_MINUS_1)), newMinute);
+    }
+
     private void burn(String pair, BigInteger liquidity, boolean newMinute) throws IOException {
         chain.automine(false);
         send(pair, call("transfer", addr(pair), u(liquidity)), false);
@@ -293,7 +336,7 @@ class PriceHardhatTest {
     }
 
     private void send(String to, String data) throws IOException {
-        Transaction tx = new Transaction(me, null, null, BigInteger.valueOf(6_000_000), to, BigInteger.ZERO, data);
+        Transaction tx = new Transaction(me, null, null, BigInteger.valueOf(10_000_000), to, BigInteger.ZERO, data);
         var r = chain.web3j().ethSendTransaction(tx).send();
         if (r.hasError()) {
             throw new IOException("eth_sendTransaction to " + to + " failed: " + r.getError().getMessage());
@@ -331,6 +374,11 @@ class PriceHardhatTest {
     private static JsonNode uniswap(String name) throws IOException {
         Path root = HardhatNode.hardhatBootstrap().getParent().getParent().getParent().getParent();
         return JSON.readTree(root.resolve("@uniswap/v2-core/build/" + name + ".json").toFile());
+    }
+
+    private static JsonNode uniswapV3(String name) throws IOException {
+        Path root = HardhatNode.hardhatBootstrap().getParent().getParent().getParent().getParent();
+        return JSON.readTree(root.resolve("@uniswap/v3-core/artifacts/contracts/" + name + ".sol/" + name + ".json").toFile());
     }
 
     private static JsonNode compiled(String name) throws IOException {
