@@ -63,7 +63,7 @@ public final class ConfigCatalog {
       "chaintrack.prices.http.base-url", "chaintrack.prices.http.name", "chaintrack.prices.http.key",
       "chaintrack.prices.http.key-header", "chaintrack.prices.http.platform", "chaintrack.prices.http.currency",
       "chaintrack.prices.http.chain-id", "chaintrack.prices.http.tokens", "chaintrack.prices.http.rate-limit",
-      "chaintrack.prices.http.poll-interval", "chaintrack.prices.http.breaker-open");
+      "chaintrack.prices.http.poll-interval", "chaintrack.prices.http.breaker-open", "chaintrack.prices.http.metrics-port");
 
   public static final List<String> STACK = List.of(
       "chaintrack.stack.state-dir", "chaintrack.stack.fresh", "chaintrack.stack.postgres-port",

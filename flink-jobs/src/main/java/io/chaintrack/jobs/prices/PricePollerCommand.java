@@ -23,6 +23,10 @@ public final class PricePollerCommand implements Callable<Integer> {
     JdbcOptions.Required jdbc = new JdbcOptions.Required();
     @Mixin
     HttpPriceOptions http = new HttpPriceOptions();
+    @io.chaintrack.core.config.ConfigKey("chaintrack.prices.http.metrics-port")
+    @CommandLine.Option(names = "--metrics-port", defaultValue = "0",
+            description = "Serve Prometheus /metrics on this port; 0: none (default ${DEFAULT-VALUE}).")
+    int metricsPort;
     @Mixin
     ConfiguredCommandLine.ConfigFileOption configFile = new ConfiguredCommandLine.ConfigFileOption();
 
@@ -37,8 +41,16 @@ public final class PricePollerCommand implements Callable<Integer> {
             return 2;
         }
         try (HttpPricePoller poller = http.startPoller(PrometheusRegistry.defaultRegistry,
-                PostgresSinkOptions.of(jdbc.url(), jdbc.user(), jdbc.password()))) {
+                PostgresSinkOptions.of(jdbc.url(), jdbc.user(), jdbc.password()));
+             AutoCloseable metrics = metricsPort > 0 ? HttpPricePoller.serveMetrics(PrometheusRegistry.defaultRegistry, metricsPort) : null) {
             new CountDownLatch(1).await();
+        } catch (java.io.IOException e) {
+            spec.commandLine().getErr().println("cannot serve /metrics on port " + metricsPort + ": " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
         return 0;
     }
