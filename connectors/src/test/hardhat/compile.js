@@ -46,6 +46,7 @@ fs.mkdirSync(outDir, { recursive: true });
 for (const [source, contracts] of Object.entries(output.contracts)) {
   if (!source.startsWith("contracts/")) continue;
   for (const [name, c] of Object.entries(contracts)) {
+    if (!c.evm.bytecode.object) continue; // interfaces declared next to a contract have nothing to deploy
     const artifact = { contractName: name, sourceName: source, compiler: "solc-js " + solc.version(), evmVersion: "cancun", abi: c.abi, bytecode: "0x" + c.evm.bytecode.object };
     fs.writeFileSync(path.join(outDir, name + ".json"), JSON.stringify(artifact, null, 2) + "\n");
     console.log("wrote compiled/" + name + ".json (" + c.evm.bytecode.object.length / 2 + " bytes)");

@@ -42,6 +42,8 @@ public final class ChaintrackCli implements Callable<Integer> {
                 .addSubcommand("balances", new BalanceJob())
                 .addSubcommand("analytics", new AnalyticsJob())
                 .addSubcommand("analytics-retention", new PartitionMaintenance())
+                .addSubcommand("prices", new io.chaintrack.jobs.prices.PriceJob())
+                .addSubcommand("price-poller", new io.chaintrack.jobs.prices.PricePollerCommand())
                 .addSubcommand("keys", new KeysCommand())
                 .addSubcommand("reconcile", new ReconcileCommand())
                 .addSubcommand("wallet-sync", new WalletSyncCommand());

@@ -106,6 +106,10 @@ final class StackCommand implements Callable<Integer> {
     @Mixin
     EvmOptions evm = EvmOptions.withPollInterval(Duration.ofMillis(250));
 
+    /** The HTTP price poller, started next to the jobs when a base URL is set. */
+    @Mixin
+    io.chaintrack.jobs.prices.HttpPriceOptions priceHttp = new io.chaintrack.jobs.prices.HttpPriceOptions();
+
     @ConfigKey("chaintrack.stack.bind-address")
     @Option(names = "--bind-address", defaultValue = "127.0.0.1",
             description = "Address REST, gRPC, PostgreSQL and the Flink REST endpoint listen on; 0.0.0.0 for every interface (default: ${DEFAULT-VALUE}).")
@@ -224,6 +228,7 @@ final class StackCommand implements Callable<Integer> {
         volatile io.chaintrack.connectors.reconcile.ReconcileSchedule reconciliation;
         volatile WalletSyncOptions.Running walletSyncWorker;
         volatile io.chaintrack.connectors.utxo.synthetic.UtxoDemoNode utxoNode;
+        volatile io.chaintrack.jobs.prices.HttpPricePoller pricePoller;
         /** Counted down once the jobs are submitted (or start-up failed): a stop waits for it. */
         private final CountDownLatch submitted = new CountDownLatch(1);
 
@@ -303,6 +308,16 @@ final class StackCommand implements Callable<Integer> {
                     new KafkaInput(kafka.bootstrapServers(), "chaintrack-analytics", false),
                     PostgresSinkOptions.of(postgres.jdbcUrl(), postgres.user(), postgres.password()),
                     AnalyticsConfig.defaults(), 5000);
+            io.chaintrack.connectors.price.PriceSourcesConfig priceSources = evm.prices.toConfig();
+            if (evm.hasEndpoints() && !priceSources.isEmpty()) {
+                // the price job reads the price logs the EVM ingest adds to each ChainEvent when price sources are set
+                io.chaintrack.jobs.prices.PriceJob.addToEnvironment(env,
+                        new KafkaInput(kafka.bootstrapServers(), "chaintrack-prices", false), tables, priceSources,
+                        evmConfig().reorgDepth());
+            }
+            if (priceHttp.enabled()) {
+                pricePoller = priceHttp.startPoller(io.prometheus.metrics.model.registry.PrometheusRegistry.defaultRegistry, tables);
+            }
             job = env.executeAsync("chaintrack-stack");
             if (evm.hasEndpoints() && walletSync.enabled()) {
                 walletSyncWorker = walletSync.start(evmConfig(), tables);
@@ -324,6 +339,7 @@ final class StackCommand implements Callable<Integer> {
             System.out.println("stopping chaintrack …");
             closeQuietly("reconciliation", reconciliation);
             closeQuietly("wallet sync", walletSyncWorker);
+            closeQuietly("price poller", pricePoller);
             closeQuietly("api", api);
             try {
                 // the API is up before the jobs: a stop in between lets them start, then stops them with a savepoint

@@ -2,6 +2,7 @@ package io.chaintrack.connectors.evm;
 
 import io.chaintrack.connectors.evm.preset.ChainPreset;
 import io.chaintrack.connectors.evm.preset.ChainPresets;
+import io.chaintrack.connectors.price.PriceSourcesConfig;
 import io.chaintrack.core.model.Addresses;
 import java.io.Serializable;
 import java.time.Duration;
@@ -47,6 +48,7 @@ import java.util.Set;
  *                         the block hash before the source fails
  * @param preset           genesis, rewards and irregular changes of the chain (CUSTOM: none of them); its finality
  *                         and trace mode are the builder's defaults
+ * @param prices           on-chain price sources whose logs are read with the transfer logs (NONE: no price logs)
  */
 public record EvmChainConfig(
         long chainId,
@@ -73,7 +75,8 @@ public record EvmChainConfig(
         RetryPolicy retry,
         BreakerPolicy breaker,
         int maxFetchAttempts,
-        ChainPreset preset) implements Serializable {
+        ChainPreset preset,
+        PriceSourcesConfig prices) implements Serializable {
 
     public static final int DEFAULT_REORG_DEPTH = 128;
     public static final Duration DEFAULT_SUBSCRIBED_POLL_INTERVAL = Duration.ofSeconds(10);
@@ -162,6 +165,9 @@ public record EvmChainConfig(
         if (preset == null) {
             preset = ChainPresets.CUSTOM;
         }
+        if (prices == null) {
+            prices = PriceSourcesConfig.NONE;
+        }
         if (preset.chainId() != null && preset.chainId() != chainId) {
             throw new IllegalArgumentException(where + "preset " + preset.name() + " is for chain id " + preset.chainId()
                     + ", not " + chainId);
@@ -214,6 +220,7 @@ public record EvmChainConfig(
         b.breaker = breaker;
         b.maxFetchAttempts = maxFetchAttempts;
         b.preset = preset;
+        b.prices = prices;
         return b;
     }
 
@@ -247,6 +254,7 @@ public record EvmChainConfig(
         private BreakerPolicy breaker = BreakerPolicy.defaults();
         private int maxFetchAttempts = 5;
         private ChainPreset preset = ChainPresets.CUSTOM;
+        private PriceSourcesConfig prices = PriceSourcesConfig.NONE;
 
         private Builder(long chainId, String chainName) {
             this.chainId = chainId;
@@ -291,6 +299,7 @@ public record EvmChainConfig(
         public Builder breaker(BreakerPolicy v) { breaker = v; return this; }
         public Builder maxFetchAttempts(int v) { maxFetchAttempts = v; return this; }
         public Builder preset(ChainPreset v) { preset = v; return this; }
+        public Builder prices(PriceSourcesConfig v) { prices = v; return this; }
 
         public EvmChainConfig build() {
             ChainPreset p = preset == null ? ChainPresets.CUSTOM : preset;
@@ -301,7 +310,7 @@ public record EvmChainConfig(
                     headSubscription, wsUrl, subscribedPollInterval != null ? subscribedPollInterval
                             : pollInterval == null ? null : max(pollInterval, DEFAULT_SUBSCRIBED_POLL_INTERVAL),
                     nativeTransfers, fees != null ? fees : nativeTransfers, receipts, t, reorgDepth, baseFeeRecipient, requestTimeout, retry, breaker,
-                    maxFetchAttempts, p);
+                    maxFetchAttempts, p, prices);
         }
     }
 }

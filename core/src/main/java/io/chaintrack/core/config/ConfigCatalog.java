@@ -56,6 +56,15 @@ public final class ConfigCatalog {
       "chaintrack.analytics.forecast-history-days", "chaintrack.analytics.sink-buffer-rows",
       "chaintrack.analytics.retention-reference-day");
 
+  public static final List<String> PRICES = List.of(
+      "chaintrack.prices.pools", "chaintrack.prices.factories", "chaintrack.prices.feeds",
+      "chaintrack.prices.reference-assets", "chaintrack.prices.group-id", "chaintrack.prices.reorg-depth",
+      "chaintrack.prices.bounded",
+      "chaintrack.prices.http.base-url", "chaintrack.prices.http.name", "chaintrack.prices.http.key",
+      "chaintrack.prices.http.key-header", "chaintrack.prices.http.platform", "chaintrack.prices.http.currency",
+      "chaintrack.prices.http.chain-id", "chaintrack.prices.http.tokens", "chaintrack.prices.http.rate-limit",
+      "chaintrack.prices.http.poll-interval", "chaintrack.prices.http.breaker-open", "chaintrack.prices.http.metrics-port");
+
   public static final List<String> STACK = List.of(
       "chaintrack.stack.state-dir", "chaintrack.stack.fresh", "chaintrack.stack.postgres-port",
       "chaintrack.stack.windows", "chaintrack.stack.seed", "chaintrack.stack.blocks-per-second",
@@ -102,5 +111,5 @@ public final class ConfigCatalog {
       "chaintrack.api.cache.ttls.");
 
   public static final Set<String> KEYS = Set.copyOf(
-      Stream.of(SHARED, INGEST, BALANCES, ANALYTICS, STACK, RECONCILE, WALLET_SYNC, API).flatMap(List::stream).toList());
+      Stream.of(SHARED, INGEST, BALANCES, ANALYTICS, PRICES, STACK, RECONCILE, WALLET_SYNC, API).flatMap(List::stream).toList());
 }

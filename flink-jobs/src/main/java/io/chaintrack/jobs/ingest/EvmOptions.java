@@ -103,6 +103,10 @@ public final class EvmOptions {
     @Option(names = "--blocks-per-split", description = "Backfill chunk size (default 100).")
     int blocksPerSplit = 100;
 
+    /** Price sources whose logs are read in the same eth_getLogs as the transfers. */
+    @picocli.CommandLine.Mixin
+    public io.chaintrack.jobs.prices.PriceSourceOptions prices = new io.chaintrack.jobs.prices.PriceSourceOptions();
+
     /** The options with another head polling default (the one-command stack's is shorter: a local node). */
     public static EvmOptions withPollInterval(Duration defaultPollInterval) {
         EvmOptions options = new EvmOptions();
@@ -139,7 +143,8 @@ public final class EvmOptions {
                 .maxBatchSize(batchSize)
                 .maxLogRange(logRange)
                 .blocksPerFetch(blocksPerFetch)
-                .blocksPerSplit(blocksPerSplit);
+                .blocksPerSplit(blocksPerSplit)
+                .prices(prices.toConfig());
         if (chainPreset != null) {
             builder.preset(ChainPresets.resolve(chainPreset));
         } else if (impliedPreset != null) {

@@ -184,7 +184,8 @@ class JobConfigurationPrecedenceTest {
     @Test
     void everyOptionOfEveryJobIsBoundToACatalogKey() {
         for (Object command : List.of(new BalanceJob(), new io.chaintrack.jobs.ingest.IngestJob(),
-                new io.chaintrack.jobs.analytics.AnalyticsJob(), new io.chaintrack.jobs.analytics.PartitionMaintenance())) {
+                new io.chaintrack.jobs.analytics.AnalyticsJob(), new io.chaintrack.jobs.analytics.PartitionMaintenance(),
+                new io.chaintrack.jobs.prices.PriceJob(), new io.chaintrack.jobs.prices.PricePollerCommand())) {
             CommandLine cl = new CommandLine(command);
             for (var option : cl.getCommandSpec().options()) {
                 if (option.usageHelp() || option.versionHelp()) {

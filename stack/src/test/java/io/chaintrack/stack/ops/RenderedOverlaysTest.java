@@ -64,7 +64,7 @@ class RenderedOverlaysTest {
       }
     }
     assertThat(failures).as("objects that do not fit their model in " + overlay).isEmpty();
-    assertThat(kinds).containsEntry("FlinkDeployment", 3)
+    assertThat(kinds).containsEntry("FlinkDeployment", 4)
         .containsEntry("Kafka", 1).containsEntry("KafkaNodePool", 1).containsEntry("KafkaTopic", 2)
         .containsEntry("Cluster", 1).containsEntry("Job", 1).containsEntry("CronJob", 1).containsEntry("Deployment", 1)
         .containsEntry("Service", 1).containsEntry("HorizontalPodAutoscaler", 1)
@@ -106,7 +106,8 @@ class RenderedOverlaysTest {
     assertThat(entryClasses).containsExactlyInAnyOrderEntriesOf(Map.of(
         "chaintrack-ingest", "io.chaintrack.jobs.ingest.IngestJob",
         "chaintrack-balances", "io.chaintrack.jobs.balances.BalanceJob",
-        "chaintrack-analytics", "io.chaintrack.jobs.analytics.AnalyticsJob"));
+        "chaintrack-analytics", "io.chaintrack.jobs.analytics.AnalyticsJob",
+        "chaintrack-prices", "io.chaintrack.jobs.prices.PriceJob"));
   }
 
   @ParameterizedTest

@@ -7,11 +7,13 @@ import io.chaintrack.connectors.evm.EvmMetrics;
 import io.chaintrack.connectors.evm.fetch.BlockBundle;
 import io.chaintrack.connectors.evm.preset.ChainPreset;
 import io.chaintrack.connectors.evm.preset.GenesisAllocations;
+import io.chaintrack.connectors.price.PriceLogMapper;
 import io.chaintrack.core.model.Addresses;
 import io.chaintrack.core.model.Uint256;
 import io.chaintrack.proto.v1.BlockHeader;
 import io.chaintrack.proto.v1.ChainEvent;
 import io.chaintrack.proto.v1.ChainEventType;
+import io.chaintrack.proto.v1.PriceLog;
 import io.chaintrack.proto.v1.TokenStandard;
 import io.chaintrack.proto.v1.Transfer;
 import io.chaintrack.proto.v1.TransferKind;
@@ -56,6 +58,8 @@ public final class EvmTransferMapper {
     public static final String SKIP_BATCH_ENCODING = "batch_encoding";
     public static final String SKIP_MALFORMED_HEX = "malformed_hex";
     public static final String SKIP_REMOVED = "removed";
+    /** A log with a price topic (Sync, Swap, AnswerUpdated, PairCreated, PoolCreated) but not its ABI shape. */
+    public static final String SKIP_PRICE_SHAPE = "price_shape";
 
     private static final Pattern HEX = Pattern.compile("0x([0-9a-fA-F]{2})*");
     private static final BigInteger GWEI = BigInteger.TEN.pow(9);
@@ -69,6 +73,7 @@ public final class EvmTransferMapper {
     private final String baseFeeRecipient;
     private final EvmMetrics metrics;
     private final ChainPreset preset;
+    private final PriceLogMapper prices;
 
     public EvmTransferMapper(EvmChainConfig config, EvmMetrics metrics) {
         this.chainId = config.chainId();
@@ -80,6 +85,7 @@ public final class EvmTransferMapper {
         this.baseFeeRecipient = config.baseFeeRecipient();
         this.metrics = metrics;
         this.preset = config.preset();
+        this.prices = new PriceLogMapper(config.prices());
     }
 
     /** The APPLIED event of one block. */
@@ -108,19 +114,25 @@ public final class EvmTransferMapper {
         }
         List<Log> logs = new ArrayList<>(bundle.logs());
         logs.sort((x, y) -> x.getLogIndex().compareTo(y.getLogIndex()));
+        List<PriceLog> priceLogs = new ArrayList<>();
         for (Log log : logs) {
             int txIndex = log.getTransactionIndex().intValueExact();
             if (txIndex < 0 || txIndex >= txs.size()) {
                 throw new IllegalArgumentException("log " + log.getLogIndex() + " of block " + header.getHash()
                         + " names transaction index " + txIndex + " but the block has " + txs.size());
             }
-            decodeLog(log, proto, logTransfers.get(txIndex));
+            if (isPriceLog(log)) {
+                priceLog(log).ifPresent(priceLogs::add);
+            } else {
+                decodeLog(log, proto, logTransfers.get(txIndex));
+            }
         }
 
         ChainEvent.Builder event = ChainEvent.newBuilder()
                 .setType(ChainEventType.CHAIN_EVENT_TYPE_APPLIED)
                 .setBlock(header)
-                .setHeadNumber(headNumber);
+                .setHeadNumber(headNumber)
+                .addAllPriceLogs(priceLogs);
         BigInteger baseFee = b.getBaseFeePerGasRaw() == null ? null : b.getBaseFeePerGas();
         if (nativeTransfers) {
             addGenesis(event, proto, bundle.extras());
@@ -315,6 +327,25 @@ public final class EvmTransferMapper {
     }
 
     // ---------------------------------------------------------------- logs
+
+    private static boolean isPriceLog(Log log) {
+        List<String> topics = log.getTopics();
+        return topics != null && !topics.isEmpty() && PriceLogMapper.isPriceTopic(topics.get(0).toLowerCase(Locale.ROOT));
+    }
+
+    private java.util.Optional<PriceLog> priceLog(Log log) {
+        if (log.isRemoved()) {
+            skip(SKIP_REMOVED);
+            return java.util.Optional.empty();
+        }
+        try {
+            return prices.map(log.getAddress(), log.getTopics(), log.getData(), log.getTransactionIndex().intValueExact(),
+                    log.getLogIndex().intValueExact());
+        } catch (IllegalArgumentException e) {
+            skip(SKIP_PRICE_SHAPE);
+            return java.util.Optional.empty();
+        }
+    }
 
     private void decodeLog(Log log, Transfer blockProto, List<Transfer> out) {
         if (log.isRemoved()) {

@@ -17,6 +17,7 @@ import io.chaintrack.connectors.evm.rpc.RpcClient;
 import io.chaintrack.connectors.evm.rpc.RpcException;
 import io.chaintrack.connectors.evm.rpc.RpcRequest;
 import io.chaintrack.connectors.evm.rpc.RpcResult;
+import io.chaintrack.connectors.price.PriceLogDecoder;
 import io.chaintrack.core.model.Addresses;
 import io.chaintrack.core.model.Uint256;
 import io.chaintrack.proto.v1.ChainEvent;
@@ -39,7 +40,8 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
 
 /**
  * {@link ChainReader} over JSON-RPC. A block range is read in one batch where it fits: blocks with full
- * transactions, eth_getLogs over the range for the three transfer topics, receipts and traces. Nothing is
+ * transactions, eth_getLogs over the range for the three transfer topics (and the price topics
+ * when price sources are configured, in the same call), receipts and traces. Nothing is
  * emitted unless every log, receipt and trace names the hash of the block fetched at its number, and every
  * eth_getLogs travels with the header of its last block so the node that answered is known to hold our chain
  * up to there (a lagging node cannot silently return fewer logs). A disagreement refetches the range.
@@ -58,6 +60,8 @@ public final class RpcChainReader implements ChainReader {
     private final AtomicBoolean blockReceiptsUnsupported = new AtomicBoolean();
     private final AtomicInteger logRange;
     private final AtomicInteger logSuccesses = new AtomicInteger();
+    /** Topic0 OR-list of the one eth_getLogs: the transfer topics, and the price topics when prices are followed. */
+    private final List<String> logTopics;
 
     public RpcChainReader(EvmChainConfig config, EvmMetrics metrics) {
         this(config, new RpcClient(config, metrics), metrics, true);
@@ -70,6 +74,11 @@ public final class RpcChainReader implements ChainReader {
         this.mapper = new EvmTransferMapper(config, metrics);
         this.ownsClient = ownsClient;
         this.logRange = new AtomicInteger(config.maxLogRange());
+        List<String> topics = new ArrayList<>(EvmTransferMapper.TOPICS);
+        if (!config.prices().isEmpty()) {
+            topics.addAll(PriceLogDecoder.TOPICS);
+        }
+        this.logTopics = List.copyOf(topics);
         if (config.receipts() == ReceiptsMode.TRANSACTION) {
             blockReceiptsUnsupported.set(true);
         }
@@ -296,11 +305,11 @@ public final class RpcChainReader implements ChainReader {
 
     // ---------------------------------------------------------------- logs
 
-    private static List<RpcRequest> logGroup(long a, long b) {
+    private List<RpcRequest> logGroup(long a, long b) {
         Map<String, Object> filter = new LinkedHashMap<>();
         filter.put("fromBlock", hex(a));
         filter.put("toBlock", hex(b));
-        filter.put("topics", List.of(EvmTransferMapper.TOPICS));
+        filter.put("topics", List.of(logTopics));
         return List.of(RpcRequest.of("eth_getLogs", filter), RpcRequest.of("eth_getBlockByNumber", hex(b), false));
     }
 

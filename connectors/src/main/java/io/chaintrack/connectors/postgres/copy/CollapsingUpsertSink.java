@@ -244,6 +244,9 @@ public final class CollapsingUpsertSink<T> implements Sink<T> {
             }
             try (Statement s = c.createStatement()) {
                 s.executeUpdate(table.upsertSql());
+                if (table.hasDeletes()) {
+                    s.executeUpdate(table.deleteSql());
+                }
             }
             return rows.size();
         }

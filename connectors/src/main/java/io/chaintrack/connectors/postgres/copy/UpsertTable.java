@@ -41,6 +41,15 @@ public final class UpsertTable<T> implements Serializable {
         LocalDate day(T row);
     }
 
+    @FunctionalInterface
+    public interface DeleteIf<T> extends Serializable {
+        /** Whether this row is a tombstone: its key's stored row is deleted instead of upserted. */
+        boolean delete(T row);
+    }
+
+    /** The staged flag of a tombstone row (only in tables {@link #withDeletes} made). */
+    public static final String DELETE_COLUMN = "chaintrack_delete";
+
     private final String name;
     private final List<Column> columns;
     private final List<String> key;
@@ -51,10 +60,17 @@ public final class UpsertTable<T> implements Serializable {
     private final Map<String, String> updateExpressions;
     private final String guard;
     private final DayOf<T> dayOf;
+    private final DeleteIf<T> deleteIf;
 
     private UpsertTable(String name, List<Column> columns, List<String> key, KeyOf<T> keyOf, Encoder<T> encoder,
                         Merge<T> merge, Map<String, String> selectExpressions, Map<String, String> updateExpressions,
                         String guard, DayOf<T> dayOf) {
+        this(name, columns, key, keyOf, encoder, merge, selectExpressions, updateExpressions, guard, dayOf, null);
+    }
+
+    private UpsertTable(String name, List<Column> columns, List<String> key, KeyOf<T> keyOf, Encoder<T> encoder,
+                        Merge<T> merge, Map<String, String> selectExpressions, Map<String, String> updateExpressions,
+                        String guard, DayOf<T> dayOf, DeleteIf<T> deleteIf) {
         this.name = Objects.requireNonNull(name, "name");
         this.columns = List.copyOf(columns);
         this.key = List.copyOf(key);
@@ -65,6 +81,7 @@ public final class UpsertTable<T> implements Serializable {
         this.updateExpressions = Map.copyOf(updateExpressions);
         this.guard = guard;
         this.dayOf = dayOf;
+        this.deleteIf = deleteIf;
         List<String> names = this.columns.stream().map(Column::name).toList();
         if (!names.containsAll(this.key) || this.key.isEmpty()) {
             throw new IllegalArgumentException(name + ": key " + key + " must be a non-empty subset of " + names);
@@ -81,7 +98,7 @@ public final class UpsertTable<T> implements Serializable {
     /** This table with another collapse rule (for columns the upsert does not simply overwrite). */
     public UpsertTable<T> withMerge(Merge<T> newMerge) {
         return new UpsertTable<>(name, columns, key, keyOf, encoder, newMerge, selectExpressions, updateExpressions,
-                guard, dayOf);
+                guard, dayOf, deleteIf);
     }
 
     /**
@@ -90,19 +107,39 @@ public final class UpsertTable<T> implements Serializable {
      * {@code EXCLUDED}); a target column not staged at all can be given in {@code select} under its own name.
      */
     public UpsertTable<T> withExpressions(Map<String, String> select, Map<String, String> update) {
-        return new UpsertTable<>(name, columns, key, keyOf, encoder, merge, select, update, guard, dayOf);
+        return new UpsertTable<>(name, columns, key, keyOf, encoder, merge, select, update, guard, dayOf, deleteIf);
     }
 
     /** This table with a conflict update that only happens when the stored row's {@code column} is not greater. */
     public UpsertTable<T> withGuard(String column) {
         return new UpsertTable<>(name, columns, key, keyOf, encoder, merge, selectExpressions, updateExpressions,
-                column, dayOf);
+                column, dayOf, deleteIf);
     }
 
     /** This table as one partitioned by day (migration V10): the sink creates a row's day partition on demand. */
     public UpsertTable<T> withDayPartitions(DayOf<T> day) {
         return new UpsertTable<>(name, columns, key, keyOf, encoder, merge, selectExpressions, updateExpressions,
-                guard, day);
+                guard, day, deleteIf);
+    }
+
+    /**
+     * This table with tombstones: a row for which {@code delete} holds removes its key's stored row (a value
+     * withdrawn, e.g. by a chain reorganisation). It collapses like any row, so the key's newest row wins.
+     */
+    public UpsertTable<T> withDeletes(DeleteIf<T> delete) {
+        return new UpsertTable<>(name, columns, key, keyOf, encoder, merge, selectExpressions, updateExpressions,
+                guard, dayOf, delete);
+    }
+
+    public boolean hasDeletes() {
+        return deleteIf != null;
+    }
+
+    /** Removes the stored rows of the staged tombstones (run after {@link #upsertSql()}). */
+    public String deleteSql() {
+        return "DELETE FROM " + name + " t USING " + stagingTable() + " s WHERE s." + DELETE_COLUMN + " AND "
+                + key.stream().map(k -> "t." + k + " = " + selectExpressions.getOrDefault(k, "s." + k))
+                .collect(Collectors.joining(" AND "));
     }
 
     public String name() {
@@ -137,6 +174,9 @@ public final class UpsertTable<T> implements Serializable {
 
     public void encode(T row, CopyText out) {
         encoder.encode(row, out);
+        if (deleteIf != null) {
+            out.add(deleteIf.delete(row));
+        }
         out.endRow();
     }
 
@@ -148,12 +188,13 @@ public final class UpsertTable<T> implements Serializable {
     public String createStagingSql() {
         return "CREATE TEMP TABLE IF NOT EXISTS " + stagingTable() + " ("
                 + columns.stream().map(c -> c.name() + " " + c.sqlType()).collect(Collectors.joining(", "))
+                + (deleteIf == null ? "" : ", " + DELETE_COLUMN + " BOOLEAN")
                 + ") ON COMMIT DELETE ROWS";
     }
 
     public String copySql() {
         return "COPY " + stagingTable() + " (" + columns.stream().map(Column::name).collect(Collectors.joining(", "))
-                + ") FROM STDIN";
+                + (deleteIf == null ? "" : ", " + DELETE_COLUMN) + ") FROM STDIN";
     }
 
     /** One statement moving the whole staged batch (unique keys) into the table. */
@@ -177,7 +218,8 @@ public final class UpsertTable<T> implements Serializable {
             }
         }
         return "INSERT INTO " + name + " AS t (" + String.join(", ", targetColumns) + ") SELECT "
-                + String.join(", ", selected) + " FROM " + stagingTable() + " s ON CONFLICT (" + String.join(", ", key)
+                + String.join(", ", selected) + " FROM " + stagingTable() + " s"
+                + (deleteIf == null ? "" : " WHERE NOT s." + DELETE_COLUMN) + " ON CONFLICT (" + String.join(", ", key)
                 + ") DO UPDATE SET " + String.join(", ", updates)
                 + (guard == null ? "" : " WHERE t." + guard + " <= EXCLUDED." + guard);
     }
