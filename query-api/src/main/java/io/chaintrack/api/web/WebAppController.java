@@ -6,6 +6,7 @@ import io.chaintrack.api.error.ApiException;
 import io.chaintrack.api.keys.ApiKeyAuthorizer;
 import io.chaintrack.api.rest.Problems;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpResponse;
@@ -46,18 +47,6 @@ public final class WebAppController {
         this.authorizer = authorizer;
     }
 
-    @Get(uri = "/app", produces = MediaType.TEXT_HTML)
-    public HttpResponse<?> redirect() {
-        // relative URLs of the page resolve under /app/ only with the trailing slash
-        return secured(HttpResponse.permanentRedirect(URI.create("/app/")));
-    }
-
-    @Get(uri = "/app/", produces = MediaType.TEXT_HTML)
-    @ExecuteOn(TaskExecutors.BLOCKING)
-    public HttpResponse<?> index() {
-        return file("index.html");
-    }
-
     @Get(uri = "/app/config.json", produces = MediaType.APPLICATION_JSON)
     @ExecuteOn(TaskExecutors.BLOCKING)
     public HttpResponse<?> config() {
@@ -78,9 +67,13 @@ public final class WebAppController {
         return secured(HttpResponse.ok(body.toString()).contentType(MediaType.APPLICATION_JSON_TYPE).header("Cache-Control", "no-store"));
     }
 
-    @Get(uri = "/app/{file}", produces = MediaType.ALL)
+    /** /app redirects to /app/ (the page's relative URLs resolve under it), /app/ is the page, /app/NAME a bundled file. */
+    @Get(uri = "/app{/file}", produces = MediaType.ALL)
     @ExecuteOn(TaskExecutors.BLOCKING)
-    public HttpResponse<?> asset(@PathVariable("file") String file) {
+    public HttpResponse<?> asset(@Nullable @PathVariable("file") String file, HttpRequest<?> request) {
+        if (file == null || file.isEmpty()) {
+            return request.getPath().endsWith("/") ? file("index.html") : secured(HttpResponse.permanentRedirect(URI.create("/app/")));
+        }
         return file(file);
     }
 
@@ -113,7 +106,7 @@ public final class WebAppController {
         if (oidc.enabled() && authorizer != null) {
             try {
                 connect.add(origin(authorizer.oidc().discoveryDocument().get("token_endpoint").getAsString()));
-            } catch (ApiException | RuntimeException e) {
+            } catch (RuntimeException e) {
                 // the provider is away: sign-in cannot work anyway, and config.json says why
             }
         }
