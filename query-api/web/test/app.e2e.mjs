@@ -39,10 +39,13 @@ const browser = await chromium.launch({ executablePath: env('CHROMIUM'), headles
 const consoleErrors = [];
 const requests = [];
 let page;
+let main;
 try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   context.on('request', (r) => requests.push({ url: r.url(), method: r.method(), navigation: r.isNavigationRequest() }));
   page = await context.newPage();
+  // text is looked for in the page's content, not in the screen readers' live region that repeats it
+  main = page.locator('main');
   page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
   page.on('pageerror', (e) => consoleErrors.push('page error: ' + e.message));
   const shot = (name) => page.screenshot({ path: join(ARTIFACTS, name + '.png'), fullPage: true });
@@ -56,30 +59,30 @@ try {
 
   // sign-in: authorization code + PKCE at the provider, back to the app
   await page.goto(APP_URL);
-  await page.getByText('needs you to sign in').waitFor(WAIT);
+  await main.getByText('needs you to sign in').waitFor(WAIT);
   await page.keyboard.press('Tab');
   equal(await page.evaluate(() => document.activeElement.textContent), 'Skip to content', 'the first tab stop is the skip link');
   await page.locator('#session button', { hasText: 'Sign in' }).click();
-  await page.getByText('Signed in as').waitFor(WAIT);
+  await page.locator('#session').getByText('Signed in as').waitFor(WAIT);
   check(new URL(page.url()).search === '', 'the code is removed from the address bar: ' + page.url());
-  await page.getByRole('heading', { name: 'Your wallets' }).waitFor(WAIT);
+  await main.getByRole('heading', { name: 'Your wallets' }).waitFor(WAIT);
   pass('sign-in');
 
   // add a wallet by its form (labels name every field)
   await page.getByLabel('Chain', { exact: true }).selectOption('1');
   await page.getByLabel('Address', { exact: true }).fill(CHART_ADDRESS.toUpperCase().replace('0X', '0x'));
   await page.getByLabel('Label', { exact: true }).fill('chart wallet');
-  await page.getByRole('button', { name: 'Add wallet' }).click();
-  await page.getByText('Added wallet chart wallet.').waitFor(WAIT);
-  await page.getByRole('link', { name: 'chart wallet' }).waitFor(WAIT);
+  await main.getByRole('button', { name: 'Add wallet' }).click();
+  await main.getByText('Added wallet chart wallet.').waitFor(WAIT);
+  await main.getByRole('link', { name: 'chart wallet', exact: true }).waitFor(WAIT);
   pass('add wallet');
 
   // CSV upload: two rows applied, the third refused with its line and column
-  await page.getByLabel('CSV file').setInputFiles(env('CSV_FILE'));
-  await page.getByRole('button', { name: 'Upload CSV' }).click();
-  await page.getByText('Upload: 2 created, 0 updated, 1 rows refused.').waitFor(WAIT);
-  await page.getByText(/line 4, address: /).waitFor(WAIT);
-  await page.getByRole('link', { name: 'busy one' }).waitFor(WAIT);
+  await page.getByLabel('CSV file', { exact: true }).setInputFiles(env('CSV_FILE'));
+  await main.getByRole('button', { name: 'Upload CSV' }).click();
+  await main.getByText('Upload: 2 created, 0 updated, 1 rows refused.').waitFor(WAIT);
+  await main.getByText(/line 4, address: /).waitFor(WAIT);
+  await main.getByRole('link', { name: 'busy one', exact: true }).waitFor(WAIT);
   equal(await page.locator('tbody tr').count(), 3, 'three wallets listed');
   // sync state: chain 2 is indexed to its head; chain 1 is 10 blocks behind its head of 50
   const syncOf = (label) => page.locator('tbody tr', { has: page.getByRole('link', { name: label }) }).locator('.sync');
@@ -91,19 +94,19 @@ try {
   pass('csv upload');
 
   // label, by keyboard only
-  await page.getByRole('button', { name: 'Edit label of busy one' }).focus();
+  await main.getByRole('button', { name: 'Edit label of busy one' }).focus();
   await page.keyboard.press('Enter');
   await page.keyboard.press('Control+A');
   await page.keyboard.type('busy wallet');
   await page.keyboard.press('Enter');
-  await page.getByRole('link', { name: 'busy wallet' }).waitFor(WAIT);
+  await main.getByRole('link', { name: 'busy wallet', exact: true }).waitFor(WAIT);
   pass('label');
 
   // chart: its points are the API's windows (and the seeded balances: 100, 150, 120, 200, 180, then the open window 200)
-  await page.getByRole('link', { name: 'chart wallet' }).click();
-  await page.getByRole('heading', { name: 'Wallet chart wallet' }).waitFor(WAIT);
+  await main.getByRole('link', { name: 'chart wallet', exact: true }).click();
+  await main.getByRole('heading', { name: 'Wallet chart wallet' }).waitFor(WAIT);
   for (const [seconds, seeded] of [[3600, ['100', '150', '120', '200', '180', '200']], [86400, ['180']]]) {
-    await page.getByLabel('Resolution').selectOption(String(seconds));
+    await page.getByLabel('Resolution', { exact: true }).selectOption(String(seconds));
     const chart = page.locator(`figure.chart[data-token="native"]`);
     await chart.locator('h3', { hasText: seconds === 3600 ? 'per 1 hour' : 'per 1 day' }).waitFor(WAIT);
     const api = await apiGet(`/v1/chains/1/addresses/${CHART_ADDRESS}/history?window_seconds=${seconds}`);
@@ -115,7 +118,7 @@ try {
     const lastClosed = windows.map((w) => !w.provisional).lastIndexOf(true);
     equal(drawn[2], windows.map((w, i) => (w.provisional || (i === lastClosed && windows.some((x) => x.provisional)) ? Number(w.balance) : null)),
       'the provisional window drawn apart, joined to the last closed one');
-    const rows = await chart.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.cells[1].textContent, tr.cells[3].textContent]));
+    const rows = await chart.locator('details tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.cells[1].textContent, tr.cells[3].textContent]));
     equal(rows, windows.map((w) => [w.balance, w.provisional ? 'provisional (open window)' : w.finalized ? 'final' : 'closed']),
       'the chart\'s table lists the exact balances and which window is provisional');
     if (seconds === 3600) {
@@ -127,20 +130,20 @@ try {
 
   // paging to the end of a busy wallet's transfers, newest first, nothing twice
   await page.goto(APP_URL + '#/wallets');
-  await page.getByRole('link', { name: 'busy wallet' }).click();
-  await page.getByRole('heading', { name: 'Wallet busy wallet' }).waitFor(WAIT);
+  await main.getByRole('link', { name: 'busy wallet', exact: true }).click();
+  await main.getByRole('heading', { name: 'Wallet busy wallet' }).waitFor(WAIT);
   const transfers = page.locator('table', { has: page.locator('caption', { hasText: 'Transfers, newest first' }) });
   async function walk() {
     const keys = [];
     const blocks = [];
     const kinds = [];
     for (let pageNo = 1; ; pageNo++) {
-      await page.getByText(new RegExp(`^Page ${pageNo}: `)).waitFor(WAIT);
+      await main.getByText(new RegExp(`^Page ${pageNo}: `)).waitFor(WAIT);
       const rows = await transfers.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.dataset.key, Number(tr.cells[0].textContent), tr.cells[3].textContent]));
       for (const [k, b, kind] of rows) { keys.push(k); blocks.push(b); kinds.push(kind); }
       const older = page.getByRole('button', { name: 'Older' });
       if (await older.isDisabled()) {
-        await page.getByText(new RegExp(`^Page ${pageNo}: .*\\(last page\\)`)).waitFor(WAIT);
+        await main.getByText(new RegExp(`^Page ${pageNo}: .*\\(last page\\)`)).waitFor(WAIT);
         return { keys, blocks, kinds, pages: pageNo };
       }
       await older.click();
@@ -151,20 +154,20 @@ try {
   equal(new Set(all.keys).size, BUSY_TRANSFERS, 'no transfer twice');
   check(all.blocks.every((b, i) => i === 0 || b <= all.blocks[i - 1]), 'newest first across pages');
   equal(all.pages, Math.ceil(BUSY_TRANSFERS / 50), 'pages of 50');
-  await page.getByRole('button', { name: 'Newer' }).click();
-  await page.getByText(new RegExp(`^Page ${all.pages - 1}: 50 transfers$`)).waitFor(WAIT);
+  await main.getByRole('button', { name: 'Newer' }).click();
+  await main.getByText(new RegExp(`^Page ${all.pages - 1}: 50 transfers$`)).waitFor(WAIT);
   await shot('transfers-last-pages');
   pass('paging to the end');
 
   // filters: kind fee (every third seeded transfer), then back to all
-  await page.getByLabel('Kind').selectOption('TRANSFER_KIND_FEE');
-  await page.getByRole('button', { name: 'Apply filters' }).click();
+  await page.getByLabel('Kind', { exact: true }).selectOption('TRANSFER_KIND_FEE');
+  await main.getByRole('button', { name: 'Apply filters' }).click();
   const fees = await walk();
   equal(fees.keys.length, Math.ceil(BUSY_TRANSFERS / 3), 'fee transfers');
   check(fees.kinds.every((k) => k === 'fee'), 'only fee rows');
-  await page.getByLabel('Kind').selectOption('');
-  await page.getByRole('button', { name: 'Apply filters' }).click();
-  await page.getByText(/^Page 1: 50 transfers$/).waitFor(WAIT);
+  await page.getByLabel('Kind', { exact: true }).selectOption('');
+  await main.getByRole('button', { name: 'Apply filters' }).click();
+  await main.getByText(/^Page 1: 50 transfers$/).waitFor(WAIT);
   pass('filters');
 
   // a live transfer appears at the top of the first page
@@ -192,7 +195,7 @@ try {
   // analytics: the chart's points are the daily rows and the forecasts; anomalies with method and severity
   await page.goto(APP_URL + '#/analytics');
   await page.getByLabel('Chain', { exact: true }).selectOption('1');
-  await page.getByRole('button', { name: 'Show' }).click();
+  await main.getByRole('button', { name: 'Show' }).click();
   const daily = await apiGet('/v1/chains/1/analytics/daily');
   const forecasts = await apiGet('/v1/chains/1/analytics/forecasts?metric=transfers');
   const plot = page.locator('figure.chart .plot');
@@ -222,10 +225,10 @@ try {
 
   // delete, with a confirming second press
   await page.goto(APP_URL + '#/wallets');
-  await page.getByRole('button', { name: 'Delete chart wallet' }).click();
-  await page.getByRole('button', { name: 'Confirm: delete chart wallet' }).click();
-  await page.getByText('Deleted chart wallet.').waitFor(WAIT);
-  await page.getByRole('link', { name: 'chart wallet' }).waitFor({ state: 'detached', ...WAIT });
+  await main.getByRole('button', { name: 'Delete chart wallet' }).click();
+  await main.getByRole('button', { name: 'Confirm: delete chart wallet' }).click();
+  await main.getByText('Deleted chart wallet.').waitFor(WAIT);
+  await main.getByRole('link', { name: 'chart wallet', exact: true }).waitFor({ state: 'detached', ...WAIT });
   equal((await apiGet('/v1/wallets')).wallets.length, 2, 'the API has two wallets left');
   pass('delete');
 

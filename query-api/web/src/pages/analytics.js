@@ -33,15 +33,18 @@ export function analyticsPage(root) {
     field('Chain', chain), field('Metric', metric), field('Anomalies', severity), h('button', { type: 'submit' }, 'Show')),
   h('h2', {}, 'Daily metrics and forecast'), chartBox, h('h2', {}, 'Anomalies'), anomaliesBox);
 
+  let generation = 0;
   async function load() {
-    chartStop();
-    chartStop = () => {};
-    replace(chartBox, h('p', {}, 'Loading…'));
+    // only the latest request draws (a second Show before the first answer must not leave two charts)
+    const mine = ++generation;
     try {
       const c = chain.value;
       const m = metric.value;
       const [daily, forecasts] = await Promise.all([api(`/v1/chains/${c}/analytics/daily`),
         api(`/v1/chains/${c}/analytics/forecasts` + query({ metric: m }))]);
+      if (mine !== generation) return;
+      chartStop();
+      chartStop = () => {};
       replace(chartBox);
       const days = daily.days.map((d) => ({ t: Date.parse(d.day + 'T00:00:00Z') / 1000, v: Number(d[CAMEL[m]]) }));
       const fc = forecasts.forecasts.map((f) => ({ t: Date.parse(f.targetDay + 'T00:00:00Z') / 1000, f }));
@@ -72,7 +75,7 @@ export function analyticsPage(root) {
       cursor = '';
       await anomalies(false);
     } catch (e) {
-      replace(chartBox, errorBox(e));
+      if (mine === generation) replace(chartBox, errorBox(e));
     }
   }
 

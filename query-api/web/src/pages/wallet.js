@@ -69,15 +69,19 @@ export function walletPage(root, walletId) {
       priced ? null : h('p', { class: 'legend-note' }, 'Token amounts only: this server does not price holdings.'));
   }
 
+  let chartsGeneration = 0;
   async function charts() {
-    for (const stop of chartStops) stop();
-    chartStops = [];
+    // only the latest request draws: a resolution changed twice quickly must not leave both answers' charts
+    const generation = ++chartsGeneration;
     const w = Number(resolution.value);
-    replace(chartsBox, h('p', {}, 'Loading…'));
     try {
-      const res = await api(`/v1/chains/${wallet.chainId}/addresses/${wallet.address}/history` + query({ window_seconds: w }));
+      const [res, balances] = await Promise.all([
+        api(`/v1/chains/${wallet.chainId}/addresses/${wallet.address}/history` + query({ window_seconds: w })),
+        api(`/v1/wallets/${encodeURIComponent(walletId)}/balances`).catch(() => ({ balances: [] }))]);
+      if (generation !== chartsGeneration) return;
+      for (const stop of chartStops) stop();
+      chartStops = [];
       replace(chartsBox);
-      const balances = await api(`/v1/wallets/${encodeURIComponent(walletId)}/balances`).catch(() => ({ balances: [] }));
       const decimalsOf = (t) => (balances.balances.find((b) => b.token === t.token) || {}).decimals;
       for (const t of res.tokens) {
         if (!t.windows.length) continue;
@@ -103,7 +107,7 @@ export function walletPage(root, walletId) {
       }
       if (!chartsBox.children.length) chartsBox.append(h('p', {}, 'No balance history at this resolution.'));
     } catch (e) {
-      replace(chartsBox, errorBox(e));
+      if (generation === chartsGeneration) replace(chartsBox, errorBox(e));
     }
   }
 
@@ -150,10 +154,13 @@ export function walletPage(root, walletId) {
     return [t.blockHash, t.txIndex, t.logIndex, t.traceAddress, t.batchIndex].join(':');
   }
 
+  let pageGeneration = 0;
   async function loadPage() {
+    const generation = ++pageGeneration;
     const path = `/v1/chains/${wallet.chainId}/addresses/${wallet.address}/transfers`;
     try {
       const res = await api(path + query({ limit: PAGE, cursor: cursors[cursors.length - 1], ...filters }));
+      if (generation !== pageGeneration) return;
       nextCursor = res.nextCursor;
       rowsShown = res.transfers;
       replace(tbodyHolder, table('Transfers, newest first', TRANSFER_COLUMNS, res.transfers.map(transferCells),
