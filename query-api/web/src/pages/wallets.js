@@ -76,7 +76,7 @@ export function walletsPage(root) {
       const pct = Math.floor(s.progress * 1000) / 10;
       cell.append(' ', h('progress', { max: 1, value: s.progress, 'aria-label': `Sync progress of ${w.label || w.address}` }), ` ${pct} %`);
     }
-    if (s.blocksBehind) cell.append(h('div', { class: 'hint' }, `${s.blocksBehind} blocks behind (indexed ${s.indexedBlock} of ${s.headBlock})`));
+    if (Number(s.blocksBehind) > 0) cell.append(h('div', { class: 'hint' }, `${s.blocksBehind} blocks behind (indexed ${s.indexedBlock} of ${s.headBlock})`));
     return cell;
   }
 
