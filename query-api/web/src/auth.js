@@ -7,7 +7,7 @@ const PENDING = 'chaintrack.pending-sign-in';
 let config = null;
 
 export async function loadConfig() {
-  const res = await fetch('config.json', { headers: { accept: 'application/json' } });
+  const res = await fetch('/app/config.json', { headers: { accept: 'application/json' } });
   config = await res.json();
   if (!res.ok) config = { signIn: false, problem: config.detail || ('HTTP ' + res.status) };
   return config;
@@ -42,8 +42,9 @@ function randomString() {
   return base64url(crypto.getRandomValues(new Uint8Array(32)));
 }
 
+// fixed, whichever of /app and /app/ the page was opened at: the provider compares it exactly
 function redirectUri() {
-  return location.origin + location.pathname;
+  return location.origin + '/app/';
 }
 
 export async function signIn() {
@@ -71,7 +72,7 @@ export async function completeSignIn() {
   if (!params.has('code') && !params.has('error')) return null;
   const pending = JSON.parse(sessionStorage.getItem(PENDING) || 'null');
   sessionStorage.removeItem(PENDING);
-  history.replaceState(null, '', location.pathname + (pending ? pending.returnTo : '#/wallets'));
+  history.replaceState(null, '', '/app/' + (pending ? pending.returnTo : '#/wallets'));
   if (params.has('error')) throw new Error('sign-in refused by the provider: ' + (params.get('error_description') || params.get('error')));
   if (!pending || pending.state !== params.get('state')) throw new Error('sign-in answer does not match a sign-in started here; sign in again');
   const res = await fetch(config.tokenEndpoint, {

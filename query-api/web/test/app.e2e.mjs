@@ -206,7 +206,9 @@ try {
   equal(data[3].filter((v) => v !== null), forecasts.forecasts.map((f) => f.upper), 'upper band');
   equal(data[4].filter((v) => v !== null), forecasts.forecasts.map((f) => f.lower), 'lower band');
   equal(daily.days.length, 10, 'ten seeded days');
-  const anomalyRows = await page.locator('table', { has: page.locator('caption', { hasText: 'Anomalies' }) }).locator('tbody tr')
+  const anomalyTable = page.locator('table', { has: page.locator('caption', { hasText: 'Anomalies' }) });
+  await anomalyTable.locator('tbody tr').nth(1).waitFor(WAIT);
+  const anomalyRows = await anomalyTable.locator('tbody tr')
     .evaluateAll((trs) => trs.map((tr) => [tr.cells[1].textContent, tr.cells[3].textContent, tr.cells[4].textContent]));
   equal(anomalyRows, [['transfers', 'ZSCORE', 'critical'], ['volume', 'IQR', 'warn']], 'anomalies with method and severity');
   await shot('analytics');

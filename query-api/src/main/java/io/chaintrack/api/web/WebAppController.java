@@ -6,7 +6,6 @@ import io.chaintrack.api.error.ApiException;
 import io.chaintrack.api.keys.ApiKeyAuthorizer;
 import io.chaintrack.api.rest.Problems;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpResponse;
@@ -67,13 +66,16 @@ public final class WebAppController {
         return secured(HttpResponse.ok(body.toString()).contentType(MediaType.APPLICATION_JSON_TYPE).header("Cache-Control", "no-store"));
     }
 
-    /** /app redirects to /app/ (the page's relative URLs resolve under it), /app/ is the page, /app/NAME a bundled file. */
-    @Get(uri = "/app{/file}", produces = MediaType.ALL)
+    /** The page, at /app/ and /app (Micronaut ignores a trailing slash): its URLs are absolute for that reason. */
+    @Get(uri = "/app", produces = MediaType.TEXT_HTML)
     @ExecuteOn(TaskExecutors.BLOCKING)
-    public HttpResponse<?> asset(@Nullable @PathVariable("file") String file, HttpRequest<?> request) {
-        if (file == null || file.isEmpty()) {
-            return request.getPath().endsWith("/") ? file("index.html") : secured(HttpResponse.permanentRedirect(URI.create("/app/")));
-        }
+    public HttpResponse<?> page() {
+        return file("index.html");
+    }
+
+    @Get(uri = "/app/{file}", produces = MediaType.ALL)
+    @ExecuteOn(TaskExecutors.BLOCKING)
+    public HttpResponse<?> asset(@PathVariable("file") String file) {
         return file(file);
     }
 
