@@ -3,8 +3,9 @@
 import uPlot from 'uplot';
 import { h, table } from './dom.js';
 
-function width(el) {
-  return Math.max(260, Math.min(el.clientWidth || 480, 900) - 16);
+// the plot's own box (a grid cell), not the page: a chart never pushes the page wider than the screen
+function width(plot) {
+  return Math.max(200, Math.min(plot.clientWidth || 480, 900));
 }
 
 /**
@@ -17,7 +18,7 @@ export function lineChart(container, { title, x, series, bands, yLabel, tableCap
     h('details', {}, h('summary', {}, 'Data as a table'), table(tableCaption, tableColumns, tableRows)));
   container.append(box);
   const opts = {
-    width: width(container), height: 220,
+    width: width(plot), height: 220,
     scales: { x: { time: true } },
     axes: [{}, { label: yLabel, size: 70 }],
     series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.stroke || '#1f4e8c', width: 2, dash: s.dash,
@@ -27,7 +28,7 @@ export function lineChart(container, { title, x, series, bands, yLabel, tableCap
   };
   const u = new uPlot(opts, [x, ...series.map((s) => s.values)], plot);
   plot.uplot = u;
-  const onResize = () => u.setSize({ width: width(container), height: 220 });
+  const onResize = () => u.setSize({ width: width(plot), height: 220 });
   window.addEventListener('resize', onResize);
   return () => { window.removeEventListener('resize', onResize); u.destroy(); };
 }

@@ -219,6 +219,12 @@ try {
   const live = page.locator('tr[data-chain-id="2"]');
   await live.getByText('Fresh', { exact: true }).waitFor(WAIT);
   await page.locator('tr[data-chain-id="1"]').getByText('Stale', { exact: true }).waitFor(WAIT);
+  const cellsOf = (caption) => page.locator('table', { has: page.locator('caption', { hasText: caption }) }).locator('tbody tr')
+    .evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((td) => td.textContent)));
+  const endpoints = await cellsOf('JSON-RPC endpoints');
+  equal(endpoints.map((r) => r.slice(0, 4)), [['livenet', 'primary', '3', 'OPEN']], 'rate-limit hits and breaker state');
+  const reconciliations = await cellsOf('Latest reconciliation');
+  equal(reconciliations.map((r) => r.slice(0, 5)), [['1', 'MISMATCH', '2', '12345', '39']], 'reconciliation result');
   await shot('status-fresh');
   await control('stop-chain');
   await live.getByText('Stale', { exact: true }).waitFor(WAIT);

@@ -98,7 +98,8 @@ class WebAppTest {
 
     /**
      * Chain 1 of SeedData (A's hourly native windows, plus an open window at hour 7) with a head so its wallets sync;
-     * chain 2 with 30 blocks up to now and BUSY's 230 transfers (kinds call and fee alternating); analytics of chain 1.
+     * chain 2 with 30 blocks up to now and BUSY's 230 transfers (kinds call and fee alternating); analytics of chain 1; an
+     * ingest endpoint rate-limited 3 times with its breaker open; a reconciliation of chain 1 that found 2 mismatches.
      */
     static void seed(DataSource dataSource, Instant now) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
@@ -118,6 +119,11 @@ class WebAppTest {
                 transfer(c, n, now.minusSeconds(30 - n), i % 10, in ? PEER : BUSY, in ? BUSY : PEER, BigInteger.valueOf(1000 + i),
                         i % 3 == 0 ? "fee" : "call");
             }
+            SeedData.execute(c, "INSERT INTO ingest_endpoint_status (chain, endpoint, rate_limited_total, breaker_state, reported_at)"
+                    + " VALUES ('livenet', 'primary', 3, 'OPEN', now())");
+            SeedData.execute(c, "INSERT INTO reconciliation_runs (chain_id, started_at, finished_at, block_number, block_hash, status,"
+                    + " accounts_checked, balances_checked, blocks_checked, mismatches, largest_difference, sample_seed) VALUES"
+                    + " (1, now(), now(), 39, '" + SeedData.hash(39, 'b') + "', 'MISMATCH', 3, 7, 40, 2, 12345, 7)");
             for (String table : List.of("analytics_anomalies", "analytics_daily", "analytics_forecasts")) {
                 SeedData.execute(c, "SELECT chaintrack_ensure_day_partitions('" + table + "', DATE '2023-12-25', DATE '2024-01-20')");
             }
