@@ -13,7 +13,15 @@ npm install --no-save --no-audit --no-fund --loglevel=error
 echo "== buf lint"
 (cd proto && ../node_modules/.bin/buf lint)
 
-echo "== maven verify"
+echo "== Debian chromium for the web app's browser test (WebAppTest fails without it, never skips)"
+if [ ! -x /usr/bin/chromium ]; then
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q chromium
+fi
+
+echo "== maven verify (query-api's build also runs npm ci + esbuild in query-api/web for the web app)"
 mvn -B -ntp verify "$@"
 
 echo "== operations checks (kustomize, yamllint, promtool)"

@@ -40,6 +40,7 @@ final class Examples {
         out.println("  REST   " + base + "      health: " + base + "/v1/health");
         out.println("  gRPC   localhost:" + grpcPort);
         out.println("  docs   " + base + "/docs");
+        out.println("  app    " + base + "/app/   (wallets need --auth true with --oidc-issuer/--oidc-audience; chain status works without)");
         if (sample == null) {
             out.println("  (no balances indexed yet; try " + base + "/v1/chains in a moment)");
             return;

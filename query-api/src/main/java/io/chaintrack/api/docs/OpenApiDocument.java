@@ -126,6 +126,16 @@ public final class OpenApiDocument {
         assetParams.add(parameter("file", "path", true, "File name of a documentation asset.", stringSchema()));
         asset.getAsJsonObject("get").add("parameters", assetParams);
         paths.add("/docs/assets/{file}", asset);
+        paths.add("/app", plainOperation("Operations", "The web app's page (docs/api.md, Web app), also at /app/.", "text/html"));
+        JsonObject app = plainOperation("Operations", "A bundled file of the web app (index.html, app.js, app.css, favicon.svg); any"
+                + " other name is a 404.", "application/octet-stream");
+        JsonArray appParams = new JsonArray();
+        appParams.add(parameter("file", "path", true, "File name of the web app.", stringSchema()));
+        app.getAsJsonObject("get").add("parameters", appParams);
+        paths.add("/app/{file}", app);
+        paths.add("/app/config.json", plainOperation("Operations", "The web app's sign-in settings: whether sign-in is configured, the"
+                + " issuer, the client id (the configured audience) and the provider's authorization and token endpoints.",
+                "application/json"));
         doc.add("paths", paths);
 
         JsonObject components = new JsonObject();

@@ -45,6 +45,11 @@ public final class ApiKeyAuthorizer {
         this.userTier = oidcConfig.tier();
     }
 
+    /** The one verifier of bearer tokens (its discovery document also serves the web app's sign-in). */
+    public OidcVerifier oidc() {
+        return oidc;
+    }
+
     /** Whether bearer tokens are accepted (an issuer is configured). */
     public boolean acceptsBearerTokens() {
         return oidc.enabled();

@@ -56,6 +56,7 @@ public final class OidcVerifier {
             .followRedirects(HttpClient.Redirect.NORMAL).build();
     /** Built on the first token, so the API starts while the provider is away; kept once discovery succeeded. */
     private volatile DefaultJWTProcessor<SecurityContext> processor;
+    private volatile JsonObject discovery;
 
     public OidcVerifier(OidcConfig config, Clock clock) {
         this.config = config;
@@ -155,10 +156,29 @@ public final class OidcVerifier {
 
     /** jwks_uri of the issuer's discovery document, whose issuer must be the configured one (OIDC Discovery §4.3). */
     private URL discoverJwks() {
-        String base = config.issuer().endsWith("/") ? config.issuer().substring(0, config.issuer().length() - 1) : config.issuer();
-        URI discovery = URI.create(base + "/.well-known/openid-configuration");
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(discovery).timeout(Duration.ofSeconds(10)).GET().build(),
+            return URI.create(discoveryDocument().get("jwks_uri").getAsString()).toURL();
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof ApiException api) {
+                throw api;
+            }
+            throw new UnavailableException("the OpenID Connect provider's discovery document names no usable jwks_uri; retry later", e);
+        }
+    }
+
+    /**
+     * The issuer's discovery document (kept once read), checked to name the configured issuer: the JWKS for tokens, and
+     * the endpoints the web app's sign-in uses. 503 while the provider cannot be read.
+     */
+    public JsonObject discoveryDocument() {
+        JsonObject known = discovery;
+        if (known != null) {
+            return known;
+        }
+        String base = config.issuer().endsWith("/") ? config.issuer().substring(0, config.issuer().length() - 1) : config.issuer();
+        URI discoveryUri = URI.create(base + "/.well-known/openid-configuration");
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(discoveryUri).timeout(Duration.ofSeconds(10)).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 throw new IOException("HTTP " + response.statusCode());
@@ -167,14 +187,15 @@ public final class OidcVerifier {
             String issuer = document.has("issuer") ? document.get("issuer").getAsString() : null;
             if (!config.issuer().equals(issuer)) {
                 throw new ApiException(io.chaintrack.api.error.ErrorKind.INTERNAL, null, "the OpenID Connect discovery document at "
-                        + discovery + " names issuer " + issuer + ", not the configured " + config.issuer());
+                        + discoveryUri + " names issuer " + issuer + ", not the configured " + config.issuer());
             }
-            return URI.create(document.get("jwks_uri").getAsString()).toURL();
+            discovery = document;
+            return document;
         } catch (IOException | RuntimeException e) {
             if (e instanceof ApiException api) {
                 throw api;
             }
-            throw new UnavailableException("the OpenID Connect provider's discovery document (" + discovery + ") could not be read; retry later", e);
+            throw new UnavailableException("the OpenID Connect provider's discovery document (" + discoveryUri + ") could not be read; retry later", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UnavailableException("interrupted while reading the OpenID Connect discovery document", e);
