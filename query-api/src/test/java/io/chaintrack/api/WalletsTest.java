@@ -711,6 +711,21 @@ class WalletsTest {
             List<String> windowBalances = new java.util.ArrayList<>();
             history.json().getAsJsonArray("windows").forEach(w -> windowBalances.add(w.getAsJsonObject().get("balance").getAsString()));
             assertThat(windowBalances).containsExactly("110", "160", "130", "210", "190");
+            // the portfolio history and the wallet's history agree: every token's windows and opening add the synced
+            // opening, and a token held only from before S is there at its opening balance
+            for (String route : List.of("/v1/chains/1/addresses/" + SeedData.A + "/history?window_seconds=3600",
+                    "/v1/wallets/" + id + "/history?window_seconds=3600")) {
+                Clients.Response portfolio = ida.get(route);
+                assertThat(portfolio.status()).as(portfolio.body()).isEqualTo(200);
+                JsonObject body = portfolio.json().has("history") ? portfolio.json().getAsJsonObject("history") : portfolio.json();
+                Map<String, JsonObject> byToken = new java.util.HashMap<>();
+                body.getAsJsonArray("tokens").forEach(t -> byToken.put(t.getAsJsonObject().get("token").getAsString(), t.getAsJsonObject()));
+                assertThat(byToken.get("native").get("openingBalance").getAsString()).as(route).isEqualTo("10");
+                List<String> nativeWindows = new java.util.ArrayList<>();
+                byToken.get("native").getAsJsonArray("windows").forEach(w -> nativeWindows.add(w.getAsJsonObject().get("balance").getAsString()));
+                assertThat(nativeWindows).as(route).containsExactly("110", "160", "130", "210", "190");
+                assertThat(byToken.get(token).get("openingBalance").getAsString()).as(route).isEqualTo("77");
+            }
             var done = ida.grpc().getWallet(GetWalletRequest.newBuilder().setWalletId(id).build()).getWallet().getSync().getHistory();
             assertThat(done.getState()).isEqualTo(io.chaintrack.proto.v1.WalletHistorySyncState.WALLET_HISTORY_SYNC_STATE_DONE);
             assertThat(done.getProgress()).isEqualTo(1.0);

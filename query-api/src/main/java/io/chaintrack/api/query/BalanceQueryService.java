@@ -436,26 +436,42 @@ public final class BalanceQueryService {
             // (token, token id) -> history, in token order
             Map<String, TokenHistoryView.Builder> tokens = new TreeMap<>();
             Map<String, String> standards = new HashMap<>();
-            try (PreparedStatement st = store.prepare(c, "SELECT cb.token, cb.token_id, cb.standard,"
+            // a synced address (a wallet's targeted sync) starts from its opening balance: every window and opening add it
+            Map<String, BigInteger> synced = new HashMap<>();
+            Map<String, BigInteger> openings = new HashMap<>();
+            try (PreparedStatement st = store.prepare(c, "SELECT COALESCE(cb.token, o.token) AS token,"
+                    + " COALESCE(cb.token_id, o.token_id) AS token_id, COALESCE(cb.standard, o.standard) AS standard,"
+                    + " o.balance AS synced,"
                     + (from == null ? " NULL::numeric AS opening" : " (SELECT w.balance FROM balance_windows w"
                     + " WHERE w.chain_id = cb.chain_id AND w.address = cb.address AND w.token = cb.token AND w.token_id = cb.token_id"
                     + " AND w.window_seconds = ? AND w.window_start < ? ORDER BY w.window_start DESC LIMIT 1) AS opening")
-                    + " FROM current_balances cb WHERE cb.chain_id = ? AND cb.address = ?")) {
+                    + " FROM (SELECT * FROM current_balances WHERE chain_id = ? AND address = ?) cb"
+                    + " FULL JOIN (SELECT * FROM opening_balances WHERE chain_id = ? AND address = ?) o"
+                    + " ON o.token = cb.token AND o.token_id = cb.token_id")) {
                 int i = 1;
                 if (from != null) {
                     st.setInt(i++, windowSeconds);
                     st.setObject(i++, from);
                 }
                 st.setLong(i++, chainId);
+                st.setString(i++, address);
+                st.setLong(i++, chainId);
                 st.setString(i, address);
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
                         String key = tokenKey(rs.getString("token"), rs.getBigDecimal("token_id"));
                         standards.put(key, rs.getString("standard"));
-                        String opening = Rows.decimal(rs, "opening");
-                        if (!opening.isEmpty() && !opening.equals("0")) {
+                        BigDecimal syncedOpening = rs.getBigDecimal("synced");
+                        String pipelineOpening = Rows.decimal(rs, "opening");
+                        BigInteger opening = pipelineOpening.isEmpty() ? BigInteger.ZERO : new BigInteger(pipelineOpening);
+                        if (syncedOpening != null) {
+                            synced.put(key, syncedOpening.toBigIntegerExact());
+                            opening = opening.add(syncedOpening.toBigIntegerExact());
+                        }
+                        openings.put(key, opening);
+                        if (opening.signum() != 0) {
                             tokens.put(key, history(rs.getString("token"), rs.getBigDecimal("token_id"), rs.getString("standard"))
-                                    .setOpeningBalance(opening));
+                                    .setOpeningBalance(opening.toString()));
                         }
                     }
                 }
@@ -485,8 +501,15 @@ public final class BalanceQueryService {
                         String token = rs.getString("token");
                         BigDecimal tokenId = rs.getBigDecimal("token_id");
                         String key = tokenKey(token, tokenId);
-                        tokens.computeIfAbsent(key, k -> history(token, tokenId, standards.get(k)))
-                                .addWindows(window(rs, 3, windowSeconds));
+                        BalanceWindowView window = window(rs, 3, windowSeconds);
+                        BigInteger shift = synced.get(key);
+                        if (shift != null) {
+                            BigInteger balance = new BigInteger(window.getBalance()).add(shift);
+                            window = window.toBuilder().setBalance(balance.toString()).setNegative(balance.signum() < 0).build();
+                        }
+                        tokens.computeIfAbsent(key, k -> history(token, tokenId, standards.get(k))
+                                        .setOpeningBalance(openings.getOrDefault(k, BigInteger.ZERO).toString()))
+                                .addWindows(window);
                     }
                 }
             }
