@@ -26,7 +26,7 @@ export function historyCell(sync, name) {
   if (!hs || !state) return box;
   box.append(h('span', { class: 'hint' }, 'History: '),
     h('span', { class: 'badge ' + (HISTORY_BADGE[state] || 'muted') }, enumName(hs.state, 'WALLET_HISTORY_SYNC_STATE_')));
-  if (Number(hs.generation) > 0) box.append(h('span', { class: 'hint history-generation' }, ` request ${hs.generation}`));
+  if (Number(hs.generation) > 0 && state !== 'UNAVAILABLE' && state !== 'NOT_NEEDED') box.append(h('span', { class: 'hint history-generation' }, ` request ${hs.generation}`));
   if (hs.progress !== null && hs.progress !== undefined && state !== 'DONE' && state !== 'NOT_NEEDED') {
     box.append(' ', h('progress', { max: 1, value: hs.progress, 'aria-label': `History sync progress of ${name}` }),
       h('span', { class: 'history-percent' }, ' ' + percent(hs.progress)));
