@@ -205,6 +205,12 @@ try {
   await shot('wallet-usd');
   pass('USD values, total and value chart');
 
+  // the history sync finishing shows up live on the wallet page (its sync stream), as the API then reports it
+  await control('history-done');
+  await page.locator('#wallet-sync [data-history-state="DONE"]').waitFor(WAIT);
+  equal((await walletOf(CHART_ADDRESS)).sync.history.state, 'WALLET_HISTORY_SYNC_STATE_DONE', 'the API reports it done');
+  pass('history sync done, live');
+
   // paging to the end of a busy wallet's transfers, newest first, nothing twice
   await page.goto(APP_URL + '#/wallets');
   await main.getByRole('link', { name: 'busy wallet', exact: true }).click();

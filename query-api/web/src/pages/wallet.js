@@ -8,7 +8,7 @@ import { session } from '../auth.js';
 import { signInPrompt } from '../prompt.js';
 import { formatUnits, toNumber, shortAddress, enumName, time, tokenLabel } from '../format.js';
 import { lineChart } from '../chart.js';
-import { syncCell, resync } from '../sync.js';
+import { syncCell, syncing, resync } from '../sync.js';
 
 const PAGE = 50;
 const RESOLUTIONS = [[3600, '1 hour'], [86400, '1 day']];
@@ -57,22 +57,44 @@ export function walletPage(root, walletId) {
     h('h2', {}, 'Transfers ', liveStatus), transfersBox);
   resolution.addEventListener('change', () => charts());
 
+  // the button stays while the state under it is redrawn (a running sync's ETA changes every update): focus is kept
+  const syncState = h('div');
+  const resyncButton = h('button', { type: 'button', class: 'secondary', onclick: async () => {
+    try {
+      wallet = await resync(walletId);
+      showSync();
+      watchSync();
+      const hs = (wallet.sync || {}).history || {};
+      const text = 'Resync requested: history sync ' + enumName(hs.state, 'WALLET_HISTORY_SYNC_STATE_') + (hs.generation ? ` (request ${hs.generation}).` : '.');
+      replace(syncMessage, h('p', { class: 'ok-text' }, text));
+      announce(text);
+    } catch (e) {
+      replace(syncMessage, errorBox(e));
+    }
+  } }, 'Resync');
   function showSync() {
-    const name = wallet.label || wallet.address;
-    const button = h('button', { type: 'button', class: 'secondary', 'aria-label': `Resync ${name}`, onclick: async () => {
-      try {
-        wallet = await resync(walletId);
-        showSync();
-        const hs = (wallet.sync || {}).history || {};
-        const text = 'Resync requested: history sync ' + enumName(hs.state, 'WALLET_HISTORY_SYNC_STATE_') + (hs.generation ? ` (request ${hs.generation}).` : '.');
-        replace(syncMessage, h('p', { class: 'ok-text' }, text));
-        announce(text);
-      } catch (e) {
-        replace(syncMessage, errorBox(e));
-      }
-    } }, 'Resync');
-    replace(syncBox, syncCell(wallet), h('p', {}, button));
+    resyncButton.setAttribute('aria-label', `Resync ${wallet.label || wallet.address}`);
+    replace(syncState, syncCell(wallet));
+    if (!syncBox.children.length) replace(syncBox, syncState, h('p', {}, resyncButton));
   }
+
+  // the sync state live while something is left to sync; the stream ends by itself once the sync completes or fails
+  let stopSync = null;
+  function watchSync() {
+    if (stopSync) stopSync();
+    stopSync = null;
+    if (!syncing(wallet.sync)) return;
+    stopSync = stream(`/v1/wallets/${encodeURIComponent(walletId)}/sync/stream`, (event, msg) => {
+      if (event !== 'walletSync') return;
+      wallet.sync = msg.sync;
+      showSync();
+      if (msg.complete) {
+        const failed = ((msg.sync || {}).history || {}).state === 'WALLET_HISTORY_SYNC_STATE_FAILED';
+        announce(failed ? 'The history sync failed.' : 'The wallet is synced.');
+      }
+    }, () => {});
+  }
+  stops.push(() => { if (stopSync) stopSync(); });
 
   async function holdings() {
     const res = await api(`/v1/wallets/${encodeURIComponent(walletId)}/balances` + query({ currency: 'usd' }));
@@ -256,6 +278,7 @@ export function walletPage(root, walletId) {
   (async () => {
     try {
       await holdings();
+      watchSync();
       await Promise.all([charts(), loadPage()]);
       watchLive();
     } catch (e) {

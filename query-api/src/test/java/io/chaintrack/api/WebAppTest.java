@@ -278,6 +278,13 @@ class WebAppTest {
                     long block = nextBlock(amount);
                     in.write("DONE " + block + " " + amount + "\n");
                     in.flush();
+                } else if (line.equals("CONTROL history-done")) {
+                    try (Connection c = fixture.postgres.dataSource().getConnection()) {
+                        SeedData.execute(c, "UPDATE wallet_syncs SET state = 'done', native_through = 99, internal_through = 99,"
+                                + " finished_at = now(), updated_at = now() WHERE chain_id = 1 AND address = '" + SeedData.A + "'");
+                    }
+                    in.write("DONE\n");
+                    in.flush();
                 } else if (line.equals("CONTROL stop-chain")) {
                     producing.set(false);
                     in.write("DONE\n");
@@ -292,7 +299,7 @@ class WebAppTest {
         Files.writeString(artifacts.resolve("browser.log"), log);
         assertThat(node.exitValue()).as("the browser script failed:\n" + log).isZero();
         assertThat(passed).containsExactly("sign-in", "add wallet", "csv upload", "history sync and resync", "label",
-                "chart points equal the API's windows", "USD values, total and value chart",
+                "chart points equal the API's windows", "USD values, total and value chart", "history sync done, live",
                 "paging to the end", "filters", "live transfer", "phone width", "analytics", "status turns stale", "delete",
                 "no console errors", "no request outside the app's origin");
         try (var screenshots = Files.list(artifacts)) {
