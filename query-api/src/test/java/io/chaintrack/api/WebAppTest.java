@@ -34,10 +34,12 @@ import org.junit.jupiter.api.Test;
 /**
  * The web app at /app/ in a real browser (Debian's Chromium driven by playwright-core from web/test/app.e2e.mjs) against
  * the API on embedded PostgreSQL with an in-process OpenID Connect provider: sign-in with authorization code + PKCE,
- * adding and uploading wallets, a chart whose points are the API's windows, paging to the end of a busy wallet, a live
+ * adding and uploading wallets, history sync states and a resync, USD values, total and a value chart equal to the API's
+ * answers and to balance × price by hand, a chart whose points are the API's windows, paging to the end of a busy wallet, a live
  * transfer, the status page turning Stale when the chain stops writing blocks, analytics; no console error and no
  * request outside the app's origin but the provider's sign-in endpoints. This class is the "chain": it writes a block
- * per second on chain 2 and, when the browser script asks (a CONTROL line on its stdout), a transfer or a stop.
+ * per second on chain 2 and, when the browser script asks (a CONTROL line on its stdout), a transfer, a history sync
+ * finishing or a stop.
  * Screenshots go to target/web-app/.
  */
 class WebAppTest {
