@@ -8,6 +8,14 @@ function width(plot) {
   return Math.max(200, Math.min(plot.clientWidth || 480, 900));
 }
 
+// y ticks readable at any magnitude: USD values of small seeded balances are ~1e-13, and uPlot's default shows "0"
+function tick(v) {
+  if (v === null || v === undefined) return '';
+  const a = Math.abs(v);
+  if (a !== 0 && (a < 0.001 || a >= 1e12)) return v.toExponential(2);
+  return v.toLocaleString('en-US', { maximumSignificantDigits: 6 });
+}
+
 /**
  * series: [{label, values (numbers or null), stroke, dash, fill}], x: seconds; bands: [[upperIdx, lowerIdx]] (1-based
  * series indexes as uPlot counts them).
@@ -20,7 +28,7 @@ export function lineChart(container, { title, x, series, bands, yLabel, tableCap
   const opts = {
     width: width(plot), height: 220,
     scales: { x: { time: true } },
-    axes: [{}, { label: yLabel, size: 70 }],
+    axes: [{}, { label: yLabel, size: 70, values: (u, splits) => splits.map(tick) }],
     series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.stroke || '#1f4e8c', width: 2, dash: s.dash,
       fill: s.fill, points: { show: true, size: 6 }, spanGaps: false }))],
     bands: (bands || []).map(([a, b]) => ({ series: [a, b], fill: 'rgba(31,78,140,0.15)' })),

@@ -13,6 +13,17 @@ const ARTIFACTS = env('ARTIFACTS');
 const CHART_ADDRESS = env('CHART_ADDRESS');
 const BUSY_ADDRESS = env('BUSY_ADDRESS');
 const BUSY_TRANSFERS = Number(env('BUSY_TRANSFERS'));
+const FAILED_ADDRESS = env('FAILED_ADDRESS');
+const HISTORY_FAILURE = env('HISTORY_FAILURE');
+const NATIVE_PRICES = env('NATIVE_PRICES').split(',');
+
+/** balance (smallest units) × price (whole USD, integer) for 18 decimals, as an exact plain decimal string. */
+function handValue(balance, price, decimals = 18) {
+  const digits = (BigInt(balance) * BigInt(price)).toString().padStart(decimals + 1, '0');
+  const whole = digits.slice(0, -decimals);
+  const frac = digits.slice(-decimals).replace(/0+$/, '');
+  return frac ? whole + '.' + frac : whole;
+}
 const WAIT = { timeout: 30000 };
 
 const stdin = createInterface({ input: process.stdin });
@@ -88,10 +99,36 @@ try {
   const syncOf = (label) => page.locator('tbody tr', { has: page.getByRole('link', { name: label }) }).locator('.sync');
   await syncOf('busy one').getByText('synced').waitFor(WAIT);
   await syncOf('chart wallet').getByText('syncing').waitFor(WAIT);
-  equal(await syncOf('chart wallet').locator('progress').getAttribute('value'), '0.8', 'progress = indexed 40 / head 50');
+  equal(await syncOf('chart wallet').getByRole('progressbar', { name: 'Sync progress of chart wallet', exact: true }).getAttribute('value'), '0.8', 'progress = indexed 40 / head 50');
   await syncOf('chart wallet').getByText('10 blocks behind (indexed 40 of 50)').waitFor(WAIT);
   await shot('wallets');
   pass('csv upload');
+
+  // history sync: the chart wallet's is running (150 of 300 blocks, 7 transfers), B's failed with the explorer's
+  // answer; resync B and the API then reports a new queued request
+  const historyOf = (label) => syncOf(label).locator('.history-sync');
+  await historyOf('chart wallet').and(page.locator('[data-history-state="RUNNING"]')).waitFor(WAIT);
+  equal(await historyOf('chart wallet').locator('progress').getAttribute('value'), '0.5', 'history progress = 150 / 300 blocks');
+  await historyOf('chart wallet').getByText('150 of 300 blocks, 7 transfers found (history up to block 99)').waitFor(WAIT);
+  check(Number(await historyOf('chart wallet').locator('.history-eta').getAttribute('data-seconds')) > 0, 'an ETA while running');
+  await historyOf('chart wallet').getByText(/^about .+ left$/).waitFor(WAIT);
+  const failedLabel = 'B, with a comma';
+  await historyOf(failedLabel).and(page.locator('[data-history-state="FAILED"]')).waitFor(WAIT);
+  await historyOf(failedLabel).getByText('Failed: ' + HISTORY_FAILURE).waitFor(WAIT);
+  const walletOf = async (address) => (await apiGet('/v1/wallets')).wallets.find((w) => w.address === address);
+  const before = (await walletOf(FAILED_ADDRESS)).sync.history;
+  equal([before.state, before.reason], ['WALLET_HISTORY_SYNC_STATE_FAILED', HISTORY_FAILURE], 'the API reports the failure the list shows');
+  await main.getByRole('button', { name: 'Resync ' + failedLabel }).focus();
+  await page.keyboard.press('Enter');
+  const requested = String(Number(before.generation) + 1);
+  await main.getByText(`Resync requested for ${failedLabel}: history sync queued (request ${requested}).`).waitFor(WAIT);
+  await historyOf(failedLabel).and(page.locator('[data-history-state="QUEUED"]')).waitFor(WAIT);
+  const after = (await walletOf(FAILED_ADDRESS)).sync.history;
+  equal([after.state, after.generation, after.reason || ''], ['WALLET_HISTORY_SYNC_STATE_QUEUED', requested, ''],
+    'the API reports the new request: queued, one generation up, no failure');
+  await historyOf(failedLabel).getByText('request ' + requested).waitFor(WAIT);
+  await shot('wallets-history-sync');
+  pass('history sync and resync');
 
   // label, by keyboard only
   await main.getByRole('button', { name: 'Edit label of busy one' }).focus();
@@ -105,6 +142,9 @@ try {
   // chart: its points are the API's windows (and the seeded balances: 100, 150, 120, 200, 180, then the open window 200)
   await main.getByRole('link', { name: 'chart wallet', exact: true }).click();
   await main.getByRole('heading', { name: 'Wallet chart wallet' }).waitFor(WAIT);
+  const chartWalletId = (await walletOf(CHART_ADDRESS)).walletId;
+  // the wallet page shows the same history sync
+  await page.locator('#wallet-sync [data-history-state="RUNNING"]').waitFor(WAIT);
   for (const [seconds, seeded] of [[3600, ['100', '150', '120', '200', '180', '200']], [86400, ['180']]]) {
     await page.getByLabel('Resolution', { exact: true }).selectOption(String(seconds));
     const chart = page.locator(`figure.chart[data-token="native"]`);
@@ -121,12 +161,55 @@ try {
     const rows = await chart.locator('details tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.cells[1].textContent, tr.cells[3].textContent]));
     equal(rows, windows.map((w) => [w.balance, w.provisional ? 'provisional (open window)' : w.finalized ? 'final' : 'closed']),
       'the chart\'s table lists the exact balances and which window is provisional');
+    // the wallet's value chart: its points are the API's values at each window's end
+    const valueChart = page.locator('figure.chart[data-chart="value"]');
+    await valueChart.locator('h3', { hasText: seconds === 3600 ? 'per 1 hour' : 'per 1 day' }).waitFor(WAIT);
+    const valued = (await apiGet(`/v1/wallets/${chartWalletId}/history?window_seconds=${seconds}&currency=usd`)).history.values;
+    const valueData = await valueChart.locator('.plot').evaluate((el) => el.uplot.data);
+    equal(valueData[0], valued.map((v) => Date.parse(v.valuedAt) / 1000), 'value chart x = the API\'s valuedAt');
+    equal(valueData[1], valued.map((v) => Number(v.value)), 'value chart y = the API\'s values');
+    equal(await valueChart.locator('details tbody tr').evaluateAll((trs) => trs.map((tr) => tr.cells[1].textContent)),
+      valued.map((v) => v.value), 'the value chart\'s table lists the exact values');
+    // by hand: the first closed window's balance × the price then (2000 before 02:55, 2500 after)
+    const firstEnd = Date.parse(windows[0].windowStart) + seconds * 1000;
+    const priceThen = firstEnd <= Date.parse('2024-01-01T02:55:00Z') ? NATIVE_PRICES[0] : NATIVE_PRICES[1];
+    equal([valued[0].valuedAt, valued[0].value], [new Date(firstEnd).toISOString().replace('.000Z', 'Z'), handValue(windows[0].balance, priceThen)],
+      'first value = balance × price by hand');
     if (seconds === 3600) {
+      equal(valued.length, windows.length, 'one value per window (the open one valued now)');
       check(windows[windows.length - 1].provisional === true, 'the hour-7 window is provisional');
       await shot('wallet-chart');
     }
   }
   pass("chart points equal the API's windows");
+
+  // holdings in USD: each row's value is the API's (native by hand: balance × the latest price, stale since 2024),
+  // NFTs and unpriced tokens say why, the total is the API's
+  const valuedNow = await apiGet(`/v1/wallets/${chartWalletId}/balances?currency=usd`);
+  const holdingsTable = page.locator('table', { has: page.locator('caption', { hasText: 'Current balances' }) });
+  const shown = await holdingsTable.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => {
+    const cell = tr.cells[4];
+    const usd = cell.querySelector('.usd');
+    return usd ? { priced: true, value: usd.querySelector('.exact').textContent, stale: usd.dataset.stale === 'true' }
+      : { priced: false, text: cell.textContent };
+  }));
+  equal(shown, valuedNow.balances.map((b) => (b.value.priced ? { priced: true, value: b.value.value, stale: !!b.value.stale }
+    : { priced: false, text: 'not priced' + (b.value.reason ? ': ' + b.value.reason : '') })), 'each holding\'s USD value or reason is the API\'s');
+  const nativeNow = valuedNow.balances.find((b) => b.token === 'native');
+  equal([nativeNow.value.value, nativeNow.value.stale], [handValue(nativeNow.balance, NATIVE_PRICES[1]), true],
+    'native now = balance × 2500 (the last known good price, stale)');
+  check(valuedNow.balances.some((b) => !b.value.priced && b.value.reason), 'some holding is unpriced with a reason');
+  equal(await page.locator('#total-value strong').textContent(), valuedNow.totalValue.value, 'the total is the API\'s');
+  equal(valuedNow.totalValue.value, nativeNow.value.value, 'the total = the only priced holding (unpriced ones left out, not 0)');
+  await page.locator('#total-value').getByText('includes stale prices').waitFor(WAIT);
+  await shot('wallet-usd');
+  pass('USD values, total and value chart');
+
+  // the history sync finishing shows up live on the wallet page (its sync stream), as the API then reports it
+  await control('history-done');
+  await page.locator('#wallet-sync [data-history-state="DONE"]').waitFor(WAIT);
+  equal((await walletOf(CHART_ADDRESS)).sync.history.state, 'WALLET_HISTORY_SYNC_STATE_DONE', 'the API reports it done');
+  pass('history sync done, live');
 
   // paging to the end of a busy wallet's transfers, newest first, nothing twice
   await page.goto(APP_URL + '#/wallets');
@@ -182,12 +265,12 @@ try {
 
   // phone width: nothing wider than the screen, tables become label/value blocks
   await page.setViewportSize({ width: 390, height: 844 });
-  for (const hash of ['#/wallets', '#/status']) {
+  for (const hash of ['#/wallets', '#/status', '#/wallets/' + encodeURIComponent((await walletOf(FAILED_ADDRESS)).walletId)]) {
     await page.goto(APP_URL + hash);
     await page.locator('tbody tr').first().waitFor(WAIT);
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     check(width <= 390, `${hash} fits a 390 px screen (scroll width ${width})`);
-    await shot('phone-' + hash.slice(2));
+    await shot('phone-' + hash.slice(2).split('/')[0] + (hash.split('/').length > 2 ? '-wallet' : ''));
   }
   await page.setViewportSize({ width: 1280, height: 900 });
   pass('phone width');

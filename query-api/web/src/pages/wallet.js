@@ -1,12 +1,14 @@
-// One wallet: holdings (with USD value when the server prices them), each token's balance over time at a chosen
-// resolution (the provisional open window drawn and listed as such), its transfers with keyset paging and filters,
-// and new transfers live over SSE.
+// One wallet: its sync (chain and history, with resync), holdings valued in USD (unpriced tokens named with the
+// reason, stale prices marked, the total of the priced ones), the wallet's USD value and each token's balance over
+// time at a chosen resolution (the provisional open window drawn and listed as such), its transfers with keyset
+// paging and filters, and new transfers live over SSE.
 import { h, replace, errorBox, field, table, tableRow, announce } from '../dom.js';
-import { api, stream, offers, query } from '../api.js';
+import { api, stream, query } from '../api.js';
 import { session } from '../auth.js';
 import { signInPrompt } from '../prompt.js';
 import { formatUnits, toNumber, shortAddress, enumName, time, tokenLabel } from '../format.js';
 import { lineChart } from '../chart.js';
+import { syncCell, syncing, resync } from '../sync.js';
 
 const PAGE = 50;
 const RESOLUTIONS = [[3600, '1 hour'], [86400, '1 day']];
@@ -15,12 +17,18 @@ const STANDARDS = ['NATIVE', 'ERC20', 'ERC721', 'ERC1155'];
 const TRANSFER_COLUMNS = [{ label: 'Block', num: true }, { label: 'Time' }, { label: 'Direction' }, { label: 'Kind' }, { label: 'Token' },
   { label: 'From' }, { label: 'To' }, { label: 'Amount', num: true }, { label: 'Final' }, { label: 'Transaction' }];
 
-/** A USD figure the balances answer carries (the price work adds one); null when this server sends none. */
+/** The balance's ValueView (currency=usd answers); null when the answer carries none. */
 function usdOf(row) {
-  for (const [k, v] of Object.entries(row)) {
-    if (/usd/i.test(k) && v !== null && v !== '' && typeof v !== 'object') return v;
-  }
-  return null;
+  return row.value && typeof row.value === 'object' ? row.value : null;
+}
+
+/** A value cell: the exact USD figure (stale prices marked), or why the token has none. */
+function valueCell(v) {
+  if (!v) return '—';
+  if (!v.priced) return h('span', { class: 'unpriced', dataset: { priced: 'false' } }, 'not priced', v.reason ? h('span', { class: 'hint' }, ': ' + v.reason) : null);
+  const title = `${v.price} USD per token from ${v.source}, confidence ${v.confidence}` + (v.priceAsOf ? `, price as of ${time(v.priceAsOf)}` : '');
+  return h('span', { class: 'usd', title, dataset: { priced: 'true', stale: v.stale ? 'true' : 'false' } },
+    h('span', { class: 'exact' }, v.value), v.stale ? h('span', { class: 'badge warn', title: 'the last known good price: no source answered recently' }, ' stale price') : null);
 }
 
 export function walletPage(root, walletId) {
@@ -31,6 +39,8 @@ export function walletPage(root, walletId) {
   }
   const stops = [];
   const holdingsBox = h('div');
+  const syncBox = h('div', { id: 'wallet-sync' });
+  const syncMessage = h('div', { 'aria-live': 'polite' });
   const chartsBox = h('div', { class: 'charts' });
   const transfersBox = h('div');
   const liveStatus = h('span', { class: 'badge muted', id: 'live-status' }, 'live: connecting');
@@ -39,18 +49,57 @@ export function walletPage(root, walletId) {
   let wallet;
   let chartStops = [];
 
-  root.append(h('h2', {}, 'Holdings'), holdingsBox,
-    h('h2', {}, 'Balance over time'),
+  root.append(h('h2', {}, 'Sync'), syncBox, syncMessage, h('h2', {}, 'Holdings'), holdingsBox,
+    h('h2', {}, 'Value and balances over time'),
     h('form', { class: 'inline', onsubmit: (ev) => ev.preventDefault() }, field('Resolution', resolution)),
     h('p', { class: 'legend-note' }, 'Solid: closed windows. Dashed, hollow: the window still open, whose values change as blocks arrive (provisional).'),
     chartsBox,
     h('h2', {}, 'Transfers ', liveStatus), transfersBox);
   resolution.addEventListener('change', () => charts());
 
+  // the button stays while the state under it is redrawn (a running sync's ETA changes every update): focus is kept
+  const syncState = h('div');
+  const resyncButton = h('button', { type: 'button', class: 'secondary', onclick: async () => {
+    try {
+      wallet = await resync(walletId);
+      showSync();
+      watchSync();
+      const hs = (wallet.sync || {}).history || {};
+      const text = 'Resync requested: history sync ' + enumName(hs.state, 'WALLET_HISTORY_SYNC_STATE_') + (hs.generation ? ` (request ${hs.generation}).` : '.');
+      replace(syncMessage, h('p', { class: 'ok-text' }, text));
+      announce(text);
+    } catch (e) {
+      replace(syncMessage, errorBox(e));
+    }
+  } }, 'Resync');
+  function showSync() {
+    resyncButton.setAttribute('aria-label', `Resync ${wallet.label || wallet.address}`);
+    replace(syncState, syncCell(wallet));
+    if (!syncBox.children.length) replace(syncBox, syncState, h('p', {}, resyncButton));
+  }
+
+  // the sync state live while something is left to sync; the stream ends by itself once the sync completes or fails
+  let stopSync = null;
+  function watchSync() {
+    if (stopSync) stopSync();
+    stopSync = null;
+    if (!syncing(wallet.sync)) return;
+    stopSync = stream(`/v1/wallets/${encodeURIComponent(walletId)}/sync/stream`, (event, msg) => {
+      if (event !== 'walletSync') return;
+      wallet.sync = msg.sync;
+      showSync();
+      if (msg.complete) {
+        const failed = ((msg.sync || {}).history || {}).state === 'WALLET_HISTORY_SYNC_STATE_FAILED';
+        announce(failed ? 'The history sync failed.' : 'The wallet is synced.');
+      }
+    }, () => {});
+  }
+  stops.push(() => { if (stopSync) stopSync(); });
+
   async function holdings() {
-    const currency = await offers('get', '/v1/wallets/{wallet_id}/balances', 'currency');
-    const res = await api(`/v1/wallets/${encodeURIComponent(walletId)}/balances` + query(currency ? { currency: 'usd' } : {}));
+    const res = await api(`/v1/wallets/${encodeURIComponent(walletId)}/balances` + query({ currency: 'usd' }));
     wallet = res.wallet;
+    showSync();
     heading.textContent = 'Wallet ' + (wallet.label || shortAddress(wallet.address));
     document.title = heading.textContent + ' · chaintrack';
     const priced = res.balances.some((b) => usdOf(b) !== null);
@@ -60,11 +109,16 @@ export function walletPage(root, walletId) {
     const rows = res.balances.map((b) => {
       const cells = [h('span', { title: b.name || b.token }, tokenLabel(b)), enumName(b.standard, 'TOKEN_STANDARD_'), b.tokenId || '—',
         h('span', {}, formatUnits(b.balance, b.decimals), b.negative ? h('span', { class: 'badge bad' }, ' negative') : null)];
-      if (priced) cells.push(usdOf(b) ?? '—');
+      if (priced) cells.push(valueCell(usdOf(b)));
       cells.push(b.blockNumber);
       return cells;
     });
+    const total = res.totalValue;
+    const unpriced = total ? (total.unpricedTokens || []) : [];
     replace(holdingsBox, h('p', {}, h('code', {}, wallet.address), ` on chain ${wallet.chainId}`),
+      total ? h('p', { class: 'total-value', id: 'total-value' }, 'Total value: ', h('strong', { class: 'exact' }, total.value), ' USD',
+        h('span', { class: 'hint' }, ` (${total.priced || 0} priced` + (unpriced.length ? `; ${unpriced.length} not priced, left out: ${unpriced.map(shortAddress).join(', ')}` : '') + ')'),
+        total.stale ? h('span', { class: 'badge warn' }, ' includes stale prices') : null) : null,
       rows.length ? table('Current balances', cols, rows) : h('p', {}, 'No balances yet.'),
       priced ? null : h('p', { class: 'legend-note' }, 'Token amounts only: this server does not price holdings.'));
   }
@@ -75,13 +129,28 @@ export function walletPage(root, walletId) {
     const generation = ++chartsGeneration;
     const w = Number(resolution.value);
     try {
-      const [res, balances] = await Promise.all([
+      const [res, balances, valued] = await Promise.all([
         api(`/v1/chains/${wallet.chainId}/addresses/${wallet.address}/history` + query({ window_seconds: w })),
-        api(`/v1/wallets/${encodeURIComponent(walletId)}/balances`).catch(() => ({ balances: [] }))]);
+        api(`/v1/wallets/${encodeURIComponent(walletId)}/balances`).catch(() => ({ balances: [] })),
+        api(`/v1/wallets/${encodeURIComponent(walletId)}/history` + query({ window_seconds: w, currency: 'usd' }))]);
       if (generation !== chartsGeneration) return;
       for (const stop of chartStops) stop();
       chartStops = [];
       replace(chartsBox);
+      const values = (valued.history && valued.history.values) || [];
+      if (values.length) {
+        // each point is the wallet's value at a window's end (now for the open window): Σ priced balance × price
+        chartStops.push(lineChart(chartsBox, {
+          title: `Wallet value in USD per ${RESOLUTIONS.find(([s]) => s === w)[1]}`,
+          x: values.map((v) => Date.parse(v.valuedAt) / 1000), yLabel: 'USD',
+          series: [{ label: 'value (USD)', values: values.map((v) => (v.value === '' ? null : Number(v.value))), stroke: '#1b6b34' }],
+          tableCaption: 'Wallet value in USD at the end of each window',
+          tableColumns: [{ label: 'Valued at' }, { label: 'Value (USD)', num: true }, { label: 'Priced tokens', num: true }, { label: 'Not priced' }, { label: 'Prices' }],
+          tableRows: values.map((v) => [time(v.valuedAt), h('span', { class: 'exact' }, v.value), v.priced || 0,
+            (v.unpricedTokens || []).map(shortAddress).join(', ') || '—', v.stale ? 'some stale' : 'fresh']),
+        }));
+        chartsBox.lastElementChild.dataset.chart = 'value';
+      }
       const decimalsOf = (t) => (balances.balances.find((b) => b.token === t.token) || {}).decimals;
       for (const t of res.tokens) {
         if (!t.windows.length) continue;
@@ -105,7 +174,7 @@ export function walletPage(root, walletId) {
         }));
         chartsBox.lastElementChild.dataset.token = t.token + (t.tokenId ? ':' + t.tokenId : '');
       }
-      if (!chartsBox.children.length) chartsBox.append(h('p', {}, 'No balance history at this resolution.'));
+      if (!chartsBox.querySelector('figure[data-token]')) chartsBox.append(h('p', {}, 'No balance history at this resolution.'));
     } catch (e) {
       if (generation === chartsGeneration) replace(chartsBox, errorBox(e));
     }
@@ -209,6 +278,7 @@ export function walletPage(root, walletId) {
   (async () => {
     try {
       await holdings();
+      watchSync();
       await Promise.all([charts(), loadPage()]);
       watchLive();
     } catch (e) {

@@ -1,10 +1,11 @@
-// The signed-in user's wallets: list with sync state (live while a wallet syncs), add, CSV upload, label, resync
-// (only where the server offers POST /v1/wallets/{id}/sync), delete.
+// The signed-in user's wallets: list with sync state (chain indexing and the history sync, live while either runs),
+// add, CSV upload, label, resync (POST /v1/wallets/{id}/sync), delete.
 import { h, replace, errorBox, field, table, announce } from '../dom.js';
-import { api, stream, offers, query } from '../api.js';
+import { api, stream, query } from '../api.js';
 import { session } from '../auth.js';
 import { signInPrompt } from '../prompt.js';
-import { enumName, shortAddress } from '../format.js';
+import { shortAddress } from '../format.js';
+import { syncCell, syncing, resync } from '../sync.js';
 
 const COLUMNS = [{ label: 'Label' }, { label: 'Chain' }, { label: 'Address' }, { label: 'Sync' }, { label: 'Actions' }];
 /** Live sync streams opened at once: each takes one of the user's stream slots (10 per replica by default). */
@@ -17,7 +18,7 @@ export function walletsPage(root) {
     return () => {};
   }
   const stops = new Set();
-  const state = { chains: [], wallets: [], cursor: '', canResync: false };
+  const state = { chains: [], wallets: [], cursor: '' };
   const message = h('div', { 'aria-live': 'polite' });
   const listBox = h('div');
 
@@ -66,20 +67,6 @@ export function walletsPage(root) {
     h('section', { class: 'panel', 'aria-labelledby': 'up-h' }, h('h2', { id: 'up-h' }, 'Upload a CSV file'), uploadForm),
     message, h('h2', {}, 'Your wallets'), listBox);
 
-  function syncCell(w) {
-    const s = w.sync || {};
-    const name = enumName(s.state, 'WALLET_SYNC_STATE_') || 'unknown';
-    const cell = h('div', { class: 'sync', dataset: { state: s.state || '' } });
-    const badge = h('span', { class: 'badge ' + (s.state === 'WALLET_SYNC_STATE_SYNCED' ? 'ok' : s.state === 'WALLET_SYNC_STATE_SYNCING' ? 'warn' : 'muted') }, name);
-    cell.append(badge);
-    if (s.progress !== null && s.progress !== undefined) {
-      const pct = Math.floor(s.progress * 1000) / 10;
-      cell.append(' ', h('progress', { max: 1, value: s.progress, 'aria-label': `Sync progress of ${w.label || w.address}` }), ` ${pct} %`);
-    }
-    if (Number(s.blocksBehind) > 0) cell.append(h('div', { class: 'hint' }, `${s.blocksBehind} blocks behind (indexed ${s.indexedBlock} of ${s.headBlock})`));
-    return cell;
-  }
-
   function chainName(id) {
     const c = state.chains.find((x) => x.chainId === id);
     return c ? `${c.name} (${id})` : id;
@@ -106,17 +93,19 @@ export function walletsPage(root) {
       input.focus();
     } }, 'Edit label');
     box.append(rename);
-    if (state.canResync) {
-      box.append(h('button', { type: 'button', class: 'secondary', 'aria-label': `Resync ${name}`, onclick: async () => {
-        try {
-          await api(`/v1/wallets/${encodeURIComponent(w.walletId)}/sync`, { method: 'POST', body: {} });
-          announce('Resync requested for ' + name + '.');
-          await reload();
-        } catch (e) {
-          replace(message, e.status === 404 || e.status === 405 ? h('p', { class: 'notice' }, 'This server does not offer resync.') : errorBox(e));
-        }
-      } }, 'Resync'));
-    }
+    box.append(h('button', { type: 'button', class: 'secondary', 'aria-label': `Resync ${name}`, onclick: async () => {
+      try {
+        const wallet = await resync(w.walletId);
+        const hs = (wallet.sync || {}).history || {};
+        const text = `Resync requested for ${name}: history sync ${hs.state ? hs.state.replace('WALLET_HISTORY_SYNC_STATE_', '').toLowerCase().replace(/_/g, ' ') : 'requested'}`
+          + (hs.generation ? ` (request ${hs.generation}).` : '.');
+        await reload();
+        replace(message, h('p', { class: 'ok-text' }, text));
+        announce(text);
+      } catch (e) {
+        replace(message, errorBox(e));
+      }
+    } }, 'Resync'));
     const del = h('button', { type: 'button', class: 'danger', 'aria-label': `Delete ${name}`, onclick: async () => {
       if (del.dataset.confirm !== 'yes') {
         del.dataset.confirm = 'yes';
@@ -154,14 +143,17 @@ export function walletsPage(root) {
   function watchSync() {
     for (const stop of stops) stop();
     stops.clear();
-    const syncing = state.wallets.filter((w) => w.sync && w.sync.state !== 'WALLET_SYNC_STATE_SYNCED').slice(0, MAX_SYNC_STREAMS);
-    for (const w of syncing) {
+    const open = state.wallets.filter((w) => w.sync && syncing(w.sync)).slice(0, MAX_SYNC_STREAMS);
+    for (const w of open) {
       const stop = stream(`/v1/wallets/${encodeURIComponent(w.walletId)}/sync/stream`, (event, msg) => {
         if (event !== 'walletSync') return;
         w.sync = msg.sync;
         const row = listBox.querySelector(`tr[data-wallet-id="${CSS.escape(w.walletId)}"]`);
         if (row) replace(row.children[3], syncCell(w));
-        if (msg.complete) announce(`${w.label || w.address} is synced.`);
+        if (msg.complete) {
+          const failed = ((msg.sync || {}).history || {}).state === 'WALLET_HISTORY_SYNC_STATE_FAILED';
+          announce(`${w.label || w.address} ` + (failed ? 'history sync failed.' : 'is synced.'));
+        }
       }, () => {});
       stops.add(stop);
     }
@@ -183,9 +175,8 @@ export function walletsPage(root) {
 
   (async () => {
     try {
-      const [chains, canResync] = await Promise.all([api('/v1/chains'), offers('post', '/v1/wallets/{wallet_id}/sync')]);
+      const chains = await api('/v1/chains');
       state.chains = chains.chains;
-      state.canResync = canResync;
       replace(chainSelect, state.chains.map((c) => h('option', { value: c.chainId }, `${c.name} (${c.chainId})`)));
       await reload();
     } catch (e) {

@@ -34,10 +34,12 @@ import org.junit.jupiter.api.Test;
 /**
  * The web app at /app/ in a real browser (Debian's Chromium driven by playwright-core from web/test/app.e2e.mjs) against
  * the API on embedded PostgreSQL with an in-process OpenID Connect provider: sign-in with authorization code + PKCE,
- * adding and uploading wallets, a chart whose points are the API's windows, paging to the end of a busy wallet, a live
+ * adding and uploading wallets, history sync states and a resync, USD values, total and a value chart equal to the API's
+ * answers and to balance × price by hand, a chart whose points are the API's windows, paging to the end of a busy wallet, a live
  * transfer, the status page turning Stale when the chain stops writing blocks, analytics; no console error and no
  * request outside the app's origin but the provider's sign-in endpoints. This class is the "chain": it writes a block
- * per second on chain 2 and, when the browser script asks (a CONTROL line on its stdout), a transfer or a stop.
+ * per second on chain 2 and, when the browser script asks (a CONTROL line on its stdout), a transfer, a history sync
+ * finishing or a stop.
  * Screenshots go to target/web-app/.
  */
 class WebAppTest {
@@ -47,6 +49,10 @@ class WebAppTest {
     static final String PEER = "0x" + "6".repeat(40);
     static final int BUSY_TRANSFERS = 230;
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final String HISTORY_FAILURE = "explorer etherscan txlist: Invalid API Key";
+    static final String PRICE_SOURCE = "chainlink:0x" + "f1".repeat(20);
+    static final String NATIVE_PRICE_0 = "2000";
+    static final String NATIVE_PRICE_1 = "2500";
 
     static MockOAuth2Server oidc;
     static ApiFixture fixture;
@@ -119,6 +125,18 @@ class WebAppTest {
                 transfer(c, n, now.minusSeconds(30 - n), i % 10, in ? PEER : BUSY, in ? BUSY : PEER, BigInteger.valueOf(1000 + i),
                         i % 3 == 0 ? "fee" : "call");
             }
+            // history syncs as the sync worker persists them (as WalletsTest seeds them): A running, 3 passes of 100
+            // blocks with 100 + 50 + 0 done (150 of 300, 7 transfers); B failed with the explorer's answer
+            SeedData.execute(c, "INSERT INTO wallet_sync_workers (chain_id, explorer) VALUES (1, true)");
+            SeedData.execute(c, "INSERT INTO wallet_syncs (chain_id, address, generation, state, target_block, logs_through,"
+                    + " native_through, records_done, started_at, updated_at) VALUES (1, '" + SeedData.A + "', 1, 'running', 99,"
+                    + " 99, 49, 7, now() - interval '30 seconds', now())");
+            SeedData.execute(c, "INSERT INTO wallet_syncs (chain_id, address, generation, state, reason, target_block, updated_at)"
+                    + " VALUES (1, '" + SeedData.B + "', 1, 'failed', '" + HISTORY_FAILURE + "', 99, now())");
+            // native USD prices of chain 1 (as PricesTest seeds them): 2000 from 5 minutes before hour 0, 2500 from 02:55
+            SeedData.execute(c, "SELECT chaintrack_ensure_day_partitions('token_prices', DATE '2023-12-31', DATE '2024-01-02')");
+            price(c, SeedData.T0.minusSeconds(300), NATIVE_PRICE_0);
+            price(c, SeedData.T0.plusSeconds(3 * 3600 - 300), NATIVE_PRICE_1);
             SeedData.execute(c, "INSERT INTO ingest_endpoint_status (chain, endpoint, rate_limited_total, breaker_state, reported_at)"
                     + " VALUES ('livenet', 'primary', 3, 'OPEN', now())");
             SeedData.execute(c, "INSERT INTO reconciliation_runs (chain_id, started_at, finished_at, block_number, block_hash, status,"
@@ -144,6 +162,17 @@ class WebAppTest {
                     + " value, baseline, spread, lower_fence, upper_fence, score, threshold, severity, baseline_windows, block_number) VALUES"
                     + " (1, NULL, 'transfers', '2024-01-05T08:00:00Z', 3600, 'ZSCORE', '', 25, 10, 2, 4, 16, 7.5, 3, 'critical', 24, NULL),"
                     + " (1, 'native', 'volume', '2024-01-04T03:00:00Z', 3600, 'IQR', '', 30, 10, 2, 4, 16, 2, 1.5, 'warn', 24, NULL)");
+        }
+    }
+
+    static void price(Connection c, Instant asOf, String price) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("INSERT INTO token_prices (chain_id, token, source, minute, quote, unit,"
+                + " price, as_of) VALUES (1, 'native', ?, ?, 'USD', 'whole', ?::numeric, ?)")) {
+            st.setString(1, PRICE_SOURCE);
+            st.setObject(2, asOf.truncatedTo(ChronoUnit.MINUTES).atOffset(ZoneOffset.UTC));
+            st.setString(3, price);
+            st.setObject(4, asOf.atOffset(ZoneOffset.UTC));
+            st.executeUpdate();
         }
     }
 
@@ -233,6 +262,8 @@ class WebAppTest {
                 "BUSY_ADDRESS", BUSY,
                 "BUSY_TRANSFERS", Integer.toString(BUSY_TRANSFERS),
                 "ISSUER_ORIGIN", oidc.baseUrl().toString().replaceAll("/$", "")));
+        builder.environment().putAll(Map.of("FAILED_ADDRESS", SeedData.B, "HISTORY_FAILURE", HISTORY_FAILURE,
+                "NATIVE_PRICES", NATIVE_PRICE_0 + "," + NATIVE_PRICE_1));
         Process node = builder.start();
         List<String> passed = new ArrayList<>();
         StringBuilder log = new StringBuilder();
@@ -249,6 +280,13 @@ class WebAppTest {
                     long block = nextBlock(amount);
                     in.write("DONE " + block + " " + amount + "\n");
                     in.flush();
+                } else if (line.equals("CONTROL history-done")) {
+                    try (Connection c = fixture.postgres.dataSource().getConnection()) {
+                        SeedData.execute(c, "UPDATE wallet_syncs SET state = 'done', native_through = 99, internal_through = 99,"
+                                + " finished_at = now(), updated_at = now() WHERE chain_id = 1 AND address = '" + SeedData.A + "'");
+                    }
+                    in.write("DONE\n");
+                    in.flush();
                 } else if (line.equals("CONTROL stop-chain")) {
                     producing.set(false);
                     in.write("DONE\n");
@@ -262,7 +300,8 @@ class WebAppTest {
         }
         Files.writeString(artifacts.resolve("browser.log"), log);
         assertThat(node.exitValue()).as("the browser script failed:\n" + log).isZero();
-        assertThat(passed).containsExactly("sign-in", "add wallet", "csv upload", "label", "chart points equal the API's windows",
+        assertThat(passed).containsExactly("sign-in", "add wallet", "csv upload", "history sync and resync", "label",
+                "chart points equal the API's windows", "USD values, total and value chart", "history sync done, live",
                 "paging to the end", "filters", "live transfer", "phone width", "analytics", "status turns stale", "delete",
                 "no console errors", "no request outside the app's origin");
         try (var screenshots = Files.list(artifacts)) {
