@@ -256,6 +256,13 @@ final class StackCommand implements Callable<Integer> {
                     "chaintrack.api.auth.enabled", auth,
                     "micronaut.server.host", bindAddress,
                     "grpc.server.host", bindAddress));
+            // the API routes a token priced in a reference asset (WETH) through that asset's USD sources (native's):
+            // without this the stack's --price-reference-asset reached the price job only and such tokens had no price
+            java.util.Map<String, String> references = evm.prices.toConfig().referenceAssets();
+            if (!references.isEmpty()) {
+                apiProperties.put("chaintrack.prices.reference-assets", references.entrySet().stream()
+                        .map(e -> e.getKey() + "=" + e.getValue()).collect(java.util.stream.Collectors.joining(",")));
+            }
             if (oidcIssuer != null && !oidcIssuer.isBlank()) {
                 apiProperties.put("chaintrack.api.auth.oidc.issuer", oidcIssuer);
                 apiProperties.put("chaintrack.api.auth.oidc.audience", oidcAudience == null ? "" : oidcAudience);

@@ -54,6 +54,13 @@ public final class HttpPriceOptions {
             description = "How long an opened breaker stays open before one trial call (default ${DEFAULT-VALUE}).")
     Duration breakerOpen = Duration.ofMinutes(5);
 
+    /**
+     * A poll's retries: one poll is one breaker call, so its retries must end well within a poll interval. With the
+     * JSON-RPC client's RetryPolicy.defaults() (10 attempts, back-off up to 30 s) a provider that is down held each poll
+     * about 80 s, longer than the default interval, and the breaker's 4-poll minimum took over 5 minutes to reach.
+     */
+    static final RetryPolicy POLL_RETRY = new RetryPolicy(3, Duration.ofMillis(200), 2.0, 0.5, Duration.ofSeconds(2));
+
     public boolean enabled() {
         return baseUrl != null && !baseUrl.isBlank();
     }
@@ -75,7 +82,7 @@ public final class HttpPriceOptions {
         }
         // the breaker opens when half of the last 6 polls failed (each poll is one breaker call, retries inside it)
         return new HttpPriceSource(new HttpPriceSource.Config(name, baseUrl, platform, currency, keyHeader, key,
-                RateLimit.of(callsPerMinute, Duration.ofMinutes(1)), RetryPolicy.defaults(),
+                RateLimit.of(callsPerMinute, Duration.ofMinutes(1)), POLL_RETRY,
                 new BreakerPolicy(50f, 6, 4, breakerOpen, 1), Duration.ofSeconds(30)), metrics);
     }
 
