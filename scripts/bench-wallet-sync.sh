@@ -10,6 +10,7 @@
 # node's balanceOf / eth_getBalance. Then the query API (auth on) pages the wallet's transfers to the end
 # (GET /v1/wallets/{id}/transfers, limit 1000 and 100), checks the row count and the served balances against the node.
 # Appends a section to docs/benchmarks.md (machine, load, commit, command); the summary table is edited by hand.
+# Environment: BENCH_SKIP_BUILD=1 reuses the last build's classes and classpath files (a rerun without code changes).
 #   scripts/bench-wallet-sync.sh [BLOCKS=105] [PER_BLOCK=1000] [OUTGOING=2] [LOG_RANGE=5] [RPC_RATE=10] [EXPLORER_RATE=5]
 set -euo pipefail
 BLOCKS="${1:-105}"
@@ -29,12 +30,16 @@ command -v curl >/dev/null || { echo "curl is required" >&2; exit 1; }
 [ -f node_modules/hardhat/internal/cli/bootstrap.js ] || npm install --no-audit --no-fund >/dev/null
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
+if [ -n "${BENCH_SKIP_BUILD:-}" ] && [ -f query-api/target/bench-sync-runtime-classpath.txt ] && [ -f connectors/target/bench-sync-test-classpath.txt ]; then
+  echo "BENCH_SKIP_BUILD: using the classes and classpaths of the last build"
+else
 echo "building (offline)…"
 # each module of a reactor run writes its own target/bench-sync-*-classpath.txt (nothing is installed): the API's
 # runtime classpath, and the connectors' test classpath for WalletSyncBench (test-compile: query-api's tests need
 # the connectors' test classes in the reactor)
 mvn -B -q -o -pl query-api -am test-compile dependency:build-classpath -DincludeScope=runtime -Dmdep.outputFile=target/bench-sync-runtime-classpath.txt >/dev/null
 mvn -B -q -o -pl query-api -am test-compile dependency:build-classpath -DincludeScope=test -Dmdep.outputFile=target/bench-sync-test-classpath.txt >/dev/null
+fi
 deps() { tr ':' '\n' < "$1" | grep -v '/io/chaintrack/' | paste -sd: -; }
 API_CP="$ROOT/query-api/target/classes:$ROOT/connectors/target/classes:$ROOT/core/target/classes:$ROOT/proto/target/classes:$(deps query-api/target/bench-sync-runtime-classpath.txt)"
 BENCH_CP="$ROOT/connectors/target/test-classes:$ROOT/connectors/target/classes:$ROOT/core/target/classes:$ROOT/proto/target/classes:$(deps connectors/target/bench-sync-test-classpath.txt)"
