@@ -2,8 +2,6 @@ package io.chaintrack.stack;
 
 import io.chaintrack.connectors.evm.EvmChainConfig;
 import io.chaintrack.connectors.evm.EvmMetrics;
-import io.chaintrack.connectors.evm.RateLimit;
-import io.chaintrack.connectors.evm.RpcEndpoint;
 import io.chaintrack.connectors.evm.rpc.RpcClient;
 import io.chaintrack.connectors.reconcile.ReconcileOptions;
 import io.chaintrack.connectors.reconcile.Reconciler;
@@ -14,8 +12,6 @@ import io.chaintrack.core.config.ConfiguredCommandLine;
 import io.chaintrack.core.config.DurationConverter;
 import io.chaintrack.jobs.common.JdbcOptions;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -36,21 +32,8 @@ final class ReconcileCommand implements Callable<Integer> {
     @Mixin
     JdbcOptions.Required jdbc = new JdbcOptions.Required();
 
-    @ConfigKey("chaintrack.ingest.rpc-urls")
-    @Option(names = "--rpc-url", split = ",", required = true, description = "JSON-RPC URLs of the node, in failover order.")
-    List<String> rpcUrls = new ArrayList<>();
-
-    @ConfigKey("chaintrack.ingest.chain-id")
-    @Option(names = "--chain-id", required = true, description = "The chain to reconcile.")
-    long chainId;
-
-    @ConfigKey("chaintrack.ingest.rate-limit")
-    @Option(names = "--rate-limit", description = "At most this many upstream HTTP calls per second per URL; 0 = unlimited (default 0).")
-    int rateLimit;
-
-    @ConfigKey("chaintrack.ingest.batch-size")
-    @Option(names = "--batch-size", description = "JSON-RPC requests per HTTP call, at least 4 (default 100).")
-    int batchSize = 100;
+    @Mixin
+    NodeRpcOptions node = new NodeRpcOptions();
 
     @ConfigKey("chaintrack.reconcile.recent-blocks")
     @Option(names = "--recent-blocks", description = "Every balance touched in this many newest indexed blocks is checked (default 64).")
@@ -80,9 +63,9 @@ final class ReconcileCommand implements Callable<Integer> {
         ReconcileOptions options;
         EvmChainConfig config;
         try {
-            options = new ReconcileOptions(chainId, recentBlocks, sampleBlocks,
+            options = new ReconcileOptions(node.chainId, recentBlocks, sampleBlocks,
                     seed != null ? seed : System.currentTimeMillis(), settle, ReconcileOptions.DEFAULT_MAX_MISMATCHES_STORED);
-            config = rpcConfig(chainId, "chain-" + chainId, rpcUrls, rateLimit, batchSize);
+            config = node.config();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
@@ -91,7 +74,7 @@ final class ReconcileCommand implements Callable<Integer> {
             report = run(config, jdbc.url(), jdbc.user(), jdbc.password(), options);
         } catch (RuntimeException e) {
             // a client that cannot be built (a credential already budgeted differently in this JVM): nothing was checked
-            System.out.println("reconciliation of chain " + chainId + " could not start: " + e.getMessage());
+            System.out.println("reconciliation of chain " + node.chainId + " could not start: " + e.getMessage());
             return EXIT_FAILED;
         }
         report.print(System.out);
@@ -107,22 +90,5 @@ final class ReconcileCommand implements Callable<Integer> {
         try (RpcClient rpc = new RpcClient(config, EvmMetrics.on(EvmMetrics.DEFAULT_REGISTRY.get()))) {
             return new Reconciler(new ReconciliationStore(jdbcUrl, user, password), rpc, options).run();
         }
-    }
-
-    /** The RPC side of the ingest role's configuration: endpoints with their rate limit, batch size. */
-    static EvmChainConfig rpcConfig(long chainId, String chainName, List<String> urls, int rateLimit, int batchSize) {
-        if (rateLimit < 0) {
-            throw new IllegalArgumentException("--rate-limit must be >= 0, was " + rateLimit);
-        }
-        EvmChainConfig.Builder builder = EvmChainConfig.builder(chainId, chainName).maxBatchSize(batchSize);
-        for (String url : urls) {
-            RpcEndpoint endpoint = RpcEndpoint.of(url);
-            if (rateLimit > 0) {
-                endpoint = RpcEndpoint.of(endpoint.name(), endpoint.url(),
-                        endpoint.credential().withRateLimit(RateLimit.perSecond(rateLimit)));
-            }
-            builder.endpoint(endpoint);
-        }
-        return builder.build();
     }
 }

@@ -5,8 +5,6 @@ import io.chaintrack.connectors.postgres.PostgresSinkOptions;
 import io.chaintrack.core.config.ConfigKey;
 import io.chaintrack.core.config.ConfiguredCommandLine;
 import io.chaintrack.jobs.common.JdbcOptions;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -25,21 +23,8 @@ final class WalletSyncCommand implements Callable<Integer> {
     @Mixin
     JdbcOptions.Required jdbc = new JdbcOptions.Required();
 
-    @ConfigKey("chaintrack.ingest.rpc-urls")
-    @Option(names = "--rpc-url", split = ",", required = true, description = "JSON-RPC URLs of the node, in failover order.")
-    List<String> rpcUrls = new ArrayList<>();
-
-    @ConfigKey("chaintrack.ingest.chain-id")
-    @Option(names = "--chain-id", required = true, description = "The chain whose wallets are synced.")
-    long chainId;
-
-    @ConfigKey("chaintrack.ingest.rate-limit")
-    @Option(names = "--rate-limit", description = "At most this many upstream HTTP calls per second per URL; 0 = unlimited (default 0).")
-    int rateLimit;
-
-    @ConfigKey("chaintrack.ingest.batch-size")
-    @Option(names = "--batch-size", description = "JSON-RPC requests per HTTP call, at least 4 (default 100).")
-    int batchSize = 100;
+    @Mixin
+    NodeRpcOptions node = new NodeRpcOptions();
 
     @ConfigKey("chaintrack.ingest.log-range")
     @Option(names = "--log-range", description = "Blocks per eth_getLogs call (default 1000).")
@@ -62,7 +47,7 @@ final class WalletSyncCommand implements Callable<Integer> {
             if (!walletSync.enabled()) {
                 throw new IllegalArgumentException("--wallet-sync-interval 0 turns the worker off: nothing to run");
             }
-            EvmChainConfig rpc = ReconcileCommand.rpcConfig(chainId, "chain-" + chainId, rpcUrls, rateLimit, batchSize);
+            EvmChainConfig rpc = node.config();
             config = rpc.toBuilder().maxLogRange(logRange).build();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
@@ -73,7 +58,7 @@ final class WalletSyncCommand implements Callable<Integer> {
             running.close();
             stopped.countDown();
         }, "chaintrack-wallet-sync-stop"));
-        System.out.println("wallet history sync of chain " + chainId + " running (explorer: "
+        System.out.println("wallet history sync of chain " + node.chainId + " running (explorer: "
                 + (walletSync.explorerUrl.isEmpty() ? "none, token history only" : walletSync.explorerUrl) + ")");
         stopped.await();
         return 0;
