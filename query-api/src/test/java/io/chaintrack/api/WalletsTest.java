@@ -132,7 +132,7 @@ class WalletsTest {
     }
 
     @Test
-    void addListGetLabelTagAndDelete() {
+    void addListGetLabelTagAndDelete() throws Exception {
         User alice = signIn("alice-crud");
         JsonObject wallet = alice.create(1, SeedData.A.toUpperCase().replace("0X", "0x"), "cold storage");
         String id = wallet.get("walletId").getAsString();
@@ -188,10 +188,19 @@ class WalletsTest {
 
         // delete removes the wallet; the chain data it showed is shared and stays
         String transfersBefore = clients.get("/v1/chains/1/addresses/" + SeedData.A + "/transfers?limit=1000", alice.headers()).body();
+        try (Connection c = fixture.postgres.dataSource().getConnection()) {
+            SeedData.execute(c, "INSERT INTO wallet_webhook_deliveries (wallet_id, url, body, state) VALUES ('" + id
+                    + "', 'https://hooks.example.org/sync', '{}', 'pending')");
+        }
         Clients.Response deleted = alice.delete("/v1/wallets/" + id);
         assertThat(deleted.status()).isEqualTo(200);
         assertThat(deleted.json().get("walletId").getAsString()).isEqualTo(id);
         assertThat(alice.get("/v1/wallets/" + id).status()).isEqualTo(404);
+        try (Connection c = fixture.postgres.dataSource().getConnection();
+             var rs = c.createStatement().executeQuery("SELECT count(*) FROM wallet_webhook_deliveries WHERE wallet_id = '" + id + "'")) {
+            rs.next();
+            assertThat(rs.getLong(1)).as("the deleted wallet's pending webhook delivery").isZero();
+        }
         assertThat(alice.delete("/v1/wallets/" + id).status()).isEqualTo(404);
         assertThat(clients.get("/v1/chains/1/addresses/" + SeedData.A + "/transfers?limit=1000", alice.headers()).body()).isEqualTo(transfersBefore);
         StatusRuntimeException gone = catchThrowableOfType(StatusRuntimeException.class,
