@@ -40,11 +40,11 @@ import java.util.concurrent.TimeUnit;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
+import org.web3j.protocol.core.methods.request.Transaction;
 import org.web3j.abi.FunctionEncoder;
 import org.web3j.abi.datatypes.generated.Int256;
 import org.web3j.abi.datatypes.generated.Uint8;
 import org.web3j.protocol.core.DefaultBlockParameter;
-import org.web3j.protocol.core.methods.request.Transaction;
 import org.web3j.protocol.core.methods.response.EthLog;
 
 /**
@@ -85,18 +85,18 @@ class PriceHardhatTest {
 
             String tokenX = chain.deploy("TestToken20", me);
             String tokenY = chain.deploy("TestToken20", me);
-            String factory = deployArtifact(uniswap("UniswapV2Factory"), FunctionEncoder.encodeConstructor(List.of(addr(me))));
-            String aggregator = deployArtifact(compiled("EmittingAggregator"),
+            String factory = chain.deploy(uniswap("UniswapV2Factory"), me, FunctionEncoder.encodeConstructor(List.of(addr(me))));
+            String aggregator = chain.deploy(compiled("EmittingAggregator"), me,
                     FunctionEncoder.encodeConstructor(List.of(new Uint8(8), new Int256(BigInteger.valueOf(2000_00000000L)))));
             send(tokenX, call("mint", addr(me), u(E18.multiply(BigInteger.valueOf(1_000_000)))));
             send(tokenY, call("mint", addr(me), u(E18.multiply(BigInteger.valueOf(1_000_000)))));
             send(factory, call("createPair", addr(tokenX), addr(tokenY)));
-            String pair = address(ethCall(factory, call("getPair", addr(tokenX), addr(tokenY)), chain.blockNumber()));
+            String pair = HardhatChain.address(chain.ethCall(factory, call("getPair", addr(tokenX), addr(tokenY)), chain.blockNumber()));
             boolean xIsToken0 = tokenX.compareTo(tokenY) < 0;
             // Uniswap V3 from @uniswap/v3-core's artifacts: pool X/Y at fee 0.3%, price 1, liquidity in ticks -600..600
-            String v3Factory = deployArtifact(uniswapV3("UniswapV3Factory"), "");
+            String v3Factory = chain.deploy(uniswapV3("UniswapV3Factory"), me, "");
             send(v3Factory, call("createPool", addr(tokenX), addr(tokenY), new org.web3j.abi.datatypes.generated.Uint24(3000)));
-            v3Pool = address(ethCall(v3Factory, call("getPool", addr(tokenX), addr(tokenY),
+            v3Pool = HardhatChain.address(chain.ethCall(v3Factory, call("getPool", addr(tokenX), addr(tokenY),
                     new org.web3j.abi.datatypes.generated.Uint24(3000)), chain.blockNumber()));
             send(v3Pool, call("initialize", new org.web3j.abi.datatypes.generated.Uint160(Q96)));
             v3Caller = chain.deploy("V3Caller", me);
@@ -197,29 +197,29 @@ class PriceHardhatTest {
             lastBlockOfMinute.merge(minute, n, Math::max);
         }
         Map<String, String> out = new TreeMap<>();
-        String token0 = address(ethCall(pair, call("token0"), head));
-        String token1 = address(ethCall(pair, call("token1"), head));
+        String token0 = HardhatChain.address(chain.ethCall(pair, call("token0"), head));
+        String token1 = HardhatChain.address(chain.ethCall(pair, call("token1"), head));
         for (long minute : minutesWithLogs(pair, SYNC, blockMinute)) {
             long at = lastBlockOfMinute.get(minute);
-            byte[] r = ethCall(pair, "0x0902f1ac", at); // getReserves()
+            byte[] r = chain.ethCall(pair, "0x0902f1ac", at); // getReserves()
             BigInteger r0 = new BigInteger(1, java.util.Arrays.copyOfRange(r, 0, 32));
             BigInteger r1 = new BigInteger(1, java.util.Arrays.copyOfRange(r, 32, 64));
             out.put(token0 + "|uniswap-v2:" + pair + "|" + minute, row(token1, "base", ratio(r1, r0), r1.shiftLeft(1).toString()));
             out.put(token1 + "|uniswap-v2:" + pair + "|" + minute, row(token0, "base", ratio(r0, r1), r0.shiftLeft(1).toString()));
         }
-        String v3Token0 = address(ethCall(v3Pool, call("token0"), head));
-        String v3Token1 = address(ethCall(v3Pool, call("token1"), head));
+        String v3Token0 = HardhatChain.address(chain.ethCall(v3Pool, call("token0"), head));
+        String v3Token1 = HardhatChain.address(chain.ethCall(v3Pool, call("token1"), head));
         for (long minute : minutesWithLogs(v3Pool, V3_SWAP, blockMinute)) {
             long at = lastBlockOfMinute.get(minute);
-            BigInteger sqrt = new BigInteger(1, java.util.Arrays.copyOfRange(ethCall(v3Pool, "0x3850c7bd", at), 0, 32)); // slot0()
-            BigInteger liq = new BigInteger(1, ethCall(v3Pool, "0x1a686502", at)); // liquidity()
+            BigInteger sqrt = new BigInteger(1, java.util.Arrays.copyOfRange(chain.ethCall(v3Pool, "0x3850c7bd", at), 0, 32)); // slot0()
+            BigInteger liq = new BigInteger(1, chain.ethCall(v3Pool, "0x1a686502", at)); // liquidity()
             out.put(v3Token0 + "|uniswap-v3:" + v3Pool + "|" + minute, row(v3Token1, "base",
                     ratio(sqrt.pow(2), Q96.pow(2)), ratio(liq.multiply(sqrt).shiftLeft(1), Q96)));
             out.put(v3Token1 + "|uniswap-v3:" + v3Pool + "|" + minute, row(v3Token0, "base",
                     ratio(Q96.pow(2), sqrt.pow(2)), ratio(liq.multiply(Q96).shiftLeft(1), sqrt)));
         }
         for (long minute : minutesWithLogs(aggregator, ANSWER_UPDATED, blockMinute)) {
-            BigInteger answer = new BigInteger(ethCall(aggregator, "0x50d25bcd", lastBlockOfMinute.get(minute))); // latestAnswer()
+            BigInteger answer = new BigInteger(chain.ethCall(aggregator, "0x50d25bcd", lastBlockOfMinute.get(minute))); // latestAnswer()
             out.put("native|chainlink:" + aggregator + "|" + minute,
                     row("USD", "whole", ratio(answer, BigInteger.TEN.pow(8)), null));
         }
@@ -294,7 +294,7 @@ class PriceHardhatTest {
 
     /** Sells {@code amountIn} of {@code tokenIn} for the other token at the pair's constant product (0.3% fee). */
     private void swap(String pair, String tokenIn, boolean inIsToken0, BigInteger amountIn, boolean newMinute) throws IOException {
-        byte[] r = ethCall(pair, "0x0902f1ac", chain.blockNumber());
+        byte[] r = chain.ethCall(pair, "0x0902f1ac", chain.blockNumber());
         BigInteger r0 = new BigInteger(1, java.util.Arrays.copyOfRange(r, 0, 32));
         BigInteger r1 = new BigInteger(1, java.util.Arrays.copyOfRange(r, 32, 64));
         BigInteger reserveIn = inIsToken0 ? r0 : r1;
@@ -343,33 +343,8 @@ class PriceHardhatTest {
         }
     }
 
-    private byte[] ethCall(String to, String data, long block) throws IOException {
-        var r = chain.web3j().ethCall(Transaction.createEthCallTransaction(null, to, data),
-                DefaultBlockParameter.valueOf(BigInteger.valueOf(block))).send();
-        if (r.hasError() || r.getValue() == null || r.getValue().length() < 3) {
-            throw new IOException("eth_call " + data.substring(0, 10) + " on " + to + " at " + block + " failed: "
-                    + (r.hasError() ? r.getError().getMessage() : r.getValue()));
-        }
-        return org.web3j.utils.Numeric.hexStringToByteArray(r.getValue());
-    }
 
-    private static String address(byte[] word) {
-        return "0x" + org.web3j.utils.Numeric.toHexStringNoPrefix(java.util.Arrays.copyOfRange(word, 12, 32));
-    }
 
-    private String deployArtifact(JsonNode artifact, String constructorArgs) throws IOException {
-        String bytecode = artifact.has("evm") ? artifact.get("evm").get("bytecode").get("object").asText() : artifact.get("bytecode").asText();
-        if (!bytecode.startsWith("0x")) {
-            bytecode = "0x" + bytecode;
-        }
-        Transaction tx = Transaction.createContractTransaction(me, null, null, BigInteger.valueOf(6_000_000),
-                BigInteger.ZERO, bytecode + constructorArgs);
-        var r = chain.web3j().ethSendTransaction(tx).send();
-        if (r.hasError()) {
-            throw new IOException("deploy failed: " + r.getError().getMessage());
-        }
-        return chain.receipt(r.getTransactionHash()).getContractAddress().toLowerCase();
-    }
 
     private static JsonNode uniswap(String name) throws IOException {
         Path root = HardhatNode.hardhatBootstrap().getParent().getParent().getParent().getParent();

@@ -31,11 +31,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.web3j.protocol.core.methods.request.Transaction;
 import org.web3j.abi.FunctionEncoder;
 import org.web3j.abi.datatypes.generated.Int256;
 import org.web3j.abi.datatypes.generated.Uint8;
-import org.web3j.protocol.core.DefaultBlockParameter;
-import org.web3j.protocol.core.methods.request.Transaction;
 import picocli.CommandLine;
 
 /**
@@ -77,13 +76,13 @@ class StackPriceTest {
             String holder = chain.accounts().get(1);
             String weth = chain.deploy("TestToken20", me);
             String tok = chain.deploy("TestToken20", me);
-            String factory = deployArtifact(uniswap("UniswapV2Factory"), FunctionEncoder.encodeConstructor(List.of(addr(me))));
-            String aggregator = deployArtifact(compiled("EmittingAggregator"),
+            String factory = chain.deploy(uniswap("UniswapV2Factory"), me, FunctionEncoder.encodeConstructor(List.of(addr(me))));
+            String aggregator = chain.deploy(compiled("EmittingAggregator"), me,
                     FunctionEncoder.encodeConstructor(List.of(new Uint8(8), new Int256(BigInteger.valueOf(2000_00000000L)))));
             send(weth, call("mint", addr(me), u(E18.multiply(BigInteger.valueOf(1000)))));
             send(tok, call("mint", addr(me), u(E18.multiply(BigInteger.valueOf(1_000_000)))));
             send(factory, call("createPair", addr(tok), addr(weth)));
-            String pair = address(ethCall(factory, call("getPair", addr(tok), addr(weth))));
+            String pair = HardhatChain.address(chain.ethCall(factory, call("getPair", addr(tok), addr(weth)), chain.blockNumber()));
             // liquidity 5000 TOK : 2 WETH, then a swap of 37 TOK so the ratio is no round number
             send(tok, call("transfer", addr(pair), u(E18.multiply(BigInteger.valueOf(5000)))));
             send(weth, call("transfer", addr(pair), u(E18.multiply(BigInteger.valueOf(2)))));
@@ -109,14 +108,14 @@ class StackPriceTest {
 
                 // the oracle, from the node alone
                 long head = chain.blockNumber();
-                byte[] reserves = ethCall(pair, "0x0902f1ac", head); // getReserves()
+                byte[] reserves = chain.ethCall(pair, "0x0902f1ac", head); // getReserves()
                 BigInteger r0 = new BigInteger(1, java.util.Arrays.copyOfRange(reserves, 0, 32));
                 BigInteger r1 = new BigInteger(1, java.util.Arrays.copyOfRange(reserves, 32, 64));
-                boolean tokIs0 = address(ethCall(pair, call("token0"), head)).equals(tok);
-                BigInteger answer = new BigInteger(ethCall(aggregator, "0x50d25bcd", head)); // latestAnswer()
-                int feedDecimals = new BigInteger(ethCall(aggregator, "0x313ce567", head)).intValueExact(); // decimals()
-                int tokDecimals = new BigInteger(ethCall(tok, "0x313ce567", head)).intValueExact();
-                int wethDecimals = new BigInteger(ethCall(weth, "0x313ce567", head)).intValueExact();
+                boolean tokIs0 = HardhatChain.address(chain.ethCall(pair, call("token0"), head)).equals(tok);
+                BigInteger answer = new BigInteger(chain.ethCall(aggregator, "0x50d25bcd", head)); // latestAnswer()
+                int feedDecimals = new BigInteger(chain.ethCall(aggregator, "0x313ce567", head)).intValueExact(); // decimals()
+                int tokDecimals = new BigInteger(chain.ethCall(tok, "0x313ce567", head)).intValueExact();
+                int wethDecimals = new BigInteger(chain.ethCall(weth, "0x313ce567", head)).intValueExact();
                 // WETH per TOK in whole tokens: (reserveWeth / 10^wethDecimals) / (reserveTok / 10^tokDecimals)
                 BigDecimal wethPerTok = new BigDecimal(tokIs0 ? r1 : r0).divide(new BigDecimal(tokIs0 ? r0 : r1), MC)
                         .scaleByPowerOfTen(tokDecimals - wethDecimals);
@@ -146,7 +145,7 @@ class StackPriceTest {
                 assertThat(get(port, "/v1/health")).contains("http:stub");
 
                 // currency=usd on the holder's balances: balanceOf × the price
-                BigInteger balance = new BigInteger(1, ethCall(tok, call("balanceOf", addr(holder)), head));
+                BigInteger balance = new BigInteger(1, chain.ethCall(tok, call("balanceOf", addr(holder)), head));
                 String value = new BigDecimal(balance).scaleByPowerOfTen(-tokDecimals).multiply(new BigDecimal(expected), MC)
                         .stripTrailingZeros().toPlainString();
                 BalanceView[] seen = {null};
@@ -195,7 +194,7 @@ class StackPriceTest {
 
     /** Sells {@code amountIn} TOK into the pair at its constant product with the 0.3 % fee. */
     private void swapTokIn(String pair, String tok, boolean tokIs0, BigInteger amountIn) throws Exception {
-        byte[] r = ethCall(pair, "0x0902f1ac", chain.blockNumber());
+        byte[] r = chain.ethCall(pair, "0x0902f1ac", chain.blockNumber());
         BigInteger r0 = new BigInteger(1, java.util.Arrays.copyOfRange(r, 0, 32));
         BigInteger r1 = new BigInteger(1, java.util.Arrays.copyOfRange(r, 32, 64));
         BigInteger reserveIn = tokIs0 ? r0 : r1;
@@ -216,37 +215,7 @@ class StackPriceTest {
         chain.receipt(r.getTransactionHash());
     }
 
-    private byte[] ethCall(String to, String data) throws Exception {
-        return ethCall(to, data, chain.blockNumber());
-    }
 
-    private byte[] ethCall(String to, String data, long block) throws Exception {
-        var r = chain.web3j().ethCall(Transaction.createEthCallTransaction(null, to, data),
-                DefaultBlockParameter.valueOf(BigInteger.valueOf(block))).send();
-        if (r.hasError() || r.getValue() == null || r.getValue().length() < 3) {
-            throw new java.io.IOException("eth_call " + data.substring(0, 10) + " on " + to + " failed: "
-                    + (r.hasError() ? r.getError().getMessage() : r.getValue()));
-        }
-        return org.web3j.utils.Numeric.hexStringToByteArray(r.getValue());
-    }
-
-    private static String address(byte[] word) {
-        return "0x" + org.web3j.utils.Numeric.toHexStringNoPrefix(java.util.Arrays.copyOfRange(word, 12, 32));
-    }
-
-    private String deployArtifact(JsonNode artifact, String constructorArgs) throws Exception {
-        String bytecode = artifact.has("evm") ? artifact.get("evm").get("bytecode").get("object").asText() : artifact.get("bytecode").asText();
-        if (!bytecode.startsWith("0x")) {
-            bytecode = "0x" + bytecode;
-        }
-        Transaction tx = Transaction.createContractTransaction(me, null, null, BigInteger.valueOf(6_000_000),
-                BigInteger.ZERO, bytecode + constructorArgs);
-        var r = chain.web3j().ethSendTransaction(tx).send();
-        if (r.hasError()) {
-            throw new java.io.IOException("deploy failed: " + r.getError().getMessage());
-        }
-        return chain.receipt(r.getTransactionHash()).getContractAddress().toLowerCase();
-    }
 
     private static JsonNode uniswap(String name) throws Exception {
         Path root = HardhatNode.hardhatBootstrap().getParent().getParent().getParent().getParent();

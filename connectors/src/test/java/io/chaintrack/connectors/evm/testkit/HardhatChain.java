@@ -109,15 +109,41 @@ public final class HardhatChain implements AutoCloseable {
 
     /** Deploys compiled/{name}.json (solc-js output) with automine on; returns the contract address. */
     public String deploy(String artifact, String from) throws IOException {
-        Path file = HardhatNode.fixtureDir().resolve("compiled/" + artifact + ".json");
-        JsonNode a = JSON.readTree(file.toFile());
+        return deploy(JSON.readTree(HardhatNode.fixtureDir().resolve("compiled/" + artifact + ".json").toFile()), from, "");
+    }
+
+    /**
+     * Deploys an artifact, solc-js ({@code bytecode}) or an npm package's build ({@code evm.bytecode.object}), with
+     * ABI-encoded constructor arguments appended; returns the contract address.
+     */
+    public String deploy(JsonNode artifact, String from, String constructorArgs) throws IOException {
+        String bytecode = artifact.has("evm") ? artifact.get("evm").get("bytecode").get("object").asText() : artifact.get("bytecode").asText();
+        if (!bytecode.startsWith("0x")) {
+            bytecode = "0x" + bytecode;
+        }
         Transaction tx = Transaction.createContractTransaction(from, null, null, BigInteger.valueOf(6_000_000),
-                BigInteger.ZERO, a.get("bytecode").asText());
+                BigInteger.ZERO, bytecode + constructorArgs);
         EthSendTransaction r = web3j.ethSendTransaction(tx).send();
         if (r.hasError()) {
-            throw new IOException("deploy " + artifact + " failed: " + r.getError().getMessage());
+            throw new IOException("deploy failed: " + r.getError().getMessage());
         }
         return receipt(r.getTransactionHash()).getContractAddress().toLowerCase();
+    }
+
+    /** The raw return data of an eth_call at a block; a revert or empty answer is an IOException. */
+    public byte[] ethCall(String to, String data, long block) throws IOException {
+        var r = web3j.ethCall(Transaction.createEthCallTransaction(null, to, data),
+                DefaultBlockParameter.valueOf(BigInteger.valueOf(block))).send();
+        if (r.hasError() || r.getValue() == null || r.getValue().length() < 3) {
+            throw new IOException("eth_call " + data.substring(0, 10) + " on " + to + " at " + block + " failed: "
+                    + (r.hasError() ? r.getError().getMessage() : r.getValue()));
+        }
+        return org.web3j.utils.Numeric.hexStringToByteArray(r.getValue());
+    }
+
+    /** The address in an ABI word (its last 20 bytes), lowercase 0x-hex. */
+    public static String address(byte[] word) {
+        return "0x" + org.web3j.utils.Numeric.toHexStringNoPrefix(java.util.Arrays.copyOfRange(word, 12, 32));
     }
 
     // ---------------------------------------------------------------- ABI
