@@ -191,5 +191,12 @@ class WalletSyncStackTest {
                 return rs.next() && rs.getLong(1) >= head;
             }
         }, 90_000, () -> "current balances at head " + head);
+        // and the chains row, written by yet another sink: until it lands the API answers "unknown chain"
+        Await.until(() -> {
+            try (Connection c = postgres.dataSource().getConnection(); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT 1 FROM chains WHERE chain_id = 31337")) {
+                return rs.next();
+            }
+        }, 90_000, () -> "chains row of 31337");
     }
 }
