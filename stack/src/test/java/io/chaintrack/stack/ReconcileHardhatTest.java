@@ -110,6 +110,7 @@ class ReconcileHardhatTest {
             assertThat(cleanReport.ownersChecked()).isEqualTo(scenario.nftIdsMinted());
             assertThat(cleanReport.accountsChecked()).isGreaterThanOrEqualTo(chain.accounts().size() + 1);
             assertThat(cleanReport.balancesChecked()).isGreaterThan(cleanReport.accountsChecked());
+            assertThat(cleanReport.balancesWithoutHistory()).as("indexed from block 0: every history is known").isZero();
             System.out.printf("reconcile on Hardhat at --rate-limit %d: %d balances + %d owners + %d blocks in %d ms%n",
                     RATE_LIMIT, cleanReport.balancesChecked(), cleanReport.ownersChecked(), cleanReport.blocksChecked(),
                     cleanReport.duration().toMillis());
@@ -242,13 +243,14 @@ class ReconcileHardhatTest {
             ReconciliationReport run;
             try (PreparedStatement st = c.prepareStatement("SELECT run_id, started_at, finished_at, block_number, block_hash,"
                     + " status, error, accounts_checked, balances_checked, owners_checked, blocks_checked, mismatches,"
-                    + " largest_difference, sample_seed FROM reconciliation_runs WHERE chain_id = ? ORDER BY run_id DESC LIMIT 1")) {
+                    + " largest_difference, sample_seed, balances_without_history FROM reconciliation_runs WHERE chain_id = ?"
+                    + " ORDER BY run_id DESC LIMIT 1")) {
                 st.setLong(1, CHAIN);
                 try (ResultSet rs = st.executeQuery()) {
                     assertThat(rs.next()).as("a reconciliation run").isTrue();
                     run = new ReconciliationReport(rs.getLong(1), CHAIN, rs.getTimestamp(2).toInstant(),
                             rs.getTimestamp(3).toInstant(), rs.getLong(4), rs.getString(5), rs.getString(6), rs.getString(7),
-                            rs.getLong(8), rs.getLong(9), rs.getLong(10), rs.getLong(11), rs.getLong(12),
+                            rs.getLong(8), rs.getLong(9), rs.getLong(15), rs.getLong(10), rs.getLong(11), rs.getLong(12),
                             rs.getBigDecimal(13).toBigIntegerExact(), rs.getLong(14), List.of());
                 }
             }
@@ -268,7 +270,7 @@ class ReconcileHardhatTest {
             assertThat(mismatches).as("stored mismatches").hasSize((int) run.mismatchCount());
             return new ReconciliationReport(run.runId(), run.chainId(), run.startedAt(), run.finishedAt(), run.blockNumber(),
                     run.blockHash(), run.status(), run.error(), run.accountsChecked(), run.balancesChecked(),
-                    run.ownersChecked(), run.blocksChecked(), run.mismatchCount(), run.largestDifference(), run.seed(),
+                    run.balancesWithoutHistory(), run.ownersChecked(), run.blocksChecked(), run.mismatchCount(), run.largestDifference(), run.seed(),
                     mismatches);
         }
     }

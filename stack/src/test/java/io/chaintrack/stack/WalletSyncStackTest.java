@@ -14,6 +14,8 @@ import io.chaintrack.connectors.evm.testkit.HardhatChain;
 import io.chaintrack.connectors.evm.testkit.HardhatNode;
 import io.chaintrack.connectors.kafka.TopicCatalog;
 import io.chaintrack.connectors.postgres.PostgresSinkOptions;
+import io.chaintrack.connectors.reconcile.ReconcileOptions;
+import io.chaintrack.connectors.reconcile.ReconciliationReport;
 import io.chaintrack.embedded.EmbeddedKafkaBroker;
 import io.chaintrack.embedded.EmbeddedPostgresServer;
 import io.chaintrack.jobs.balances.BalanceJob;
@@ -94,6 +96,14 @@ class WalletSyncStackTest {
                 Map<String, BigInteger> partial = served(api, token);
                 assertThat(partial.get("native")).as("before the sync the pipeline knows only the change since block " + start)
                         .isNotEqualTo(node(chain, token, head).get("native"));
+                // every account touched since S had history below it: the reconciler can prove none of them yet, and
+                // reports them as without history rather than as mismatches
+                ReconcileOptions reconcile = ReconcileOptions.defaults(CHAIN, 7).withSettle(Duration.ofMillis(200));
+                ReconciliationReport before = ReconcileCommand.run(config, postgres.jdbcUrl(), postgres.user(),
+                        postgres.password(), reconcile);
+                assertThat(before.status()).as(before.mismatches().toString()).isEqualTo(ReconciliationReport.OK);
+                assertThat(before.balancesChecked()).isZero();
+                assertThat(before.balancesWithoutHistory()).isGreaterThanOrEqualTo(4); // the wallet's two, at least two others
 
                 try (Connection c = postgres.dataSource().getConnection(); Statement st = c.createStatement()) {
                     st.execute("INSERT INTO wallet_sync_requests (chain_id, address) VALUES (" + CHAIN + ", '" + WALLET + "')");
@@ -116,6 +126,30 @@ class WalletSyncStackTest {
                 assertThat(stub.faults.get()).as("faults injected").isPositive();
 
                 assertThat(served(api, token)).isEqualTo(node(chain, token, head));
+                // the reconciler now proves the wallet's native and token balances (current + opening) against the node
+                ReconciliationReport after = ReconcileCommand.run(config, postgres.jdbcUrl(), postgres.user(),
+                        postgres.password(), reconcile);
+                assertThat(after.status()).as(after.mismatches().toString()).isEqualTo(ReconciliationReport.OK);
+                assertThat(after.balancesChecked()).isEqualTo(2);
+                assertThat(after.balancesWithoutHistory()).isEqualTo(before.balancesWithoutHistory() - 2);
+                // and an opening balance one unit off is a mismatch of exactly that balance
+                try (Connection c = postgres.dataSource().getConnection(); Statement st = c.createStatement()) {
+                    assertThat(st.executeUpdate("UPDATE opening_balances SET balance = balance + 1 WHERE address = '"
+                            + WALLET + "' AND token = '" + token.toLowerCase() + "'")).isEqualTo(1);
+                }
+                ReconciliationReport off = ReconcileCommand.run(config, postgres.jdbcUrl(), postgres.user(),
+                        postgres.password(), reconcile);
+                assertThat(off.status()).isEqualTo(ReconciliationReport.MISMATCH);
+                assertThat(off.mismatches()).singleElement().satisfies(m -> {
+                    assertThat(m.address()).isEqualTo(WALLET);
+                    assertThat(m.token()).isEqualTo(token.toLowerCase());
+                    assertThat(m.difference()).isEqualTo(BigInteger.ONE);
+                });
+                try (Connection c = postgres.dataSource().getConnection(); Statement st = c.createStatement()) {
+                    st.executeUpdate("UPDATE opening_balances SET balance = balance - 1 WHERE address = '"
+                            + WALLET + "' AND token = '" + token.toLowerCase() + "'");
+                }
+
                 // and at every indexed block: the pipeline's balance there plus the opening one (GetBalancesAt)
                 for (long b = start; b <= head; b++) {
                     assertThat(served(api, token, "/at?block_number=" + b)).as("block " + b).isEqualTo(node(chain, token, b));

@@ -34,7 +34,10 @@ import org.slf4j.LoggerFactory;
  * of the parties of every transfer in seeded random older blocks: native with eth_getBalance, ERC-20 and ERC-721
  * counts with balanceOf, ERC-1155 with balanceOf(account, id); owners (nft_owners) of the ERC-721 ids among them with
  * ownerOf. A row last changed after B is compared at its own block. The zero address is skipped: it is the ledger's
- * source of mints, genesis allocations and withdrawals and the sink of burns, so its stored balance is not a node balance;</li>
+ * source of mints, genesis allocations and withdrawals and the sink of burns, so its stored balance is not a node balance.
+ * On a chain followed from a start block S (watch-only), the balance compared is the one the API serves, current plus
+ * the opening balance at S - 1, and only where the account's history below S is known (its wallet history sync is
+ * done for that kind of token); any other balance is counted as without history, neither proven nor a mismatch;</li>
  * <li>that no stored balance of any other account is negative;</li>
  * <li>completeness: no gap and no broken parent link among the chain's canonical blocks, the node's hash at every
  * checked block equal to chaintrack's, and the transfer rows of every checked block equal to the count its block row
@@ -114,6 +117,7 @@ public final class Reconciler {
         List<Long> sampled = List.of();
         final Set<String> accounts = new HashSet<>();
         long balances;
+        long withoutHistory;
         long owners;
         final Set<Long> blocksChecked = new TreeSet<>();
         final List<Mismatch> mismatches = new ArrayList<>();
@@ -130,7 +134,7 @@ public final class Reconciler {
                 : run.mismatches.isEmpty() ? ReconciliationReport.OK : ReconciliationReport.MISMATCH;
         return new ReconciliationReport(runId, options.chainId(), started, clock.instant(),
                 run.block == null ? null : run.block.number(), run.block == null ? null : run.block.hash(), status, error,
-                run.accounts.size(), run.balances, run.owners, run.blocksChecked.size(), run.mismatches.size(), largest,
+                run.accounts.size(), run.balances, run.withoutHistory, run.owners, run.blocksChecked.size(), run.mismatches.size(), largest,
                 options.seed(), List.copyOf(run.mismatches));
     }
 
@@ -275,12 +279,14 @@ public final class Reconciler {
 
     private void balances(Connection c, Run run) throws Exception {
         long b = run.block.number();
+        long firstIndexed = firstIndexed(c);
         Set<BalanceKey> keys = new LinkedHashSet<>();
         Set<NftKey> nfts = new LinkedHashSet<>();
         try (PreparedStatement st = c.prepareStatement("SELECT from_address, to_address, token, standard, token_id"
                 + " FROM transfers WHERE chain_id = ? AND canonical AND (block_number BETWEEN ? AND ? OR block_number = ANY (?))")) {
             st.setLong(1, options.chainId());
-            st.setLong(2, b - options.recentBlocks() + 1);
+            // from the first indexed block: rows below it are a wallet's synced history, not blocks the pipeline followed
+            st.setLong(2, Math.max(firstIndexed, b - options.recentBlocks() + 1));
             st.setLong(3, b);
             st.setArray(4, c.createArrayOf("bigint", run.sampled.toArray()));
             try (ResultSet rs = st.executeQuery()) {
@@ -300,7 +306,15 @@ public final class Reconciler {
                 }
             }
         }
-        List<BalanceKey> balanceKeys = new ArrayList<>(keys);
+        History history = history(c, firstIndexed, keys);
+        List<BalanceKey> balanceKeys = new ArrayList<>();
+        for (BalanceKey k : keys) {
+            if (history.known(k)) {
+                balanceKeys.add(k);
+            } else {
+                run.withoutHistory++;
+            }
+        }
         List<NftKey> nftKeys = new ArrayList<>(nfts);
         Map<BalanceKey, Stored> storedBalances = storedBalances(c, balanceKeys);
         Map<NftKey, Stored> storedOwners = storedOwners(c, nftKeys);
@@ -430,6 +444,49 @@ public final class Reconciler {
         return new BigInteger(hex.substring(2), 16);
     }
 
+    /**
+     * Whose history below the chain's first indexed block is known: everyone's on a chain indexed from block 0;
+     * otherwise an account's tokens once its wallet history sync is done through the node's logs, its native balance
+     * once the explorer passes (transactions and internal transfers) are done too.
+     */
+    private record History(long firstBlock, Map<String, long[]> synced) {
+        boolean known(BalanceKey k) {
+            if (firstBlock <= 0) {
+                return true;
+            }
+            long[] through = synced.get(k.address());
+            return through != null && ("NATIVE".equals(k.standard()) ? through[1] : through[0]) >= firstBlock - 1;
+        }
+    }
+
+    /** The chain's start block as the pipeline counts it (chain_totals), the wallet history sync's S. */
+    private long firstIndexed(Connection c) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("SELECT first_block FROM chain_totals WHERE chain_id = ?")) {
+            st.setLong(1, options.chainId());
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : first(c);
+            }
+        }
+    }
+
+    private History history(Connection c, long firstBlock, Set<BalanceKey> keys) throws SQLException {
+        Map<String, long[]> synced = new HashMap<>();
+        if (firstBlock > 0 && !keys.isEmpty()) {
+            try (PreparedStatement st = c.prepareStatement("SELECT address, logs_through, LEAST(native_through, internal_through)"
+                    + " FROM wallet_syncs WHERE chain_id = ? AND state = 'done' AND address = ANY (?)")) {
+                st.setLong(1, options.chainId());
+                st.setArray(2, c.createArrayOf("text", keys.stream().map(BalanceKey::address).distinct().toArray()));
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        synced.put(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3)});
+                    }
+                }
+            }
+        }
+        return new History(firstBlock, synced);
+    }
+
+    /** The balance the API serves for each key (current plus opening), and the block its current row is valid from. */
     private Map<BalanceKey, Stored> storedBalances(Connection c, List<BalanceKey> keys) throws SQLException {
         Map<BalanceKey, Stored> out = new HashMap<>();
         for (BalanceKey k : keys) {
@@ -438,14 +495,18 @@ public final class Reconciler {
         if (keys.isEmpty()) {
             return out;
         }
-        try (PreparedStatement st = c.prepareStatement("SELECT cb.address, cb.token, cb.token_id, cb.balance, cb.block_number"
+        try (PreparedStatement st = c.prepareStatement("SELECT k.address, k.token, k.token_id,"
+                + " COALESCE(cb.balance, 0) + COALESCE(ob.balance, 0), COALESCE(cb.block_number, -1)"
                 + " FROM unnest(?::text[], ?::text[], ?::numeric[]) AS k(address, token, token_id)"
-                + " JOIN current_balances cb ON cb.chain_id = ? AND cb.address = k.address AND cb.token = k.token"
-                + " AND cb.token_id = k.token_id")) {
+                + " LEFT JOIN current_balances cb ON cb.chain_id = ? AND cb.address = k.address AND cb.token = k.token"
+                + " AND cb.token_id = k.token_id"
+                + " LEFT JOIN opening_balances ob ON ob.chain_id = ? AND ob.address = k.address AND ob.token = k.token"
+                + " AND ob.token_id = k.token_id WHERE cb.balance IS NOT NULL OR ob.balance IS NOT NULL")) {
             st.setArray(1, c.createArrayOf("text", keys.stream().map(BalanceKey::address).toArray()));
             st.setArray(2, c.createArrayOf("text", keys.stream().map(BalanceKey::token).toArray()));
             st.setArray(3, c.createArrayOf("numeric", keys.stream().map(k -> new BigDecimal(k.tokenId())).toArray()));
             st.setLong(4, options.chainId());
+            st.setLong(5, options.chainId());
             Map<List<Object>, BalanceKey> byId = new HashMap<>();
             for (BalanceKey k : keys) {
                 byId.put(List.of(k.address(), k.token(), k.tokenId()), k);
@@ -486,10 +547,23 @@ public final class Reconciler {
         return out;
     }
 
-    /** Every stored balance below zero, the zero address's excepted (negative by construction). */
+    /**
+     * Every served balance below zero, the zero address's excepted (negative by construction). On a watch-only chain a
+     * current row is a change since the start block, negative for an account that spent older funds: only balances
+     * whose history is known (as in {@link History}) are held to zero or more.
+     */
     private void negativeBalances(Connection c, Run run) throws SQLException {
-        try (PreparedStatement st = c.prepareStatement("SELECT address, token, token_id, standard, balance, block_number"
-                + " FROM current_balances WHERE chain_id = ? AND balance < 0 AND address <> ? ORDER BY balance LIMIT ?")) {
+        try (PreparedStatement st = c.prepareStatement("SELECT cb.address, cb.token, cb.token_id, cb.standard,"
+                + " cb.balance + COALESCE(ob.balance, 0) AS served, cb.block_number FROM current_balances cb"
+                + " LEFT JOIN opening_balances ob ON ob.chain_id = cb.chain_id AND ob.address = cb.address"
+                + " AND ob.token = cb.token AND ob.token_id = cb.token_id"
+                + " LEFT JOIN chain_totals ct ON ct.chain_id = cb.chain_id"
+                + " WHERE cb.chain_id = ? AND cb.balance + COALESCE(ob.balance, 0) < 0 AND cb.address <> ?"
+                + " AND (COALESCE(ct.first_block, 0) <= 0 OR EXISTS (SELECT 1 FROM wallet_syncs s"
+                + " WHERE s.chain_id = cb.chain_id AND s.address = cb.address AND s.state = 'done'"
+                + " AND CASE WHEN cb.standard = 'NATIVE' THEN LEAST(s.native_through, s.internal_through)"
+                + " ELSE s.logs_through END >= ct.first_block - 1))"
+                + " ORDER BY served LIMIT ?")) {
             st.setLong(1, options.chainId());
             st.setString(2, Addresses.ZERO);
             st.setInt(3, options.maxMismatchesStored());

@@ -12,7 +12,7 @@ import java.util.List;
  */
 public record ReconciliationReport(long runId, long chainId, Instant startedAt, Instant finishedAt, Long blockNumber,
                                    String blockHash, String status, String error, long accountsChecked,
-                                   long balancesChecked, long ownersChecked, long blocksChecked, long mismatchCount,
+                                   long balancesChecked, long balancesWithoutHistory, long ownersChecked, long blocksChecked, long mismatchCount,
                                    BigInteger largestDifference, long seed, List<Mismatch> mismatches) {
     public static final String OK = "OK";
     public static final String MISMATCH = "MISMATCH";
@@ -42,6 +42,10 @@ public record ReconciliationReport(long runId, long chainId, Instant startedAt, 
         }
         out.printf("  checked %d accounts, %d balances, %d NFT owners, %d blocks in %d ms (%.1f balances+owners/s), sample seed %d%n",
                 accountsChecked, balancesChecked, ownersChecked, blocksChecked, duration().toMillis(), checksPerSecond(), seed);
+        if (balancesWithoutHistory > 0) {
+            out.printf("  %d balance(s) not checked: their history below the chain's first indexed block is not synced%n",
+                    balancesWithoutHistory);
+        }
         out.printf("  %d mismatch(es), largest balance difference %s%n", mismatchCount, largestDifference);
         for (Mismatch m : mismatches) {
             out.println("  - " + m);

@@ -49,7 +49,7 @@ public final class ReconciliationStore {
         try {
             try (PreparedStatement st = c.prepareStatement("UPDATE reconciliation_runs SET finished_at = ?, block_number = ?,"
                     + " block_hash = ?, status = ?, error = ?, accounts_checked = ?, balances_checked = ?, owners_checked = ?,"
-                    + " blocks_checked = ?, mismatches = ?, largest_difference = ? WHERE run_id = ?")) {
+                    + " blocks_checked = ?, mismatches = ?, largest_difference = ?, balances_without_history = ? WHERE run_id = ?")) {
                 st.setTimestamp(1, Timestamp.from(r.finishedAt()));
                 if (r.blockNumber() == null) {
                     st.setNull(2, Types.BIGINT);
@@ -65,7 +65,8 @@ public final class ReconciliationStore {
                 st.setLong(9, r.blocksChecked());
                 st.setLong(10, r.mismatchCount());
                 st.setBigDecimal(11, new BigDecimal(r.largestDifference()));
-                st.setLong(12, r.runId());
+                st.setLong(12, r.balancesWithoutHistory());
+                st.setLong(13, r.runId());
                 st.executeUpdate();
             }
             List<Mismatch> kept = r.mismatches().subList(0, Math.min(maxMismatches, r.mismatches().size()));

@@ -43,6 +43,9 @@ final class ReconciliationMetrics {
         m.gauge(registry, "chaintrack_reconciliation_failed",
                 "1 when the latest reconciliation run could not finish (node or database unreachable), else 0",
                 (s, out) -> out.accept(new String[] {chain(s)}, "FAILED".equals(s.getStatus()) ? 1.0 : 0.0));
+        m.gauge(registry, "chaintrack_reconciliation_balances_without_history",
+                "Balances the latest run could not prove: on a chain followed from a start block, history not yet synced",
+                (s, out) -> out.accept(new String[] {chain(s)}, s.getBalancesWithoutHistory()));
         GaugeWithCallback.builder().name("chaintrack_reconciliation_checked")
                 .help("What the latest reconciliation run compared with the node: accounts, balances, NFT owners, blocks")
                 .labelNames("chain_id", "what")

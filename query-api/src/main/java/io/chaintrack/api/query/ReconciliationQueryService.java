@@ -21,7 +21,7 @@ import java.util.List;
 @Singleton
 public final class ReconciliationQueryService {
     static final String SUMMARY_COLUMNS = "run_id, chain_id, started_at, finished_at, block_number, block_hash, status,"
-            + " error, accounts_checked, balances_checked, owners_checked, blocks_checked, mismatches, largest_difference,"
+            + " error, accounts_checked, balances_checked, owners_checked, blocks_checked, balances_without_history, mismatches, largest_difference,"
             + " sample_seed";
     /** The latest finished run of every chain (or of one: chain_id = ? narrows it). */
     static final String LATEST = "SELECT DISTINCT ON (chain_id) " + SUMMARY_COLUMNS + " FROM reconciliation_runs"
@@ -107,6 +107,7 @@ public final class ReconciliationQueryService {
                 .setAccountsChecked(rs.getLong("accounts_checked"))
                 .setBalancesChecked(rs.getLong("balances_checked"))
                 .setOwnersChecked(rs.getLong("owners_checked"))
+                .setBalancesWithoutHistory(rs.getLong("balances_without_history"))
                 .setBlocksChecked(rs.getLong("blocks_checked"))
                 .setMismatches(rs.getLong("mismatches"))
                 .setLargestDifference(Rows.decimal(rs, "largest_difference"))
