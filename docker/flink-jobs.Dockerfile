@@ -1,8 +1,11 @@
 # syntax=docker/dockerfile:1
-# The jobs image: the official Flink image plus the shaded job jar in usrlib. Runs the three Flink jobs for the Flink
-# Kubernetes Operator (application mode) and, on the image's JVM, the schema migrations and the retention step
-# (java -cp /opt/flink/usrlib/chaintrack-flink-jobs.jar:/opt/flink/lib/* io.chaintrack.jobs.common.MigrateCommand
-# or io.chaintrack.jobs.analytics.PartitionMaintenance: k8s/base/postgres).
+# The jobs image: the official Flink image plus the shaded job jar in usrlib. Runs the four Flink jobs (ingest,
+# balances, analytics, prices) for the Flink Kubernetes Operator (application mode) and, as plain processes on the
+# image's JVM (java -cp /opt/flink/usrlib/chaintrack-flink-jobs.jar:/opt/flink/lib/* <main class>):
+#   io.chaintrack.jobs.common.MigrateCommand          schema migrations (Job, k8s/base/postgres)
+#   io.chaintrack.jobs.analytics.PartitionMaintenance retention step (CronJob, k8s/base/postgres)
+#   io.chaintrack.jobs.prices.PricePollerCommand      HTTP price poller (Deployment, k8s/base/workers)
+#   io.chaintrack.jobs.walletsync.WalletSyncCommand   wallet history sync (Deployment, k8s/base/workers)
 # Build from the repository root after `mvn -B -pl flink-jobs -am package -DskipTests`:
 #   docker build -f docker/flink-jobs.Dockerfile -t chaintrack/flink-jobs:0.1.0 .
 # (No Docker engine runs on the build machines of this project: see docs/deploy.md.)

@@ -46,7 +46,7 @@ public final class ChaintrackCli implements Callable<Integer> {
                 .addSubcommand("price-poller", new io.chaintrack.jobs.prices.PricePollerCommand())
                 .addSubcommand("keys", new KeysCommand())
                 .addSubcommand("reconcile", new ReconcileCommand())
-                .addSubcommand("wallet-sync", new WalletSyncCommand());
+                .addSubcommand("wallet-sync", new io.chaintrack.jobs.walletsync.WalletSyncCommand());
     }
 
     @Override

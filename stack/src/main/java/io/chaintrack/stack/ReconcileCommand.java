@@ -11,6 +11,7 @@ import io.chaintrack.core.config.ConfigKey;
 import io.chaintrack.core.config.ConfiguredCommandLine;
 import io.chaintrack.core.config.DurationConverter;
 import io.chaintrack.jobs.common.JdbcOptions;
+import io.chaintrack.jobs.common.NodeRpcOptions;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -63,7 +64,7 @@ final class ReconcileCommand implements Callable<Integer> {
         ReconcileOptions options;
         EvmChainConfig config;
         try {
-            options = new ReconcileOptions(node.chainId, recentBlocks, sampleBlocks,
+            options = new ReconcileOptions(node.chainId(), recentBlocks, sampleBlocks,
                     seed != null ? seed : System.currentTimeMillis(), settle, ReconcileOptions.DEFAULT_MAX_MISMATCHES_STORED);
             config = node.config();
         } catch (IllegalArgumentException e) {
@@ -74,7 +75,7 @@ final class ReconcileCommand implements Callable<Integer> {
             report = run(config, jdbc.url(), jdbc.user(), jdbc.password(), options);
         } catch (RuntimeException e) {
             // a client that cannot be built (a credential already budgeted differently in this JVM): nothing was checked
-            System.out.println("reconciliation of chain " + node.chainId + " could not start: " + e.getMessage());
+            System.out.println("reconciliation of chain " + node.chainId() + " could not start: " + e.getMessage());
             return EXIT_FAILED;
         }
         report.print(System.out);

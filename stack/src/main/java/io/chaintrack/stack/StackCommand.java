@@ -19,6 +19,7 @@ import io.chaintrack.jobs.common.KafkaInput;
 import io.chaintrack.jobs.common.JobEnvironment;
 import io.chaintrack.jobs.ingest.EvmOptions;
 import io.chaintrack.jobs.ingest.IngestJob;
+import io.chaintrack.jobs.walletsync.WalletSyncOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

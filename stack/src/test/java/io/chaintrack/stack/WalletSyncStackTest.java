@@ -23,6 +23,7 @@ import io.chaintrack.jobs.balances.BalanceJobConfig;
 import io.chaintrack.jobs.common.JobEnvironment;
 import io.chaintrack.jobs.common.KafkaInput;
 import io.chaintrack.jobs.ingest.IngestJob;
+import io.chaintrack.jobs.walletsync.WalletSyncOptions;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.URI;
@@ -109,12 +110,10 @@ class WalletSyncStackTest {
                     st.execute("INSERT INTO wallet_sync_requests (chain_id, address) VALUES (" + CHAIN + ", '" + WALLET + "')");
                 }
                 stub = new ExplorerStub(chain, WALLET, head, 15);
+                // the options as the wallet-sync command and the stack take them (one picocli mixin)
                 WalletSyncOptions options = new WalletSyncOptions();
-                options.interval = Duration.ofMillis(100);
-                options.explorerUrl = stub.url();
-                options.explorerRateLimit = 100;
-                options.explorerPageSize = 5;
-                options.explorerResultCap = 15;
+                new picocli.CommandLine(options).parseArgs("--wallet-sync-interval", "100ms", "--explorer-url", stub.url(),
+                        "--explorer-rate-limit", "100", "--explorer-page-size", "5", "--explorer-result-cap", "15");
                 worker = options.start(config, tables);
                 Await.until(() -> "done".equals(state(postgres)), 120_000, () -> {
                     try {

@@ -80,7 +80,7 @@ public final class ConfigCatalog {
       "chaintrack.wallet-sync.interval", "chaintrack.wallet-sync.explorer-url", "chaintrack.wallet-sync.explorer-key",
       "chaintrack.wallet-sync.explorer-rate-limit", "chaintrack.wallet-sync.explorer-page-size",
       "chaintrack.wallet-sync.explorer-result-cap", "chaintrack.wallet-sync.webhook-max-attempts",
-      "chaintrack.wallet-sync.webhook-backoff");
+      "chaintrack.wallet-sync.webhook-backoff", "chaintrack.wallet-sync.metrics-port");
 
   public static final List<String> API = List.of(
       "chaintrack.api.http-port", "chaintrack.api.grpc-port",

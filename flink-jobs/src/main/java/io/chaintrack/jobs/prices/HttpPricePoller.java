@@ -150,12 +150,6 @@ public final class HttpPricePoller implements AutoCloseable {
         return this;
     }
 
-    /** A Prometheus /metrics endpoint over {@code registry} on {@code port} (0: any free port); closing stops it. */
-    public static io.prometheus.metrics.exporter.httpserver.HTTPServer serveMetrics(PrometheusRegistry registry, int port)
-            throws IOException {
-        return io.prometheus.metrics.exporter.httpserver.HTTPServer.builder().registry(registry).port(port).buildAndStart();
-    }
-
     @Override
     public void close() {
         if (scheduler != null) {

@@ -42,7 +42,7 @@ public final class PricePollerCommand implements Callable<Integer> {
         }
         try (HttpPricePoller poller = http.startPoller(PrometheusRegistry.defaultRegistry,
                 PostgresSinkOptions.of(jdbc.url(), jdbc.user(), jdbc.password()));
-             AutoCloseable metrics = metricsPort > 0 ? HttpPricePoller.serveMetrics(PrometheusRegistry.defaultRegistry, metricsPort) : null) {
+             AutoCloseable metrics = metricsPort > 0 ? io.chaintrack.jobs.common.MetricsEndpoint.serve(PrometheusRegistry.defaultRegistry, metricsPort) : null) {
             new CountDownLatch(1).await();
         } catch (java.io.IOException e) {
             spec.commandLine().getErr().println("cannot serve /metrics on port " + metricsPort + ": " + e.getMessage());

@@ -98,12 +98,16 @@ class HttpPricePollerTest {
             assertThat(calls(registry, "http_503")).isEqualTo(2.0);
             assertThat(calls(registry, "breaker_open")).isEqualTo(1.0);
             assertThat(calls(registry, "ok")).isEqualTo(2.0);
-            try (var exporter = HttpPricePoller.serveMetrics(registry, 0)) {
+            try (var exporter = io.chaintrack.jobs.common.MetricsEndpoint.serve(registry, 0)) {
                 String text = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
                         java.net.URI.create("http://127.0.0.1:" + exporter.getPort() + "/metrics")).build(),
                         java.net.http.HttpResponse.BodyHandlers.ofString()).body();
                 assertThat(text).contains("chaintrack_price_source_calls_total{outcome=\"http_429\",source=\"coingecko\"} 2.0")
                         .contains("chaintrack_price_source_breaker_state{source=\"coingecko\"} 0.0");
+                // what the Kubernetes liveness probe of the price-poller Deployment asks (k8s/base/workers)
+                assertThat(java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + exporter.getPort() + "/-/healthy")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
             }
             GaugeSnapshot breaker = (GaugeSnapshot) registry.scrape(n -> n.equals("chaintrack_price_source_breaker_state")).get(0);
             assertThat(breaker.getDataPoints().get(0).getValue()).as("breaker gauge closed again").isEqualTo(0.0);

@@ -125,7 +125,7 @@ class ConfigurationDocsTest {
                 processes++;
             }
         }
-        assertThat(processes).as("jobs, API, migrate Job and retention CronJob").isGreaterThanOrEqualTo(6);
+        assertThat(processes).as("4 jobs, API, migrate Job, retention CronJob, price poller, wallet sync").isGreaterThanOrEqualTo(9);
     }
 
     private static void collectEnvNames(JsonNode node, List<String> out) {

@@ -29,9 +29,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every overlay renders offline and every rendered object binds to its typed model without unknown fields. */
 class RenderedOverlaysTest {
-  /** Secrets the manifests reference but do not create: CNPG creates the first, operators the rest. */
+  /**
+   * Secrets the manifests reference but do not create: CNPG creates the first, operators the rest
+   * (chaintrack-provider-keys is optional: the workers' provider keys, docs/deploy.md).
+   */
   static final Set<String> EXTERNAL_SECRETS =
-      Set.of("chaintrack-db-app", "chaintrack-rpc", "chaintrack-flink-s3");
+      Set.of("chaintrack-db-app", "chaintrack-rpc", "chaintrack-flink-s3", "chaintrack-provider-keys");
 
   static StrictBinder binder;
 
@@ -66,10 +69,10 @@ class RenderedOverlaysTest {
     assertThat(failures).as("objects that do not fit their model in " + overlay).isEmpty();
     assertThat(kinds).containsEntry("FlinkDeployment", 4)
         .containsEntry("Kafka", 1).containsEntry("KafkaNodePool", 1).containsEntry("KafkaTopic", 2)
-        .containsEntry("Cluster", 1).containsEntry("Job", 1).containsEntry("CronJob", 1).containsEntry("Deployment", 1)
+        .containsEntry("Cluster", 1).containsEntry("Job", 1).containsEntry("CronJob", 1).containsEntry("Deployment", 3)
         .containsEntry("Service", 1).containsEntry("HorizontalPodAutoscaler", 1)
         .containsEntry("PodDisruptionBudget", 1).containsEntry("PrometheusRule", 1)
-        .containsEntry("ServiceMonitor", 1).containsEntry("PodMonitor", 3);
+        .containsEntry("ServiceMonitor", 1).containsEntry("PodMonitor", 4);
   }
 
   @ParameterizedTest
@@ -133,7 +136,7 @@ class RenderedOverlaysTest {
   @MethodSource("overlays")
   void apiAndMigrationsUseTheirImagesWithProbesConfigAndSecrets(Path overlay) throws Exception {
     List<ObjectNode> objects = Manifests.render(overlay);
-    Deployment api = (Deployment) binder.bind(byKind(objects, "Deployment").get(0));
+    Deployment api = (Deployment) binder.bind(named(objects, "Deployment", "chaintrack-api"));
     Container c = api.getSpec().getTemplate().getSpec().getContainers().get(0);
     // the API image's entrypoint is QueryApiApplication, configured by the environment alone
     assertThat(c.getImage()).startsWith("chaintrack/query-api:");
@@ -160,6 +163,106 @@ class RenderedOverlaysTest {
     assertThat(r.getImage()).startsWith("chaintrack/flink-jobs:");
     assertThat(r.getCommand()).last().isEqualTo("io.chaintrack.jobs.analytics.PartitionMaintenance");
     assertThat(r.getEnvFrom()).extracting(e -> e.getConfigMapRef().getName()).anyMatch(n -> n.startsWith("chaintrack-jobs-config"));
+  }
+
+  /** The worker Deployments: their main class, the option names of their args and their env keys, per overlay. */
+  static final Map<String, String> WORKERS = Map.of(
+      "chaintrack-price-poller", "io.chaintrack.jobs.prices.PricePollerCommand",
+      "chaintrack-wallet-sync", "io.chaintrack.jobs.walletsync.WalletSyncCommand");
+
+  @ParameterizedTest
+  @MethodSource("overlays")
+  void workersRunAMainOfTheJobJarOnTheJobsImageWithTheirArgsAndKeys(Path overlay) throws Exception {
+    List<ObjectNode> objects = Manifests.render(overlay);
+    String jobsImage = byKind(objects, "FlinkDeployment").get(0).at("/spec/image").asText();
+    Map<String, Map<String, String>> configMaps = new TreeMap<>();
+    for (ObjectNode cm : byKind(objects, "ConfigMap")) {
+      Map<String, String> data = new TreeMap<>();
+      cm.path("data").fields().forEachRemaining(f -> data.put(f.getKey(), f.getValue().asText()));
+      configMaps.put(cm.at("/metadata/name").asText(), data);
+    }
+    ObjectNode podMonitor = named(objects, "PodMonitor", "chaintrack-workers");
+    for (Map.Entry<String, String> worker : WORKERS.entrySet()) {
+      ObjectNode obj = named(objects, "Deployment", worker.getKey());
+      Deployment d = (Deployment) binder.bind(obj);
+      // a second replica would run the same claimed sync / spend the provider's rate limit twice (k8s/base/workers)
+      assertThat(d.getSpec().getReplicas()).as(worker.getKey() + " replicas").isEqualTo(1);
+      assertThat(d.getSpec().getStrategy().getType()).as(worker.getKey() + " strategy").isEqualTo("Recreate");
+      var pod = d.getSpec().getTemplate().getSpec();
+      assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+      Container c = pod.getContainers().get(0);
+      assertThat(c.getImage()).as(worker.getKey() + " image: the jobs image, tagged as the Flink jobs are")
+          .isEqualTo(jobsImage).startsWith("chaintrack/flink-jobs:");
+      assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+      assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+      assertThat(c.getResources().getLimits()).containsKey("memory");
+      assertThat(c.getResources().getRequests()).containsKeys("cpu", "memory");
+      List<String> command = c.getCommand();
+      assertThat(command).first().isEqualTo("java");
+      assertThat(command.get(command.indexOf("-cp") + 1))
+          .isEqualTo("/opt/flink/usrlib/chaintrack-flink-jobs.jar:/opt/flink/lib/*");
+      assertThat(command).last().isEqualTo(worker.getValue());
+      // the main class is in the flink-jobs module (the shaded jar's own classes) and has a main
+      Class<?> main = Class.forName(worker.getValue());
+      assertThat(main.getProtectionDomain().getCodeSource().getLocation().getPath())
+          .as(worker.getValue() + " comes from flink-jobs").contains("flink-jobs");
+      assertThat(java.lang.reflect.Modifier.isStatic(main.getMethod("main", String[].class).getModifiers())).isTrue();
+
+      // its picocli command parses the rendered args with the rendered environment (secrets as placeholders)
+      Map<String, String> env = new TreeMap<>();
+      for (var from : c.getEnvFrom()) {
+        assertThat(configMaps).containsKey(from.getConfigMapRef().getName());
+        env.putAll(configMaps.get(from.getConfigMapRef().getName()));
+      }
+      Set<String> ownVariables = new java.util.TreeSet<>();
+      for (var from : c.getEnvFrom()) {
+        if (!from.getConfigMapRef().getName().startsWith("chaintrack-jobs-config")) {
+          ownVariables.addAll(configMaps.get(from.getConfigMapRef().getName()).keySet());
+        }
+      }
+      for (var e : c.getEnv()) {
+        env.put(e.getName(), e.getValue() != null ? e.getValue()
+            : e.getName().endsWith("_URLS") ? "http://rpc.example:8545" : "from-secret");
+        ownVariables.add(e.getName());
+      }
+      picocli.CommandLine cli = new picocli.CommandLine(main.getDeclaredConstructor().newInstance());
+      var parsed = io.chaintrack.core.config.ConfiguredCommandLine.parse(cli, env, c.getArgs().toArray(String[]::new));
+      // every variable of its own ConfigMap and env list is a key the command binds (none warns, none is ignored)
+      Set<String> bound = new java.util.TreeSet<>();
+      for (var option : parsed.commandSpec().options()) {
+        var key = io.chaintrack.core.config.LayeredDefaults.keyOf(option);
+        if (key != null) {
+          assertThat(io.chaintrack.core.config.ConfigCatalog.KEYS).as("documented key").contains(key.value());
+          bound.add(io.chaintrack.core.config.LayeredConfig.environmentName(key.value()));
+          for (String fallback : key.fallbacks()) {
+            bound.add(io.chaintrack.core.config.LayeredConfig.environmentName(fallback));
+          }
+        }
+      }
+      assertThat(ownVariables).as(worker.getKey() + " variables bound by " + worker.getValue()).isNotEmpty()
+          .allMatch(bound::contains);
+      assertThat(env).containsKey("CHAINTRACK_JDBC_URL");
+      // metrics: the port the command serves is the container's app-metrics port, which the probe and PodMonitor use
+      int metricsPort = parsed.commandSpec().findOption("--metrics-port").getValue();
+      assertThat(c.getPorts()).anyMatch(p -> p.getName().equals("app-metrics") && p.getContainerPort() == metricsPort);
+      assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/-/healthy");
+      assertThat(c.getLivenessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("app-metrics");
+      Map<String, String> podLabels = d.getSpec().getTemplate().getMetadata().getLabels();
+      podMonitor.at("/spec/selector/matchLabels").fields().forEachRemaining(
+          l -> assertThat(podLabels).as(worker.getKey() + " selected by PodMonitor chaintrack-workers")
+              .containsEntry(l.getKey(), l.getValue().asText()));
+      assertThat(podMonitor.at("/spec/podMetricsEndpoints/0/port").asText()).isEqualTo("app-metrics");
+
+      if (worker.getKey().equals("chaintrack-wallet-sync")) {
+        // the wallet sync backfills the chain the ingest job follows
+        long walletChain = parsed.commandSpec().findOption("--chain-id").getValue();
+        List<String> ingestArgs = new ArrayList<>();
+        named(objects, "FlinkDeployment", "chaintrack-ingest").at("/spec/job/args").forEach(a -> ingestArgs.add(a.asText()));
+        assertThat(walletChain).as("wallet-sync --chain-id = ingest --chain-id")
+            .isEqualTo(Long.parseLong(ingestArgs.get(ingestArgs.indexOf("--chain-id") + 1)));
+        assertThat(env).as("the node's URLs from the ingest job's Secret").containsKey("CHAINTRACK_INGEST_RPC_URLS");
+      }
+    }
   }
 
   @ParameterizedTest
@@ -240,6 +343,11 @@ class RenderedOverlaysTest {
     List<ObjectNode> out = objects.stream().filter(o -> o.path("kind").asText().equals(kind)).toList();
     assertThat(out).as("objects of kind " + kind).isNotEmpty();
     return out;
+  }
+
+  static ObjectNode named(List<ObjectNode> objects, String kind, String name) {
+    return byKind(objects, kind).stream().filter(o -> o.at("/metadata/name").asText().equals(name)).findFirst()
+        .orElseThrow(() -> new AssertionError(kind + "/" + name + " not rendered"));
   }
 
   private static Set<String> names(List<ObjectNode> objects, String kind) {

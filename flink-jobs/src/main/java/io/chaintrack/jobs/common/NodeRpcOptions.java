@@ -1,4 +1,4 @@
-package io.chaintrack.stack;
+package io.chaintrack.jobs.common;
 
 import io.chaintrack.connectors.evm.EvmChainConfig;
 import io.chaintrack.connectors.evm.RateLimit;
@@ -10,9 +10,9 @@ import picocli.CommandLine.Option;
 
 /**
  * The node a one-chain side command (reconcile, wallet-sync) talks to, under the ingest role's keys, so the same
- * configuration file drives the follower and its side commands with one rate limit per URL.
+ * configuration file drives the follower and its side commands with one rate limit per URL. A picocli mixin.
  */
-final class NodeRpcOptions {
+public final class NodeRpcOptions {
     @ConfigKey("chaintrack.ingest.rpc-urls")
     @Option(names = "--rpc-url", split = ",", required = true, description = "JSON-RPC URLs of the node, in failover order.")
     List<String> rpcUrls = new ArrayList<>();
@@ -29,8 +29,12 @@ final class NodeRpcOptions {
     @Option(names = "--batch-size", description = "JSON-RPC requests per HTTP call, at least 4 (default 100).")
     int batchSize = 100;
 
+    public long chainId() {
+        return chainId;
+    }
+
     /** The RPC side of the ingest role's configuration: endpoints with their rate limit, batch size. */
-    EvmChainConfig config() {
+    public EvmChainConfig config() {
         if (rateLimit < 0) {
             throw new IllegalArgumentException("--rate-limit must be >= 0, was " + rateLimit);
         }

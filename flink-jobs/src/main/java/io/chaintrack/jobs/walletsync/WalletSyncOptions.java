@@ -1,4 +1,4 @@
-package io.chaintrack.stack;
+package io.chaintrack.jobs.walletsync;
 
 import io.chaintrack.connectors.evm.BreakerPolicy;
 import io.chaintrack.connectors.evm.EvmChainConfig;
@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
  * often it looks for requests, the Etherscan-compatible explorer (none: token history only), the webhook retries.
  * The node is the ingest role's (same endpoints, same per-URL rate limit).
  */
-final class WalletSyncOptions {
+public final class WalletSyncOptions {
     @ConfigKey("chaintrack.wallet-sync.interval")
     @Option(names = "--wallet-sync-interval", converter = DurationConverter.class,
             description = "Look for wallet history sync requests this often; 0 turns the worker off (default 10s).")
@@ -59,12 +59,12 @@ final class WalletSyncOptions {
             description = "Wait before a webhook's second attempt, doubling after each (default 10s).")
     Duration webhookBackoff = Duration.ofSeconds(10);
 
-    boolean enabled() {
+    public boolean enabled() {
         return !interval.isZero();
     }
 
     /** Validates the options; an IllegalArgumentException names the bad one. */
-    void validate() {
+    public void validate() {
         if (interval.isNegative()) {
             throw new IllegalArgumentException("--wallet-sync-interval must be >= 0, was " + interval);
         }
@@ -86,7 +86,7 @@ final class WalletSyncOptions {
     }
 
     /** The running worker and the node client it owns. */
-    record Running(WalletSyncWorker worker, RpcClient rpc) implements AutoCloseable {
+    public record Running(WalletSyncWorker worker, RpcClient rpc) implements AutoCloseable {
         @Override
         public void close() {
             worker.close();
@@ -94,8 +94,13 @@ final class WalletSyncOptions {
         }
     }
 
+    /** Whether native history comes from an explorer (else token history only). */
+    public String explorerDescription() {
+        return explorerUrl.isEmpty() ? "none, token history only" : explorerUrl;
+    }
+
     /** Starts the worker for {@code chain} over {@code db}. */
-    Running start(EvmChainConfig chain, PostgresSinkOptions db) {
+    public Running start(EvmChainConfig chain, PostgresSinkOptions db) {
         validate();
         EvmMetrics metrics = EvmMetrics.on(EvmMetrics.DEFAULT_REGISTRY.get());
         RpcClient rpc = new RpcClient(chain, metrics);
