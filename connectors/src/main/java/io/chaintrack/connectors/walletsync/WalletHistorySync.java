@@ -192,15 +192,16 @@ public final class WalletHistorySync {
                 }
                 continue;
             }
-            if (answers != null) {
-                refused.add(isNative ? "native" : k.token());
-                if (refusal == null) {
-                    RpcResult r = answers.get(i);
-                    refusal = r.ok() ? "not a 32-byte answer" : r.error().toString();
-                }
+            if (answers != null && refusal == null) {
+                RpcResult r = answers.get(i);
+                refusal = r.ok() ? "not a 32-byte answer" : r.error().toString();
+                refusal = refusal.length() > 120 ? refusal.substring(0, 120) + "..." : refusal;
             }
             if (k.balance() != null) {
                 rows.add(k);
+                if (answers != null) {
+                    refused.add(isNative ? "native" : k.token());
+                }
             }
         }
         List<String> parts = new ArrayList<>();
@@ -208,8 +209,9 @@ public final class WalletHistorySync {
             parts.add(nativeFromNode
                     ? "no explorer is configured (chaintrack.wallet-sync.explorer-url): native history below block " + first
                     + " is not listed, the native opening balance is the node's at " + target
-                    : "token history only: no explorer is configured (chaintrack.wallet-sync.explorer-url), so the native"
-                    + " balance counts only blocks from " + first);
+                    : "token history only: no explorer is configured (chaintrack.wallet-sync.explorer-url)"
+                    + (answers == null ? "" : " and the node has no state at block " + target + " (" + refusal + ")")
+                    + ", so the native balance counts only blocks from " + first);
         }
         for (int i = 0; i < Math.min(NOTED_DIFFERENCES, differences.size()); i++) {
             parts.add(differences.get(i));
@@ -218,8 +220,7 @@ public final class WalletHistorySync {
             parts.add((differences.size() - NOTED_DIFFERENCES) + " more tokens differ likewise");
         }
         if (!refused.isEmpty()) {
-            String r = refusal.length() > 120 ? refusal.substring(0, 120) + "..." : refusal;
-            parts.add("the node does not answer balances at block " + target + " (" + r + "; state pruned on a non-archive"
+            parts.add("the node does not answer balances at block " + target + " (" + refusal + "; state pruned on a non-archive"
                     + " node?) for " + (refused.size() == 1 ? refused.get(0) : refused.get(0) + " and " + (refused.size() - 1) + " more")
                     + ": their opening balances are summed from history");
         }
