@@ -1,6 +1,10 @@
 package io.chaintrack.connectors.reconcile;
 
+import static io.chaintrack.connectors.evm.rpc.BalanceCalls.hex;
+import static io.chaintrack.connectors.evm.rpc.BalanceCalls.word;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import io.chaintrack.connectors.evm.rpc.BalanceCalls;
 import io.chaintrack.connectors.evm.rpc.RpcClient;
 import io.chaintrack.connectors.evm.rpc.RpcRequest;
 import io.chaintrack.connectors.evm.rpc.RpcResult;
@@ -37,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * source of mints, genesis allocations and withdrawals and the sink of burns, so its stored balance is not a node balance.
  * On a chain followed from a start block S (watch-only), the balance compared is the one the API serves, current plus
  * the opening balance at S - 1, and only where the account's history below S is known (its wallet history sync is
- * done for that kind of token); any other balance is counted as without history, neither proven nor a mismatch;</li>
+ * done, and either its history reaches S - 1 for that kind of token or the opening balance was read from the node
+ * at S - 1); any other balance is counted as without history, neither proven nor a mismatch;</li>
  * <li>that no stored balance of any other account is negative;</li>
  * <li>completeness: no gap and no broken parent link among the chain's canonical blocks, the node's hash at every
  * checked block equal to chaintrack's, and the transfer rows of every checked block equal to the count its block row
@@ -47,8 +52,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Reconciler {
     private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
-    private static final String BALANCE_OF = "0x70a08231";
-    private static final String BALANCE_OF_1155 = "0x00fdd58e";
     private static final String OWNER_OF = "0x6352211e";
 
     private final ReconciliationStore store;
@@ -377,7 +380,7 @@ public final class Reconciler {
         for (BalanceKey k : keys) {
             long block = Math.max(b, stored.get(k).block());
             at.add(block);
-            requests.add(balanceRequest(k, block));
+            requests.add(BalanceCalls.request(k.address(), k.token(), k.standard(), k.tokenId(), block));
         }
         for (NftKey k : nfts) {
             long block = Math.max(b, owners.get(k).block());
@@ -388,7 +391,7 @@ public final class Reconciler {
         for (int i = 0; i < keys.size(); i++) {
             BalanceKey k = keys.get(i);
             RpcResult r = answers.get(i);
-            BigInteger node = quantity(r);
+            BigInteger node = BalanceCalls.quantity(r);
             if (node == null) {
                 LOG.debug("reconciliation: {} not verifiable ({})", k, r.error());
                 continue;
@@ -423,39 +426,20 @@ public final class Reconciler {
         }
     }
 
-    private static RpcRequest balanceRequest(BalanceKey k, long block) {
-        return switch (k.standard()) {
-            case "NATIVE" -> RpcRequest.of("eth_getBalance", k.address(), hex(block));
-            case "ERC1155" -> RpcRequest.of("eth_call", Map.of("to", k.token(),
-                    "data", BALANCE_OF_1155 + word(k.address()) + word(k.tokenId())), hex(block));
-            default -> RpcRequest.of("eth_call", Map.of("to", k.token(), "data", BALANCE_OF + word(k.address())), hex(block));
-        };
-    }
-
-    /** A 32-byte quantity answer, or null when the node could not answer it (a revert, no contract, not 32 bytes). */
-    private static BigInteger quantity(RpcResult r) {
-        if (!r.ok() || r.result() == null || r.result().isNull()) {
-            return null;
-        }
-        String hex = r.result().asText();
-        if (!hex.startsWith("0x") || hex.length() < 3 || hex.length() > 66) {
-            return null;
-        }
-        return new BigInteger(hex.substring(2), 16);
-    }
-
     /**
      * Whose history below the chain's first indexed block is known: everyone's on a chain indexed from block 0;
-     * otherwise an account's tokens once its wallet history sync is done through the node's logs, its native balance
-     * once the explorer passes (transactions and internal transfers) are done too.
+     * otherwise, once an account's wallet history sync is done, its tokens when the sync's node logs reach S − 1, its
+     * native balance when the explorer passes (transactions and internal transfers) do too, and any balance whose
+     * opening row the sync read from the node itself at S − 1 (source 'node': exact whatever no explorer lists).
      */
-    private record History(long firstBlock, Map<String, long[]> synced) {
+    private record History(long firstBlock, Map<String, long[]> synced, Set<List<Object>> fromNode) {
         boolean known(BalanceKey k) {
             if (firstBlock <= 0) {
                 return true;
             }
             long[] through = synced.get(k.address());
-            return through != null && ("NATIVE".equals(k.standard()) ? through[1] : through[0]) >= firstBlock - 1;
+            return through != null && (("NATIVE".equals(k.standard()) ? through[1] : through[0]) >= firstBlock - 1
+                    || fromNode.contains(List.of(k.address(), k.token(), k.tokenId())));
         }
     }
 
@@ -483,7 +467,20 @@ public final class Reconciler {
                 }
             }
         }
-        return new History(firstBlock, synced);
+        Set<List<Object>> fromNode = new HashSet<>();
+        if (!synced.isEmpty()) {
+            try (PreparedStatement st = c.prepareStatement("SELECT address, token, token_id FROM opening_balances"
+                    + " WHERE chain_id = ? AND source = 'node' AND address = ANY (?)")) {
+                st.setLong(1, options.chainId());
+                st.setArray(2, c.createArrayOf("text", synced.keySet().toArray()));
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        fromNode.add(List.of(rs.getString(1), rs.getString(2), rs.getBigDecimal(3).toBigIntegerExact()));
+                    }
+                }
+            }
+        }
+        return new History(firstBlock, synced, fromNode);
     }
 
     /** The balance the API serves for each key (current plus opening), and the block its current row is valid from. */
@@ -561,8 +558,8 @@ public final class Reconciler {
                 + " WHERE cb.chain_id = ? AND cb.balance + COALESCE(ob.balance, 0) < 0 AND cb.address <> ?"
                 + " AND (COALESCE(ct.first_block, 0) <= 0 OR EXISTS (SELECT 1 FROM wallet_syncs s"
                 + " WHERE s.chain_id = cb.chain_id AND s.address = cb.address AND s.state = 'done'"
-                + " AND CASE WHEN cb.standard = 'NATIVE' THEN LEAST(s.native_through, s.internal_through)"
-                + " ELSE s.logs_through END >= ct.first_block - 1))"
+                + " AND (ob.source = 'node' OR CASE WHEN cb.standard = 'NATIVE' THEN LEAST(s.native_through, s.internal_through)"
+                + " ELSE s.logs_through END >= ct.first_block - 1)))"
                 + " ORDER BY served LIMIT ?")) {
             st.setLong(1, options.chainId());
             st.setString(2, Addresses.ZERO);
@@ -576,18 +573,5 @@ public final class Reconciler {
                 }
             }
         }
-    }
-
-    static String hex(long n) {
-        return "0x" + Long.toHexString(n);
-    }
-
-    private static String word(String address) {
-        return "0".repeat(24) + address.substring(2);
-    }
-
-    private static String word(BigInteger value) {
-        String h = value.toString(16);
-        return "0".repeat(64 - h.length()) + h;
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chaintrack.connectors.evm.EvmChainConfig;
 import io.chaintrack.connectors.evm.decode.EvmTransferMapper;
+import io.chaintrack.connectors.evm.rpc.BalanceCalls;
 import io.chaintrack.connectors.evm.rpc.RpcClient;
 import io.chaintrack.connectors.evm.rpc.RpcRequest;
 import io.chaintrack.connectors.evm.rpc.RpcResult;
@@ -42,9 +43,11 @@ import org.web3j.protocol.core.methods.response.Log;
  * committed, so a killed sync resumes after the last chunk and rewrites at most that chunk, idempotently.
  *
  * <p>Exactness: history rows all lie below S and the pipeline's all at or above it, so none is counted by both; when
- * every phase is through S − 1 the store sums the account's distinct history rows into its opening balance (the
- * balance at S − 1) in the same transaction that marks the sync done. The API serves current balance = opening
- * balance + the pipeline's running balance since S, which is the node's balance.
+ * every phase is through S − 1 the opening balance (the balance at S − 1) is the node's own answer at S − 1 where it
+ * serves that state (an archive node), else the sum of the account's distinct history rows, and is stored in the same
+ * transaction that marks the sync done. The API serves current balance = opening balance + the pipeline's running
+ * balance since S, which is the node's balance. A history sum misses native income no explorer lists (block
+ * production, withdrawals, genesis allocations); the node's answer does not, and the sync's reason names any difference.
  */
 public final class WalletHistorySync {
     private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -129,10 +132,99 @@ public final class WalletHistorySync {
             throw new IOException(e);
         }
         Instant openingTime = target < 0 ? Instant.EPOCH : Instant.ofEpochSecond(hex(block(target).path("timestamp")).longValueExact());
-        String note = explorer != null ? "" : "token history only: no explorer is configured"
-                + " (chaintrack.wallet-sync.explorer-url), so the native balance counts only blocks from " + first;
-        store.finish(j, first, openingTime, explorer != null, note, webhookBody(j, "done", note));
+        Openings openings = openings(j.address(), first, store.historySums(j, first, explorer != null));
+        store.finish(j, first, openingTime, openings.rows(), openings.note(), webhookBody(j, "done", openings.note()));
         return Outcome.DONE;
+    }
+
+    /** The opening balances to store and the sync's reason, which says where they differ from history or fell back to it. */
+    record Openings(List<WalletSyncStore.Opening> rows, String note) {}
+
+    private static final int NOTED_DIFFERENCES = 3;
+
+    /**
+     * The account's balances at S − 1 as the node holds them (native always, even without an explorer or when 0, and
+     * every (token, id) of its history below S), read through the one RPC client before the finishing transaction.
+     * A balance the node does not answer (a JSON-RPC error: pruned state on a non-archive node; a revert; not 32 bytes)
+     * is the history sum instead, and native without an explorer then has no opening balance at all.
+     */
+    Openings openings(String address, long first, List<WalletSyncStore.Opening> history) {
+        long target = first - 1;
+        List<WalletSyncStore.Opening> keys = new ArrayList<>();
+        WalletSyncStore.Opening nativeHistory = null;
+        for (WalletSyncStore.Opening h : history) {
+            if (h.token().equals(Addresses.NATIVE)) {
+                nativeHistory = h;
+            } else {
+                keys.add(h);
+            }
+        }
+        keys.add(0, nativeHistory != null ? nativeHistory
+                : new WalletSyncStore.Opening(Addresses.NATIVE, BigInteger.ZERO, "NATIVE", explorer != null ? BigInteger.ZERO : null,
+                        WalletSyncStore.Opening.HISTORY));
+        List<RpcResult> answers;
+        if (target < 0) {
+            answers = null; // S = 0: there is no state below it, and no history either
+        } else {
+            List<RpcRequest> requests = new ArrayList<>();
+            for (WalletSyncStore.Opening k : keys) {
+                requests.add(BalanceCalls.request(address, k.token(), k.standard(), k.tokenId(), target));
+            }
+            answers = rpc.batch(requests);
+        }
+        List<WalletSyncStore.Opening> rows = new ArrayList<>();
+        List<String> differences = new ArrayList<>();
+        List<String> refused = new ArrayList<>();
+        String refusal = null;
+        boolean nativeFromNode = false;
+        for (int i = 0; i < keys.size(); i++) {
+            WalletSyncStore.Opening k = keys.get(i);
+            boolean isNative = i == 0;
+            BigInteger node = answers == null ? null : BalanceCalls.quantity(answers.get(i));
+            if (node != null) {
+                rows.add(k.withNode(node));
+                nativeFromNode |= isNative;
+                if (k.balance() != null && !k.balance().equals(node)) {
+                    differences.add((isNative ? "native" : "token " + k.token() + ("ERC1155".equals(k.standard()) ? " id " + k.tokenId() : ""))
+                            + ": history below block " + first + " sums to " + k.balance() + ", the node holds " + node
+                            + " at " + target + (isNative ? " (income the explorer does not list: block production,"
+                            + " withdrawals, genesis)" : ""));
+                }
+                continue;
+            }
+            if (answers != null && refusal == null) {
+                RpcResult r = answers.get(i);
+                refusal = r.ok() ? "not a 32-byte answer" : r.error().toString();
+                refusal = refusal.length() > 120 ? refusal.substring(0, 120) + "..." : refusal;
+            }
+            if (k.balance() != null) {
+                rows.add(k);
+                if (answers != null) {
+                    refused.add(isNative ? "native" : k.token());
+                }
+            }
+        }
+        List<String> parts = new ArrayList<>();
+        if (explorer == null) {
+            parts.add(nativeFromNode
+                    ? "no explorer is configured (chaintrack.wallet-sync.explorer-url): native history below block " + first
+                    + " is not listed, the native opening balance is the node's at " + target
+                    : "token history only: no explorer is configured (chaintrack.wallet-sync.explorer-url)"
+                    + (answers == null ? "" : " and the node has no state at block " + target + " (" + refusal + ")")
+                    + ", so the native balance counts only blocks from " + first);
+        }
+        for (int i = 0; i < Math.min(NOTED_DIFFERENCES, differences.size()); i++) {
+            parts.add(differences.get(i));
+        }
+        if (differences.size() > NOTED_DIFFERENCES) {
+            parts.add((differences.size() - NOTED_DIFFERENCES) + " more tokens differ likewise");
+        }
+        if (!refused.isEmpty()) {
+            parts.add("the node does not answer balances at block " + target + " (" + refusal + "; state pruned on a non-archive"
+                    + " node?) for " + (refused.size() == 1 ? refused.get(0) : refused.get(0) + " and " + (refused.size() - 1) + " more")
+                    + ": their opening balances are summed from history");
+        }
+        return new Openings(rows, String.join("; ", parts));
     }
 
     /** The JSON body delivered to a wallet's webhook when its sync ends ({wallet_id} is filled per wallet). */

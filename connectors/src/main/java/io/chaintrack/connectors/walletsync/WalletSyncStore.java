@@ -1,6 +1,8 @@
 package io.chaintrack.connectors.walletsync;
 
 import io.chaintrack.connectors.postgres.PostgresSinkOptions;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,6 +22,19 @@ public final class WalletSyncStore {
     /** One account's sync as persisted; cursors are the last block (inclusive) whose history is written. */
     public record Job(long chainId, String address, long generation, String state, Long targetBlock, long logsThrough,
                       long nativeThrough, long internalThrough, int nativePage, int internalPage, long recordsDone) {}
+
+    /**
+     * An account's balance of a token (id 0 unless ERC-1155) at S − 1: the node's own answer there (source 'node'),
+     * or the sum of its history rows below S (source 'history') where the node serves no state that old.
+     */
+    public record Opening(String token, BigInteger tokenId, String standard, BigInteger balance, String source) {
+        public static final String NODE = "node";
+        public static final String HISTORY = "history";
+
+        public Opening withNode(BigInteger nodeBalance) {
+            return new Opening(token, tokenId, standard, nodeBalance, NODE);
+        }
+    }
 
     /** A webhook delivery due now, with its wallet's current secret (null when the wallet or its webhook is gone). */
     public record Delivery(long id, String walletId, String url, String body, int attempts, String secret) {}
@@ -174,13 +189,43 @@ public final class WalletSyncStore {
     }
 
     /**
-     * Done: the account's opening balances recomputed from its history rows below {@code firstIndexed} (distinct
-     * transfers by natural key, whichever sync wrote them), the state, and a webhook delivery per wallet with one,
-     * in one transaction, so the balance served switches from partial to exact at once. Without {@code nativeSynced}
-     * (no explorer) native rows other syncs wrote are a partial history: no native opening balance, and {@code note}
-     * says so in the reason.
+     * The account's balances at {@code firstIndexed} − 1 summed from its history rows below it (distinct transfers by
+     * natural key, whichever sync wrote them), per (token, id), with source 'history'. Without {@code nativeSynced} (no
+     * explorer) native rows other syncs wrote are a partial history and are left out.
      */
-    public void finish(Job job, long firstIndexed, Instant openingTime, boolean nativeSynced, String note, String webhookBody) {
+    public List<Opening> historySums(Job job, long firstIndexed, boolean nativeSynced) {
+        return tx(c -> {
+            List<Opening> out = new ArrayList<>();
+            try (PreparedStatement st = c.prepareStatement("SELECT token, CASE WHEN standard = 'ERC1155' THEN token_id ELSE 0 END,"
+                    + " min(standard), sum(CASE WHEN to_address = ? THEN amount ELSE 0 END)"
+                    + " - sum(CASE WHEN from_address = ? THEN amount ELSE 0 END)"
+                    + " FROM transfers WHERE chain_id = ? AND canonical AND block_number < ?"
+                    + " AND (from_address = ? OR to_address = ?)" + (nativeSynced ? "" : " AND token <> 'native'")
+                    + " GROUP BY 1, 2 ORDER BY 1, 2")) {
+                int i = 1;
+                st.setString(i++, job.address());
+                st.setString(i++, job.address());
+                st.setLong(i++, job.chainId());
+                st.setLong(i++, firstIndexed);
+                st.setString(i++, job.address());
+                st.setString(i, job.address());
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Opening(rs.getString(1), rs.getBigDecimal(2).toBigIntegerExact(), rs.getString(3),
+                                rs.getBigDecimal(4).toBigIntegerExact(), Opening.HISTORY));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /**
+     * Done: the account's opening balances replaced by {@code openings} (its balances at {@code firstIndexed} − 1, read
+     * from the node or summed from history before this call), the state, and a webhook delivery per wallet with one,
+     * in one transaction, so the balance served switches from partial to exact at once. {@code note} is the reason.
+     */
+    public void finish(Job job, long firstIndexed, Instant openingTime, List<Opening> openings, String note, String webhookBody) {
         tx(c -> {
             requireCurrent(c, job);
             try (PreparedStatement st = c.prepareStatement("DELETE FROM opening_balances WHERE chain_id = ? AND address = ?")) {
@@ -189,26 +234,22 @@ public final class WalletSyncStore {
                 st.executeUpdate();
             }
             try (PreparedStatement st = c.prepareStatement("INSERT INTO opening_balances (chain_id, address, token, token_id,"
-                    + " standard, balance, block_number, block_time)"
-                    + " SELECT ?, ?, token, CASE WHEN standard = 'ERC1155' THEN token_id ELSE 0 END, min(standard),"
-                    + " sum(CASE WHEN to_address = ? THEN amount ELSE 0 END) - sum(CASE WHEN from_address = ? THEN amount ELSE 0 END),"
-                    + " ?, ? FROM transfers WHERE chain_id = ? AND canonical AND block_number < ?"
-                    + " AND (from_address = ? OR to_address = ?)" + (nativeSynced ? "" : " AND token <> 'native'")
-                    + " GROUP BY token, CASE WHEN standard = 'ERC1155' THEN token_id ELSE 0 END")) {
-                int i = 1;
-                st.setLong(i++, job.chainId());
-                st.setString(i++, job.address());
-                st.setString(i++, job.address());
-                st.setString(i++, job.address());
-                st.setLong(i++, firstIndexed - 1);
-                st.setTimestamp(i++, Timestamp.from(openingTime));
-                st.setLong(i++, job.chainId());
-                st.setLong(i++, firstIndexed);
-                st.setString(i++, job.address());
-                st.setString(i, job.address());
-                st.executeUpdate();
+                    + " standard, balance, block_number, block_time, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                for (Opening o : openings) {
+                    st.setLong(1, job.chainId());
+                    st.setString(2, job.address());
+                    st.setString(3, o.token());
+                    st.setBigDecimal(4, new BigDecimal(o.tokenId()));
+                    st.setString(5, o.standard());
+                    st.setBigDecimal(6, new BigDecimal(o.balance()));
+                    st.setLong(7, firstIndexed - 1);
+                    st.setTimestamp(8, Timestamp.from(openingTime));
+                    st.setString(9, o.source());
+                    st.addBatch();
+                }
+                st.executeBatch();
             }
-            end(c, job, "done", note);
+            end(c, job, "done", note.length() > 1000 ? note.substring(0, 1000) : note);
             enqueueWebhooks(c, job, webhookBody);
             return null;
         });

@@ -147,14 +147,15 @@ class WalletSyncHardhatTest {
                 assertExact(ds, chain, token, head);
                 assertEquals(expectedRows(chain, token, head), historyRowCount(ds));
 
-                // without an explorer only token history is synced: done, saying so, and no native opening balance
-                // (native rows already written are a partial history for a worker that cannot read native history)
+                // without an explorer only token history is synced: done, saying so; the native opening balance is the
+                // node's own at S − 1 (native rows already written are a partial history it does not sum)
                 bump(ds);
                 try (Worker w = new Worker(config, null, db)) {
                     awaitState(ds, "done", 4);
                 }
-                assertTrue(((String) row(ds, "SELECT reason FROM wallet_syncs").get("reason")).startsWith("token history only"));
-                assertEquals(Map.of("n", 1L, "t", token), row(ds, "SELECT count(*) AS n, min(token) AS t FROM opening_balances"));
+                assertTrue(((String) row(ds, "SELECT reason FROM wallet_syncs").get("reason")).startsWith("no explorer is configured"));
+                assertEquals(Map.of("n", 2L, "s", "node"), row(ds, "SELECT count(*) AS n, min(source) AS s FROM opening_balances"));
+                assertExact(ds, chain, token, head);
             } finally {
                 stub.close();
                 receiver.close();

@@ -70,6 +70,8 @@ public final class FaultProxy implements AutoCloseable {
     private volatile String requiredHeader;
     private volatile String requiredValue;
     private volatile BiConsumer<JsonNode, JsonNode> recorder;
+    private volatile String prunedBlock;
+    private volatile String prunedMessage;
 
     public FaultProxy(String targetUrl) throws IOException {
         this.target = URI.create(targetUrl);
@@ -91,6 +93,16 @@ public final class FaultProxy implements AutoCloseable {
     /** eth_getLogs over more blocks than this is refused the way providers do (JSON-RPC -32005). */
     public FaultProxy maxLogRange(int blocks) {
         this.maxLogRange = blocks;
+        return this;
+    }
+
+    /**
+     * Every eth_getBalance and eth_call at {@code block} is answered with JSON-RPC error -32000 {@code message}, the way
+     * a non-archive node refuses state it has pruned ("missing trie node ..."); other blocks are served as usual.
+     */
+    public FaultProxy prunedStateAt(long block, String message) {
+        this.prunedMessage = message;
+        this.prunedBlock = "0x" + Long.toHexString(block);
         return this;
     }
 
@@ -197,6 +209,7 @@ public final class FaultProxy implements AutoCloseable {
             return;
         }
         answer = refuseLargeLogRanges(req, answer);
+        answer = refusePrunedState(req, answer);
         if (fault == Fault.WRONG_LOG_HASH) {
             answer = rewriteLogHashes(req, answer);
         }
@@ -251,6 +264,28 @@ public final class FaultProxy implements AutoCloseable {
                         o.putObject("error").put("code", -32005)
                                 .put("message", "query exceeds max block range " + maxLogRange);
                     }
+                }
+            }
+        }
+        return answer;
+    }
+
+    private JsonNode refusePrunedState(JsonNode req, JsonNode answer) {
+        String block = prunedBlock;
+        if (req == null || block == null) {
+            return answer;
+        }
+        for (JsonNode r : req.isArray() ? req : JSON.createArrayNode().add(req)) {
+            String method = r.path("method").asText();
+            boolean stateRead = method.equals("eth_getBalance") || method.equals("eth_call");
+            if (!stateRead || !block.equalsIgnoreCase(r.path("params").path(1).asText())) {
+                continue;
+            }
+            for (JsonNode a : answer.isArray() ? answer : JSON.createArrayNode().add(answer)) {
+                if (a.path("id").equals(r.path("id"))) {
+                    ObjectNode o = (ObjectNode) a;
+                    o.remove("result");
+                    o.putObject("error").put("code", -32000).put("message", prunedMessage);
                 }
             }
         }

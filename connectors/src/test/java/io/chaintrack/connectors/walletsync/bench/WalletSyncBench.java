@@ -46,7 +46,8 @@ import org.web3j.protocol.core.methods.response.EthBlock;
  * Hardhat node below the chain's first indexed block, synced by a {@link WalletSyncWorker} (token history through
  * eth_getLogs, native history through the test kit's Etherscan-compatible {@link ExplorerStub} read from the node) under
  * stated rate limits. Rule: the run fails unless the synced rows equal the transfers counted from the node's receipts
- * and the opening balances equal the node's balanceOf / eth_getBalance at the last history block.
+ * and the opening balances equal the node's balanceOf / eth_getBalance at the last history block, where the synced
+ * history's sums agree with them (the sync's reason, which would name a difference, is empty).
  *
  * <p>Arguments: pg-port blocks transfers-per-block outgoing-txs max-log-range rpc-calls-per-s explorer-calls-per-s.
  * Prints tab-separated {@code KEY value} lines, then {@code READY <jdbc url>}, and keeps PostgreSQL up until stdin closes
@@ -166,6 +167,14 @@ public final class WalletSyncBench {
             }
             if (!nodeNative.equals(opening.get("native"))) {
                 wrong.add("native balance " + opening.get("native") + ", the node's eth_getBalance " + nodeNative);
+            }
+            // the opening balances are read from the node: the synced history's sums must agree with them, which the
+            // sync's reason would name otherwise
+            try (Connection c = pg.getPostgresDatabase().getConnection(); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT reason FROM wallet_syncs WHERE address = '" + WALLET + "'")) {
+                if (rs.next() && !rs.getString(1).isEmpty()) {
+                    wrong.add("history sums differ from the node: " + rs.getString(1));
+                }
             }
             if (!wrong.isEmpty()) {
                 System.out.println("FAILED\t" + String.join("; ", wrong));
