@@ -183,7 +183,7 @@ class WalletSyncStackTest {
                     st.execute("UPDATE wallet_sync_requests SET generation = generation + 1, requested_at = now()");
                 }
                 WalletSyncOptions tokensOnly = new WalletSyncOptions();
-                tokensOnly.interval = Duration.ofMillis(100);
+                new picocli.CommandLine(tokensOnly).parseArgs("--wallet-sync-interval", "100ms");
                 worker = tokensOnly.start(config, tables);
                 Await.until(() -> state(postgres).startsWith("done no explorer"), 120_000, () -> {
                     try {
