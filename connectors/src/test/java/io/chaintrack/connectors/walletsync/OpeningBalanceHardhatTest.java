@@ -4,14 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.chaintrack.connectors.evm.BreakerPolicy;
 import io.chaintrack.connectors.evm.EvmChainConfig;
-import io.chaintrack.connectors.evm.EvmMetrics;
-import io.chaintrack.connectors.evm.RateLimit;
-import io.chaintrack.connectors.evm.RetryPolicy;
-import io.chaintrack.connectors.evm.decode.EvmTransferMapper;
 import io.chaintrack.connectors.evm.preset.ChainPresets;
-import io.chaintrack.connectors.evm.rpc.RpcClient;
 import io.chaintrack.connectors.evm.testkit.Await;
 import io.chaintrack.connectors.evm.testkit.ExplorerStub;
 import io.chaintrack.connectors.evm.testkit.FaultProxy;
@@ -19,7 +13,6 @@ import io.chaintrack.connectors.evm.testkit.HardhatChain;
 import io.chaintrack.connectors.evm.testkit.HardhatNode;
 import io.chaintrack.connectors.postgres.Migrations;
 import io.chaintrack.connectors.postgres.PostgresSinkOptions;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -75,7 +68,7 @@ class OpeningBalanceHardhatTest {
                  FaultProxy pruned = new FaultProxy(node.url()).prunedStateAt(head,
                          "missing trie node 4f3c1e0b2a (path ) state 0x4f3c1e0b2a is not available")) {
                 // an archive node: the opening balances are its own answers at S − 1
-                try (Worker w = new Worker(direct, stub, db)) {
+                try (SyncWorker w = new SyncWorker(direct, stub, db, 100, 1000)) {
                     awaitDone(ds, 1);
                 }
                 Map<String, Object[]> opening = openings(ds);
@@ -93,7 +86,7 @@ class OpeningBalanceHardhatTest {
 
                 // a pruned node refuses state at S − 1: the opening balances are the history sums, and native is wrong
                 bump(ds);
-                try (Worker w = new Worker(config(pruned.url()), stub, db)) {
+                try (SyncWorker w = new SyncWorker(config(pruned.url()), stub, db, 100, 1000)) {
                     awaitDone(ds, 2);
                 }
                 opening = openings(ds);
@@ -105,7 +98,7 @@ class OpeningBalanceHardhatTest {
 
                 // without an explorer native history is not listed, but the node still answers the native opening balance
                 bump(ds);
-                try (Worker w = new Worker(direct, null, db)) {
+                try (SyncWorker w = new SyncWorker(direct, null, db, 100, 1000)) {
                     awaitDone(ds, 3);
                 }
                 assertEquals(Map.of("native", List.of(nodeNative, "node"), s.token, List.of(nodeToken, "node")),
@@ -114,7 +107,7 @@ class OpeningBalanceHardhatTest {
 
                 // neither an explorer nor the node's state: no native opening balance at all, the reason says why
                 bump(ds);
-                try (Worker w = new Worker(config(pruned.url()), null, db)) {
+                try (SyncWorker w = new SyncWorker(config(pruned.url()), null, db, 100, 1000)) {
                     awaitDone(ds, 4);
                 }
                 assertEquals(Map.of(s.token, List.of(nodeToken, "history")), asLists(openings(ds)));
@@ -171,30 +164,6 @@ class OpeningBalanceHardhatTest {
     private static EvmChainConfig config(String url) {
         return EvmChainConfig.builder(CHAIN, "hardhat-opening").endpoint(url).preset(ChainPresets.HARDHAT).maxLogRange(10)
                 .requestTimeout(Duration.ofSeconds(10)).build();
-    }
-
-    /** A worker with its own clients; without a stub, no explorer is configured. */
-    private static final class Worker implements AutoCloseable {
-        private final RpcClient rpc;
-        private final WalletSyncWorker worker;
-
-        Worker(EvmChainConfig config, ExplorerStub stub, PostgresSinkOptions db) {
-            EvmMetrics metrics = EvmMetrics.on(new PrometheusRegistry());
-            rpc = new RpcClient(config, metrics);
-            ExplorerClient explorer = stub == null ? null : new ExplorerClient(new ExplorerClient.Config("stub", stub.url(), "key",
-                    100, 1000, RateLimit.perSecond(200), new RetryPolicy(8, Duration.ofMillis(20), 2.0, 0.2, Duration.ofMillis(200)),
-                    BreakerPolicy.defaults(), Duration.ofSeconds(10)));
-            WalletSyncStore store = new WalletSyncStore(db);
-            worker = WalletSyncWorker.start(CHAIN, store, new WalletHistorySync(config, rpc, explorer, store,
-                    new EvmTransferMapper(config, metrics)), new WebhookSender(store, 5, Duration.ofMillis(50), Duration.ofSeconds(5)),
-                    Duration.ofMillis(100));
-        }
-
-        @Override
-        public void close() {
-            worker.close();
-            rpc.close();
-        }
     }
 
     private static void awaitDone(DataSource ds, long generation) throws Exception {

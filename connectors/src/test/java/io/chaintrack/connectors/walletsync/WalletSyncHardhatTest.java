@@ -6,20 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import io.chaintrack.connectors.evm.BreakerPolicy;
 import io.chaintrack.connectors.evm.EvmChainConfig;
-import io.chaintrack.connectors.evm.EvmMetrics;
-import io.chaintrack.connectors.evm.RateLimit;
-import io.chaintrack.connectors.evm.RetryPolicy;
-import io.chaintrack.connectors.evm.decode.EvmTransferMapper;
 import io.chaintrack.connectors.evm.preset.ChainPresets;
-import io.chaintrack.connectors.evm.rpc.RpcClient;
 import io.chaintrack.connectors.evm.testkit.ExplorerStub;
 import io.chaintrack.connectors.evm.testkit.HardhatChain;
 import io.chaintrack.connectors.evm.testkit.HardhatNode;
 import io.chaintrack.connectors.postgres.Migrations;
 import io.chaintrack.connectors.postgres.PostgresSinkOptions;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -94,7 +87,7 @@ class WalletSyncHardhatTest {
             try {
                 // the first worker is killed while the stub holds its fourth page of txlist
                 stub.holdAt(4);
-                try (Worker first1 = new Worker(config, stub, db)) {
+                try (SyncWorker first1 = new SyncWorker(config, stub, db, 4, 12)) {
                     assertTrue(stub.held.await(60, TimeUnit.SECONDS), "the worker never asked the fourth txlist page");
                 }
                 stub.release();
@@ -106,7 +99,7 @@ class WalletSyncHardhatTest {
                 assertTrue(nativeThrough >= 0 && nativeThrough < head, "native cursor persisted mid-history: " + nativeThrough);
                 int before = stub.txlistStarts.size();
 
-                try (Worker second = new Worker(config, stub, db)) {
+                try (SyncWorker second = new SyncWorker(config, stub, db, 4, 12)) {
                     awaitState(ds, "done");
                     awaitDelivered(ds);
                 }
@@ -132,7 +125,7 @@ class WalletSyncHardhatTest {
                 // resync on demand: the explorer now refuses the key, the sync fails with the explorer's reason
                 stub.refuseKey = true;
                 bump(ds);
-                try (Worker w = new Worker(config, stub, db)) {
+                try (SyncWorker w = new SyncWorker(config, stub, db, 4, 12)) {
                     awaitState(ds, "failed");
                 }
                 Map<String, Object> failed = row(ds, "SELECT reason, generation FROM wallet_syncs");
@@ -141,7 +134,7 @@ class WalletSyncHardhatTest {
                 // and resynced again, from scratch, over rows already written: still exact, still once each
                 stub.refuseKey = false;
                 bump(ds);
-                try (Worker w = new Worker(config, stub, db)) {
+                try (SyncWorker w = new SyncWorker(config, stub, db, 4, 12)) {
                     awaitState(ds, "done");
                 }
                 assertExact(ds, chain, token, head);
@@ -150,7 +143,7 @@ class WalletSyncHardhatTest {
                 // without an explorer only token history is synced: done, saying so; the native opening balance is the
                 // node's own at S − 1 (native rows already written are a partial history it does not sum)
                 bump(ds);
-                try (Worker w = new Worker(config, null, db)) {
+                try (SyncWorker w = new SyncWorker(config, null, db, 4, 12)) {
                     awaitState(ds, "done", 4);
                 }
                 assertTrue(((String) row(ds, "SELECT reason FROM wallet_syncs").get("reason")).startsWith("no explorer is configured"));
@@ -160,30 +153,6 @@ class WalletSyncHardhatTest {
                 stub.close();
                 receiver.close();
             }
-        }
-    }
-
-    /** A worker with its own clients, as a restarted process would have. */
-    private static final class Worker implements AutoCloseable {
-        private final RpcClient rpc;
-        private final WalletSyncWorker worker;
-
-        Worker(EvmChainConfig config, ExplorerStub stub, PostgresSinkOptions db) {
-            EvmMetrics metrics = EvmMetrics.on(new PrometheusRegistry());
-            rpc = new RpcClient(config, metrics);
-            ExplorerClient explorer = stub == null ? null : new ExplorerClient(new ExplorerClient.Config("stub", stub.url(), "key",
-                    4, 12, RateLimit.perSecond(200), new RetryPolicy(8, Duration.ofMillis(20), 2.0, 0.2, Duration.ofMillis(200)),
-                    BreakerPolicy.defaults(), Duration.ofSeconds(10)));
-            WalletSyncStore store = new WalletSyncStore(db);
-            worker = WalletSyncWorker.start(CHAIN, store, new WalletHistorySync(config, rpc, explorer, store,
-                    new EvmTransferMapper(config, metrics)), new WebhookSender(store, 5, Duration.ofMillis(50), Duration.ofSeconds(5)),
-                    Duration.ofMillis(100));
-        }
-
-        @Override
-        public void close() {
-            worker.close();
-            rpc.close();
         }
     }
 
