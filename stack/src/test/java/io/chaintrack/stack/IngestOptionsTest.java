@@ -122,8 +122,18 @@ class IngestOptionsTest {
                     .as(role + ": last ingested block").isEqualTo(head);
             // one fetch per block: without the limit these calls come in one burst
             assertThat(proxy.arrivals().size()).as(role + ": calls at the node").isGreaterThan(5);
-            assertThat(proxy.maxCallsInAnyWindow(TimeUnit.SECONDS.toNanos(1)))
-                    .as(role + ": calls in any one-second window at the node").isLessThanOrEqualTo(5);
+            // the configured 5 per second reached the client: calls start (1 s + guard) / 5 = 220 ms apart. Judged by the
+            // median gap at the node, which one call delayed on a loaded machine (arriving next to its successor) does
+            // not move; 6 per second would give 183 ms, no limit a few ms. The window guarantee itself is
+            // RpcClientTest's and FaultInjectionTest's
+            List<Long> at = proxy.arrivals().stream().map(FaultProxy.Arrival::nanos).sorted().toList();
+            List<Long> gaps = new ArrayList<>();
+            for (int i = 1; i < at.size(); i++) {
+                gaps.add(at.get(i) - at.get(i - 1));
+            }
+            gaps.sort(Long::compare);
+            assertThat(gaps.get(gaps.size() / 2)).as(role + ": median gap between calls at the node, ns")
+                    .isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(190));
         }
     }
 

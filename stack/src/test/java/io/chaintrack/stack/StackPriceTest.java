@@ -124,10 +124,17 @@ class StackPriceTest {
                 assertThat(usdPerWeth.toPlainString()).isEqualTo("2012.34567890");
 
                 GetTokenPriceResponse[] last = {null};
+                String[] refused = {""};
                 Await.until(() -> {
-                    last[0] = price(port, tok);
+                    try {
+                        last[0] = price(port, tok);
+                    } catch (AssertionError e) {
+                        // 400 unknown chain until the balance job has written the chain's row: the price job can be first
+                        refused[0] = e.getMessage();
+                        return false;
+                    }
                     return last[0].getBest().equals(expected);
-                }, 180_000, () -> "expected " + expected + ", API answered " + last[0]);
+                }, 180_000, () -> "expected " + expected + ", API answered " + last[0] + " " + refused[0]);
                 GetTokenPriceResponse p = last[0];
                 assertThat(p.getStale()).isFalse();
                 assertThat(p.getSourcesList()).anySatisfy(s -> {
