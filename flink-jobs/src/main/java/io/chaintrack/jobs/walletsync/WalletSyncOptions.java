@@ -29,6 +29,13 @@ public final class WalletSyncOptions {
             description = "Look for wallet history sync requests this often; 0 turns the worker off (default 10s).")
     Duration interval = Duration.ofSeconds(10);
 
+    @ConfigKey("chaintrack.wallet-sync.lease")
+    @Option(names = "--wallet-sync-lease", converter = DurationConverter.class,
+            description = "A worker's claim on a running sync lasts this long past its last progress write; after that another"
+                    + " worker takes the sync over. Must be longer than one chunk (a log range or explorer page, retries"
+                    + " included) takes (default 2m).")
+    Duration lease = WalletSyncStore.DEFAULT_LEASE;
+
     @ConfigKey("chaintrack.wallet-sync.explorer-url")
     @Option(names = "--explorer-url", description = "Etherscan-compatible account API (e.g. https://api.etherscan.io/v2/api?chainid=1"
             + " or a Blockscout /api) for native history; empty: token history only (default empty).")
@@ -68,6 +75,9 @@ public final class WalletSyncOptions {
         if (interval.isNegative()) {
             throw new IllegalArgumentException("--wallet-sync-interval must be >= 0, was " + interval);
         }
+        if (lease.toMillis() < 1) {
+            throw new IllegalArgumentException("--wallet-sync-lease must be positive, was " + lease);
+        }
         if (explorerRateLimit < 1) {
             throw new IllegalArgumentException("--explorer-rate-limit must be >= 1, was " + explorerRateLimit);
         }
@@ -104,7 +114,7 @@ public final class WalletSyncOptions {
         validate();
         EvmMetrics metrics = EvmMetrics.on(EvmMetrics.DEFAULT_REGISTRY.get());
         RpcClient rpc = new RpcClient(chain, metrics);
-        WalletSyncStore store = new WalletSyncStore(db);
+        WalletSyncStore store = new WalletSyncStore(db, lease);
         WalletHistorySync sync = new WalletHistorySync(chain, rpc, explorerUrl.isEmpty() ? null : explorer(), store,
                 new EvmTransferMapper(chain, metrics));
         return new Running(WalletSyncWorker.start(chain.chainId(), store, sync,
