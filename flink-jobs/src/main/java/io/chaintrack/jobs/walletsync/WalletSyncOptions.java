@@ -66,6 +66,9 @@ public final class WalletSyncOptions {
             description = "Wait before a webhook's second attempt, doubling after each (default 10s).")
     Duration webhookBackoff = Duration.ofSeconds(10);
 
+    /** The explorer's per-call timeout: a chunk takes at least one call, so a lease must be longer. */
+    public static final Duration EXPLORER_CALL_TIMEOUT = Duration.ofSeconds(30);
+
     public boolean enabled() {
         return !interval.isZero();
     }
@@ -92,7 +95,7 @@ public final class WalletSyncOptions {
     private ExplorerClient explorer() {
         return new ExplorerClient(new ExplorerClient.Config("explorer", explorerUrl, explorerKey, explorerPageSize,
                 explorerResultCap, RateLimit.perSecond(explorerRateLimit), RetryPolicy.defaults(), BreakerPolicy.defaults(),
-                Duration.ofSeconds(30)));
+                EXPLORER_CALL_TIMEOUT));
     }
 
     /** The running worker and the node client it owns. */
@@ -109,9 +112,19 @@ public final class WalletSyncOptions {
         return explorerUrl.isEmpty() ? "none, token history only" : explorerUrl;
     }
 
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+
     /** Starts the worker for {@code chain} over {@code db}. */
     public Running start(EvmChainConfig chain, PostgresSinkOptions db) {
         validate();
+        Duration call = explorerUrl.isEmpty() ? chain.requestTimeout() : max(chain.requestTimeout(), EXPLORER_CALL_TIMEOUT);
+        if (lease.compareTo(call) <= 0) {
+            // one slow call would outlast the lease and hand a live worker's sync to another
+            throw new IllegalArgumentException("--wallet-sync-lease (" + lease + ") must be longer than one chunk, at least"
+                    + " one node or explorer call, whose timeout is " + call);
+        }
         EvmMetrics metrics = EvmMetrics.on(EvmMetrics.DEFAULT_REGISTRY.get());
         RpcClient rpc = new RpcClient(chain, metrics);
         WalletSyncStore store = new WalletSyncStore(db, lease);
