@@ -133,15 +133,17 @@ class WalletSyncLeaseStoreTest {
                     syncs.add(pool.submit(() -> {
                         w.activateRequests(CHAIN);
                         List<String> mine = new ArrayList<>();
-                        for (Optional<WalletSyncStore.Job> j = w.claimNext(CHAIN); j.isPresent(); j = w.claimNext(CHAIN)) {
+                        // bounded: were a leased sync claimable again, the loop would fail the count below, not hang
+                        for (Optional<WalletSyncStore.Job> j = w.claimNext(CHAIN); j.isPresent() && mine.size() < 100;
+                                j = w.claimNext(CHAIN)) {
                             mine.add(j.get().address());
                         }
                         return mine;
                     }));
                     deliveries.add(pool.submit((Callable<List<Long>>) () -> {
                         List<Long> mine = new ArrayList<>();
-                        for (List<WalletSyncStore.Delivery> d = w.dueDeliveries(3, Duration.ofMinutes(1)); !d.isEmpty();
-                                d = w.dueDeliveries(3, Duration.ofMinutes(1))) {
+                        for (List<WalletSyncStore.Delivery> d = w.dueDeliveries(3, Duration.ofMinutes(1));
+                                !d.isEmpty() && mine.size() < 100; d = w.dueDeliveries(3, Duration.ofMinutes(1))) {
                             d.forEach(x -> mine.add(x.id()));
                         }
                         return mine;
