@@ -8,15 +8,18 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
- * The one writer of wallet_syncs, opening_balances and wallet_webhook_deliveries. Every progress write names the
- * job's generation, so a worker still running a sync its user has since restarted (resync) cannot overwrite the new
- * one's cursors: its writes match no row and it stops.
+ * The one writer of wallet_syncs, opening_balances and wallet_webhook_deliveries, for one worker (its random id). A
+ * running sync is leased to the worker that claimed it: every progress write names the job's generation and this
+ * worker and extends the lease, so a worker whose sync a resync replaced, or another worker took over after its lease
+ * expired, matches no row and stops without writing. Lease times are the database's clock, never the JVM's.
  */
 public final class WalletSyncStore {
     /** One account's sync as persisted; cursors are the last block (inclusive) whose history is written. */
@@ -39,22 +42,50 @@ public final class WalletSyncStore {
     /** A webhook delivery due now, with its wallet's current secret (null when the wallet or its webhook is gone). */
     public record Delivery(long id, String walletId, String url, String body, int attempts, String secret) {}
 
-    /** The job's row no longer has this generation: a resync superseded it. */
+    /** The job's row no longer has this generation or is no longer leased to this worker: a resync or another worker superseded it. */
     public static final class SupersededException extends RuntimeException {
         SupersededException(Job job) {
             super("sync of " + job.address() + " on chain " + job.chainId() + " generation " + job.generation()
-                    + " was superseded by a resync", null, false, false);
+                    + " was superseded by a resync or taken over by another worker", null, false, false);
         }
     }
 
+    /** The default lease: well above one chunk (a log range or an explorer page, with retries) on a healthy node. */
+    public static final Duration DEFAULT_LEASE = Duration.ofMinutes(2);
+
     private final PostgresSinkOptions db;
+    private final String workerId;
+    private final Duration lease;
 
     public WalletSyncStore(PostgresSinkOptions db) {
+        this(db, DEFAULT_LEASE);
+    }
+
+    /** A store for a new worker (a random id) whose claims last {@code lease} past each write. */
+    public WalletSyncStore(PostgresSinkOptions db, Duration lease) {
+        this(db, UUID.randomUUID().toString(), lease);
+    }
+
+    WalletSyncStore(PostgresSinkOptions db, String workerId, Duration lease) {
+        if (lease.toMillis() < 1) {
+            throw new IllegalArgumentException("wallet sync lease must be positive, was " + lease);
+        }
         this.db = db;
+        this.workerId = workerId;
+        this.lease = lease;
     }
 
     public PostgresSinkOptions db() {
         return db;
+    }
+
+    /** This worker's id, the claimed_by of the syncs it runs. */
+    public String workerId() {
+        return workerId;
+    }
+
+    public Duration lease() {
+        return lease;
     }
 
     private interface Work<T> {
@@ -100,20 +131,26 @@ public final class WalletSyncStore {
                     + " WHERE r.chain_id = ? AND (s2.generation IS NULL OR s2.generation < r.generation)"
                     + " ON CONFLICT (chain_id, address) DO UPDATE SET generation = EXCLUDED.generation, state = 'queued',"
                     + " reason = '', target_block = NULL, logs_through = -1, native_through = -1, internal_through = -1,"
-                    + " native_page = 1, internal_page = 1, records_done = 0, attempts = 0,"
-                    + " requested_at = EXCLUDED.requested_at, started_at = NULL, finished_at = NULL, updated_at = now()")) {
+                    + " native_page = 1, internal_page = 1, records_done = 0, attempts = 0, claimed_by = NULL, lease_until = NULL,"
+                    + " requested_at = EXCLUDED.requested_at, started_at = NULL, finished_at = NULL, updated_at = now()"
+                    // two workers activating at once: the second must not reset a sync the first already activated (and claimed)
+                    + " WHERE s.generation < EXCLUDED.generation")) {
                 st.setLong(1, chainId);
                 return st.executeUpdate();
             }
         });
     }
 
-    /** The oldest queued sync, or one left running by a worker that stopped; marked running. */
+    /**
+     * The oldest queued sync, or a running one whose lease expired or was released (its worker stopped); marked running
+     * and leased to this worker. Another worker's claim in flight is skipped, not waited for.
+     */
     public Optional<Job> claimNext(long chainId) {
         return tx(c -> {
             Job job = null;
             try (PreparedStatement st = c.prepareStatement("SELECT " + JOB_COLUMNS + " FROM wallet_syncs WHERE chain_id = ?"
-                    + " AND state IN ('queued', 'running') ORDER BY requested_at, address LIMIT 1 FOR UPDATE SKIP LOCKED")) {
+                    + " AND (state = 'queued' OR (state = 'running' AND (lease_until IS NULL OR lease_until <= now())))"
+                    + " ORDER BY requested_at, address LIMIT 1 FOR UPDATE SKIP LOCKED")) {
                 st.setLong(1, chainId);
                 try (ResultSet rs = st.executeQuery()) {
                     if (rs.next()) {
@@ -125,9 +162,12 @@ public final class WalletSyncStore {
                 return Optional.empty();
             }
             try (PreparedStatement st = c.prepareStatement("UPDATE wallet_syncs SET state = 'running', attempts = attempts + 1,"
+                    + " claimed_by = ?, lease_until = now() + ? * interval '1 millisecond',"
                     + " started_at = COALESCE(started_at, now()), updated_at = now() WHERE chain_id = ? AND address = ?")) {
-                st.setLong(1, chainId);
-                st.setString(2, job.address());
+                st.setString(1, workerId);
+                st.setLong(2, lease.toMillis());
+                st.setLong(3, chainId);
+                st.setString(4, job.address());
                 st.executeUpdate();
             }
             return Optional.of(new Job(job.chainId(), job.address(), job.generation(), "running", job.targetBlock(),
@@ -160,12 +200,16 @@ public final class WalletSyncStore {
         });
     }
 
-    /** Saves the job's cursors and counters; fails with {@link SupersededException} when a resync replaced it. */
+    /**
+     * Saves the job's cursors and counters and extends this worker's lease; fails with {@link SupersededException} when
+     * a resync replaced the job or another worker took it over.
+     */
     public void save(Job job) {
         tx(c -> {
             try (PreparedStatement st = c.prepareStatement("UPDATE wallet_syncs SET target_block = ?, logs_through = ?,"
                     + " native_through = ?, internal_through = ?, native_page = ?, internal_page = ?, records_done = ?,"
-                    + " updated_at = now() WHERE chain_id = ? AND address = ? AND generation = ? AND state = 'running'")) {
+                    + " lease_until = now() + ? * interval '1 millisecond', updated_at = now()"
+                    + " WHERE chain_id = ? AND address = ? AND generation = ? AND state = 'running' AND claimed_by = ?")) {
                 if (job.targetBlock() == null) {
                     st.setNull(1, java.sql.Types.BIGINT);
                 } else {
@@ -177,9 +221,11 @@ public final class WalletSyncStore {
                 st.setInt(5, job.nativePage());
                 st.setInt(6, job.internalPage());
                 st.setLong(7, job.recordsDone());
-                st.setLong(8, job.chainId());
-                st.setString(9, job.address());
-                st.setLong(10, job.generation());
+                st.setLong(8, lease.toMillis());
+                st.setLong(9, job.chainId());
+                st.setString(10, job.address());
+                st.setLong(11, job.generation());
+                st.setString(12, workerId);
                 if (st.executeUpdate() == 0) {
                     throw new SupersededException(job);
                 }
@@ -269,12 +315,28 @@ public final class WalletSyncStore {
         });
     }
 
-    private static void requireCurrent(Connection c, Job job) throws SQLException {
+    /**
+     * Releases this worker's leases on the chain (a graceful shutdown): their syncs stay running with their cursors and
+     * are free for any worker at once; this worker's later writes to them fail as superseded. Returns how many.
+     */
+    public int release(long chainId) {
+        return tx(c -> {
+            try (PreparedStatement st = c.prepareStatement("UPDATE wallet_syncs SET claimed_by = NULL, lease_until = now(),"
+                    + " updated_at = now() WHERE chain_id = ? AND state = 'running' AND claimed_by = ?")) {
+                st.setLong(1, chainId);
+                st.setString(2, workerId);
+                return st.executeUpdate();
+            }
+        });
+    }
+
+    private void requireCurrent(Connection c, Job job) throws SQLException {
         try (PreparedStatement st = c.prepareStatement("SELECT 1 FROM wallet_syncs WHERE chain_id = ? AND address = ?"
-                + " AND generation = ? AND state = 'running' FOR UPDATE")) {
+                + " AND generation = ? AND state = 'running' AND claimed_by = ? FOR UPDATE")) {
             st.setLong(1, job.chainId());
             st.setString(2, job.address());
             st.setLong(3, job.generation());
+            st.setString(4, workerId);
             try (ResultSet rs = st.executeQuery()) {
                 if (!rs.next()) {
                     throw new SupersededException(job);
@@ -286,6 +348,7 @@ public final class WalletSyncStore {
     private static void end(Connection c, Job job, String state, String reason) throws SQLException {
         try (PreparedStatement st = c.prepareStatement("UPDATE wallet_syncs SET state = ?, reason = ?, target_block = ?,"
                 + " logs_through = ?, native_through = ?, internal_through = ?, records_done = ?, finished_at = now(),"
+                + " lease_until = NULL,"
                 + " updated_at = now() WHERE chain_id = ? AND address = ? AND generation = ?")) {
             st.setString(1, state);
             st.setString(2, reason);
@@ -317,14 +380,22 @@ public final class WalletSyncStore {
         }
     }
 
-    /** Pending deliveries whose next attempt is due, oldest first. */
-    public List<Delivery> dueDeliveries(int limit) {
+    /**
+     * Claims pending deliveries whose next attempt is due, oldest first: in the same transaction their next attempt is
+     * pushed {@code claim} ahead, so no other worker picks them while this one sends (and, if this one dies before
+     * recording, they fall due again then: at-least-once, deduplicated by receivers on the delivery id).
+     */
+    public List<Delivery> dueDeliveries(int limit, Duration claim) {
         return tx(c -> {
             List<Delivery> out = new ArrayList<>();
-            try (PreparedStatement st = c.prepareStatement("SELECT d.delivery_id, d.wallet_id, d.url, d.body, d.attempts,"
-                    + " w.webhook_secret FROM wallet_webhook_deliveries d LEFT JOIN wallets w ON w.wallet_id = d.wallet_id"
-                    + " WHERE d.state = 'pending' AND d.next_attempt_at <= now() ORDER BY d.next_attempt_at, d.delivery_id LIMIT ?")) {
+            try (PreparedStatement st = c.prepareStatement("WITH due AS (SELECT delivery_id FROM wallet_webhook_deliveries"
+                    + " WHERE state = 'pending' AND next_attempt_at <= now() ORDER BY next_attempt_at, delivery_id LIMIT ?"
+                    + " FOR UPDATE SKIP LOCKED)"
+                    + " UPDATE wallet_webhook_deliveries d SET next_attempt_at = now() + ? * interval '1 millisecond' FROM due"
+                    + " WHERE d.delivery_id = due.delivery_id RETURNING d.delivery_id, d.wallet_id, d.url, d.body, d.attempts,"
+                    + " (SELECT w.webhook_secret FROM wallets w WHERE w.wallet_id = d.wallet_id)")) {
                 st.setInt(1, limit);
+                st.setLong(2, claim.toMillis());
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
                         out.add(new Delivery(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5),
@@ -332,24 +403,33 @@ public final class WalletSyncStore {
                     }
                 }
             }
+            out.sort(java.util.Comparator.comparingLong(Delivery::id));
             return out;
         });
     }
 
-    /** Records one attempt: delivered, retried at {@code nextAttempt}, or failed for good when that is null. */
-    public void recordAttempt(long deliveryId, boolean delivered, Integer status, String error, Instant nextAttempt) {
+    /**
+     * Records one attempt: delivered, retried {@code retryIn} from now (the database's now), or failed for good when
+     * that is null. A delivery already recorded delivered (by a worker whose claim outlived this one's) stays so.
+     */
+    public void recordAttempt(long deliveryId, boolean delivered, Integer status, String error, Duration retryIn) {
         tx(c -> {
             try (PreparedStatement st = c.prepareStatement("UPDATE wallet_webhook_deliveries SET attempts = attempts + 1,"
-                    + " last_status = ?, last_error = ?, state = ?, next_attempt_at = COALESCE(?, next_attempt_at),"
-                    + " delivered_at = CASE WHEN ? THEN now() END WHERE delivery_id = ?")) {
+                    + " last_status = ?, last_error = ?, state = ?,"
+                    + " next_attempt_at = COALESCE(now() + ? * interval '1 millisecond', next_attempt_at),"
+                    + " delivered_at = CASE WHEN ? THEN now() END WHERE delivery_id = ? AND state = 'pending'")) {
                 if (status == null) {
                     st.setNull(1, java.sql.Types.INTEGER);
                 } else {
                     st.setInt(1, status);
                 }
                 st.setString(2, error == null ? "" : error);
-                st.setString(3, delivered ? "delivered" : nextAttempt == null ? "failed" : "pending");
-                st.setTimestamp(4, nextAttempt == null ? null : Timestamp.from(nextAttempt));
+                st.setString(3, delivered ? "delivered" : retryIn == null ? "failed" : "pending");
+                if (retryIn == null) {
+                    st.setNull(4, java.sql.Types.BIGINT);
+                } else {
+                    st.setLong(4, retryIn.toMillis());
+                }
                 st.setBoolean(5, delivered);
                 st.setLong(6, deliveryId);
                 st.executeUpdate();

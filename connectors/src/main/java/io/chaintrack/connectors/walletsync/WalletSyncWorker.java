@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The pipeline-side loop of targeted wallet syncs for one chain: every interval it turns new requests into queued
  * syncs, runs them one at a time to the end (a sync left running by a stopped worker is taken up from its persisted
- * cursors), then delivers due webhooks. One worker per chain: two would share work only through SKIP LOCKED claims.
+ * cursors once its lease is released or expired), then delivers due webhooks. Any number of workers may share a chain:
+ * a sync runs under one worker's lease at a time and a webhook delivery under one worker's claim.
  */
 public final class WalletSyncWorker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WalletSyncWorker.class);
@@ -80,6 +81,7 @@ public final class WalletSyncWorker implements AutoCloseable {
             }
             return outcome == WalletHistorySync.Outcome.DONE;
         } catch (WalletSyncStore.SupersededException e) {
+            LOG.info("wallet sync of {} on chain {}: {}; left to its new owner", job.address(), chainId, e.getMessage());
             return true;
         } catch (Exception e) {
             if (stopped()) {
@@ -97,9 +99,23 @@ public final class WalletSyncWorker implements AutoCloseable {
         return stopping || Thread.currentThread().isInterrupted();
     }
 
-    /** Stops at once, like a killed process: a running sync keeps its state and cursors for the next worker. */
+    /**
+     * Stops at once (between chunks or mid-call) and releases this worker's leases: a running sync keeps its state and
+     * cursors and any worker resumes it at once, without waiting for the lease to expire.
+     */
     @Override
     public void close() {
+        kill();
+        try {
+            store.release(chainId);
+        } catch (RuntimeException e) {
+            LOG.warn("wallet sync on chain {}: could not release leases ({}); they expire after {}", chainId, e.toString(),
+                    store.lease());
+        }
+    }
+
+    /** Stops like a killed process: its leases are kept until they expire. */
+    void kill() {
         stopping = true;
         executor.shutdownNow();
         try {

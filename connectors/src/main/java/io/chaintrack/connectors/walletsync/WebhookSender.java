@@ -10,6 +10,7 @@ import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
@@ -18,8 +19,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Delivers queued sync-completion webhooks: POST of the JSON body with header
  * {@code Chaintrack-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>" under the wallet's secret>}.
- * A 2xx answer delivers; anything else is retried with exponential backoff up to {@code maxAttempts}, every attempt
- * persisted, so a restarted worker carries on where the last one stopped.
+ * and {@code Chaintrack-Delivery: <delivery id>}, the same on every attempt. A 2xx answer delivers; anything else is
+ * retried with exponential backoff up to {@code maxAttempts}, every attempt persisted, so a restarted worker carries on
+ * where the last one stopped. Each delivery is claimed before it is sent (its next attempt pushed past the longest a
+ * send can take), so workers sharing the database never send it at once; a worker killed between sending and
+ * recording lets it be sent again after the claim: at least once, and receivers deduplicate on the delivery id.
  */
 public final class WebhookSender {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookSender.class);
@@ -55,13 +59,20 @@ public final class WebhookSender {
         }
     }
 
-    /** Attempts every delivery that is due; returns how many were delivered. */
+    /** How long a claimed delivery is kept from other workers: a connect and a response, each up to the timeout, and slack. */
+    Duration claim() {
+        return timeout.multipliedBy(2).plusSeconds(5);
+    }
+
+    /** Attempts every delivery that is due (up to 100 per call), one claimed at a time; returns how many were delivered. */
     public int deliverDue() {
         int delivered = 0;
-        for (WalletSyncStore.Delivery d : store.dueDeliveries(100)) {
-            if (Thread.currentThread().isInterrupted()) {
+        for (int n = 0; n < 100 && !Thread.currentThread().isInterrupted(); n++) {
+            List<WalletSyncStore.Delivery> due = store.dueDeliveries(1, claim());
+            if (due.isEmpty()) {
                 break;
             }
+            WalletSyncStore.Delivery d = due.get(0);
             if (d.secret() == null) {
                 store.recordAttempt(d.id(), false, null, "the wallet or its webhook was removed", null);
                 continue;
@@ -89,10 +100,9 @@ public final class WebhookSender {
                 return delivered;
             }
             int attempt = d.attempts() + 1;
-            Instant next = attempt >= maxAttempts ? null
-                    : Instant.now().plus(initialBackoff.multipliedBy(1L << Math.min(20, attempt - 1)));
+            Duration next = attempt >= maxAttempts ? null : initialBackoff.multipliedBy(1L << Math.min(20, attempt - 1));
             LOG.info("webhook delivery {} to {}: attempt {} failed ({}){}", d.id(), d.url(), attempt, error,
-                    next == null ? ", giving up" : ", next at " + next);
+                    next == null ? ", giving up" : ", next in " + next);
             store.recordAttempt(d.id(), false, status, error, next);
         }
         return delivered;

@@ -91,9 +91,12 @@ class WalletSyncHardhatTest {
                     assertTrue(stub.held.await(60, TimeUnit.SECONDS), "the worker never asked the fourth txlist page");
                 }
                 stub.release();
-                Map<String, Object> killed = row(ds, "SELECT state, native_through, logs_through, target_block"
-                        + " FROM wallet_syncs WHERE address = '" + WALLET + "'");
+                Map<String, Object> killed = row(ds, "SELECT state, native_through, logs_through, target_block, claimed_by,"
+                        + " lease_until <= now() AS released FROM wallet_syncs WHERE address = '" + WALLET + "'");
                 assertEquals("running", killed.get("state"), "a killed sync stays running, to be resumed");
+                // closed gracefully: its lease (10 min) is released, so the next worker need not wait for it
+                assertEquals(null, killed.get("claimed_by"));
+                assertEquals(Boolean.TRUE, killed.get("released"));
                 long nativeThrough = (Long) killed.get("native_through");
                 assertEquals(head, (Long) killed.get("logs_through"), "token history was done before native history");
                 assertTrue(nativeThrough >= 0 && nativeThrough < head, "native cursor persisted mid-history: " + nativeThrough);

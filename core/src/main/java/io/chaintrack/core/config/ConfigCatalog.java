@@ -77,7 +77,7 @@ public final class ConfigCatalog {
       "chaintrack.reconcile.settle");
 
   public static final List<String> WALLET_SYNC = List.of(
-      "chaintrack.wallet-sync.interval", "chaintrack.wallet-sync.explorer-url", "chaintrack.wallet-sync.explorer-key",
+      "chaintrack.wallet-sync.interval", "chaintrack.wallet-sync.lease", "chaintrack.wallet-sync.explorer-url", "chaintrack.wallet-sync.explorer-key",
       "chaintrack.wallet-sync.explorer-rate-limit", "chaintrack.wallet-sync.explorer-page-size",
       "chaintrack.wallet-sync.explorer-result-cap", "chaintrack.wallet-sync.webhook-max-attempts",
       "chaintrack.wallet-sync.webhook-backoff", "chaintrack.wallet-sync.metrics-port");

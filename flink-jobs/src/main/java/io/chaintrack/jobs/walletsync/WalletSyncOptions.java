@@ -29,6 +29,13 @@ public final class WalletSyncOptions {
             description = "Look for wallet history sync requests this often; 0 turns the worker off (default 10s).")
     Duration interval = Duration.ofSeconds(10);
 
+    @ConfigKey("chaintrack.wallet-sync.lease")
+    @Option(names = "--wallet-sync-lease", converter = DurationConverter.class,
+            description = "A worker's claim on a running sync lasts this long past its last progress write; after that another"
+                    + " worker takes the sync over. Must be longer than one chunk (a log range or explorer page, retries"
+                    + " included) takes (default 2m).")
+    Duration lease = WalletSyncStore.DEFAULT_LEASE;
+
     @ConfigKey("chaintrack.wallet-sync.explorer-url")
     @Option(names = "--explorer-url", description = "Etherscan-compatible account API (e.g. https://api.etherscan.io/v2/api?chainid=1"
             + " or a Blockscout /api) for native history; empty: token history only (default empty).")
@@ -59,6 +66,9 @@ public final class WalletSyncOptions {
             description = "Wait before a webhook's second attempt, doubling after each (default 10s).")
     Duration webhookBackoff = Duration.ofSeconds(10);
 
+    /** The explorer's per-call timeout: a chunk takes at least one call, so a lease must be longer. */
+    public static final Duration EXPLORER_CALL_TIMEOUT = Duration.ofSeconds(30);
+
     public boolean enabled() {
         return !interval.isZero();
     }
@@ -67,6 +77,9 @@ public final class WalletSyncOptions {
     public void validate() {
         if (interval.isNegative()) {
             throw new IllegalArgumentException("--wallet-sync-interval must be >= 0, was " + interval);
+        }
+        if (lease.toMillis() < 1) {
+            throw new IllegalArgumentException("--wallet-sync-lease must be positive, was " + lease);
         }
         if (explorerRateLimit < 1) {
             throw new IllegalArgumentException("--explorer-rate-limit must be >= 1, was " + explorerRateLimit);
@@ -82,7 +95,7 @@ public final class WalletSyncOptions {
     private ExplorerClient explorer() {
         return new ExplorerClient(new ExplorerClient.Config("explorer", explorerUrl, explorerKey, explorerPageSize,
                 explorerResultCap, RateLimit.perSecond(explorerRateLimit), RetryPolicy.defaults(), BreakerPolicy.defaults(),
-                Duration.ofSeconds(30)));
+                EXPLORER_CALL_TIMEOUT));
     }
 
     /** The running worker and the node client it owns. */
@@ -99,12 +112,22 @@ public final class WalletSyncOptions {
         return explorerUrl.isEmpty() ? "none, token history only" : explorerUrl;
     }
 
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+
     /** Starts the worker for {@code chain} over {@code db}. */
     public Running start(EvmChainConfig chain, PostgresSinkOptions db) {
         validate();
+        Duration call = explorerUrl.isEmpty() ? chain.requestTimeout() : max(chain.requestTimeout(), EXPLORER_CALL_TIMEOUT);
+        if (lease.compareTo(call) <= 0) {
+            // one slow call would outlast the lease and hand a live worker's sync to another
+            throw new IllegalArgumentException("--wallet-sync-lease (" + lease + ") must be longer than one chunk, at least"
+                    + " one node or explorer call, whose timeout is " + call);
+        }
         EvmMetrics metrics = EvmMetrics.on(EvmMetrics.DEFAULT_REGISTRY.get());
         RpcClient rpc = new RpcClient(chain, metrics);
-        WalletSyncStore store = new WalletSyncStore(db);
+        WalletSyncStore store = new WalletSyncStore(db, lease);
         WalletHistorySync sync = new WalletHistorySync(chain, rpc, explorerUrl.isEmpty() ? null : explorer(), store,
                 new EvmTransferMapper(chain, metrics));
         return new Running(WalletSyncWorker.start(chain.chainId(), store, sync,

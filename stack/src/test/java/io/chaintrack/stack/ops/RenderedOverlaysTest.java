@@ -185,9 +185,12 @@ class RenderedOverlaysTest {
     for (Map.Entry<String, String> worker : WORKERS.entrySet()) {
       ObjectNode obj = named(objects, "Deployment", worker.getKey());
       Deployment d = (Deployment) binder.bind(obj);
-      // a second replica would run the same claimed sync / spend the provider's rate limit twice (k8s/base/workers)
+      // one replica each: the provider's rate limits are per process (k8s/base/workers)
       assertThat(d.getSpec().getReplicas()).as(worker.getKey() + " replicas").isEqualTo(1);
-      assertThat(d.getSpec().getStrategy().getType()).as(worker.getKey() + " strategy").isEqualTo("Recreate");
+      // the wallet sync's old and new pods may overlap: its syncs are leased (WalletSyncLeaseHardhatTest); two price
+      // pollers would spend the provider's rate limit twice
+      assertThat(d.getSpec().getStrategy().getType()).as(worker.getKey() + " strategy")
+          .isEqualTo(worker.getKey().equals("chaintrack-wallet-sync") ? "RollingUpdate" : "Recreate");
       var pod = d.getSpec().getTemplate().getSpec();
       assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
       Container c = pod.getContainers().get(0);
@@ -261,6 +264,11 @@ class RenderedOverlaysTest {
         assertThat(walletChain).as("wallet-sync --chain-id = ingest --chain-id")
             .isEqualTo(Long.parseLong(ingestArgs.get(ingestArgs.indexOf("--chain-id") + 1)));
         assertThat(env).as("the node's URLs from the ingest job's Secret").containsKey("CHAINTRACK_INGEST_RPC_URLS");
+        // a lease shorter than one call would hand a live pod's sync to the other pod of a rolling update
+        java.time.Duration lease = parsed.commandSpec().findOption("--wallet-sync-lease").getValue();
+        assertThat(lease).as("CHAINTRACK_WALLET_SYNC_LEASE longer than an explorer call")
+            .isGreaterThan(io.chaintrack.jobs.walletsync.WalletSyncOptions.EXPLORER_CALL_TIMEOUT);
+        assertThat(env).containsKey("CHAINTRACK_WALLET_SYNC_LEASE");
       }
     }
   }
