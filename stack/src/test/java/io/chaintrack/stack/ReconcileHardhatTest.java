@@ -90,10 +90,10 @@ class ReconcileHardhatTest {
                     BalanceJobConfig.of(List.of(Duration.ofHours(1)), Duration.ofDays(1)));
             JobClient job = env.executeAsync("reconcile-hardhat");
             try {
-                awaitIndexed(chain, postgres);
+                IndexedHead.await(chain, postgres.dataSource(), 31337);
                 scenario.revert(snapshot);
                 scenario.blocks(3, 4);
-                awaitIndexed(chain, postgres);
+                IndexedHead.await(chain, postgres.dataSource(), 31337);
             } finally {
                 job.cancel().get(30, TimeUnit.SECONDS);
             }
@@ -279,19 +279,6 @@ class ReconcileHardhatTest {
         Matcher m = Pattern.compile("(?m)^" + name + "\\{chain_id=\"" + chainId + "\"} (\\S+)$").matcher(metrics);
         assertThat(m.find()).as(name + " in\n" + metrics).isTrue();
         return Double.parseDouble(m.group(1));
-    }
-
-    /** Waits until chaintrack's latest canonical block is the node's head, hash included. */
-    private static void awaitIndexed(HardhatChain chain, EmbeddedPostgresServer postgres) throws Exception {
-        long head = chain.blockNumber();
-        String hash = chain.block(head).getHash();
-        Await.until(() -> {
-            try (Connection c = postgres.dataSource().getConnection(); Statement st = c.createStatement();
-                 ResultSet rs = st.executeQuery("SELECT block_hash FROM blocks WHERE chain_id = 31337 AND canonical"
-                         + " ORDER BY block_number DESC LIMIT 1")) {
-                return rs.next() && rs.getString(1).equals(hash);
-            }
-        }, 90_000, () -> "node head " + head + " " + hash);
     }
 
     private String get(QueryApi api, String path) throws Exception {

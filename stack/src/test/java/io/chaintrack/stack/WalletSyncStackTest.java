@@ -102,7 +102,7 @@ class WalletSyncStackTest {
                 chain.send(WALLET, a.get(4), eth.divide(BigInteger.valueOf(9)), null);
                 chain.send(a.get(0), token, BigInteger.ZERO, call("mint", addr(WALLET), u(777)));
                 chain.send(WALLET, token, BigInteger.ZERO, call("transfer", addr(a.get(2)), u(55)));
-                awaitIndexed(chain, postgres);
+                IndexedHead.await(chain, postgres.dataSource(), 31337);
                 long head = chain.blockNumber();
                 Map<String, BigInteger> partial = served(api, token);
                 assertThat(partial.get("native")).as("before the sync the pipeline knows only the change since block " + start)
@@ -172,7 +172,7 @@ class WalletSyncStackTest {
                 // after the sync the pipeline's deltas go on adding to the opening balance
                 chain.send(WALLET, a.get(5), eth.divide(BigInteger.valueOf(11)), null);
                 chain.send(WALLET, token, BigInteger.ZERO, call("transfer", addr(a.get(5)), u(1_000)));
-                awaitIndexed(chain, postgres);
+                IndexedHead.await(chain, postgres.dataSource(), 31337);
                 assertThat(served(api, token)).isEqualTo(node(chain, token, chain.blockNumber()));
 
                 // resynced by a worker without an explorer: native history is not listed (its cursors stay below S),
@@ -256,31 +256,5 @@ class WalletSyncStackTest {
         List<BigInteger> r = chain.readAll(List.of(new HardhatChain.Read(WALLET, null, block),
                 new HardhatChain.Read(token, call("balanceOf", addr(WALLET)), block)));
         return Map.of("native", r.get(0), "token", r.get(1));
-    }
-
-    private static void awaitIndexed(HardhatChain chain, EmbeddedPostgresServer postgres) throws Exception {
-        long head = chain.blockNumber();
-        String hash = chain.block(head).getHash();
-        Await.until(() -> {
-            try (Connection c = postgres.dataSource().getConnection(); Statement st = c.createStatement();
-                 ResultSet rs = st.executeQuery("SELECT block_hash FROM blocks WHERE chain_id = 31337 AND canonical"
-                         + " ORDER BY block_number DESC LIMIT 1")) {
-                return rs.next() && rs.getString(1).equals(hash);
-            }
-        }, 90_000, () -> "node head " + head + " " + hash);
-        // current balances are written by their own sink after the block rows: wait for the head's deltas too
-        Await.until(() -> {
-            try (Connection c = postgres.dataSource().getConnection(); Statement st = c.createStatement();
-                 ResultSet rs = st.executeQuery("SELECT max(block_number) FROM current_balances WHERE chain_id = 31337")) {
-                return rs.next() && rs.getLong(1) >= head;
-            }
-        }, 90_000, () -> "current balances at head " + head);
-        // and the chains row, written by yet another sink: until it lands the API answers "unknown chain"
-        Await.until(() -> {
-            try (Connection c = postgres.dataSource().getConnection(); Statement st = c.createStatement();
-                 ResultSet rs = st.executeQuery("SELECT 1 FROM chains WHERE chain_id = 31337")) {
-                return rs.next();
-            }
-        }, 90_000, () -> "chains row of 31337");
     }
 }

@@ -264,9 +264,9 @@ public final class WalletHistorySync {
     // ---------------------------------------------------------------- token transfers through the node
 
     private List<TransferRow> logTransfers(String address, long from, long to) {
-        String topic = "0x" + "0".repeat(24) + address.substring(2);
-        String fromHex = "0x" + Long.toHexString(from);
-        String toHex = "0x" + Long.toHexString(to);
+        String topic = "0x" + BalanceCalls.word(address);
+        String fromHex = BalanceCalls.hex(from);
+        String toHex = BalanceCalls.hex(to);
         List<String> multi = List.of(EvmTransferMapper.TRANSFER_SINGLE_TOPIC, EvmTransferMapper.TRANSFER_BATCH_TOPIC);
         List<List<Object>> filters = new ArrayList<>();
         filters.add(java.util.Arrays.asList(EvmTransferMapper.TRANSFER_TOPIC, topic));
@@ -443,7 +443,7 @@ public final class WalletHistorySync {
         TreeSet<Long> distinct = new TreeSet<>(numbers);
         List<RpcRequest> requests = new ArrayList<>();
         for (long n : distinct) {
-            requests.add(RpcRequest.of("eth_getBlockByNumber", "0x" + Long.toHexString(n), false));
+            requests.add(RpcRequest.of("eth_getBlockByNumber", BalanceCalls.hex(n), false));
         }
         Map<Long, JsonNode> out = new HashMap<>();
         List<RpcResult> results = requests.isEmpty() ? List.of() : rpc.batch(requests);

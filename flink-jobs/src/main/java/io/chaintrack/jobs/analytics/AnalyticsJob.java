@@ -7,6 +7,7 @@ import io.chaintrack.connectors.kafka.ChainEventKafka;
 import io.chaintrack.connectors.postgres.PostgresSinkOptions;
 import io.chaintrack.jobs.common.JdbcOptions;
 import io.chaintrack.jobs.common.JobEnvironment;
+import io.chaintrack.jobs.common.KafkaJobOptions;
 import io.chaintrack.jobs.common.KafkaInput;
 import io.chaintrack.jobs.analytics.functions.AddressLedger;
 import io.chaintrack.jobs.analytics.functions.AnomalyScorer;
@@ -81,9 +82,8 @@ public final class AnalyticsJob implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @ConfigKey("chaintrack.kafka.bootstrap-servers")
-    @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers.")
-    String bootstrapServers;
+    @Mixin
+    KafkaJobOptions run = new KafkaJobOptions();
     @ConfigKey("chaintrack.analytics.group-id")
     @Option(names = "--group-id", defaultValue = "chaintrack-analytics", description = "Kafka consumer group (default ${DEFAULT-VALUE}).")
     String groupId;
@@ -143,12 +143,6 @@ public final class AnalyticsJob implements Callable<Integer> {
     @ConfigKey("chaintrack.analytics.forecast-history-days")
     @Option(names = "--forecast-history-days", defaultValue = "90", description = "Closed days a forecast is fitted on (default ${DEFAULT-VALUE}).")
     int forecastHistoryDays;
-    @ConfigKey("chaintrack.flink.checkpoint-interval")
-    @Option(names = "--checkpoint-interval", defaultValue = "10s", converter = DurationConverter.class, description = "Checkpoint interval (default ${DEFAULT-VALUE}).")
-    Duration checkpointInterval;
-    @ConfigKey("chaintrack.flink.parallelism")
-    @Option(names = "--parallelism", defaultValue = "0", description = "Job parallelism; 0 keeps the cluster default.")
-    int parallelism;
     @ConfigKey("chaintrack.analytics.sink-buffer-rows")
     @Option(names = "--sink-buffer-rows", defaultValue = "5000", description = "Rows buffered per sink subtask before a flush (default ${DEFAULT-VALUE}).")
     int sinkBufferRows;
@@ -178,7 +172,7 @@ public final class AnalyticsJob implements Callable<Integer> {
         }
         AnalyticsConfig config = config();
         StreamExecutionEnvironment env = environment();
-        addToEnvironment(env, new KafkaInput(bootstrapServers, groupId, bounded), PostgresSinkOptions.of(jdbc.url(), jdbc.user(), jdbc.password()),
+        addToEnvironment(env, new KafkaInput(run.bootstrapServers, groupId, bounded), PostgresSinkOptions.of(jdbc.url(), jdbc.user(), jdbc.password()),
                 config, sinkBufferRows);
         env.execute(JOB_NAME);
         return 0;
@@ -188,7 +182,7 @@ public final class AnalyticsJob implements Callable<Integer> {
     public StreamExecutionEnvironment environment() {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setRuntimeMode(batch ? RuntimeExecutionMode.BATCH : RuntimeExecutionMode.STREAMING);
-        return JobEnvironment.configure(env, batch ? null : checkpointInterval, parallelism);
+        return run.configure(env, !batch);
     }
 
     /**

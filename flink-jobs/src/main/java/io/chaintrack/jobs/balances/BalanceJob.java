@@ -12,6 +12,7 @@ import io.chaintrack.connectors.postgres.rows.ChainTotalsRow;
 import io.chaintrack.core.config.DurationConverter;
 import io.chaintrack.jobs.common.JdbcOptions;
 import io.chaintrack.jobs.common.JobEnvironment;
+import io.chaintrack.jobs.common.KafkaJobOptions;
 import io.chaintrack.jobs.common.KafkaInput;
 import io.chaintrack.proto.v1.ChainEvent;
 import java.time.Duration;
@@ -62,9 +63,8 @@ public final class BalanceJob implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @ConfigKey("chaintrack.kafka.bootstrap-servers")
-    @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers.")
-    String bootstrapServers;
+    @Mixin
+    KafkaJobOptions run = new KafkaJobOptions();
 
     @ConfigKey("chaintrack.balances.group-id")
     @Option(names = "--group-id", defaultValue = "chaintrack-balances", description = "Kafka consumer group (default: ${DEFAULT-VALUE}).")
@@ -98,15 +98,6 @@ public final class BalanceJob implements Callable<Integer> {
             description = "A partition without events this long stops holding event time back; 0 disables (default: ${DEFAULT-VALUE}).")
     Duration sourceIdleTimeout;
 
-    @ConfigKey("chaintrack.flink.checkpoint-interval")
-    @Option(names = "--checkpoint-interval", defaultValue = "10s", converter = DurationConverter.class,
-            description = "Checkpoint interval (default: ${DEFAULT-VALUE}).")
-    Duration checkpointInterval;
-
-    @ConfigKey("chaintrack.flink.parallelism")
-    @Option(names = "--parallelism", description = "Job parallelism (default: the cluster's).")
-    Integer parallelism;
-
     @ConfigKey("chaintrack.balances.bounded")
     @Option(names = "--bounded", description = "Stop at the topic's current end (backfill, tests).")
     boolean bounded;
@@ -134,7 +125,7 @@ public final class BalanceJob implements Callable<Integer> {
 
     /** The environment main runs the job in. */
     public StreamExecutionEnvironment environment() {
-        return JobEnvironment.configure(StreamExecutionEnvironment.getExecutionEnvironment(), checkpointInterval, parallelism);
+        return run.configure(StreamExecutionEnvironment.getExecutionEnvironment(), true);
     }
 
     /** Parses a command line without running anything; bad values raise a ParameterException naming them. */
@@ -157,7 +148,7 @@ public final class BalanceJob implements Callable<Integer> {
     }
 
     public KafkaInput kafkaInput() {
-        return validated(() -> new KafkaInput(bootstrapServers, groupId, bounded));
+        return validated(() -> new KafkaInput(run.bootstrapServers, groupId, bounded));
     }
 
     public PostgresSinkOptions postgres() {

@@ -6,13 +6,12 @@ import io.chaintrack.connectors.postgres.PostgresSinkOptions;
 import io.chaintrack.connectors.price.PriceSourcesConfig;
 import io.chaintrack.core.config.ConfigKey;
 import io.chaintrack.core.config.ConfiguredCommandLine;
-import io.chaintrack.core.config.DurationConverter;
 import io.chaintrack.jobs.balances.CanonicalChainGate;
 import io.chaintrack.jobs.common.JdbcOptions;
 import io.chaintrack.jobs.common.JobEnvironment;
+import io.chaintrack.jobs.common.KafkaJobOptions;
 import io.chaintrack.jobs.common.KafkaInput;
 import io.chaintrack.proto.v1.ChainEvent;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -43,9 +42,8 @@ public final class PriceJob implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @ConfigKey("chaintrack.kafka.bootstrap-servers")
-    @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers.")
-    String bootstrapServers;
+    @Mixin
+    KafkaJobOptions run = new KafkaJobOptions();
     @ConfigKey("chaintrack.prices.group-id")
     @Option(names = "--group-id", defaultValue = "chaintrack-prices", description = "Kafka consumer group (default ${DEFAULT-VALUE}).")
     String groupId;
@@ -59,12 +57,6 @@ public final class PriceJob implements Callable<Integer> {
     @ConfigKey("chaintrack.prices.bounded")
     @Option(names = "--bounded", description = "Stop at the topic's end offsets as of job start (backfill).")
     boolean bounded;
-    @ConfigKey("chaintrack.flink.checkpoint-interval")
-    @Option(names = "--checkpoint-interval", defaultValue = "10s", converter = DurationConverter.class, description = "Checkpoint interval (default ${DEFAULT-VALUE}).")
-    Duration checkpointInterval;
-    @ConfigKey("chaintrack.flink.parallelism")
-    @Option(names = "--parallelism", defaultValue = "0", description = "Job parallelism; 0 keeps the cluster default.")
-    int parallelism;
     @Mixin
     ConfiguredCommandLine.ConfigFileOption configFile = new ConfiguredCommandLine.ConfigFileOption();
 
@@ -79,9 +71,8 @@ public final class PriceJob implements Callable<Integer> {
             return 2;
         }
         PriceSourcesConfig config = sources.toConfig();
-        StreamExecutionEnvironment env = JobEnvironment.configure(StreamExecutionEnvironment.getExecutionEnvironment(),
-                checkpointInterval, parallelism);
-        addToEnvironment(env, new KafkaInput(bootstrapServers, groupId, bounded),
+        StreamExecutionEnvironment env = run.configure(StreamExecutionEnvironment.getExecutionEnvironment(), true);
+        addToEnvironment(env, new KafkaInput(run.bootstrapServers, groupId, bounded),
                 PostgresSinkOptions.of(jdbc.url(), jdbc.user(), jdbc.password()), config, reorgDepth);
         env.execute(JOB_NAME);
         return 0;

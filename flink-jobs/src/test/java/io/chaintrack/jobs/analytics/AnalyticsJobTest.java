@@ -79,7 +79,7 @@ class AnalyticsJobTest {
         assertThat(c.baselineWindows()).isEqualTo(12);
         assertThat(c.startBlock(10)).isEqualTo(500);
         assertThat(c.startBlock(1)).isZero();
-        assertThat(job.checkpointInterval).isEqualTo(Duration.ofSeconds(5));
+        assertThat(job.run.checkpointInterval).isEqualTo(Duration.ofSeconds(5));
 
         StringWriter err = new StringWriter();
         int exit = new CommandLine(new AnalyticsJob()).setErr(new PrintWriter(err)).execute(

@@ -30,8 +30,8 @@ class BalanceJobCommandTest {
         assertThat(job.kafkaInput().bounded()).isFalse();
         assertThat(job.kafkaInput().groupId()).isEqualTo("chaintrack-balances");
         assertThat(job.postgres().batchSize()).isEqualTo(50_000);
-        assertThat(job.checkpointInterval).isEqualTo(Duration.ofSeconds(10));
-        assertThat(job.parallelism).isNull();
+        assertThat(job.run.checkpointInterval).isEqualTo(Duration.ofSeconds(10));
+        assertThat(job.run.parallelism).isNull();
     }
 
     @Test
@@ -42,8 +42,8 @@ class BalanceJobCommandTest {
         assertThat(job.config().reorgHorizon()).isEqualTo(Duration.ofHours(6));
         assertThat(job.kafkaInput().bounded()).isTrue();
         assertThat(job.kafkaInput().groupId()).isEqualTo("g");
-        assertThat(job.checkpointInterval).isEqualTo(Duration.ofMillis(500));
-        assertThat(job.parallelism).isEqualTo(3);
+        assertThat(job.run.checkpointInterval).isEqualTo(Duration.ofMillis(500));
+        assertThat(job.run.parallelism).isEqualTo(3);
         assertThat(job.postgres().password()).isEqualTo("pw");
         assertThat(job.postgres().toString()).doesNotContain("pw");
     }
