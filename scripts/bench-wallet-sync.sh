@@ -163,7 +163,7 @@ COMMIT="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- query-api core p
 row() { read -r p p50 p95 p99 total rows rate <<< "$1"; printf '| %s | %s | %s | %s | %s / %s / %s | %s |\n' "$2" "$rows" "$p" "$rate" "$p50" "$p95" "$p99" "$total"; }
 {
   printf '\n## Wallet sync: a wallet of 100,000+ transfers synced and paged (%s, commit %s)\n\n' "$(date -u +%Y-%m-%d)" "$COMMIT"
-  printf 'Command: `scripts/bench-wallet-sync.sh %s %s %s %s %s %s`. Machine: %s cores (nproc), %s RAM, %s; Java %s; Hardhat %s. Load average (1/5/15 min) before %s, after the sync %s, at the end %s; Hardhat, PostgreSQL, the worker, the API and the walking client share the %s cores (other builds ran on the machine too).\n\n' \
+  printf 'Command: `scripts/bench-wallet-sync.sh %s %s %s %s %s %s`. Machine: %s cores (nproc), %s RAM, %s; Java %s; Hardhat %s. Load average (1/5/15 min) before %s, after the sync %s, at the end %s; Hardhat, PostgreSQL, the worker, the API and the walking client share the %s cores (load above says whether other builds ran).\n\n' \
     "$BLOCKS" "$PER_BLOCK" "$OUTGOING" "$LOG_RANGE" "$RPC_RATE" "$EXPLORER_RATE" "$(nproc)" "$MEM" "$CPU" \
     "$(java -version 2>&1 | head -1 | cut -d'"' -f2)" "$(node -p 'require("./node_modules/hardhat/package.json").version')" \
     "$LOAD_BEFORE" "$LOAD_SYNC" "$LOAD_AFTER" "$(nproc)"
